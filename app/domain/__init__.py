@@ -1,0 +1,1 @@
+"""Pure domain rules: statuses, transitions, pacing, windows, retries. No I/O, no Qt."""

@@ -1,0 +1,28 @@
+"""Where CallDeck keeps its data: --home, else $CALLDECK_HOME, else the platform's data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def data_home(home: str | os.PathLike[str] | None = None) -> Path:
+    chosen = home or os.environ.get("CALLDECK_HOME")
+    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir("CallDeck", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def recordings_dir(home: Path) -> Path:
+    path = home / "recordings"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def exports_dir(home: Path) -> Path:
+    path = home / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,39 @@
+"""Non-secret settings kept in the database (secrets go to app.secrets / the OS keyring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.store.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "calls_per_second": 1.0,  # Twilio's default account CPS
+    "default_region": "US",
+    "twilio_account_sid": None,  # the token is in the keyring
+    "public_url": None,  # for signed status callbacks and ConversationRelay
+    "poll_interval_s": 2.0,
+    "operator_name": "",
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return row.value.get("v")
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value={"v": value}))
+    else:
+        row.value = {"v": value}
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    return {key: get_setting(session, key) for key in DEFAULTS}

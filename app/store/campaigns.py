@@ -1,0 +1,165 @@
+"""Campaign queries and commands shared by the CLI, the GUI and the dialer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.status import CampaignState, ContactStatus
+from app.store.models import Agent, Campaign, Contact, PhoneNumber
+from app.store.types import utcnow
+
+
+class CampaignError(ValueError):
+    """A campaign command that cannot be carried out; the message is for the user."""
+
+
+@dataclass
+class CampaignSummary:
+    id: int
+    name: str
+    agent: str | None
+    caller_id: str | None
+    state: str
+    concurrency: int
+    per_minute: int
+    start_at: datetime | None
+    counts: dict[str, int] = field(default_factory=dict)
+    next_attempt_at: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s.value, 0) for s in ContactStatus if s.is_final)
+
+
+def status_counts(session: Session, campaign_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Contact.status, func.count())
+        .where(Contact.campaign_id == campaign_id)
+        .group_by(Contact.status)
+    ).all()
+    counts = {s.value: 0 for s in ContactStatus}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
+    next_attempt = session.scalar(
+        select(func.min(Contact.next_attempt_at)).where(
+            Contact.campaign_id == campaign.id, Contact.next_attempt_at.is_not(None)
+        )
+    )
+    return CampaignSummary(
+        id=campaign.id,
+        name=campaign.name,
+        agent=campaign.agent.name if campaign.agent else None,
+        caller_id=campaign.caller_id.e164 if campaign.caller_id else None,
+        state=campaign.state,
+        concurrency=campaign.concurrency,
+        per_minute=campaign.per_minute,
+        start_at=campaign.start_at,
+        counts=status_counts(session, campaign.id),
+        next_attempt_at=next_attempt,
+    )
+
+
+def list_campaigns(session: Session) -> list[CampaignSummary]:
+    campaigns = session.scalars(select(Campaign).order_by(Campaign.created_at, Campaign.id)).all()
+    return [summarize(session, c) for c in campaigns]
+
+
+def get_by_name(session: Session, name: str) -> Campaign:
+    campaign = session.scalar(select(Campaign).where(Campaign.name == name))
+    if campaign is None:
+        raise CampaignError(f"no campaign named {name!r}")
+    return campaign
+
+
+def ensure_caller_id(session: Session, e164: str) -> PhoneNumber:
+    number = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164))
+    if number is None:
+        number = PhoneNumber(e164=e164, friendly_name=e164, kind="manual")
+        session.add(number)
+        session.flush()
+    return number
+
+
+def create_campaign(
+    session: Session,
+    name: str,
+    *,
+    caller_id: str | None = None,
+    agent: str | None = None,
+    **settings: object,
+) -> Campaign:
+    """Create a draft campaign. *settings* are Campaign columns (concurrency, per_minute, …)."""
+    name = name.strip()
+    if not name:
+        raise CampaignError("a campaign needs a name")
+    if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
+        raise CampaignError(f"a campaign named {name!r} already exists")
+    campaign = Campaign(name=name, **settings)
+    if caller_id:
+        campaign.caller_id = ensure_caller_id(session, caller_id)
+    if agent:
+        found = session.scalar(select(Agent).where(Agent.name == agent))
+        if found is None:
+            raise CampaignError(f"no agent named {agent!r}")
+        campaign.agent = found
+    if campaign.concurrency is not None and campaign.concurrency < 1:
+        raise CampaignError("concurrency must be at least 1")
+    if campaign.per_minute is not None and campaign.per_minute < 1:
+        raise CampaignError("calls per minute must be at least 1")
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def start_campaign(session: Session, campaign: Campaign, now: datetime | None = None) -> str:
+    """Start (or resume) a campaign; one whose start time is ahead becomes scheduled."""
+    now = now or utcnow()
+    if campaign.state == CampaignState.COMPLETED and not has_dialable(session, campaign.id):
+        raise CampaignError(f"campaign {campaign.name!r} has no contact left to call")
+    if campaign.caller_id_id is None:
+        raise CampaignError(f"campaign {campaign.name!r} has no caller-ID; pick one first")
+    if campaign.start_at is not None and campaign.start_at > now:
+        campaign.state = CampaignState.SCHEDULED.value
+    else:
+        campaign.state = CampaignState.RUNNING.value
+    return campaign.state
+
+
+def pause_campaign(campaign: Campaign) -> str:
+    if campaign.state in (CampaignState.RUNNING, CampaignState.SCHEDULED):
+        campaign.state = CampaignState.PAUSED.value
+    return campaign.state
+
+
+def has_dialable(session: Session, campaign_id: int) -> bool:
+    """A contact is dialable when queued, or retryable with attempts left (policy in the dialer)."""
+    waiting = (
+        ContactStatus.QUEUED.value,
+        ContactStatus.NO_ANSWER.value,
+        ContactStatus.BUSY.value,
+        ContactStatus.FAILED.value,
+    )
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return False
+    found = session.scalar(
+        select(Contact.id)
+        .where(
+            Contact.campaign_id == campaign_id,
+            Contact.status.in_(waiting),
+            Contact.attempts < campaign.max_attempts,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -1,0 +1,180 @@
+"""The tables. Statuses are stored as their string values (see app.domain.status)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.domain.status import CampaignState, ContactStatus
+from app.store.types import UTCDateTime, utcnow
+
+DEFAULT_DISPOSITIONS = [
+    "Interested",
+    "Not interested",
+    "Call back",
+    "Wrong number",
+    "Voicemail",
+    "Do not call",
+]
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    business_info: Mapped[str] = mapped_column(Text, default="")
+    knowledge_base: Mapped[str] = mapped_column(Text, default="")
+    tools: Mapped[list[str]] = mapped_column(default=list)
+    flow: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PhoneNumber(Base):
+    """A caller-ID: a number the account owns, or one it has verified."""
+
+    __tablename__ = "phone_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e164: Mapped[str] = mapped_column(String(20), unique=True)
+    friendly_name: Mapped[str] = mapped_column(String(200), default="")
+    provider_sid: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="owned")  # owned | verified | manual
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    caller_id_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phone_numbers.id", ondelete="SET NULL")
+    )
+    concurrency: Mapped[int] = mapped_column(Integer, default=1)
+    per_minute: Mapped[int] = mapped_column(Integer, default=10)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    retry_delay_min: Mapped[int] = mapped_column(Integer, default=30)
+    start_at: Mapped[datetime | None] = mapped_column()
+    window_start: Mapped[str] = mapped_column(String(5), default="08:00")
+    window_end: Mapped[str] = mapped_column(String(5), default="21:00")
+    window_days: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri,sat")
+    region: Mapped[str] = mapped_column(String(2), default="US")
+    dispositions: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_DISPOSITIONS))
+    state: Mapped[str] = mapped_column(String(16), default=CampaignState.DRAFT.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    agent: Mapped[Agent | None] = relationship()
+    caller_id: Mapped[PhoneNumber | None] = relationship()
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "phone", name="uq_contacts_campaign_phone"),
+        # The dialer's claim query: due contacts of a campaign in a status.
+        Index("ix_contacts_claim", "campaign_id", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(20))  # E.164
+    name: Mapped[str] = mapped_column(String(200), default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=ContactStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Call(Base):
+    """One dial attempt. Created (status "calling") in the claim transaction, before the dial."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "attempt", name="uq_calls_contact_attempt"),
+        Index("ix_calls_campaign_ended", "campaign_id", "ended_at"),
+        Index("ix_calls_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(Integer)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ContactStatus.CALLING.value)
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    recording_sid: Mapped[str | None] = mapped_column(String(64))
+    recording_path: Mapped[str | None] = mapped_column(Text)
+    # pending | downloaded | none | unavailable: <reason>
+    recording_state: Mapped[str | None] = mapped_column(String(200))
+    transcript_state: Mapped[str | None] = mapped_column(String(200))
+    disposition: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    notes_by: Mapped[str | None] = mapped_column(String(100))
+    notes_at: Mapped[datetime | None] = mapped_column()
+
+    contact: Mapped[Contact] = relationship()
+    turns: Mapped[list[TranscriptTurn]] = relationship(
+        order_by="TranscriptTurn.offset_s", cascade="all, delete-orphan"
+    )
+
+
+class TranscriptTurn(Base):
+    __tablename__ = "transcript_turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[str] = mapped_column(String(16))  # agent | callee
+    text: Mapped[str] = mapped_column(Text)
+    offset_s: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class DncEntry(Base):
+    __tablename__ = "dnc"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(
+        String(32), default="manual"
+    )  # manual|import|call|disposition
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Setting(Base):
+    """Non-secret settings. Secrets live in the OS keyring (app.secrets), never here."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,1 @@
+"""Telephony: the Provider protocol, the Twilio provider on the official SDK, the local emulator."""
