@@ -178,3 +178,22 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StatCounter(Base):
+    """A per-campaign tally kept by database triggers (migration 0002), so every writer keeps it.
+
+    kind is one of app.results.stats.COUNTER_KINDS; key is e.g. a status, a disposition or an
+    hour bucket ("2026-11-27 13"). app.results.stats.recount() rebuilds them from the rows.
+    """
+
+    __tablename__ = "stat_counters"
+
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The Results calls table sorts a campaign's calls newest first (migration 0002).
+Index("ix_calls_campaign_created", Call.campaign_id, Call.created_at)

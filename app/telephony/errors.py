@@ -101,7 +101,10 @@ def _message_for(code: int | None, status: int | None, twilio_msg: str, number: 
     who = number or "that number"
     ref = f" (error {code})" if code else ""
     if code in (21211, 21217):
-        return InvalidNumber, f"{who} is not a valid phone number. Check it in the contact list{ref}."
+        return (
+            InvalidNumber,
+            f"{who} is not a valid phone number. Check it in the contact list{ref}.",
+        )
     if code == 21214:
         return InvalidNumber, f"{who} cannot be reached by phone. Check the number or skip it{ref}."
     if code == 21216:
@@ -137,7 +140,10 @@ def _message_for(code: int | None, status: int | None, twilio_msg: str, number: 
             f"{ref or ' (error 20003)'}.",
         )
     if code == 20429 or status == 429:
-        return RateLimited, f"Twilio is rate-limiting requests; CallDeck will slow down and retry{ref}."
+        return (
+            RateLimited,
+            f"Twilio is rate-limiting requests; CallDeck will slow down and retry{ref}.",
+        )
     if code == 20404 or status == 404:
         return NotFound, f"Twilio has no such resource on this account{ref}."
     if code == 21220:

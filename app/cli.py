@@ -1,0 +1,374 @@
+"""The `calldeck` command. Heavy modules are imported inside each command to keep start-up fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("calldeck")
+
+DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class UsageError(Exception):
+    """Bad input on the command line: the message is shown as it is."""
+
+
+def parse_days(text: str) -> str:
+    """'mon-sat' | 'mon-sun' | 'mon,wed,fri' (ranges may be mixed in) -> 'mon,tue,…'."""
+    chosen: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise UsageError(f"--days: {part!r} is not a day or range like mon-sat")
+        start, end = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        if end < start:
+            raise UsageError(f"--days: {part!r} runs backwards")
+        chosen.update(range(start, end + 1))
+    if not chosen:
+        raise UsageError("--days needs at least one day")
+    return ",".join(DAY_NAMES[i] for i in sorted(chosen))
+
+
+def parse_hours(text: str) -> tuple[str, str]:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", text.strip())
+    if not match:
+        raise UsageError("--hours must look like 08:00-21:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) >= (h2, m2):
+        raise UsageError(f"--hours {text!r} is not a valid window (start before end, 00:00-24:00)")
+    return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
+
+
+def parse_start_at(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--start-at {text!r} is not an ISO date-time (2026-12-01T09:00)") from exc
+    return moment.astimezone() if moment.tzinfo is None else moment  # naive = local time
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home", help="data directory (default: $CALLDECK_HOME or the OS data dir)"
+    )
+    common.add_argument("--db", help="SQLAlchemy database URL (default: $CALLDECK_DB or SQLite)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+
+    parser = argparse.ArgumentParser(
+        prog="calldeck", parents=[common], description="Outbound call campaigns on Twilio."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="open the app on a seeded demo workspace")
+    demo.add_argument("--smoke-test", action="store_true", help="show each page, then exit")
+    demo.add_argument("--screenshot", type=Path, metavar="DIR", help="save a PNG of each page")
+
+    imp = sub.add_parser("import", parents=[common], help="import contacts from CSV/XLSX")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--campaign", required=True)
+    imp.add_argument("--region", help="default country for numbers without + (e.g. US, GB)")
+    imp.add_argument("--phone-column", help="header of the phone column (default: guessed)")
+    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--json", action="store_true")
+
+    camp = sub.add_parser("campaign", parents=[common], help="create, list, start, pause")
+    camp_sub = camp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = camp_sub.add_parser("create", parents=[common])
+    create.add_argument("name")
+    create.add_argument("--caller-id", required=True, metavar="E164")
+    create.add_argument("--agent")
+    create.add_argument("--concurrency", type=_positive, default=1)
+    create.add_argument("--per-minute", type=_positive, default=10)
+    create.add_argument("--max-attempts", type=_positive, default=3)
+    create.add_argument("--retry-after", type=_positive, default=30, metavar="MIN")
+    create.add_argument("--start-at", metavar="ISO")
+    create.add_argument("--hours", default="08:00-21:00", metavar="HH:MM-HH:MM")
+    create.add_argument("--days", default="mon-sat")
+    create.add_argument("--region", default="US")
+    create.add_argument("--json", action="store_true")
+    lst = camp_sub.add_parser("list", parents=[common])
+    lst.add_argument("--json", action="store_true")
+    for action in ("start", "pause"):
+        p = camp_sub.add_parser(action, parents=[common])
+        p.add_argument("name")
+
+    run = sub.add_parser("run", parents=[common], help="run the dialer headless")
+    run.add_argument("--campaign")
+    run.add_argument("--emulator", nargs="?", const=True, default=None, metavar="URL")
+    run.add_argument("--cps", type=float)
+    run.add_argument("--until-done", action="store_true")
+    run.add_argument("--json", action="store_true")
+
+    calls = sub.add_parser("calls", parents=[common], help="list a campaign's call attempts")
+    calls.add_argument("--campaign", required=True)
+    calls.add_argument("--json", action="store_true")
+
+    stats = sub.add_parser("stats", parents=[common], help="a campaign's summary statistics")
+    stats.add_argument("--campaign", required=True)
+    stats.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", parents=[common], help="export a campaign's calls")
+    export.add_argument("--campaign", required=True)
+    export.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    export.add_argument("--out", type=Path, required=True)
+
+    emu = sub.add_parser("emulator", parents=[common], help="run the local Twilio emulator")
+    emu.add_argument("--port", type=int, default=0)
+    emu.add_argument("--speed", type=float, default=1.0)
+    emu.add_argument("--call-log", type=Path)
+    emu.add_argument("--faults")
+    emu.add_argument("--account-sid")
+    emu.add_argument("--auth-token")
+    return parser
+
+
+def _home(args: argparse.Namespace) -> Path:
+    from app.paths import data_home
+
+    return data_home(args.home)
+
+
+def _store(args: argparse.Namespace):
+    from app.store.engine import open_store
+
+    return open_store(_home(args), args.db)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from app.store import campaigns
+
+    store = _store(args)
+    with store.session.begin() as session:
+        if args.action == "create":
+            start, end = parse_hours(args.hours)
+            campaign = campaigns.create_campaign(
+                session,
+                args.name,
+                caller_id=_e164(args.caller_id, args.region),
+                agent=args.agent,
+                concurrency=args.concurrency,
+                per_minute=args.per_minute,
+                max_attempts=args.max_attempts,
+                retry_delay_min=args.retry_after,
+                start_at=parse_start_at(args.start_at) if args.start_at else None,
+                window_start=start,
+                window_end=end,
+                window_days=parse_days(args.days),
+                region=args.region.upper(),
+            )
+            summary = campaigns.summarize(session, campaign)
+            if args.json:
+                _print_json(_summary_json(summary))
+            else:
+                print(f"created campaign {summary.name!r} (draft)")
+        elif args.action == "list":
+            summaries = campaigns.list_campaigns(session)
+            if args.json:
+                _print_json([_summary_json(s) for s in summaries])
+            else:
+                for s in summaries:
+                    print(f"{s.name}\t{s.state}\t{s.done}/{s.total} done\tcaller-ID {s.caller_id}")
+                if not summaries:
+                    print("no campaigns yet: create one with 'calldeck campaign create'")
+        else:
+            campaign = campaigns.get_by_name(session, args.name)
+            if args.action == "start":
+                state = campaigns.start_campaign(session, campaign)
+            else:
+                state = campaigns.pause_campaign(campaign)
+            print(f"campaign {campaign.name!r} is {state}")
+    return 0
+
+
+def _e164(raw: str, region: str) -> str:
+    from app.domain.phone import InvalidPhone, to_e164
+
+    try:
+        return to_e164(raw, region)
+    except InvalidPhone as exc:
+        raise UsageError(f"caller-ID {raw!r}: {exc}") from exc
+
+
+def _summary_json(s) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "agent": s.agent,
+        "caller_id": s.caller_id,
+        "state": s.state,
+        "concurrency": s.concurrency,
+        "per_minute": s.per_minute,
+        "start_at": s.start_at.isoformat() if s.start_at else None,
+        "total": s.total,
+        "done": s.done,
+        "counts": s.counts,
+    }
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    from app.results.calls import call_records
+    from app.store.campaigns import get_by_name
+
+    store = _store(args)
+    with store.session() as session:
+        records = call_records(session, get_by_name(session, args.campaign).id)
+    if args.json:
+        _print_json(records)
+    else:
+        for r in records:
+            print(f"{r['phone']}\t#{r['attempt']}\t{r['status']}\t{r['duration_s'] or ''}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from app.results.stats import campaign_stats
+    from app.store.campaigns import get_by_name
+
+    store = _store(args)
+    with store.session() as session:
+        stats = campaign_stats(session, get_by_name(session, args.campaign).id)
+    if args.json:
+        _print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.results.export import export_calls
+    from app.store.campaigns import get_by_name
+
+    store = _store(args)
+    with store.session() as session:
+        count = export_calls(session, get_by_name(session, args.campaign).id, args.format, args.out)
+    print(f"exported {count} calls to {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.contacts.cli import import_command
+
+    return import_command(
+        home=_home(args),
+        db_url=args.db,
+        file=args.file,
+        campaign=args.campaign,
+        region=args.region,
+        phone_column=args.phone_column,
+        dry_run=args.dry_run,
+        as_json=args.json,
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from app.dialer.headless import run_headless
+
+    return run_headless(
+        home=_home(args),
+        db_url=args.db,
+        campaign=args.campaign,
+        emulator=args.emulator,
+        cps=args.cps,
+        until_done=args.until_done,
+        as_json=args.json,
+    )
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from app.telephony.emulator import run_emulator_cli
+
+    return run_emulator_cli(
+        port=args.port,
+        speed=args.speed,
+        call_log=args.call_log,
+        faults=args.faults,
+        account_sid=args.account_sid,
+        auth_token=args.auth_token,
+    )
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(home=_home(args), db_url=args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import demo_home, seed_demo
+    from app.store.engine import open_store
+    from app.ui.app import run_gui
+
+    home = Path(args.home) if args.home else demo_home()
+    store = open_store(home, args.db)
+    seed_demo(store)
+    store.dispose()
+    return run_gui(
+        home=home, db_url=args.db, smoke_test=args.smoke_test, screenshot_dir=args.screenshot
+    )
+
+
+COMMANDS = {
+    None: cmd_gui,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "campaign": cmd_campaign,
+    "run": cmd_run,
+    "calls": cmd_calls,
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "emulator": cmd_emulator,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from app.store.campaigns import CampaignError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, CampaignError) as exc:
+        print(f"calldeck: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("calldeck: interrupted", file=sys.stderr)
+        return 130
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("app."):
+            print(f"calldeck {args.command}: not available yet ({exc.name})", file=sys.stderr)
+            return 2
+        print(f"calldeck: missing dependency {exc.name}; run 'make setup'", file=sys.stderr)
+        return 1
+    except Exception as exc:  # last resort: one line for the user, the detail in the log
+        log.debug("command failed", exc_info=True)
+        print(f"calldeck: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

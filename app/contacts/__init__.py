@@ -1,0 +1,1 @@
+"""Contact intake: read CSV/XLSX/pasted numbers, map columns, validate, dedupe, suppress, store."""

@@ -1,0 +1,113 @@
+"""`calldeck import FILE --campaign NAME …`; app.cli calls import_command, and so does
+`python -m app.contacts.cli` (handy in tests and scripts)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.contacts.errors import ContactImportError
+from app.contacts.importer import import_table, resolve_mapping
+from app.contacts.mapping import ColumnMapping
+from app.contacts.reading import read_contacts_file
+from app.settings import get_setting
+from app.store.campaigns import CampaignError, create_campaign
+from app.store.engine import open_store
+from app.store.models import Campaign
+
+
+def import_command(
+    *,
+    home: Path,
+    db_url: str | None,
+    file: Path,
+    campaign: str,
+    region: str | None,
+    phone_column: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> int:
+    """Import FILE into campaign NAME (created as a draft when missing). Returns the exit code.
+
+    The region is --region, else the campaign's own region, else the default_region setting.
+    """
+    store = open_store(home, db_url)
+    try:
+        with store.session.begin() as session:
+            found = session.scalar(select(Campaign).where(Campaign.name == campaign.strip()))
+            default_region = get_setting(session, "default_region") or "US"
+            campaign_id = found.id if found else None
+            chosen_region = (region or (found.region if found else default_region)).upper()
+        table = read_contacts_file(file)
+        # Check the mapping before creating the campaign: a broken file creates nothing.
+        mapping = resolve_mapping(
+            table, ColumnMapping(phone=phone_column) if phone_column else None
+        )
+        if campaign_id is None and not dry_run:
+            with store.session.begin() as session:
+                campaign_id = create_campaign(session, campaign, region=chosen_region).id
+        report = import_table(
+            store,
+            campaign_id,
+            table,
+            mapping=mapping,
+            region=chosen_region,
+            dry_run=dry_run,
+            home=home,
+        )
+    except (ContactImportError, CampaignError) as exc:
+        print(f"calldeck import: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    if as_json:
+        print(json.dumps(report.as_json()))
+        return 0
+    created = " (new draft campaign)" if found is None and not dry_run else ""
+    print(f"{report.summary()} into campaign {campaign!r}{created}.")
+    if report.encoding or report.delimiter:
+        print(
+            f"Read as {report.encoding or 'Excel'}, delimiter {_delimiter_name(report.delimiter)}."
+        )
+    if report.mapping:
+        print(f"Phone column: {report.mapping.phone!r}; name column: {report.mapping.name!r}.")
+    if report.rejects_file:
+        print(f"Rows not imported, with reasons: {report.rejects_file}")
+    return 0
+
+
+def _delimiter_name(delimiter: str | None) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or "", "none")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="calldeck import", description=import_command.__doc__)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--campaign", required=True)
+    parser.add_argument("--region")
+    parser.add_argument("--phone-column")
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--json", action="store_true", dest="as_json")
+    parser.add_argument("--home", type=Path, help="data directory (default: $CALLDECK_HOME)")
+    parser.add_argument("--db-url")
+    args = parser.parse_args(argv)
+    from app.paths import data_home
+
+    return import_command(
+        home=data_home(args.home),
+        db_url=args.db_url,
+        file=args.file,
+        campaign=args.campaign,
+        region=args.region,
+        phone_column=args.phone_column,
+        dry_run=args.dry_run,
+        as_json=args.as_json,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

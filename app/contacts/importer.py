@@ -1,0 +1,351 @@
+"""The import pipeline: read, map, validate each distinct number once, classify, write atomically.
+
+Runs without Qt so the GUI can call it on a worker thread (progress + cancel) and the CLI
+can call it directly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.contacts.errors import ContactImportError, ImportCancelled
+from app.contacts.mapping import ColumnMapping, field_key, guess_mapping
+from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
+from app.contacts.report import ImportReport, Reject, write_rejects
+from app.contacts.validation import PhoneValidator
+from app.domain.status import ContactStatus
+from app.paths import data_home
+from app.store.engine import Store
+from app.store.models import Contact, DncEntry
+from app.store.types import utcnow
+
+__all__ = [
+    "ColumnMapping",
+    "ContactImportError",
+    "ContactTable",
+    "ImportCancelled",
+    "ImportReport",
+    "guess_mapping",
+    "import_file",
+    "import_pasted",
+    "import_table",
+    "parse_pasted",
+    "read_contacts_file",
+]
+
+Progress = Callable[[int, int], None]  # (done, total)
+Cancel = Callable[[], bool] | threading.Event
+
+INSERT_CHUNK = 5_000
+CHECK_EVERY = 2_000
+NAME_MAX = 200
+
+
+def import_file(
+    store: Store,
+    campaign_id: int | None,
+    path: str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    region: str = "US",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    home: Path | None = None,
+) -> ImportReport:
+    """Import a contact file into a campaign: all valid rows in one transaction, or none.
+
+    campaign_id may be None only for a dry run (a campaign that does not exist yet).
+    """
+    table = read_contacts_file(path)
+    return import_table(
+        store,
+        campaign_id,
+        table,
+        mapping=mapping,
+        region=region,
+        dry_run=dry_run,
+        progress=progress,
+        cancel=cancel,
+        home=home,
+    )
+
+
+def import_pasted(
+    store: Store,
+    campaign_id: int,
+    text: str,
+    *,
+    region: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    home: Path | None = None,
+) -> ImportReport:
+    """Import typed or pasted numbers (one per line, or separated by commas/semicolons/spaces)."""
+    table = parse_pasted(text)
+    return import_table(
+        store,
+        campaign_id,
+        table,
+        mapping=ColumnMapping(phone="phone"),
+        region=region,
+        dry_run=dry_run,
+        progress=progress,
+        cancel=cancel,
+        home=home,
+    )
+
+
+_PASTE_SEPARATORS = re.compile(r"[,;\t|]")
+
+
+def parse_pasted(text: str) -> ContactTable:
+    rows: list[Row] = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        for piece in _PASTE_SEPARATORS.split(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            words = piece.split()
+            # "+1 415 555 0100" is one number; "4155550100 4155550101" are two.
+            if len(words) > 1 and all(looks_like_phone(w) for w in words):
+                rows.extend(Row(line_number, [w]) for w in words)
+            else:
+                rows.append(Row(line_number, [piece]))
+    if not rows:
+        raise ContactImportError("no phone numbers to import (the text is empty)")
+    return ContactTable(
+        headers=["phone"],
+        rows=rows,
+        encoding=None,
+        delimiter=None,
+        kind="pasted",
+        source="pasted numbers",
+        has_header=False,
+    )
+
+
+def resolve_mapping(table: ContactTable, mapping: ColumnMapping | None) -> ColumnMapping:
+    """The mapping to use, checked against the table; errors name the columns found."""
+    columns = ", ".join(table.headers)
+    if mapping is None or mapping.phone is None:
+        guessed = guess_mapping(table.headers, [r.cells for r in table.rows[:50]])
+        if mapping is not None and mapping.name is not None:
+            guessed.name = mapping.name
+        mapping = guessed
+    if mapping.phone is None:
+        raise ContactImportError(
+            f"{table.source}: no column looks like phone numbers. Columns found: {columns}. "
+            "Choose the phone column (--phone-column on the command line)."
+        )
+    for role, header in (("phone", mapping.phone), ("name", mapping.name)):
+        if header is not None and header not in table.headers:
+            raise ContactImportError(
+                f"{table.source}: there is no column {header!r} for the {role}. "
+                f"Columns found: {columns}."
+            )
+    return mapping
+
+
+def import_table(
+    store: Store,
+    campaign_id: int | None,
+    table: ContactTable,
+    *,
+    mapping: ColumnMapping | None = None,
+    region: str = "US",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    home: Path | None = None,
+) -> ImportReport:
+    if campaign_id is None and not dry_run:
+        raise ValueError("campaign_id is required unless dry_run")
+    mapping = resolve_mapping(table, mapping)
+    cancelled = _cancel_check(cancel)
+    report_progress = progress or (lambda done, total: None)
+    rows = table.rows
+    total = 2 * len(rows)  # validation is the first half, writing the second
+
+    phone_at = table.headers.index(mapping.phone)
+    numbers = _validate(rows, phone_at, PhoneValidator(region), cancelled, report_progress, total)
+
+    report = ImportReport(
+        rows=len(rows),
+        source=table.source,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        mapping=mapping,
+        dry_run=dry_run,
+    )
+    with store.engine.connect() as conn:
+        existing = _existing_phones(conn, campaign_id)
+        dnc = set(conn.scalars(select(DncEntry.phone)))
+        accepted = _classify(rows, numbers, existing, dnc, report)
+        if cancelled():
+            raise ImportCancelled()
+        if not dry_run and accepted:
+            payload = _contact_rows(table, mapping, campaign_id, accepted)
+            try:
+                _insert_all(conn, payload, cancelled, report_progress, len(rows), total)
+            except IntegrityError:
+                conn.rollback()
+                raise ContactImportError(
+                    "the campaign's contacts changed while importing; nothing was imported, "
+                    "try again"
+                ) from None
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            report.imported = len(payload)
+    report_progress(total, total)
+    if report.rejects and not dry_run:
+        report.rejects_file = write_rejects(
+            home or default_home(store), table.source, table.headers, report.rejects
+        )
+    return report
+
+
+def default_home(store: Store) -> Path:
+    """The data dir: the SQLite file's folder, else the platform's data dir."""
+    database = store.engine.url.database
+    if store.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        return Path(database).resolve().parent
+    return data_home()
+
+
+def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+def _validate(
+    rows: list[Row],
+    phone_at: int,
+    validator: PhoneValidator,
+    cancelled: Callable[[], bool],
+    progress: Progress,
+    total: int,
+) -> list[tuple[str | None, str | None]]:
+    results = []
+    check = validator.check
+    for start in range(0, len(rows), CHECK_EVERY):
+        if cancelled():
+            raise ImportCancelled()
+        results.extend(check(row.cells[phone_at]) for row in rows[start : start + CHECK_EVERY])
+        progress(min(start + CHECK_EVERY, len(rows)), total)
+    return results
+
+
+def _existing_phones(conn, campaign_id: int | None) -> set[str]:
+    if campaign_id is None:
+        return set()
+    return set(conn.scalars(select(Contact.phone).where(Contact.campaign_id == campaign_id)))
+
+
+def _classify(
+    rows: list[Row],
+    numbers: list[tuple[str | None, str | None]],
+    existing: set[str],
+    dnc: set[str],
+    report: ImportReport,
+) -> list[tuple[Row, str]]:
+    """Sort rows into valid/duplicate/suppressed/invalid; rejects go to report.rejects."""
+    accepted: list[tuple[Row, str]] = []
+    first_line: dict[str, int] = {}
+    rejects = report.rejects
+    for row, (e164, reason) in zip(rows, numbers, strict=True):
+        if e164 is None:
+            report.invalid += 1
+            rejects.append(Reject(row.line, row.cells, reason or "invalid", "invalid"))
+        elif e164 in dnc:
+            report.suppressed += 1
+            rejects.append(
+                Reject(row.line, row.cells, f"{e164} is on the do-not-call list", "suppressed")
+            )
+        elif e164 in existing:
+            report.duplicates += 1
+            rejects.append(
+                Reject(row.line, row.cells, f"{e164} is already in this campaign", "duplicate")
+            )
+        elif e164 in first_line:
+            report.duplicates += 1
+            rejects.append(
+                Reject(
+                    row.line,
+                    row.cells,
+                    f"{e164} already appears on line {first_line[e164]}",
+                    "duplicate",
+                )
+            )
+        else:
+            first_line[e164] = row.line
+            accepted.append((row, e164))
+    report.valid = len(accepted)
+    return accepted
+
+
+def _contact_rows(
+    table: ContactTable, mapping: ColumnMapping, campaign_id: int | None, accepted
+) -> list[dict[str, Any]]:
+    phone_at = table.headers.index(mapping.phone)
+    name_at = table.headers.index(mapping.name) if mapping.name else None
+    keys = _field_keys(table.headers)
+    # Every column but the phone is kept as a template variable ({{company}}, {{first_name}}).
+    field_columns = [(keys[i], i) for i in range(len(table.headers)) if i != phone_at]
+    now = utcnow()
+    queued = ContactStatus.QUEUED.value
+    payload = []
+    for row, e164 in accepted:
+        cells = row.cells
+        fields = {
+            key: cells[i].strip() for key, i in field_columns if i < len(cells) and cells[i].strip()
+        }
+        payload.append(
+            {
+                "campaign_id": campaign_id,
+                "phone": e164,
+                "name": cells[name_at].strip()[:NAME_MAX] if name_at is not None else "",
+                "fields": fields,
+                "status": queued,
+                "attempts": 0,
+                "next_attempt_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return payload
+
+
+def _field_keys(headers: list[str]) -> list[str]:
+    keys: list[str] = []
+    for header in headers:
+        key, n = field_key(header), 2
+        while key in keys:
+            key, n = f"{field_key(header)}_{n}", n + 1
+        keys.append(key)
+    return keys
+
+
+def _insert_all(conn, payload, cancelled, progress: Progress, rows: int, total: int) -> None:
+    statement = insert(Contact.__table__)
+    for start in range(0, len(payload), INSERT_CHUNK):
+        if cancelled():
+            raise ImportCancelled()
+        conn.execute(statement, payload[start : start + INSERT_CHUNK])
+        done = min(start + INSERT_CHUNK, len(payload))
+        progress(rows + rows * done // len(payload), total)
+    if cancelled():
+        raise ImportCancelled()

@@ -1,0 +1,280 @@
+"""Turn a contact file (CSV/TSV/TXT in any common encoding, or XLSX) into a ContactTable."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import NamedTuple
+
+import charset_normalizer
+
+from app.contacts.errors import ContactImportError
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_CHARS = 64_000
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", None: "none"}
+
+# Something shaped like a phone number: digits with the usual punctuation, 7+ digits.
+_PHONE_SHAPED = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class Row(NamedTuple):
+    line: int  # where the row starts in the original file (1-based; the header is usually 1)
+    cells: list[str]
+
+
+@dataclass
+class ContactTable:
+    headers: list[str]
+    rows: list[Row]
+    encoding: str | None  # None for spreadsheets
+    delimiter: str | None  # None for spreadsheets and single-column text
+    kind: str  # "csv" | "xlsx" | "pasted"
+    source: str = ""  # the file name, for messages
+    has_header: bool = True
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+
+def looks_like_phone(cell: str) -> bool:
+    return bool(_PHONE_SHAPED.match(cell)) and sum(ch.isdigit() for ch in cell) >= 7
+
+
+def read_contacts_file(path: str | Path) -> ContactTable:
+    """Read a CSV/TSV/TXT/XLSX contact file; broken files raise ContactImportError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContactImportError(f"{path.name}: no such file ({path})") from None
+    except IsADirectoryError:
+        raise ContactImportError(f"{path.name} is a folder, not a file") from None
+    except OSError as exc:
+        raise ContactImportError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    if not data.strip():
+        raise ContactImportError(f"{path.name} is empty (0 rows)")
+    if data.startswith(b"PK\x03\x04"):
+        if suffix == ".ods":
+            raise ContactImportError(
+                f"{path.name} is an OpenDocument spreadsheet; save it as .xlsx or .csv and try again"
+            )
+        return _read_xlsx(path)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ContactImportError(
+            f"{path.name} is an old Excel (.xls) workbook; save it as .xlsx or .csv and try again"
+        )
+    if suffix in EXCEL_SUFFIXES:
+        raise ContactImportError(f"{path.name} is not a valid Excel workbook (it is not a .xlsx)")
+    text, encoding = decode_text(data, path.name)
+    return parse_text(text, encoding=encoding, source=path.name)
+
+
+# --- text files -------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, name: str = "the file") -> tuple[str, str]:
+    """Decode with BOM, then strict UTF-8, then charset-normalizer; refuse binary data."""
+    encoding = _detect_encoding(data, name)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise ContactImportError(
+            f"{name} cannot be read as text (it looked like {encoding} but is not); "
+            "save it as CSV UTF-8 and try again"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = text[:SNIFF_CHARS]
+    if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+        raise ContactImportError(
+            f"{name} does not look like a text or spreadsheet file (it contains binary data)"
+        )
+    return text, encoding
+
+
+def _detect_encoding(data: bytes, name: str) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode Text"
+    if b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise ContactImportError(
+            f"{name} is not text in an encoding CallDeck can recognise (not UTF-8, UTF-16 or "
+            "Windows-1252) or it is a binary file; save it as CSV UTF-8 and try again"
+        )
+    # Single-byte Western files decode identically under several code pages; when the
+    # detector cannot tell them apart, Windows-1252 is what spreadsheet exports use.
+    tied: set[str] = set()
+    for match in matches:
+        if abs(match.chaos - best.chaos) < 0.01 and abs(match.coherence - best.coherence) < 0.01:
+            tied.add(match.encoding)
+            tied.update(match.could_be_from_charset)
+    if "cp1252" in tied:
+        return "cp1252"
+    return best.encoding
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter giving the most consistent column count (>1) over the first lines."""
+    lines = sample.splitlines(keepends=True)
+    if len(sample) >= SNIFF_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut in half
+    head = "".join(lines[:200])
+    best: tuple[tuple[bool, float, int], str] | None = None
+    for delimiter in DELIMITERS:
+        if delimiter not in head:
+            continue
+        try:
+            widths = [
+                len(r) for r in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter) if r
+            ]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        mode = max(set(widths), key=widths.count)
+        if mode < 2:
+            continue
+        score = (widths[0] == mode, widths.count(mode) / len(widths), mode)
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    return best[1] if best else None
+
+
+def parse_text(
+    text: str, *, encoding: str, source: str = "", delimiter: str | None = None
+) -> ContactTable:
+    if delimiter is None:
+        delimiter = sniff_delimiter(text[:SNIFF_CHARS])
+    # A delimiter that never occurs keeps each line whole (a single-column list).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or "\x1f")
+    records: list[Row] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append(Row(start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ContactImportError(
+            f"{source or 'the text'} cannot be parsed near line {reader.line_num}: {exc}"
+        ) from None
+    return build_table(
+        records, encoding=encoding, delimiter=delimiter, kind="csv", source=source or "the text"
+    )
+
+
+# --- spreadsheets -----------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path) -> ContactTable:
+    import openpyxl  # imported here: it is slow to import and only spreadsheets need it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise ContactImportError(
+            f"{path.name} is not a readable Excel workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    try:
+        sheets = [workbook.active, *workbook.worksheets]
+        for sheet in sheets:
+            if sheet is None:
+                continue
+            records = []
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                line = next((c.row for c in cells if getattr(c, "row", None)), number)
+                records.append(Row(line, [_cell_text(c) for c in cells]))
+            if any(any(cell.strip() for cell in r.cells) for r in records):
+                return build_table(
+                    records, encoding=None, delimiter=None, kind="xlsx", source=path.name
+                )
+        raise ContactImportError(f"{path.name} is empty (no sheet has any cells)")
+    finally:
+        workbook.close()
+
+
+def _cell_text(cell) -> str:
+    """A cell as the text the user means: numbers stored by Excel become their digits again."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Phone numbers typed into Excel are stored as numbers; the file keeps every digit.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+
+def build_table(
+    records: list[Row], *, encoding: str | None, delimiter: str | None, kind: str, source: str
+) -> ContactTable:
+    """First non-blank record is the header (unless it is data); blank rows are skipped."""
+    records = [r for r in records if any(cell.strip() for cell in r.cells)]
+    if not records:
+        raise ContactImportError(f"{source} is empty (0 rows)")
+    first = [cell.strip().lstrip("\ufeff") for cell in records[0].cells]
+    has_header = not any(looks_like_phone(cell) for cell in first)
+    data = records[1:] if has_header else records
+    width = max(len(r.cells) for r in records)
+    headers = _clean_headers(first if has_header else [], width)
+    if not data:
+        shown = ", ".join(h for h in headers if h) or "(blank)"
+        raise ContactImportError(
+            f"{source} has only a header row ({shown}) and no contacts under it"
+        )
+    rows = [
+        Row(r.line, r.cells + [""] * (width - len(r.cells)) if len(r.cells) < width else r.cells)
+        for r in data
+    ]
+    return ContactTable(
+        headers=headers,
+        rows=rows,
+        encoding=encoding,
+        delimiter=delimiter,
+        kind=kind,
+        source=source,
+        has_header=has_header,
+    )
+
+
+def _clean_headers(cells: list[str], width: int) -> list[str]:
+    headers: list[str] = []
+    seen: set[str] = set()
+    for index in range(width):
+        name = cells[index] if index < len(cells) else ""
+        name = " ".join(name.split()) or f"column {index + 1}"
+        unique, n = name, 2
+        while unique.casefold() in seen:
+            unique, n = f"{name} ({n})", n + 1
+        seen.add(unique.casefold())
+        headers.append(unique)
+    return headers

@@ -1,0 +1,59 @@
+"""Phone cells to E.164, each distinct cell parsed once (phonenumbers is the slow part)."""
+
+from __future__ import annotations
+
+import re
+
+from app.domain.phone import InvalidPhone, to_e164
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_WHOLE_FLOAT = re.compile(r"^(\+?\d+)\.0+$")  # 4155550100.0, as some exports write numbers
+_NON_DIGITS = re.compile(r"\D")
+
+PhoneResult = tuple[str | None, str | None]  # (E.164, None) or (None, reason)
+
+
+class PhoneValidator:
+    """Validates phone cells in one region, caching by the cell's text."""
+
+    def __init__(self, region: str = "US") -> None:
+        self.region = (region or "US").upper()
+        self._cache: dict[str, PhoneResult] = {}
+
+    def check(self, cell: str) -> PhoneResult:
+        result = self._cache.get(cell)
+        if result is None:
+            result = self._cache[cell] = self._check(cell)
+        return result
+
+    def _check(self, cell: str) -> PhoneResult:
+        text = cell.strip()
+        if text.lower().startswith("tel:"):
+            text = text[4:].strip()
+        if not text:
+            return None, "no phone number"
+        if _SCIENTIFIC.match(text):
+            return None, (
+                f"{text} is in scientific notation: the spreadsheet dropped digits; "
+                "format the phone column as Text and export again"
+            )
+        whole = _WHOLE_FLOAT.match(text)
+        if whole:
+            text = whole.group(1)
+        digits = _NON_DIGITS.sub("", text)
+        if not digits:
+            return None, f"{text!r} is not a phone number (no digits)"
+        try:
+            return to_e164(text, self.region), None
+        except InvalidPhone as exc:
+            reason = f"{exc} (read as a {self.region} number)"
+        if not text.startswith("+"):
+            # International numbers whose "+" was lost (Excel stores them as integers).
+            for candidate in (f"+{digits[2:]}" if digits.startswith("00") else None, f"+{digits}"):
+                if candidate is None:
+                    continue
+                try:
+                    return to_e164(candidate, self.region), None
+                except InvalidPhone:
+                    pass
+        return None, reason

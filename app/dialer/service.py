@@ -1,0 +1,747 @@
+"""DialerService: the asyncio campaign runner (claims, pacing, polling, results, recovery).
+
+One scheduler task decides when the next call of each running campaign may start; each call
+then lives in its own task (dial, poll to the end, fetch results). Database work happens in
+short synchronous transactions on the loop thread: each is a few small statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.dialer import records
+from app.dialer.aftercall import fetch_results
+from app.dialer.events import (
+    CallEnded,
+    CampaignStateChanged,
+    ContactChanged,
+    DialerStatus,
+    EventHub,
+    Subscriber,
+)
+from app.dialer.runs import CampaignRun
+from app.domain.clock import Clock, LoopClock
+from app.domain.pacing import Pacer
+from app.domain.status import CampaignState, ContactStatus
+from app.settings import get_setting
+from app.store import campaigns as campaign_store
+from app.store.engine import Store
+from app.store.models import Campaign
+from app.telephony.base import CallRequest, Provider
+from app.telephony.errors import (
+    AmbiguousCreate,
+    AuthenticationFailed,
+    InvalidNumber,
+    NotFound,
+    ProviderError,
+    RateLimited,
+    TrialAccountLimit,
+    UnverifiedCallerId,
+)
+
+log = logging.getLogger(__name__)
+
+IDLE_RECHECK_S = 30.0  # look at the database again at least this often when idle
+RATE_LIMIT_BACKOFF_S = 5.0
+FIND_MARGIN = timedelta(seconds=5)  # clock skew + Twilio's whole-second created dates
+UNKNOWN_CREATE_SEARCHES = 3  # find_calls tries before an ambiguous create counts as not placed
+LATE_START_GRACE = timedelta(seconds=60)
+MAX_POLL_ERRORS = 30
+CAMPAIGN_STOPPERS = (AuthenticationFailed, UnverifiedCallerId)
+
+
+@dataclass
+class LiveCall:
+    call_id: int
+    campaign_id: int
+    contact_id: int
+
+
+@dataclass
+class DoneReport:
+    """What run_until_done found when it returned."""
+
+    campaign_ids: list[int]
+    next_dial_at: datetime | None
+    next_reason: str  # "retry" | "window" | "scheduled" | ""
+    next_local: str = ""
+    states: dict[int, str] = field(default_factory=dict)
+
+
+class DialerService:
+    """Runs every running campaign; see app/dialer/__init__.py for the public surface."""
+
+    def __init__(
+        self,
+        store: Store,
+        provider: Provider,
+        *,
+        recordings_dir: Path,
+        clock: Clock | None = None,
+        cps: float | None = None,
+        poll_interval_s: float = 2.0,
+    ) -> None:
+        self.store = store
+        self.provider = provider
+        self.recordings_dir = Path(recordings_dir)
+        self.clock: Clock = clock or LoopClock()
+        self.poll_interval_s = poll_interval_s
+        self._cps_override = cps
+        self._pacer = Pacer(cps or 1.0)
+        self._hub = EventHub()
+        self._runs: dict[int, CampaignRun] = {}
+        self._scheduled: dict[int, records.CampaignPlan] = {}
+        self._live: dict[int, LiveCall] = {}
+        self._results_pending: dict[int, int] = {}  # call_id -> campaign_id
+        self._tasks: set[asyncio.Task] = set()
+        self._scheduler: asyncio.Task | None = None
+        self._wake = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._reload = True
+        self._holding = False
+        self._opened_at: datetime | None = None
+        self._last_status: DialerStatus | None = None
+        self._rotation = 0
+        self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
+        self.pacing_lateness_s: deque[float] = deque(maxlen=200_000)  # for the benchmark
+        self.calls_placed = 0
+
+    # -- public surface -------------------------------------------------------------------
+
+    def subscribe(self, callback: Subscriber):
+        """Call *callback(event)* for every event; returns a function that unsubscribes."""
+        return self._hub.subscribe(callback)
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and not self._scheduler.done()
+
+    async def start(self) -> None:
+        """Reconcile what a previous run left open, then run the scheduler loop."""
+        if self.running:
+            return
+        self._opened_at = self.clock.now()
+        self._holding = False
+        await self._reconcile()
+        self._reload = True
+        self._scheduler = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
+
+    async def stop(self) -> None:
+        """Cancel and await every task. Calls in progress are reconciled on the next start."""
+        tasks = [t for t in (self._scheduler, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._scheduler = None
+        self._tasks.clear()
+        for live in self._live.values():
+            self._pacer.ended(live.campaign_id)
+        self._live.clear()
+        self._results_pending.clear()
+
+    def wake(self) -> None:
+        """Re-read campaign settings (limits, windows, states) now."""
+        self._reload = True
+        self._wake.set()
+
+    def hold(self) -> None:
+        """Stop starting new calls (campaign states untouched); live calls carry on."""
+        self._holding = True
+        self._wake.set()
+        self._publish_status()
+
+    async def start_campaign(self, campaign_id: int) -> str:
+        """Start or resume (or schedule, if its start time is ahead). Raises CampaignError."""
+        now = self.clock.now()
+        with self.store.session.begin() as session:
+            campaign = self._get_campaign(session, campaign_id)
+            state = campaign_store.start_campaign(session, campaign, now)
+            start_at = campaign.start_at
+        if state == CampaignState.SCHEDULED:
+            message = f"Scheduled for {start_at:%Y-%m-%d %H:%M} UTC"
+        else:
+            message = "Started"
+        self._hub.publish(CampaignStateChanged(campaign_id, state, message))
+        self.wake()
+        return state
+
+    async def pause_campaign(self, campaign_id: int) -> str:
+        """No new dials from now on; calls in progress finish and are recorded."""
+        with self.store.session.begin() as session:
+            campaign = self._get_campaign(session, campaign_id)
+            state = campaign_store.pause_campaign(campaign)
+        # Take it off the scheduler at once rather than at the next reload.
+        self._runs.pop(campaign_id, None)
+        self._scheduled.pop(campaign_id, None)
+        self._hub.publish(CampaignStateChanged(campaign_id, state, "Paused"))
+        self.wake()
+        return state
+
+    async def run_until_done(self, campaign_ids: Iterable[int] | None = None) -> DoneReport:
+        """Return once nothing in these campaigns (default: all) is dialable now and every
+        finished call's results are stored."""
+        if not self.running:
+            await self.start()
+        wanted = None if campaign_ids is None else set(campaign_ids)
+        while True:
+            self._progress.clear()
+            if self._settled(wanted):
+                return self._done_report(wanted)
+            if self._scheduler is None or self._scheduler.done():
+                raise RuntimeError("the dialer's scheduler stopped")
+            self._wake.set()
+            await self._progress.wait()
+
+    # -- scheduling ------------------------------------------------------------------------
+
+    async def _schedule_forever(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                deadline = self._tick()
+            except Exception:
+                log.exception("dialer scheduler pass failed; trying again shortly")
+                deadline = self.clock.monotonic() + 1.0
+            self._progress.set()
+            await self.clock.sleep_until(deadline, self._wake)
+
+    def _tick(self) -> float:
+        mono, wall = self.clock.monotonic(), self.clock.now()
+        if self._reload:
+            self._load_plans()
+        next_wake = mono + IDLE_RECHECK_S
+        next_wake = min(next_wake, self._start_due_scheduled(wall, mono))
+        runs = list(self._runs.values())
+        if runs:
+            self._rotation = (self._rotation + 1) % len(runs)
+            runs = runs[self._rotation :] + runs[: self._rotation]
+        self._idle_campaigns = set()
+        for run in runs:
+            next_wake = min(next_wake, self._dial_what_is_due(run, mono, wall))
+        self._publish_status(next_wake)
+        return next_wake
+
+    def _dial_what_is_due(self, run: CampaignRun, mono: float, wall: datetime) -> float:
+        """Claim and dial as many as the limits allow now; return when to look again."""
+        cid = run.plan.id
+        while True:
+            if self._holding:
+                self._idle_campaigns.add(cid)
+                return float("inf")
+            at = self._pacer.next_start(cid, run.plan.limits)
+            if at is None:
+                return float("inf")  # all lines busy: a call ending wakes us
+            at = max(at, run.backoff_until)
+            if at > mono:
+                if not run.queue and not run.due_for_reload(wall):
+                    self._idle_campaigns.add(cid)
+                    return self._later_mono(run, mono, wall)
+                return at
+            if run.due_for_reload(wall):
+                with self.store.session() as session:
+                    run.fill(records.dialable_candidates(session, run.plan), wall)
+            candidate = run.next_candidate(wall)
+            if candidate is None:
+                self._idle_campaigns.add(cid)
+                self._maybe_complete(run)
+                return self._later_mono(run, mono, wall)
+            with self.store.session.begin() as session:
+                claim = records.claim_contact(session, run.plan, candidate.contact_id, wall)
+            if claim is None:
+                continue
+            self._pacer.started(cid, mono)
+            if at != float("-inf"):
+                self.pacing_lateness_s.append(mono - at)
+            self._live[claim.call_id] = LiveCall(claim.call_id, cid, claim.contact_id)
+            self._hub.publish(ContactChanged(cid, claim.contact_id, ContactStatus.CALLING.value))
+            self._spawn(self._dial(run, claim), f"call {claim.call_id}")
+
+    def _later_mono(self, run: CampaignRun, mono: float, wall: datetime) -> float:
+        if run.later is None:
+            return float("inf")
+        return mono + max(0.0, (run.later - wall).total_seconds())
+
+    def _load_plans(self) -> None:
+        self._reload = False
+        with self.store.session() as session:
+            plans = records.active_plans(session)
+            if self._cps_override is None:
+                self._pacer.cps = float(get_setting(session, "calls_per_second") or 1.0)
+        for cid in list(self._runs):
+            if cid not in plans or plans[cid].state != CampaignState.RUNNING:
+                del self._runs[cid]
+        self._scheduled = {}
+        for cid, plan in plans.items():
+            if plan.state == CampaignState.SCHEDULED:
+                self._scheduled[cid] = plan
+            elif cid in self._runs:
+                self._runs[cid].plan = plan
+                self._runs[cid].needs_load = True
+            else:
+                self._runs[cid] = CampaignRun(plan)
+
+    def _start_due_scheduled(self, wall: datetime, mono: float) -> float:
+        next_wake = float("inf")
+        for cid, plan in list(self._scheduled.items()):
+            if plan.start_at is not None and plan.start_at > wall:
+                next_wake = min(next_wake, mono + (plan.start_at - wall).total_seconds())
+                continue
+            with self.store.session.begin() as session:
+                campaign = session.get(Campaign, cid)
+                if campaign is None or campaign.state != CampaignState.SCHEDULED:
+                    continue
+                try:
+                    state = campaign_store.start_campaign(session, campaign, wall)
+                except campaign_store.CampaignError as exc:
+                    campaign.state = CampaignState.PAUSED.value
+                    state, message = CampaignState.PAUSED.value, f"Could not start: {exc}"
+                else:
+                    message = self._scheduled_start_message(plan.start_at, wall)
+            del self._scheduled[cid]
+            self._hub.publish(CampaignStateChanged(cid, state, message))
+            self._reload = True
+            next_wake = mono
+        return next_wake
+
+    def _scheduled_start_message(self, start_at: datetime | None, wall: datetime) -> str:
+        opened = self._opened_at or wall
+        if start_at is not None and start_at < opened - LATE_START_GRACE:
+            return (
+                f"Started on opening CallDeck: it was scheduled for "
+                f"{start_at:%Y-%m-%d %H:%M} UTC, while CallDeck was closed"
+            )
+        return "Started at its scheduled time"
+
+    def _maybe_complete(self, run: CampaignRun) -> None:
+        cid = run.plan.id
+        if run.later is not None or self._pacer.active(cid) > 0:
+            return
+        with self.store.session.begin() as session:
+            campaign = session.get(Campaign, cid)
+            if campaign is None or campaign.state != CampaignState.RUNNING:
+                return
+            if records.has_dialable(session, cid) or records.has_live_calls(session, cid):
+                run.needs_load = True  # someone became dialable since the queue was filled
+                return
+            campaign.state = CampaignState.COMPLETED.value
+        del self._runs[cid]
+        self._hub.publish(
+            CampaignStateChanged(
+                cid, CampaignState.COMPLETED.value, "Completed: no one left to call"
+            )
+        )
+
+    # -- one call ----------------------------------------------------------------------------
+
+    async def _dial(self, run: CampaignRun, claim: records.Claim) -> None:
+        request = CallRequest(to=claim.to, from_=claim.from_, twiml=run.plan.twiml)
+        try:
+            info = await self.provider.place_call(request)
+        except asyncio.CancelledError:
+            raise  # stop(): the claim stays "calling" and is reconciled next start
+        except RateLimited as exc:
+            run.backoff_until = self.clock.monotonic() + RATE_LIMIT_BACKOFF_S
+            self._give_back(claim, f"not placed: {exc.user_message}")
+            return
+        except CAMPAIGN_STOPPERS as exc:
+            self._give_back(claim, f"not placed: {exc.user_message}")
+            await self._stop_campaign(claim.campaign_id, exc.user_message)
+            return
+        except TrialAccountLimit as exc:
+            if exc.code == 10004:  # one call at a time on trial accounts: the campaign's limit
+                self._give_back(claim, f"not placed: {exc.user_message}")
+                await self._stop_campaign(claim.campaign_id, exc.user_message)
+            else:
+                self._fail(claim, exc, permanent=True)
+            return
+        except AmbiguousCreate:
+            log.warning(
+                "call %s: create request lost; reconciling, never redialling", claim.call_id
+            )
+            await self._resolve_unknown_create(
+                claim.call_id, claim.to, claim.from_, claim.claimed_at
+            )
+            return
+        except ProviderError as exc:
+            if exc.retryable:  # 5xx / no connection after the provider's own retries: unknown
+                await self._resolve_unknown_create(
+                    claim.call_id, claim.to, claim.from_, claim.claimed_at
+                )
+            else:
+                self._fail(claim, exc, permanent=isinstance(exc, InvalidNumber))
+            return
+        except Exception:
+            log.exception("call %s: unexpected error placing the call", claim.call_id)
+            await self._resolve_unknown_create(
+                claim.call_id, claim.to, claim.from_, claim.claimed_at
+            )
+            return
+        self.calls_placed += 1
+        with self.store.session.begin() as session:
+            records.record_placed(session, claim.call_id, info)
+        await self._follow(claim.call_id, info.sid, first_info=info)
+
+    def _give_back(self, claim: records.Claim, reason: str) -> None:
+        with self.store.session.begin() as session:
+            records.give_back(session, claim.call_id, reason, self.clock.now())
+        self._line_freed(claim.call_id)
+        run = self._runs.get(claim.campaign_id)
+        if run is not None:
+            run.needs_load = True
+        self._hub.publish(
+            ContactChanged(claim.campaign_id, claim.contact_id, ContactStatus.QUEUED.value)
+        )
+
+    def _fail(self, claim: records.Claim, exc: ProviderError, *, permanent: bool) -> None:
+        with self.store.session.begin() as session:
+            _, status, retry_at = records.fail_attempt(
+                session,
+                claim.call_id,
+                exc.user_message,
+                exc.code,
+                self.clock.now(),
+                permanent=permanent,
+            )
+        self._note_retry(claim.campaign_id, retry_at)
+        self._line_freed(claim.call_id)
+        self._hub.publish(ContactChanged(claim.campaign_id, claim.contact_id, status))
+        self._hub.publish(CallEnded(claim.campaign_id, claim.call_id, claim.contact_id))
+
+    async def _stop_campaign(self, campaign_id: int, message: str) -> None:
+        with self.store.session.begin() as session:
+            campaign = session.get(Campaign, campaign_id)
+            if campaign is None:
+                return
+            state = campaign_store.pause_campaign(campaign)
+        self._runs.pop(campaign_id, None)
+        self._hub.publish(CampaignStateChanged(campaign_id, state, f"Paused: {message}"))
+        self.wake()
+
+    async def _follow(self, call_id: int, sid: str, first_info=None) -> None:
+        """Poll the call to its end, store the outcome, then its results."""
+        info = first_info
+        errors = 0
+        while True:
+            if info is not None:
+                update = self._apply(call_id, info)
+                if update.final:
+                    break
+            await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
+            try:
+                info = await self.provider.fetch_call(sid)
+                errors = 0
+            except NotFound:
+                with self.store.session.begin() as session:
+                    update = records.fail_unknown_call(
+                        session,
+                        call_id,
+                        "the provider has no record of this call any more",
+                        self.clock.now(),
+                    )
+                self._after_final(call_id, update)
+                break
+            except ProviderError as exc:
+                info = None
+                errors += 1
+                log.warning("call %s: status check failed (%s)", call_id, exc)
+                if errors >= MAX_POLL_ERRORS:
+                    return  # leave it open; the next start reconciles it
+        if update.answered:
+            await self._fetch_results(call_id, sid)
+        live = self._live.get(call_id)
+        campaign_id = live.campaign_id if live else self._campaign_of(call_id)
+        self._results_pending.pop(call_id, None)
+        self._live.pop(call_id, None)
+        self._hub.publish(CallEnded(campaign_id, call_id, update.contact_id))
+        self._progress.set()
+
+    def _apply(self, call_id: int, info) -> records.StatusUpdate:
+        with self.store.session.begin() as session:
+            update = records.apply_call_info(session, call_id, info, self.clock.now())
+        if update.final:
+            self._after_final(call_id, update)
+        elif update.contact_status is not None:
+            live = self._live.get(call_id)
+            if live is not None:
+                self._hub.publish(
+                    ContactChanged(live.campaign_id, live.contact_id, update.contact_status)
+                )
+        return update
+
+    def _after_final(self, call_id: int, update: records.StatusUpdate) -> None:
+        live = self._live.get(call_id)
+        if live is None:
+            return
+        if update.answered:
+            self._results_pending[call_id] = live.campaign_id
+        self._note_retry(live.campaign_id, update.retry_at)
+        self._pacer.ended(live.campaign_id)
+        live_status = update.contact_status
+        if live_status is not None:
+            self._hub.publish(ContactChanged(live.campaign_id, live.contact_id, live_status))
+        self._wake.set()
+
+    def _line_freed(self, call_id: int) -> None:
+        live = self._live.pop(call_id, None)
+        if live is not None:
+            self._pacer.ended(live.campaign_id)
+        self._wake.set()
+        self._progress.set()
+
+    def _note_retry(self, campaign_id: int, retry_at: datetime | None) -> None:
+        run = self._runs.get(campaign_id)
+        if run is not None:
+            run.note_retry(retry_at)
+
+    async def _fetch_results(self, call_id: int, sid: str) -> None:
+        try:
+            await fetch_results(
+                self.store,
+                self.provider,
+                call_id,
+                sid,
+                recordings_dir=self.recordings_dir,
+                clock=self.clock,
+                poll_interval_s=self.poll_interval_s,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("call %s: could not store its recording/transcript", call_id)
+            with self.store.session.begin() as session:
+                call = session.get(records.Call, call_id)
+                if call is not None:
+                    call.recording_state = call.recording_state or "unavailable: internal error"
+                    if call.recording_state == "pending":
+                        call.recording_state = "unavailable: CallDeck hit an error; see the log"
+                    if call.transcript_state == "pending":
+                        call.transcript_state = "unavailable: CallDeck hit an error; see the log"
+
+    def _campaign_of(self, call_id: int) -> int:
+        with self.store.session() as session:
+            call = session.get_one(records.Call, call_id)
+            return call.campaign_id
+
+    # -- recovery --------------------------------------------------------------------------------
+
+    async def _reconcile(self) -> None:
+        """Settle every attempt a previous run left without a final status, by asking the
+        provider (never by dialling again), and fetch results that were never fetched."""
+        now_wall, now_mono = self.clock.now(), self.clock.monotonic()
+        with self.store.session() as session:
+            open_calls = records.open_calls(session)
+            pending = records.pending_results(session)
+            for cid, at in records.last_starts(session).items():
+                # Keep pacing across a restart: the last start happened that long ago.
+                ago = (now_wall - at).total_seconds()
+                if 0 <= ago < 3600:
+                    self._pacer.started(cid, now_mono - ago)
+                    self._pacer.ended(cid)
+        for call in open_calls:
+            self._pacer.adopt(call.campaign_id)
+            self._live[call.call_id] = LiveCall(call.call_id, call.campaign_id, call.contact_id)
+            if call.sid is None:
+                await self._resolve_unknown_create(
+                    call.call_id, call.to, call.from_, call.created_at, searches=1
+                )
+            else:
+                self._spawn(self._resume(call), f"reconcile call {call.call_id}")
+        for call_id, campaign_id, contact_id, sid in pending:
+            self._results_pending[call_id] = campaign_id
+            self._spawn(self._finish_results(call_id, campaign_id, contact_id, sid), "results")
+        if open_calls:
+            log.info("reconciled %d call(s) left open by the previous run", len(open_calls))
+
+    async def _resume(self, call: records.OpenCall) -> None:
+        assert call.sid is not None
+        try:
+            info = await self.provider.fetch_call(call.sid)
+        except NotFound:
+            info = None
+        except ProviderError:
+            log.warning("call %s: could not check it now; polling", call.call_id)
+            await self._follow(call.call_id, call.sid)
+            return
+        if info is None:
+            with self.store.session.begin() as session:
+                update = records.fail_unknown_call(
+                    session,
+                    call.call_id,
+                    "the provider has no record of this call",
+                    self.clock.now(),
+                )
+            self._after_final(call.call_id, update)
+            self._live.pop(call.call_id, None)
+            self._hub.publish(CallEnded(call.campaign_id, call.call_id, call.contact_id))
+            return
+        await self._follow(call.call_id, call.sid, first_info=info)
+
+    async def _finish_results(self, call_id: int, campaign_id: int, contact_id: int, sid: str):
+        await self._fetch_results(call_id, sid)
+        self._results_pending.pop(call_id, None)
+        self._hub.publish(CallEnded(campaign_id, call_id, contact_id))
+        self._progress.set()
+
+    async def _resolve_unknown_create(
+        self,
+        call_id: int,
+        to: str,
+        from_: str | None,
+        claimed_at: datetime,
+        *,
+        searches: int = UNKNOWN_CREATE_SEARCHES,
+    ) -> None:
+        """A Call without a sid: find the call the provider made for it, or declare the
+        attempt never placed (the contact goes back to the queue). Never dials."""
+        found = None
+        for attempt in range(searches):
+            if attempt:
+                await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
+            try:
+                found = await self._search_for(to, from_, claimed_at)
+            except ProviderError as exc:
+                log.warning("call %s: could not search for it (%s); will retry", call_id, exc)
+                if attempt == searches - 1:
+                    return self._leave_open(call_id)
+                continue
+            if found is not None:
+                break
+        if found is None:
+            live = self._live.get(call_id)
+            with self.store.session.begin() as session:
+                contact_id = records.give_back(
+                    session, call_id, records.NOT_PLACED, self.clock.now()
+                )
+                campaign_id = session.get_one(records.Call, call_id).campaign_id
+            self._line_freed(call_id)
+            run = self._runs.get(campaign_id)
+            if run is not None:
+                run.needs_load = True
+            self._hub.publish(ContactChanged(campaign_id, contact_id, ContactStatus.QUEUED.value))
+            del live
+            return
+        self.calls_placed += 1
+        with self.store.session.begin() as session:
+            records.record_placed(session, call_id, found)
+        await self._follow(call_id, found.sid, first_info=found)
+
+    def _leave_open(self, call_id: int) -> None:
+        # Still unknown (the provider cannot be asked now): keep the line held, next start retries.
+        log.warning("call %s: left open for reconciliation at the next start", call_id)
+
+    async def _search_for(self, to: str, from_: str | None, claimed_at: datetime):
+        if from_ is None:
+            return None
+        matches = await self.provider.find_calls(to, from_, claimed_at - FIND_MARGIN)
+        if not matches:
+            return None
+        with self.store.session() as session:
+            taken = records.known_sids(session, [m.sid for m in matches])
+        fresh = [m for m in matches if m.sid not in taken]
+        if not fresh:
+            return None
+        fresh.sort(key=lambda m: (m.created_at is None, m.created_at))
+        return fresh[0]
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _spawn(self, coro, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("dialer task %s failed", task.get_name(), exc_info=task.exception())
+        self._progress.set()
+
+    def _get_campaign(self, session, campaign_id: int) -> Campaign:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise campaign_store.CampaignError(f"no campaign with id {campaign_id}")
+        return campaign
+
+    def _settled(self, wanted: set[int] | None) -> bool:
+        if self._reload or self._wake.is_set():
+            return False
+
+        def mine(cid: int) -> bool:
+            return wanted is None or cid in wanted
+
+        if any(mine(live.campaign_id) for live in self._live.values()):
+            return False
+        if any(mine(cid) for cid in self._results_pending.values()):
+            return False
+        return all(cid in self._idle_campaigns for cid in self._runs if mine(cid))
+
+    def _done_report(self, wanted: set[int] | None) -> DoneReport:
+        upcoming: list[tuple[datetime, str, str]] = [
+            (run.later, run.later_reason, run.later_local)
+            for cid, run in self._runs.items()
+            if (wanted is None or cid in wanted) and run.later is not None
+        ]
+        upcoming += [
+            (plan.start_at, "scheduled", "")
+            for cid, plan in self._scheduled.items()
+            if (wanted is None or cid in wanted) and plan.start_at is not None
+        ]
+        first = min(upcoming, key=lambda item: item[0], default=None)
+        with self.store.session() as session:
+            query = select(Campaign.id, Campaign.state)
+            if wanted is not None:
+                query = query.where(Campaign.id.in_(wanted))
+            states = {cid: state for cid, state in session.execute(query)}
+        return DoneReport(
+            campaign_ids=sorted(states),
+            next_dial_at=first[0] if first else None,
+            next_reason=first[1] if first else "",
+            next_local=first[2] if first else "",
+            states=states,
+        )
+
+    def status(self) -> DialerStatus:
+        return self._last_status or DialerStatus(0, 0, None, "Idle")
+
+    def _publish_status(self, next_wake: float | None = None) -> None:
+        active = self._pacer.total_active()
+        capacity = sum(run.plan.limits.concurrency for run in self._runs.values())
+        next_in = None
+        if next_wake is not None and next_wake != float("inf") and self._runs and not self._holding:
+            next_in = max(0.0, next_wake - self.clock.monotonic())
+        message = self._status_message(active, capacity, next_in)
+        status = DialerStatus(
+            active, capacity, None if next_in is None else round(next_in), message
+        )
+        if status != self._last_status:
+            self._last_status = status
+            self._hub.publish(status)
+
+    def _status_message(self, active: int, capacity: int, next_in: float | None) -> str:
+        if self._holding:
+            return f"Stopping: no new calls · {active} still in progress"
+        if not self._runs:
+            if self._scheduled:
+                first = min(
+                    (p.start_at for p in self._scheduled.values() if p.start_at), default=None
+                )
+                return f"Scheduled for {first:%H:%M} UTC" if first else "Scheduled"
+            return f"Paused · {active} finishing" if active else "Paused"
+        waiting = [run for run in self._runs.values() if not run.queue and run.later is not None]
+        if active == 0 and waiting and len(waiting) == len(self._runs):
+            first = min(waiting, key=lambda r: r.later)
+            if first.later_reason == "window":
+                return f"Outside calling hours until {first.later_local}"
+            return f"Waiting for retries until {first.later:%H:%M} UTC"
+        text = f"Dialing {active} of {capacity} lines"
+        if next_in is not None and active < capacity:
+            text += f" · next call in {next_in:.0f} s"
+        return text

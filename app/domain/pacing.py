@@ -1,0 +1,92 @@
+"""Pacing: when may the next call of a campaign start?
+
+Three limits, all checked against the clock at the moment of the start (never trusting a timer):
+- concurrency N per campaign: live calls (claimed, not yet final) stay below N;
+- per-minute P per campaign: starts at least 60/P s apart, a smooth pace rather than a burst,
+  so no 60-s window holds more than P starts;
+- calls per second, account-wide: starts of all campaigns at least 1/CPS s apart.
+Limits are passed in on every question, so a change takes effect at the next decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    concurrency: int
+    per_minute: int
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1 or self.per_minute < 1:
+            raise ValueError("concurrency and calls per minute must be at least 1")
+
+    @property
+    def spacing_s(self) -> float:
+        return 60.0 / self.per_minute
+
+
+def describe(limits: Limits) -> str:
+    """The sentence the campaign editor shows under the pacing fields."""
+    spacing = limits.spacing_s
+    every = f"{spacing:g} s" if spacing < 120 else f"{spacing / 60:g} min"
+    calls = "call" if limits.concurrency == 1 else "calls"
+    return f"at most {limits.concurrency} {calls} at once, a new call at most every {every}"
+
+
+class Pacer:
+    """Remembers starts and live calls; answers "when may campaign X start its next call?"."""
+
+    def __init__(self, cps: float = 1.0) -> None:
+        self.cps = cps
+        self._last_start: dict[int, float] = {}
+        self._active: dict[int, int] = {}
+        self._account_last: float | None = None
+
+    @property
+    def cps(self) -> float:
+        return self._cps
+
+    @cps.setter
+    def cps(self, value: float) -> None:
+        if value <= 0:
+            raise ValueError("calls per second must be above 0")
+        self._cps = float(value)
+
+    def active(self, campaign_id: int) -> int:
+        return self._active.get(campaign_id, 0)
+
+    def total_active(self) -> int:
+        return sum(self._active.values())
+
+    def next_start(self, campaign_id: int, limits: Limits) -> float | None:
+        """The earliest monotonic time of the next start, or None while all lines are busy."""
+        if self.active(campaign_id) >= limits.concurrency:
+            return None
+        earliest = float("-inf")
+        last = self._last_start.get(campaign_id)
+        if last is not None:
+            earliest = last + limits.spacing_s
+        if self._account_last is not None:
+            earliest = max(earliest, self._account_last + 1.0 / self._cps)
+        return earliest
+
+    def may_start(self, campaign_id: int, limits: Limits, now: float) -> bool:
+        at = self.next_start(campaign_id, limits)
+        return at is not None and now >= at
+
+    def started(self, campaign_id: int, now: float) -> None:
+        self._last_start[campaign_id] = now
+        self._account_last = now if self._account_last is None else max(self._account_last, now)
+        self._active[campaign_id] = self.active(campaign_id) + 1
+
+    def adopt(self, campaign_id: int) -> None:
+        """Count a live call found at start-up (it holds a line but was not started by us)."""
+        self._active[campaign_id] = self.active(campaign_id) + 1
+
+    def ended(self, campaign_id: int) -> None:
+        left = self.active(campaign_id) - 1
+        if left < 0:
+            raise RuntimeError(f"campaign {campaign_id}: more calls ended than started")
+        self._active[campaign_id] = left

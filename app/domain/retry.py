@@ -1,0 +1,30 @@
+"""Retry policy: which outcomes are tried again, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from app.domain.status import RETRYABLE_STATUSES, ContactStatus
+
+
+def next_attempt_at(
+    outcome: ContactStatus | str,
+    *,
+    attempts: int,
+    max_attempts: int,
+    retry_delay_min: float,
+    ended_at: datetime,
+    permanent: bool = False,
+) -> datetime | None:
+    """When to call again after *outcome*, or None when the contact is done.
+
+    *attempts* counts the attempts made so far, this one included. *permanent* marks a failure
+    that another attempt cannot fix (the provider refused the number itself).
+    """
+    if ended_at.tzinfo is None:
+        raise ValueError("ended_at must be an aware datetime")
+    if permanent or ContactStatus(outcome) not in RETRYABLE_STATUSES:
+        return None
+    if attempts >= max_attempts:
+        return None
+    return ended_at + timedelta(minutes=max(0.0, retry_delay_min))

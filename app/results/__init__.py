@@ -1,0 +1,1 @@
+"""Results: call records, summary statistics, dispositions and notes, transcripts, exports."""

@@ -1,0 +1,195 @@
+"""Campaign summary statistics, read from trigger-kept counters (see migration 0002).
+
+Reading a few hundred counter rows keeps the whole stats panel well under 100 ms at a million
+calls, where the equivalent GROUP BYs take about half a second. recount() rebuilds the counters
+from the rows and counts_from_rows() is the reference they are tested against.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, case, delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from app.domain.status import FINAL_STATUSES, ContactStatus
+from app.store.models import Call, Contact, StatCounter
+
+Counts = dict[tuple[str, str], int]  # (kind, key) -> n
+
+COUNTER_KINDS = (
+    "calls",
+    "call_status",
+    "answered_by",
+    "disposition",
+    "talk_seconds",
+    "talk_calls",
+    "hour",
+    "contact_status",
+)
+# The triggers that keep the counters (migration 0002); a later batch migration that rebuilds
+# calls or contacts drops them, and then we fall back to counting rows rather than lie.
+_TRIGGER_PREFIXES = ("trg_calls_stats_", "trg_contacts_stats_")
+_TABLE_TRIGGERS = 12  # 9 on calls, 3 on contacts
+_counters_ok: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def counters_maintained(engine: Engine) -> bool:
+    """True when the database keeps the counters itself (SQLite with the 0002 triggers)."""
+    if engine not in _counters_ok:
+        ok = False
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                names = conn.scalars(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+            ours = [n for n in names if n.startswith(_TRIGGER_PREFIXES)]
+            ok = len(ours) == _TABLE_TRIGGERS and "trg_campaigns_stats_del" in names
+        _counters_ok[engine] = ok
+    return _counters_ok[engine]
+
+
+def read_counters(session: Session, campaign_id: int) -> Counts:
+    rows = session.execute(
+        select(StatCounter.kind, StatCounter.key, StatCounter.n).where(
+            StatCounter.campaign_id == campaign_id
+        )
+    ).all()
+    return {(kind, key): n for kind, key, n in rows if n}
+
+
+def counts_from_rows(session: Session, campaign_id: int) -> Counts:
+    """The same tallies as the counters, counted from the rows with GROUP BYs (the slow path)."""
+    counts: Counts = {}
+
+    def add(kind: str, rows) -> None:
+        for key, n in rows:
+            if n:
+                counts[(kind, key)] = int(n)
+
+    in_campaign = Call.campaign_id == campaign_id
+    total = session.scalar(select(func.count()).select_from(Call).where(in_campaign))
+    add("calls", [("all", total)])
+    add("call_status", session.execute(_grouped(Call.status, in_campaign)).all())
+    answered_by = func.coalesce(Call.answered_by, "")
+    add("answered_by", session.execute(_grouped(answered_by, in_campaign)).all())
+    disposition = func.coalesce(Call.disposition, "")
+    add("disposition", session.execute(_grouped(disposition, in_campaign)).all())
+    completed = Call.status == ContactStatus.COMPLETED.value
+    talk_seconds, talk_calls = session.execute(
+        select(
+            func.sum(case((completed, func.coalesce(Call.duration_s, 0)), else_=0)),
+            func.sum(case((completed & Call.duration_s.is_not(None), 1), else_=0)),
+        ).where(in_campaign)
+    ).one()
+    add("talk_seconds", [("all", talk_seconds or 0)])
+    add("talk_calls", [("all", talk_calls or 0)])
+    hour = func.substr(Call.created_at, 1, 13)
+    add("hour", session.execute(_grouped(hour, in_campaign)).all())
+    contact_rows = session.execute(
+        select(Contact.status, func.count())
+        .where(Contact.campaign_id == campaign_id)
+        .group_by(Contact.status)
+    ).all()
+    add("contact_status", contact_rows)
+    return counts
+
+
+def _grouped(key, where):
+    return select(key, func.count()).where(where).group_by(key)
+
+
+def recount(session: Session, campaign_id: int) -> Counts:
+    """Rebuild a campaign's counters from its rows (repair, or after a bulk load); returns them."""
+    counts = counts_from_rows(session, campaign_id)
+    session.execute(delete(StatCounter).where(StatCounter.campaign_id == campaign_id))
+    if counts:
+        session.execute(
+            insert(StatCounter),
+            [
+                {"campaign_id": campaign_id, "kind": kind, "key": key, "n": n}
+                for (kind, key), n in counts.items()
+            ],
+        )
+    return counts
+
+
+def current_counts(session: Session, campaign_id: int) -> Counts:
+    if counters_maintained(session.get_bind()):
+        return read_counters(session, campaign_id)
+    return counts_from_rows(session, campaign_id)
+
+
+def campaign_stats(session: Session, campaign_id: int) -> dict[str, Any]:
+    """Everything the stats strip and `calldeck stats --json` show, as plain JSON-able data."""
+    return stats_from_counts(campaign_id, current_counts(session, campaign_id))
+
+
+def stats_from_counts(campaign_id: int, counts: Counts) -> dict[str, Any]:
+    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for (kind, key), n in counts.items():
+        by_kind[kind][key] = n
+
+    calls_by_status = {s.value: by_kind["call_status"].get(s.value, 0) for s in ContactStatus}
+    contacts_by_status = {s.value: by_kind["contact_status"].get(s.value, 0) for s in ContactStatus}
+    finished = sum(calls_by_status[s.value] for s in FINAL_STATUSES)
+    answered = calls_by_status[ContactStatus.COMPLETED.value]
+    answered_by = by_kind["answered_by"]
+    human = answered_by.get("human", 0)
+    voicemail = sum(n for key, n in answered_by.items() if key.startswith("machine"))
+    other = sum(n for key, n in answered_by.items() if key and key != "human") - voicemail
+    talk_seconds = by_kind["talk_seconds"].get("all", 0)
+    talk_calls = by_kind["talk_calls"].get("all", 0)
+    dispositions = {k: n for k, n in sorted(by_kind["disposition"].items(), key=_by_count) if k}
+    return {
+        "campaign_id": campaign_id,
+        "total_calls": by_kind["calls"].get("all", 0),
+        "calls_by_status": calls_by_status,
+        "total_contacts": sum(contacts_by_status.values()),
+        "contacts_by_status": contacts_by_status,
+        "contacts_reached": contacts_by_status[ContactStatus.COMPLETED.value],
+        "finished_calls": finished,
+        "answered_calls": answered,
+        "answer_rate": answered / finished if finished else None,
+        "human": human,
+        "voicemail": voicemail,
+        "other_answered_by": other,
+        "talk_time_total_s": talk_seconds,
+        "talk_time_avg_s": talk_seconds / talk_calls if talk_calls else None,
+        "dispositions": dispositions,
+        "undisposed_calls": by_kind["disposition"].get("", 0),
+        "calls_over_time": [
+            {"hour": _hour_iso(key), "calls": n} for key, n in sorted(by_kind["hour"].items())
+        ],
+    }
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+def _hour_iso(key: str) -> str:
+    """'2026-11-27 13' (the stored text) -> '2026-11-27T13:00:00+00:00'."""
+    try:
+        return (
+            datetime.strptime(key[:13].replace("T", " "), "%Y-%m-%d %H")
+            .replace(tzinfo=UTC)
+            .isoformat()
+        )
+    except ValueError:
+        return key
+
+
+__all__ = [
+    "COUNTER_KINDS",
+    "campaign_stats",
+    "counters_maintained",
+    "counts_from_rows",
+    "current_counts",
+    "read_counters",
+    "recount",
+    "stats_from_counts",
+]

@@ -1,0 +1,42 @@
+"""Secrets (the Twilio auth token) live in the OS keyring, never in the DB, files or logs."""
+
+from __future__ import annotations
+
+import contextlib
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
+
+SERVICE = "CallDeck/Twilio"
+
+
+class SecretStoreUnavailable(RuntimeError):
+    """No usable OS keyring: the user must set one up (or use demo mode)."""
+
+
+def set_auth_token(account_sid: str, token: str) -> None:
+    try:
+        keyring.set_password(SERVICE, account_sid, token)
+    except NoKeyringError as exc:
+        raise SecretStoreUnavailable(
+            "No OS keyring is available to store the Twilio auth token safely. "
+            "Install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, "
+            "Windows Credential Locker), then try again."
+        ) from exc
+
+
+def get_auth_token(account_sid: str) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, account_sid)
+    except (NoKeyringError, KeyringError):
+        return None
+
+
+def delete_auth_token(account_sid: str) -> None:
+    with contextlib.suppress(NoKeyringError, KeyringError):
+        keyring.delete_password(SERVICE, account_sid)
+
+
+def mask_sid(account_sid: str) -> str:
+    """AC…1234: enough to recognise the account without exposing the whole SID."""
+    return f"{account_sid[:2]}…{account_sid[-4:]}" if len(account_sid) > 6 else account_sid

@@ -1,0 +1,217 @@
+"""A local emulator of the part of Twilio's REST API CallDeck uses.
+
+Embed it in-process (``Emulator`` on the current loop, ``EmulatorThread`` on its own loop) or
+run it as ``calldeck emulator`` (``run_emulator_cli``). Talk to it through the real twilio SDK
+with ``TwilioProvider(..., base_url=emulator.base_url)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from aiohttp import web
+
+from app.telephony.emulator.faults import FaultPlan
+from app.telephony.emulator.numbers import DEFAULT_OWNED, DEFAULT_VERIFIED
+from app.telephony.emulator.outcomes import Scenario
+from app.telephony.emulator.server import EmulatorApp
+from app.telephony.emulator.state import Account
+
+__all__ = ["Emulator", "EmulatorThread", "run_emulator_cli"]
+
+
+class Emulator:
+    """The emulator on the running asyncio loop."""
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        speed: float = 1.0,
+        call_log: Path | None = None,
+        faults: str | None = None,
+        seed: int = 0,
+        account_sid: str | None = None,
+        auth_token: str | None = None,
+        scenario: Path | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.port = port
+        self.speed = speed
+        self.account_sid = account_sid or "AC" + secrets.token_hex(16)
+        self.auth_token = auth_token or secrets.token_hex(16)
+        self.base_url = ""
+        self._call_log = Path(call_log) if call_log else None
+        self._fault_plan = FaultPlan(faults, seed)  # parse now: a bad spec fails fast
+        self._scenario = Scenario.load(scenario)
+        self._runner: web.AppRunner | None = None
+        self._media_dir: Path | None = None
+        self.server: EmulatorApp | None = None
+
+    def _account(self) -> Account:
+        account = Account(self.account_sid, self.auth_token)
+        for phone, name in DEFAULT_OWNED:
+            account.add_number(phone, name, "incoming")
+        for phone in self._scenario.owned_numbers:
+            account.add_number(phone, phone, "incoming")
+        for phone, name in DEFAULT_VERIFIED:
+            account.add_number(phone, name, "verified")
+        for phone in self._scenario.verified_caller_ids:
+            account.add_number(phone, phone, "verified")
+        return account
+
+    @property
+    def faults_injected(self) -> dict[str, int]:
+        return dict(self._fault_plan.injected)
+
+    async def start(self) -> str:
+        self._media_dir = Path(tempfile.mkdtemp(prefix="calldeck-emulator-media-"))
+        self.server = EmulatorApp(
+            self._account(),
+            speed=self.speed,
+            faults=self._fault_plan,
+            scenario=self._scenario,
+            call_log=self._call_log,
+            media_dir=self._media_dir,
+        )
+        self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        sockets = site._server.sockets if site._server else []  # the bound port when port=0
+        self.port = sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.server.set_base_url(self.base_url)
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.engine.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._media_dir is not None:
+            shutil.rmtree(self._media_dir, ignore_errors=True)
+            self._media_dir = None
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.stop()
+
+
+class EmulatorThread:
+    """The emulator on its own event loop in a daemon thread, so the caller's loop stays free."""
+
+    def __init__(self, **kwargs) -> None:
+        self.emulator = Emulator(**kwargs)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self.emulator.base_url
+
+    @property
+    def account_sid(self) -> str:
+        return self.emulator.account_sid
+
+    @property
+    def auth_token(self) -> str:
+        return self.emulator.auth_token
+
+    def start(self) -> str:
+        ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="calldeck-emulator", daemon=True
+        )
+        self._thread.start()
+        future = asyncio.run_coroutine_threadsafe(self.emulator.start(), self._loop)
+        base_url = future.result(timeout=30)
+        ready.set()
+        return base_url
+
+    def call(self, coro, timeout: float = 30.0):
+        """Run *coro* on the emulator's loop (for tests that inspect state)."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def stop(self) -> None:
+        if self._loop is None:
+            return
+        try:
+            self.call(self.emulator.stop())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            self._loop.close()
+            self._loop = None
+
+    def __enter__(self) -> EmulatorThread:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def run_emulator_cli(
+    *,
+    port: int = 0,
+    speed: float = 1.0,
+    call_log: Path | None = None,
+    faults: str | None = None,
+    account_sid: str | None = None,
+    auth_token: str | None = None,
+    seed: int = 0,
+    scenario: Path | None = None,
+) -> int:
+    """Serve until SIGINT/SIGTERM; print one JSON line with base_url and credentials first."""
+
+    async def main() -> None:
+        emulator = Emulator(
+            port=port,
+            speed=speed,
+            call_log=call_log,
+            faults=faults,
+            seed=seed,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            scenario=scenario,
+        )
+        await emulator.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # Windows has no loop signal handlers: Ctrl+C raises KeyboardInterrupt instead.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        line = {
+            "base_url": emulator.base_url,
+            "account_sid": emulator.account_sid,
+            "auth_token": emulator.auth_token,
+        }
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+        try:
+            await stop.wait()
+        finally:
+            await emulator.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0

@@ -1,0 +1,269 @@
+"""How an emulated call unfolds in time, what it logs, and which callbacks it sends."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+from app.telephony.emulator import twiml
+from app.telephony.emulator.conversation import Conversation, Segment, lay_out
+from app.telephony.emulator.faults import FaultPlan
+from app.telephony.emulator.relay import run_relay
+from app.telephony.emulator.signing import twilio_signature
+from app.telephony.emulator.state import Account, CallRecord, RecordingRecord, new_sid, utcnow
+
+DIAL_DELAY_S = 1.0  # queued -> ringing
+SIP_CODES = {
+    "completed": "200",
+    "busy": "486",
+    "no-answer": "487",
+    "canceled": "487",
+    "failed": "500",
+}
+EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
+
+
+class CallEngine:
+    def __init__(
+        self,
+        account: Account,
+        *,
+        speed: float,
+        faults: FaultPlan,
+        call_log: Path | None,
+        base_url: str,
+    ) -> None:
+        self.account = account
+        self.speed = speed
+        self.faults = faults
+        self.base_url = base_url
+        self._log = call_log.open("a", encoding="utf-8") if call_log else None
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        return self._session
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log(self, event: str, call: CallRecord) -> None:
+        if self._log is None:
+            return
+        line = {
+            "event": event,
+            "sid": call.sid,
+            "to": call.to,
+            "from": call.from_,
+            "status": call.status,
+            "at": time.time(),
+        }
+        self._log.write(json.dumps(line) + "\n")
+        self._log.flush()  # a test or a crash-recovery check reads it from outside
+
+    async def _sleep(self, call: CallRecord, emulated_s: float) -> bool:
+        """Wait *emulated_s* call seconds; True when the call was hung up meanwhile."""
+        try:
+            await asyncio.wait_for(call.hangup.wait(), timeout=max(0.0, emulated_s) / self.speed)
+            return True
+        except TimeoutError:
+            return False
+
+    # -- status changes and callbacks -----------------------------------------------------
+    def start(self, call: CallRecord) -> None:
+        self.log("created", call)
+        call.task = self._spawn(self._run(call))
+
+    def _set_status(self, call: CallRecord, status: str) -> None:
+        call.status = status
+        call.date_updated = utcnow()
+        self.log("status", call)
+
+    def _callback(self, call: CallRecord, event: str, extra: dict[str, str] | None = None) -> None:
+        if not call.status_callback or event not in call.status_callback_events:
+            return
+        status = EVENT_STATUS.get(event, call.status)
+        params = {
+            "CallSid": call.sid,
+            "AccountSid": call.account_sid,
+            "From": call.from_,
+            "To": call.to,
+            "Caller": call.from_,
+            "Called": call.to,
+            "CallStatus": status,
+            "ApiVersion": "2010-04-01",
+            "Direction": "outbound-api",
+            "ForwardedFrom": "",
+            "CallerName": "",
+            "ParentCallSid": "",
+            "Timestamp": format_datetime(utcnow()),
+            "CallbackSource": "call-progress-events",
+            "SequenceNumber": str(call.sequence),
+        }
+        if call.machine_detection and call.answered_by:
+            params["AnsweredBy"] = call.answered_by
+        params.update(extra or {})
+        call.sequence += 1  # a dropped callback still uses its number, as a lost one would
+        if self.faults.drop_callback():
+            return
+        self._spawn(self._post_callback(call, params))
+
+    async def _post_callback(self, call: CallRecord, params: dict[str, str]) -> None:
+        url = call.status_callback or ""
+        method = call.status_callback_method.upper()
+        try:
+            if method == "GET":
+                full = url + ("&" if "?" in url else "?") + urlencode(params)
+                sig = twilio_signature(self.account.auth_token, full, [])
+                async with self.session().get(full, headers={"X-Twilio-Signature": sig}) as r:
+                    await r.read()
+            else:
+                sig = twilio_signature(self.account.auth_token, url, params.items())
+                headers = {"X-Twilio-Signature": sig, "User-Agent": "TwilioProxy/1.1"}
+                async with self.session().post(url, data=params, headers=headers) as r:
+                    await r.read()
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            pass  # Twilio logs a 11200 debugger warning; the call itself is unaffected
+
+    # -- the call itself ------------------------------------------------------------------
+    async def _fetch_twiml(self, call: CallRecord) -> list[twiml.Step]:
+        if call.twiml is not None:
+            return twiml.parse(call.twiml) or twiml.APPLICATION_ERROR
+        params = {
+            "CallSid": call.sid,
+            "AccountSid": call.account_sid,
+            "From": call.from_,
+            "To": call.to,
+            "CallStatus": "in-progress",
+            "Direction": "outbound-api",
+            "ApiVersion": "2010-04-01",
+        }
+        if call.answered_by:
+            params["AnsweredBy"] = call.answered_by
+        sig = twilio_signature(self.account.auth_token, call.url or "", params.items())
+        try:
+            async with self.session().post(
+                call.url or "", data=params, headers={"X-Twilio-Signature": sig}
+            ) as resp:
+                body = await resp.text()
+                if resp.status >= 400:
+                    return twiml.APPLICATION_ERROR
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError):
+            return twiml.APPLICATION_ERROR
+        return twiml.parse(body) or twiml.APPLICATION_ERROR
+
+    async def _run(self, call: CallRecord) -> None:
+        self._callback(call, "initiated")
+        if await self._sleep(call, DIAL_DELAY_S):
+            return self._finish(call, "canceled")
+        outcome = call.outcome
+        if outcome.kind == "failed":  # a routing failure never rings
+            if await self._sleep(call, outcome.ring_s):
+                return self._finish(call, "canceled")
+            return self._finish(call, "failed")
+        call.start_time = utcnow()
+        self._set_status(call, "ringing")
+        self._callback(call, "ringing")
+        if outcome.kind == "no-answer" or (outcome.answers and outcome.ring_s >= call.timeout_s):
+            wait, final = call.timeout_s, "no-answer"
+        elif not outcome.answers:
+            wait, final = outcome.ring_s, outcome.kind
+        else:
+            wait, final = outcome.ring_s, ""
+        if await self._sleep(call, wait):
+            return self._finish(call, "canceled")
+        if final:
+            return self._finish(call, final)
+        await self._answer(call)
+
+    def _answered_by(self, call: CallRecord) -> str | None:
+        if not call.machine_detection:
+            return None  # Twilio leaves answered_by empty without AMD
+        if call.outcome.kind != "voicemail":
+            return "human"
+        return (
+            "machine_end_beep" if call.machine_detection == "DetectMessageEnd" else "machine_start"
+        )
+
+    async def _answer(self, call: CallRecord) -> None:
+        call.answered_by = self._answered_by(call)
+        self._set_status(call, "in-progress")
+        answered_at = time.monotonic()
+        if call.record:
+            rec = RecordingRecord(new_sid("RE"), call.account_sid, call.sid)
+            self.account.recordings[rec.sid] = rec
+            call.recording_sid = rec.sid
+        self._callback(call, "answered")
+        steps = await self._fetch_twiml(call)
+        conv = lay_out(steps, call.outcome)
+        if conv.relay is not None:
+            await run_relay(
+                self.session(), call, conv.relay.url, conv.relay.welcome, conv.remaining_lines, conv
+            )
+            conv.duration = round(conv.duration + 0.5, 2)
+        call.conversation = conv
+        length = min(conv.duration, call.time_limit_s)
+        elapsed = (time.monotonic() - answered_at) * self.speed
+        hung_up = await self._sleep(call, length - elapsed)
+        talked = length
+        if hung_up:
+            talked = min(length, (time.monotonic() - answered_at) * self.speed)
+        call.conversation = _truncate(conv, talked)
+        call.duration_s = max(1, math.ceil(talked))
+        self._finish(call, "completed")
+
+    def _finish(self, call: CallRecord, status: str) -> None:
+        call.end_time = utcnow()
+        if call.duration_s is None:
+            call.duration_s = 0
+        extra = {
+            "CallDuration": str(call.duration_s),
+            "Duration": str(math.ceil(call.duration_s / 60)),
+            "SipResponseCode": SIP_CODES.get(status, "200"),
+        }
+        rec = self.account.recordings.get(call.recording_sid or "")
+        if rec is not None:
+            rec.status = "completed"
+            rec.duration_s = call.duration_s
+            rec.date_updated = utcnow()
+            extra.update(
+                RecordingUrl=f"{self.base_url}/2010-04-01/Accounts/{call.account_sid}/Recordings/{rec.sid}",
+                RecordingSid=rec.sid,
+                RecordingDuration=str(rec.duration_s),
+            )
+        self._set_status(call, status)
+        self._callback(call, "completed", extra)
+
+
+def _truncate(conv: Conversation, seconds: float) -> Conversation:
+    """The part of the conversation that happened before a hang-up at *seconds*."""
+    kept = [
+        Segment(s.speaker, s.text, s.start, min(s.end, seconds))
+        for s in conv.segments
+        if s.start < seconds
+    ]
+    return Conversation(segments=kept, duration=min(conv.duration, seconds))

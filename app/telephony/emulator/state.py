@@ -1,0 +1,126 @@
+"""The emulator's in-memory account: calls, recordings, numbers, Voice Intelligence objects."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app.telephony.emulator.conversation import Conversation
+from app.telephony.emulator.outcomes import Outcome
+
+LIVE_STATUSES = ("queued", "ringing", "in-progress")
+FINAL_STATUSES = ("completed", "busy", "no-answer", "canceled", "failed")
+
+
+def new_sid(prefix: str) -> str:
+    return prefix + uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CallRecord:
+    sid: str
+    account_sid: str
+    to: str
+    from_: str
+    outcome: Outcome
+    twiml: str | None = None
+    url: str | None = None
+    record: bool = False
+    machine_detection: str | None = None  # "Enable" | "DetectMessageEnd" | None
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    status_callback_events: tuple[str, ...] = ("completed",)
+    timeout_s: float = 60.0
+    time_limit_s: float = 4 * 3600.0
+    status: str = "queued"
+    date_created: datetime = field(default_factory=utcnow)
+    date_updated: datetime = field(default_factory=utcnow)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration_s: int | None = None
+    answered_by: str | None = None
+    conversation: Conversation | None = None
+    recording_sid: str | None = None
+    sequence: int = 0  # next status-callback SequenceNumber
+    hangup: asyncio.Event = field(default_factory=asyncio.Event)
+    hangup_status: str = "completed"
+    task: asyncio.Task | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+@dataclass
+class RecordingRecord:
+    sid: str
+    account_sid: str
+    call_sid: str
+    status: str = "in-progress"
+    date_created: datetime = field(default_factory=utcnow)
+    date_updated: datetime = field(default_factory=utcnow)
+    start_time: datetime = field(default_factory=utcnow)
+    duration_s: int | None = None
+
+
+@dataclass
+class NumberRecord:
+    sid: str
+    account_sid: str
+    phone_number: str
+    friendly_name: str
+    kind: str  # "incoming" | "verified"
+    date_created: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class ServiceRecord:
+    sid: str
+    account_sid: str
+    unique_name: str
+    friendly_name: str
+    auto_transcribe: bool = False
+    language_code: str = "en-US"
+    date_created: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class TranscriptRecord:
+    sid: str
+    account_sid: str
+    service_sid: str
+    recording_sid: str
+    channel: dict
+    status: str = "queued"
+    date_created: datetime = field(default_factory=utcnow)
+    date_updated: datetime = field(default_factory=utcnow)
+    duration_s: int = 0
+    sentences: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Account:
+    sid: str
+    auth_token: str
+    calls: dict[str, CallRecord] = field(default_factory=dict)
+    recordings: dict[str, RecordingRecord] = field(default_factory=dict)
+    numbers: dict[str, NumberRecord] = field(default_factory=dict)
+    services: dict[str, ServiceRecord] = field(default_factory=dict)
+    transcripts: dict[str, TranscriptRecord] = field(default_factory=dict)
+
+    def add_number(self, phone: str, friendly: str, kind: str) -> NumberRecord:
+        rec = NumberRecord(new_sid("PN"), self.sid, phone, friendly, kind)
+        self.numbers[rec.sid] = rec
+        return rec
+
+    def caller_ids(self) -> set[str]:
+        return {n.phone_number for n in self.numbers.values()}
+
+    def verified_ids(self) -> set[str]:
+        return {n.phone_number for n in self.numbers.values() if n.kind == "verified"}

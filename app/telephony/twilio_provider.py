@@ -1,0 +1,491 @@
+"""The Provider on the official twilio SDK.
+
+The SDK is synchronous (its async client ignores timeouts, twilio-python #925), so every call
+runs in a worker thread via asyncio.to_thread and the event loop, possibly the GUI's, never
+blocks. Each worker thread gets its own Client and HTTP session: requests' pool is not
+thread-safe to share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import tempfile
+import threading
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from app.telephony.base import (
+    TWILIO_TO_CONTACT_STATUS,
+    AvailableNumber,
+    CallInfo,
+    CallRequest,
+    OwnedNumber,
+    RecordingInfo,
+    TranscriptSentence,
+)
+from app.telephony.errors import (
+    AmbiguousCreate,
+    CallAlreadyEnded,
+    ConnectionFailed,
+    ProviderError,
+    ServerError,
+    from_twilio,
+)
+from app.telephony.http_seam import RewritingHttpClient, rewrite_url
+from app.telephony.retry import Backoff
+
+CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
+# How far our clock may run ahead of Twilio's when we look for a call we may have created.
+CLOCK_SLACK = timedelta(seconds=2)
+TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
+INTELLIGENCE_SERVICE = "calldeck-transcripts"
+API_BASE = "https://api.twilio.com/2010-04-01"
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _seconds(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _may_have_reached_twilio(exc: BaseException) -> bool:
+    """A transport failure after the request may have been received (so a create may exist).
+
+    Connect-phase failures (refused, DNS, connect timeout) provably never reached Twilio.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        inner = getattr(reason, "reason", reason)
+        name = type(inner).__name__
+        return name not in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
+    return isinstance(exc, requests.exceptions.RequestException | OSError)
+
+
+def call_info(inst: Any) -> CallInfo:
+    status = str(inst.status or "queued")
+    return CallInfo(
+        sid=inst.sid,
+        to=inst.to,
+        from_=inst._from,
+        provider_status=status,
+        status=TWILIO_TO_CONTACT_STATUS.get(status, "calling"),
+        created_at=inst.date_created,
+        start_time=inst.start_time,
+        end_time=inst.end_time,
+        duration_s=_int(inst.duration),
+        answered_by=inst.answered_by,
+    )
+
+
+class TwilioProvider:
+    """``Provider`` on twilio.rest.Client; ``base_url`` points it at the local emulator."""
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        *,
+        base_url: str | None = None,
+        timeout_s: float = 10.0,
+        poll_interval_s: float = 2.0,
+        max_retries: int = 4,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        transcript_timeout_s: float = 600.0,
+    ) -> None:
+        self.account_sid = account_sid
+        self._auth_token = auth_token
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.timeout_s = timeout_s
+        self.poll_interval_s = poll_interval_s
+        self.max_retries = max_retries
+        self.transcript_timeout_s = transcript_timeout_s
+        self._sleep = sleep
+        self.backoff = Backoff(sleep=sleep, rand=rand)
+        self._local = threading.local()
+        self._http_clients: list[TwilioHttpClient] = []
+        self._lock = threading.Lock()
+        self._known_sids: set[str] = set()  # calls we created: never "adopt" one twice
+        self._service_sid: str | None = None
+        self._service_lock = asyncio.Lock()
+        self.recordings_dir: Path | None = None  # where the app caches downloads, if set
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _client(self) -> Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            if self.base_url:
+                http = RewritingHttpClient(self.base_url, timeout=self.timeout_s)
+            else:
+                http = TwilioHttpClient(timeout=self.timeout_s)
+            with self._lock:
+                self._http_clients.append(http)
+            client = Client(self.account_sid, self._auth_token, http_client=http)
+            self._local.client = client
+        return client
+
+    async def _run(self, fn: Callable[[Client], Any]) -> Any:
+        return await asyncio.to_thread(lambda: fn(self._client()))
+
+    async def _read(self, fn: Callable[[Client], Any], *, number: str | None = None) -> Any:
+        """A request that is safe to repeat: retried on 429, 5xx and lost connections."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                return await self._run(fn)
+            except Exception as exc:  # noqa: BLE001 - mapped to our typed errors below
+                err = from_twilio(exc, number=number)
+                if not err.retryable or attempt >= self.max_retries:
+                    raise err from exc
+                await self.backoff.wait(attempt)
+        raise AssertionError("unreachable")
+
+    # -- calls ----------------------------------------------------------------------------
+    def _create_params(self, request: CallRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "to": request.to,
+            "from_": request.from_,
+            "record": request.record,
+            "timeout": request.timeout_s,
+        }
+        if request.twiml is not None:
+            params["twiml"] = request.twiml
+        elif request.url is not None:
+            params["url"] = request.url
+        else:
+            raise ValueError("CallRequest needs twiml or url")
+        if request.machine_detection:
+            params["machine_detection"] = "DetectMessageEnd"
+            params["async_amd"] = "true"  # the SDK would send a bool as "True"
+        if request.status_callback:
+            params["status_callback"] = request.status_callback
+            params["status_callback_event"] = list(CALLBACK_EVENTS)  # repeated field: a list
+            params["status_callback_method"] = "POST"
+        if request.time_limit_s:
+            params["time_limit"] = request.time_limit_s
+        return params
+
+    async def place_call(self, request: CallRequest) -> CallInfo:
+        """Create the call once. A create lost in flight is looked for, never blindly redialled."""
+        params = self._create_params(request)
+        started = datetime.now(UTC) - CLOCK_SLACK
+        for attempt in range(self.max_retries + 1):
+            try:
+                inst = await self._run(lambda c: c.calls.create(**params))
+            except Exception as exc:  # noqa: BLE001 - mapped to our typed errors below
+                err = from_twilio(exc, number=request.to)
+                if isinstance(err, ConnectionFailed) and not _may_have_reached_twilio(exc):
+                    pass  # never reached Twilio: plain retry is safe
+                elif isinstance(err, ConnectionFailed):
+                    adopted = await self._adopt(request, started, exc)
+                    if adopted is not None:
+                        return adopted
+                    raise AmbiguousCreate(
+                        f"The call to {request.to} may or may not have been placed (the "
+                        "connection to Twilio was lost). CallDeck will check before dialling "
+                        "again.",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ) from exc
+                elif isinstance(err, ServerError):
+                    # Twilio failed mid-request: make sure nothing was placed before retrying.
+                    adopted = await self._adopt(request, started, exc)
+                    if adopted is not None:
+                        return adopted
+                if not err.retryable or attempt >= self.max_retries:
+                    raise err from exc
+                await self.backoff.wait(attempt)
+                continue
+            self._known_sids.add(inst.sid)
+            return call_info(inst)
+        raise AssertionError("unreachable")
+
+    async def _adopt(
+        self, request: CallRequest, started: datetime, cause: BaseException
+    ) -> CallInfo | None:
+        try:
+            found = await self.find_calls(request.to, request.from_, started)
+        except ProviderError as err:
+            raise AmbiguousCreate(
+                f"The call to {request.to} may or may not have been placed, and Twilio could "
+                "not be asked. CallDeck will check before dialling again.",
+                detail=f"{type(cause).__name__}: {cause}; search failed: {err}",
+            ) from err
+        fresh = [c for c in found if c.sid not in self._known_sids]
+        if not fresh:
+            return None
+        call = min(fresh, key=lambda c: c.created_at or started)
+        self._known_sids.add(call.sid)
+        return call
+
+    async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
+        after = created_after.astimezone(UTC).replace(microsecond=0)
+
+        def search(c: Client) -> list[Any]:
+            # Queued calls have no start_time yet on Twilio, so ask for them separately.
+            started = c.calls.list(to=to, from_=from_, start_time_after=after, page_size=50)
+            queued = c.calls.list(to=to, from_=from_, status="queued", page_size=50)
+            return [*started, *queued]
+
+        found = await self._read(search, number=to)
+        by_sid: dict[str, CallInfo] = {}
+        for inst in found:
+            if inst.date_created is None or inst.date_created >= after:
+                by_sid[inst.sid] = call_info(inst)
+        return sorted(by_sid.values(), key=lambda c: c.created_at or after)
+
+    async def fetch_call(self, sid: str) -> CallInfo:
+        return call_info(await self._read(lambda c: c.calls(sid).fetch()))
+
+    async def hang_up(self, sid: str) -> CallInfo:
+        """End a live call. Hanging up a call that already ended is not an error."""
+        try:
+            inst = await self._read(lambda c: c.calls(sid).update(status="completed"))
+        except CallAlreadyEnded:
+            return await self.fetch_call(sid)
+        return call_info(inst)
+
+    async def wait_until_final(self, sid: str, timeout_s: float = 3600.0) -> CallInfo:
+        """Poll ``fetch_call`` every ``poll_interval_s`` until the call has a final status."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            info = await self.fetch_call(sid)
+            if info.is_final or loop.time() >= deadline:
+                return info
+            await self._sleep(self.poll_interval_s)
+
+    # -- recordings -----------------------------------------------------------------------
+    async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
+        recs = await self._read(lambda c: c.recordings.list(call_sid=call_sid, page_size=50))
+        return [
+            RecordingInfo(
+                sid=r.sid,
+                call_sid=r.call_sid,
+                duration_s=_int(r.duration),
+                status=str(r.status),
+                media_url=r.media_url,
+            )
+            for r in recs
+        ]
+
+    def _media_url(self, recording: RecordingInfo) -> str:
+        url = (
+            recording.media_url
+            or f"{API_BASE}/Accounts/{self.account_sid}/Recordings/{recording.sid}"
+        )
+        for ext in (".json", ".wav", ".mp3"):
+            url = url.removesuffix(ext)
+        return rewrite_url(url, self.base_url)
+
+    def _get_media(self, url: str) -> requests.Response:
+        # A plain GET: the SDK's client.request() decodes the body as text and corrupts audio.
+        return requests.get(
+            url, auth=(self.account_sid, self._auth_token), timeout=self.timeout_s, stream=False
+        )
+
+    async def download_recording(self, recording: RecordingInfo, dest_dir: Path) -> Path:
+        """Save the recording into *dest_dir* (0700) as a 0600 file; return its path.
+
+        MP3 first: about a tenth of the size of Twilio's 8 kHz 16-bit WAV, which adds up over
+        thousands of calls in the local cache, and it plays everywhere. WAV when MP3 is not
+        served (the emulator without an encoder) so a recording is never lost to a format.
+        """
+        dest = Path(dest_dir)
+        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(dest, 0o700)
+        base = self._media_url(recording)
+        last_error: ProviderError | None = None
+        for ext in (".mp3", ".wav"):
+
+            def get(_client: Client, url: str = base + ext) -> requests.Response:
+                resp = self._get_media(url)
+                if resp.status_code in (429,) or resp.status_code >= 500:
+                    raise ServerError(
+                        f"Twilio could not serve the recording (HTTP {resp.status_code}); "
+                        "CallDeck will retry.",
+                        status=resp.status_code,
+                        retryable=True,
+                    )
+                return resp
+
+            resp = await self._read(get)
+            if resp.status_code == 200:
+                return await asyncio.to_thread(
+                    self._write_private, dest, recording.sid + ext, resp.content
+                )
+            last_error = from_twilio(_rest_error(resp, base + ext))
+            if resp.status_code != 404:
+                raise last_error
+        assert last_error is not None
+        raise last_error
+
+    @staticmethod
+    def _write_private(dest: Path, name: str, data: bytes) -> Path:
+        fd, tmp = tempfile.mkstemp(dir=dest, prefix=".part-")  # mkstemp creates it 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o600)
+            final = dest / name
+            os.replace(tmp, final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return final
+
+    # -- transcripts ----------------------------------------------------------------------
+    async def _intelligence_service(self) -> str:
+        async with self._service_lock:
+            if self._service_sid is None:
+
+                def ensure(c: Client) -> str:
+                    for svc in c.intelligence.v2.services.list(page_size=50):
+                        if svc.unique_name == INTELLIGENCE_SERVICE:
+                            return svc.sid
+                    svc = c.intelligence.v2.services.create(
+                        unique_name=INTELLIGENCE_SERVICE, auto_transcribe=False
+                    )
+                    return svc.sid
+
+                self._service_sid = await self._read(ensure)
+            return self._service_sid
+
+    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
+        """Voice Intelligence v2 transcript of *recording*: create, poll, read sentences."""
+        service_sid = await self._intelligence_service()
+        participants = [
+            {"channel_participant": 1, "role": "Agent", "full_name": "CallDeck agent"},
+            {"channel_participant": 2, "role": "Customer", "full_name": "Contact"},
+        ]
+        channel = {"media_properties": {"source_sid": recording.sid}, "participants": participants}
+        transcript = await self._run_create_transcript(service_sid, channel)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.transcript_timeout_s
+        status, tsid = transcript.status, transcript.sid
+        while status not in TRANSCRIPT_DONE:
+            if loop.time() >= deadline:
+                raise ProviderError(
+                    "Twilio is taking too long to transcribe this recording. Try again later.",
+                    retryable=True,
+                )
+            await self._sleep(self.poll_interval_s)
+            fetched = await self._read(lambda c: c.intelligence.v2.transcripts(tsid).fetch())
+            status = fetched.status
+        if status != "completed":
+            raise ProviderError(
+                f"Twilio could not transcribe recording {recording.sid} (status {status}).",
+            )
+        sentences = await self._read(
+            lambda c: c.intelligence.v2.transcripts(tsid).sentences.list(
+                redacted=False, word_timestamps=True
+            )
+        )
+        roles = {p["channel_participant"]: p["role"] for p in participants}
+        return [
+            TranscriptSentence(
+                speaker="agent" if roles.get(s.media_channel) == "Agent" else "callee",
+                text=s.transcript or "",
+                start_s=_seconds(s.start_time),
+                end_s=_seconds(s.end_time),
+            )
+            for s in sorted(sentences, key=lambda s: s.sentence_index or 0)
+        ]
+
+    async def _run_create_transcript(self, service_sid: str, channel: dict) -> Any:
+        # Creating twice only costs a duplicate transcript, so it is retried like a read.
+        return await self._read(
+            lambda c: c.intelligence.v2.transcripts.create(service_sid=service_sid, channel=channel)
+        )
+
+    # -- numbers --------------------------------------------------------------------------
+    async def list_numbers(self) -> list[OwnedNumber]:
+        def both(c: Client) -> tuple[list[Any], list[Any]]:
+            return c.incoming_phone_numbers.list(page_size=100), c.outgoing_caller_ids.list(
+                page_size=100
+            )
+
+        owned, verified = await self._read(both)
+        result: dict[str, OwnedNumber] = {}
+        for n in owned:
+            caps = {k: bool(v) for k, v in (n.capabilities or {}).items()}
+            result[n.phone_number] = OwnedNumber(
+                n.sid, n.phone_number, n.friendly_name, "owned", caps
+            )
+        for n in verified:
+            result.setdefault(
+                n.phone_number,
+                OwnedNumber(n.sid, n.phone_number, n.friendly_name, "verified", {"voice": True}),
+            )
+        return list(result.values())
+
+    async def search_numbers(
+        self, country: str = "US", area_code: str | None = None, limit: int = 20
+    ) -> list[AvailableNumber]:
+        kwargs: dict[str, Any] = {"voice_enabled": True, "limit": limit}
+        if area_code:
+            kwargs["area_code"] = int(area_code)
+        found = await self._read(
+            lambda c: c.available_phone_numbers(country.upper()).local.list(**kwargs)
+        )
+        return [
+            AvailableNumber(
+                phone_number=n.phone_number,
+                friendly_name=n.friendly_name,
+                locality=n.locality,
+                region=n.region,
+                iso_country=n.iso_country,
+            )
+            for n in found
+        ]
+
+    async def buy_number(self, phone_number: str) -> OwnedNumber:
+        # Not retried: a purchase that timed out may have gone through; list_numbers will tell.
+        try:
+            n = await self._run(
+                lambda c: c.incoming_phone_numbers.create(phone_number=phone_number)
+            )
+        except Exception as exc:  # noqa: BLE001 - mapped to our typed errors
+            raise from_twilio(exc, number=phone_number) from exc
+        caps = {k: bool(v) for k, v in (n.capabilities or {}).items()}
+        return OwnedNumber(n.sid, n.phone_number, n.friendly_name, "owned", caps)
+
+    async def close(self) -> None:
+        with self._lock:
+            clients, self._http_clients = self._http_clients, []
+        for http in clients:
+            if http.session is not None:
+                http.session.close()
+
+
+def _rest_error(resp: requests.Response, url: str):
+    """A TwilioRestException from a raw media response, so errors map the same way."""
+    from twilio.base.exceptions import TwilioRestException
+
+    code = None
+    message = resp.reason or ""
+    try:
+        body = resp.json()
+        code, message = body.get("code"), body.get("message", message)
+    except ValueError:
+        pass
+    return TwilioRestException(resp.status_code, url, message, code, "GET")

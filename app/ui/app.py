@@ -1,0 +1,176 @@
+"""Start-up and shutdown of the GUI: QApplication + qasync loop, services after first paint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.store.engine import open_store
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DEMO_EMULATOR_SPEED = 4.0  # demo calls last a few seconds instead of half a minute
+
+
+def _log_to_file(home: Path) -> None:
+    logs = home / "logs"
+    logs.mkdir(exist_ok=True)
+    handler = RotatingFileHandler(logs / "calldeck.log", maxBytes=2_000_000, backupCount=3)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+class ErrorReporter:
+    """Logs uncaught errors and shows them without blocking the loop (no exec())."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._boxes: list[QMessageBox] = []
+
+    def excepthook(self, exc_type, exc, tb) -> None:
+        log.error("uncaught error", exc_info=(exc_type, exc, tb))
+        self.show(f"{exc_type.__name__}: {exc}", "".join(traceback.format_exception(exc)))
+
+    def loop_handler(self, loop, context: dict) -> None:
+        exc = context.get("exception")
+        log.error("asyncio error: %s", context.get("message"), exc_info=exc)
+        if exc is not None:
+            self.show(f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc)))
+
+    def show(self, text: str, detail: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "CallDeck ran into a problem",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setInformativeText("The details are in the log file (Settings › Open logs folder).")
+        box.setDetailedText(detail)
+        box.finished.connect(lambda _=0, b=box: self._boxes.remove(b))
+        self._boxes.append(box)
+        box.show()
+
+
+def build_context(store, home: Path) -> AppContext:
+    from app.secrets import get_auth_token
+    from app.settings import get_setting
+
+    with store.session() as session:
+        account_sid = get_setting(session, "twilio_account_sid")
+    token = get_auth_token(account_sid) if account_sid else None
+    return AppContext(
+        store=store,
+        home=home,
+        demo_mode=not (account_sid and token),
+        account_sid=account_sid if token else None,
+    )
+
+
+async def start_services(context: AppContext, window: MainWindow) -> None:
+    """After the first paint: the provider (emulator in demo mode), the dialer, the bridge."""
+    from app.dialer.service import DialerService
+    from app.paths import recordings_dir
+    from app.secrets import get_auth_token
+    from app.settings import get_setting
+    from app.telephony.twilio_provider import TwilioProvider
+    from app.ui.dialer_bridge import DialerBridge
+
+    if context.demo_mode:
+        from app.telephony.emulator import EmulatorThread
+
+        context.emulator = EmulatorThread(speed=DEMO_EMULATOR_SPEED)
+        base_url = await asyncio.to_thread(context.emulator.start)
+        context.provider = TwilioProvider(
+            context.emulator.account_sid, context.emulator.auth_token, base_url=base_url
+        )
+    else:
+        context.provider = TwilioProvider(context.account_sid, get_auth_token(context.account_sid))
+    with context.store.session() as session:
+        cps = float(get_setting(session, "calls_per_second"))
+        poll = float(get_setting(session, "poll_interval_s"))
+    context.dialer = DialerService(
+        context.store,
+        context.provider,
+        recordings_dir=recordings_dir(context.home),
+        cps=cps,
+        poll_interval_s=poll,
+    )
+    context.bridge = DialerBridge(context.dialer)
+    window.attach_services(context)
+    await context.dialer.start()
+
+
+async def stop_services(context: AppContext) -> None:
+    if context.dialer is not None:
+        await context.dialer.stop()
+    if context.provider is not None:
+        await context.provider.close()
+    if context.emulator is not None:
+        await asyncio.to_thread(context.emulator.stop)
+
+
+async def _smoke_test(window: MainWindow, screenshot_dir: Path | None) -> None:
+    """Show each page in turn (and save a PNG of each), then close."""
+    if screenshot_dir:
+        screenshot_dir.mkdir(parents=True, exist_ok=True)
+    for index, name in enumerate(window.page_names()):
+        window.show_page(name)
+        await asyncio.sleep(0.3)
+        if screenshot_dir:
+            window.grab().save(str(screenshot_dir / f"{index + 1:02d}-{name.lower()}.png"))
+    window.close()
+
+
+def run_gui(
+    *,
+    home: Path,
+    db_url: str | None = None,
+    smoke_test: bool = False,
+    screenshot_dir: Path | None = None,
+) -> int:
+    _log_to_file(home)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("CallDeck")
+    app.setOrganizationName("CallDeck")
+    app.setQuitOnLastWindowClosed(False)  # the loop ends after the services have stopped
+    store = open_store(home, db_url)
+    context = build_context(store, home)
+    window = MainWindow(context)
+    reporter = ErrorReporter(window)
+    previous_hook = sys.excepthook
+    sys.excepthook = reporter.excepthook
+
+    async def main() -> int:
+        asyncio.get_running_loop().set_exception_handler(reporter.loop_handler)
+        closed = asyncio.Event()
+        window.closing.connect(closed.set)
+        window.show()
+        try:
+            await start_services(context, window)
+        except Exception as exc:  # the window stays usable; the status bar says what failed
+            log.exception("could not start the dialer")
+            window.show_service_error(str(exc))
+        if smoke_test:
+            asyncio.ensure_future(_smoke_test(window, screenshot_dir))
+        await closed.wait()
+        await stop_services(context)
+        return 0
+
+    try:
+        return qasync.run(main())
+    finally:
+        sys.excepthook = previous_hook
+        store.dispose()

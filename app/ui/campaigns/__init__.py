@@ -1,0 +1,1 @@
+"""The Campaigns page: campaigns table, contacts table, new/edit dialog."""

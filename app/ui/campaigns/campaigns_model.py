@@ -1,0 +1,117 @@
+"""The campaigns table: one row per campaign id, its summary read when the model refreshes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.domain.status import ContactStatus
+from app.store.campaigns import CampaignSummary, list_campaigns
+from app.store.engine import Store
+from app.ui.campaigns.badges import badge_colour, status_label
+
+Index = QModelIndex | QPersistentModelIndex
+
+COUNT_STATUSES = [s.value for s in ContactStatus]
+COLUMNS = (
+    ["Name", "Agent", "Caller-ID", "State", "Progress"]
+    + [status_label(s) for s in COUNT_STATUSES]
+    + ["Next run", "Actions"]
+)
+PROGRESS_COLUMN = COLUMNS.index("Progress")
+STATE_COLUMN = COLUMNS.index("State")
+ACTIONS_COLUMN = COLUMNS.index("Actions")
+ProgressRole = Qt.ItemDataRole.UserRole + 1  # (done, total)
+StateRole = Qt.ItemDataRole.UserRole + 2
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%a %d %b %H:%M") if moment else ""
+
+
+class CampaignsTableModel(QAbstractTableModel):
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._ids: list[int] = []
+        self._rows: dict[int, CampaignSummary] = {}
+
+    def refresh(self) -> None:
+        """Re-read every campaign; rows keep their place when the set of campaigns is unchanged."""
+        with self._store.session() as session:
+            summaries = list_campaigns(session)
+        ids = [s.id for s in summaries]
+        if ids == self._ids:
+            self._rows = {s.id: s for s in summaries}
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = {s.id: s for s in summaries}
+        self.endResetModel()
+
+    def campaign_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def summary(self, row: int) -> CampaignSummary:
+        return self._rows[self._ids[row]]
+
+    def row_of(self, campaign_id: int) -> int | None:
+        try:
+            return self._ids.index(campaign_id)
+        except ValueError:
+            return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        s = self._rows[self._ids[index.row()]]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(s, column)
+        if role == ProgressRole:
+            return (s.done, s.total)
+        if role == StateRole:
+            return s.state
+        if role == Qt.ItemDataRole.BackgroundRole and column == STATE_COLUMN:
+            return badge_colour(s.state)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
+            return "Scheduled start, or the earliest retry"
+        if role == Qt.ItemDataRole.TextAlignmentRole and 5 <= column < 5 + len(COUNT_STATUSES):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, s: CampaignSummary, column: int) -> Any:
+        if column == 0:
+            return s.name
+        if column == 1:
+            return s.agent or "—"
+        if column == 2:
+            return s.caller_id or "—"
+        if column == STATE_COLUMN:
+            return s.state.capitalize()
+        if column == PROGRESS_COLUMN:
+            return f"{s.done} / {s.total}"
+        if 5 <= column < 5 + len(COUNT_STATUSES):
+            return s.counts.get(COUNT_STATUSES[column - 5], 0)
+        if column == COLUMNS.index("Next run"):
+            return _when(s.start_at if s.state == "scheduled" else s.next_attempt_at)
+        if column == ACTIONS_COLUMN:
+            return ""
+        return None

@@ -1,0 +1,79 @@
+"""Painted cells: a progress bar, and the per-row Start/Pause and Results buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionProgressBar,
+)
+
+from app.ui.campaigns.campaigns_model import ProgressRole, StateRole
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    def paint(self, painter, option, index: QModelIndex) -> None:
+        done, total = index.data(ProgressRole) or (0, 0)
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(4, 4, -4, -4)
+        bar.minimum, bar.maximum = 0, max(total, 1)
+        bar.progress = done
+        bar.text = f"{done} / {total}"
+        bar.textVisible = True
+        bar.state = QStyle.StateFlag.State_Enabled
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+def start_pause_label(state: str) -> str:
+    return "Pause" if state in ("running", "scheduled") else "Start"
+
+
+class ActionsDelegate(QStyledItemDelegate):
+    """Signals:
+    startPauseClicked(int): the row whose Start/Pause button was clicked.
+    resultsClicked(int): the row whose Results button was clicked.
+    """
+
+    startPauseClicked = Signal(int)
+    resultsClicked = Signal(int)
+
+    BUTTON_WIDTH = 72
+
+    def _rects(self, rect: QRect) -> tuple[QRect, QRect]:
+        r = rect.adjusted(3, 3, -3, -3)
+        first = QRect(r.left(), r.top(), self.BUTTON_WIDTH, r.height())
+        second = QRect(first.right() + 4, r.top(), self.BUTTON_WIDTH, r.height())
+        return first, second
+
+    def paint(self, painter, option, index: QModelIndex) -> None:
+        state = index.data(StateRole) or ""
+        for rect, text in zip(
+            self._rects(option.rect), (start_pause_label(state), "Results"), strict=True
+        ):
+            button = QStyleOptionButton()
+            button.rect = rect
+            button.text = text
+            button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+            QApplication.style().drawControl(QStyle.ControlElement.CE_PushButton, button, painter)
+
+    def sizeHint(self, option, index: QModelIndex) -> QSize:
+        return QSize(self.BUTTON_WIDTH * 2 + 14, 30)
+
+    def editorEvent(self, event, model, option, index: QModelIndex) -> bool:
+        if (
+            event.type() != QEvent.Type.MouseButtonRelease
+            or event.button() != Qt.MouseButton.LeftButton
+        ):
+            return False
+        start_pause, results = self._rects(option.rect)
+        position = event.position().toPoint()
+        if start_pause.contains(position):
+            self.startPauseClicked.emit(index.row())
+            return True
+        if results.contains(position):
+            self.resultsClicked.emit(index.row())
+            return True
+        return False

@@ -1,0 +1,316 @@
+"""The Campaigns page: campaigns on top, the selected campaign's contacts below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.status import ContactStatus
+from app.store import campaigns as campaign_store
+from app.store.models import Campaign
+from app.ui.campaigns.badges import status_label
+from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, PROGRESS_COLUMN, CampaignsTableModel
+from app.ui.campaigns.contacts_model import ContactsTableModel
+from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
+from app.ui.context import AppContext
+from app.ui.drop_zone import DropZone
+from app.ui.messages import show_error
+from app.ui.tasks import spawn
+
+IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files (*)"
+
+
+class CampaignsPage(QWidget):
+    """Signals:
+    resultsRequested(int): the user wants the Results of this campaign.
+    """
+
+    resultsRequested = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialer = None
+        self.model = CampaignsTableModel(context.store, self)
+        self.contacts_model = ContactsTableModel(context.store, self)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=300)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
+        self.actions_delegate = ActionsDelegate(self.table)
+        self.table.setItemDelegateForColumn(ACTIONS_COLUMN, self.actions_delegate)
+        self.actions_delegate.startPauseClicked.connect(self.toggle_row)
+        self.actions_delegate.resultsClicked.connect(
+            lambda row: self.resultsRequested.emit(self.model.campaign_id(row))
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
+
+        self.empty_state = self._build_empty_state()
+        self.top = QStackedWidget()
+        self.top.addWidget(self.empty_state)
+        self.top.addWidget(self.table)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.top)
+        self.splitter.addWidget(self._build_contacts_panel())
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.refresh()
+
+    # -- building ----------------------------------------------------------------------------
+    def _build_empty_state(self) -> QWidget:
+        widget = QWidget()
+        text = QLabel(
+            "<h2>No campaigns yet</h2>"
+            "<p>A campaign calls a list of contacts with one of your agents, from one of your "
+            "phone numbers, at the pace you choose.</p>"
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        new = QPushButton("New campaign")
+        new.clicked.connect(self.new_campaign)
+        demo = QPushButton("Open the demo")
+        demo.clicked.connect(self.open_demo)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(new)
+        buttons.addWidget(demo)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(widget)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return widget
+
+    def _build_contacts_panel(self) -> QWidget:
+        panel = QWidget()
+        self.contacts_title = QLabel("Select a campaign to see its contacts")
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for status in ContactStatus:
+            self.status_filter.addItem(status_label(status.value), status.value)
+        self.status_filter.currentIndexChanged.connect(self._reload_contacts)
+        self.search = QLineEdit(placeholderText="Search name or number", clearButtonEnabled=True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._reload_contacts)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.import_button = QPushButton("Import…")
+        self.import_button.clicked.connect(self.import_files)
+        self.paste_button = QPushButton("Paste numbers…")
+        self.paste_button.clicked.connect(self.paste_numbers)
+        bar = QHBoxLayout()
+        bar.addWidget(self.contacts_title, 1)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.search)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.paste_button)
+
+        self.contacts_table = QTableView()
+        self.contacts_table.setModel(self.contacts_model)
+        self.contacts_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.contacts_table.setAlternatingRowColors(True)
+        self.contacts_table.verticalHeader().setDefaultSectionSize(24)
+        self.contacts_table.horizontalHeader().setStretchLastSection(True)
+        self.contacts_table.setAcceptDrops(True)
+        self.drop_zone = DropZone()
+        self.drop_zone.filesDropped.connect(self._import_paths)
+        self.contacts_stack = QStackedWidget()
+        self.contacts_stack.addWidget(self.drop_zone)
+        self.contacts_stack.addWidget(self.contacts_table)
+
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.contacts_stack, 1)
+        self._set_contact_controls_enabled(False)
+        return panel
+
+    def main_action(self):
+        return "New campaign", self.new_campaign
+
+    # -- data ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        selected = self.selected_campaign_id()
+        self.model.refresh()
+        self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
+        if selected is not None:
+            self.select_campaign(selected)
+        elif self.model.rowCount() and self.table.currentIndex().row() < 0:
+            self.table.selectRow(0)
+
+    def selected_campaign_id(self) -> int | None:
+        row = self.table.currentIndex().row()
+        return self.model.campaign_id(row) if 0 <= row < self.model.rowCount() else None
+
+    def select_campaign(self, campaign_id: int) -> None:
+        row = self.model.row_of(campaign_id)
+        if row is not None and row != self.table.currentIndex().row():
+            self.table.selectRow(row)
+
+    def _on_campaign_selected(self, current, _previous) -> None:
+        self._reload_contacts()
+
+    def _reload_contacts(self) -> None:
+        campaign_id = self.selected_campaign_id()
+        self._set_contact_controls_enabled(campaign_id is not None)
+        self.contacts_model.set_campaign(
+            campaign_id, status=self.status_filter.currentData(), search=self.search.text()
+        )
+        if campaign_id is None:
+            self.contacts_title.setText("Select a campaign to see its contacts")
+            self.contacts_stack.setCurrentWidget(self.drop_zone)
+            return
+        summary = self.model.summary(self.model.row_of(campaign_id))
+        self.contacts_title.setText(f"<b>{summary.name}</b> — {summary.total:,} contacts")
+        filtered = bool(self.status_filter.currentData() or self.search.text().strip())
+        has_rows = self.contacts_model.rowCount() > 0 or filtered
+        self.contacts_stack.setCurrentWidget(self.contacts_table if has_rows else self.drop_zone)
+
+    def _set_contact_controls_enabled(self, enabled: bool) -> None:
+        for widget in (self.status_filter, self.search, self.import_button, self.paste_button):
+            widget.setEnabled(enabled)
+        self.drop_zone.setEnabled(enabled)
+
+    # -- live updates from the dialer ----------------------------------------------------
+    def attach_dialer(self, dialer) -> None:
+        self.dialer = dialer
+
+    def on_contact_changed(self, campaign_id: int, contact_id: int, status: str) -> None:
+        if campaign_id == self.selected_campaign_id():
+            self.contacts_model.refresh_contact(contact_id)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def on_campaign_state_changed(self, campaign_id: int, state: str, message: str) -> None:
+        self.refresh()
+
+    # -- actions ---------------------------------------------------------------------------
+    def toggle_row(self, row: int) -> None:
+        summary = self.model.summary(row)
+        spawn(self._toggle(summary.id, summary.state), on_error=self._error)
+
+    async def _toggle(self, campaign_id: int, state: str) -> None:
+        pausing = state in ("running", "scheduled")
+        if self.dialer is not None:
+            if pausing:
+                await self.dialer.pause_campaign(campaign_id)
+            else:
+                await self.dialer.start_campaign(campaign_id)
+        else:  # the dialer is not up (yet): record the intent, it acts on it when it starts
+            with self.context.store.session.begin() as session:
+                campaign = session.get(Campaign, campaign_id)
+                if pausing:
+                    campaign_store.pause_campaign(campaign)
+                else:
+                    campaign_store.start_campaign(session, campaign)
+        self.refresh()
+
+    def _error(self, message: str) -> None:
+        show_error(self, "CallDeck", message)
+
+    def new_campaign(self) -> None:
+        from app.ui.campaigns.dialog import CampaignDialog
+
+        dialog = CampaignDialog(self.context, parent=self)
+        dialog.created.connect(self._on_created)
+        dialog.open()
+
+    def _on_created(self, campaign_id: int, files: list, start_now: bool) -> None:
+        self.refresh()
+        self.select_campaign(campaign_id)
+        if files:
+            self._import_paths(files)
+        if start_now:
+            spawn(self._toggle(campaign_id, "draft"), on_error=self._error)
+
+    def open_demo(self) -> None:
+        from app.demo import seed_demo
+
+        seed_demo(self.context.store)
+        self.refresh()
+
+    def import_files(self) -> None:
+        if self.selected_campaign_id() is None:
+            self._error("Select or create a campaign first, then import its contacts.")
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import contacts", str(Path.home()), IMPORT_FILTER
+        )
+        if paths:
+            self._import_paths(paths)
+
+    def _import_paths(self, paths: list) -> None:
+        from app.ui.import_dialog import ImportDialog
+
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is None:
+            return
+        with self.context.store.session() as session:
+            region = session.get(Campaign, campaign_id).region
+        dialog = ImportDialog(
+            self.context.store,
+            campaign_id,
+            [Path(p) for p in paths],
+            region=region,
+            home=self.context.home,
+            parent=self,
+        )
+        dialog.imported.connect(self._after_import)
+        dialog.open()
+
+    def paste_numbers(self) -> None:
+        from app.ui.import_dialog import PasteNumbersDialog
+
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is None:
+            return
+        with self.context.store.session() as session:
+            region = session.get(Campaign, campaign_id).region
+        dialog = PasteNumbersDialog(
+            self.context.store, campaign_id, region=region, home=self.context.home, parent=self
+        )
+        dialog.imported.connect(self._after_import)
+        dialog.open()
+
+    def _after_import(self, _count: int) -> None:
+        self.refresh()
+        self._reload_contacts()
+
+    # -- layout persistence ------------------------------------------------------------------
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("campaigns/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("campaigns/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)

@@ -1,0 +1,21 @@
+"""What every page needs: the store, the data dir, the provider, the dialer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.store.engine import Store
+
+
+@dataclass
+class AppContext:
+    store: Store
+    home: Path
+    demo_mode: bool
+    account_sid: str | None = None
+    provider: Any = None  # app.telephony.base.Provider
+    dialer: Any = None  # app.dialer.service.DialerService
+    bridge: Any = None  # app.ui.dialer_bridge.DialerBridge
+    emulator: Any = None  # EmulatorThread in demo mode

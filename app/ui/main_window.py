@@ -1,0 +1,199 @@
+"""The main window: a navigation rail, the page stack, and an always-on status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.secrets import mask_sid
+from app.ui.agents_page import AgentsPage
+from app.ui.campaigns.page import CampaignsPage
+from app.ui.context import AppContext
+from app.ui.numbers_page import NumbersPage
+from app.ui.resources import icon
+from app.ui.results.page import ResultsPage
+from app.ui.settings_page import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    closing: the user closed the window; the app stops its services, then quits.
+    """
+
+    closing = Signal()
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("CallDeck")
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 800)
+
+        self.campaigns = CampaignsPage(context)
+        self.agents = AgentsPage(context)
+        self.numbers = NumbersPage(context)
+        self.results = ResultsPage(
+            context.store, home=context.home, provider_factory=lambda: context.provider
+        )
+        self.settings = SettingsPage(context)
+        self._pages: dict[str, QWidget] = {
+            "Campaigns": self.campaigns,
+            "Agents": self.agents,
+            "Phone numbers": self.numbers,
+            "Results": self.results,
+            "Settings": self.settings,
+        }
+        self._icons = ["campaigns", "agents", "numbers", "results", "settings"]
+        self.campaigns.resultsRequested.connect(self._open_results)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navRail")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for (name, page), icon_name in zip(self._pages.items(), self._icons, strict=True):
+            self.nav.addItem(QListWidgetItem(icon(icon_name), name))
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.main_action_button = QPushButton()
+        self.main_action_button.setDefault(True)
+        self.main_action_button.clicked.connect(self._run_main_action)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.main_action_button)
+
+        right = QVBoxLayout()
+        right.addLayout(header)
+        right.addWidget(self.stack, 1)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.nav)
+        body.addLayout(right, 1)
+        central = QWidget()
+        central.setLayout(body)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_shortcuts()
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+
+    # -- layout pieces ---------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        if self.context.demo_mode:
+            self.mode_label.setText("  Demo mode (simulated calls)  ")
+            self.mode_label.setStyleSheet("background:#fff3cd;color:#7a5a00;border-radius:3px;")
+        else:
+            self.mode_label.setText(
+                f"  Live — Twilio account {mask_sid(self.context.account_sid or '')}  "
+            )
+            self.mode_label.setStyleSheet("background:#d4edda;color:#155724;border-radius:3px;")
+        self.calls_label = QLabel("0 calls in progress")
+        self.dialer_label = QLabel("Starting the dialer…")
+        bar.addWidget(self.mode_label)
+        bar.addWidget(self.calls_label)
+        bar.addPermanentWidget(self.dialer_label)
+
+    def _build_shortcuts(self) -> None:
+        new_campaign = QAction("New campaign", self)
+        new_campaign.setShortcut(QKeySequence.StandardKey.New)
+        new_campaign.triggered.connect(self._new_campaign)
+        import_action = QAction("Import…", self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(self._import)
+        self.addActions([new_campaign, import_action])
+
+    # -- navigation ------------------------------------------------------------------------
+    def page_names(self) -> list[str]:
+        return list(self._pages)
+
+    def show_page(self, name: str) -> None:
+        self.nav.setCurrentRow(list(self._pages).index(name))
+
+    def _on_nav(self, row: int) -> None:
+        name = list(self._pages)[row]
+        page = self._pages[name]
+        self.stack.setCurrentWidget(page)
+        self.title.setText(name)
+        action = getattr(page, "main_action", None)
+        self.main_action_button.setVisible(action is not None)
+        if action is not None:
+            self.main_action_button.setText(action()[0])
+        if hasattr(page, "on_shown"):
+            page.on_shown()
+
+    def _run_main_action(self) -> None:
+        action = getattr(self.stack.currentWidget(), "main_action", None)
+        if action is not None:
+            action()[1]()
+
+    def _new_campaign(self) -> None:
+        self.show_page("Campaigns")
+        self.campaigns.new_campaign()
+
+    def _import(self) -> None:
+        self.show_page("Campaigns")
+        self.campaigns.import_files()
+
+    def _open_results(self, campaign_id: int) -> None:
+        self.show_page("Results")
+        self.results.set_campaign(campaign_id)
+
+    # -- services --------------------------------------------------------------------------
+    def attach_services(self, context: AppContext) -> None:
+        bridge = context.bridge
+        bridge.contactChanged.connect(self.campaigns.on_contact_changed)
+        bridge.campaignStateChanged.connect(self.campaigns.on_campaign_state_changed)
+        bridge.contactChanged.connect(self.results.on_contact_changed)
+        bridge.callEnded.connect(self.results.on_call_ended)
+        bridge.statusChanged.connect(self._on_dialer_status)
+        self.campaigns.attach_dialer(context.dialer)
+        self.numbers.attach_provider(context.provider)
+        self.settings.attach_services(context)
+
+    def _on_dialer_status(self, status) -> None:
+        active = status.active_calls
+        self.calls_label.setText(f"{active} call{'s' if active != 1 else ''} in progress")
+        self.dialer_label.setText(status.message)
+
+    def show_service_error(self, message: str) -> None:
+        self.dialer_label.setText(f"Dialer not running: {message}")
+        self.dialer_label.setStyleSheet("color:#a94442;")
+
+    # -- persistence of the layout ---------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        self.campaigns.restore_state(settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        self.campaigns.save_state(settings)
+        event.accept()
+        self.closing.emit()
+

@@ -1,0 +1,149 @@
+"""Settings: the Twilio account (token in the OS keyring), pacing cap, region, operator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.secrets import SecretStoreUnavailable, delete_auth_token, mask_sid, set_auth_token
+from app.settings import get_setting, set_setting
+from app.ui.context import AppContext
+
+
+class SettingsPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialer = None
+
+        self.account_sid = QLineEdit(placeholderText="AC… (from console.twilio.com)")
+        self.auth_token = QLineEdit(placeholderText="Auth token (kept in the OS keyring)")
+        self.auth_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.account_state = QLabel()
+        self.account_state.setWordWrap(True)
+        save_account = QPushButton("Save account")
+        save_account.clicked.connect(self.save_account)
+        forget = QPushButton("Use demo mode")
+        forget.clicked.connect(self.forget_account)
+        account = QGroupBox("Twilio account")
+        account_form = QFormLayout(account)
+        account_form.addRow("Account SID", self.account_sid)
+        account_form.addRow("Auth token", self.auth_token)
+        account_buttons = QHBoxLayout()
+        account_buttons.addWidget(self.account_state, 1)
+        account_buttons.addWidget(forget)
+        account_buttons.addWidget(save_account)
+        account_form.addRow(account_buttons)
+
+        self.cps = QDoubleSpinBox(minimum=0.1, maximum=100, singleStep=0.5, decimals=1)
+        self.region = QLineEdit()
+        self.region.setMaxLength(2)
+        self.region.setMaximumWidth(60)
+        self.public_url = QLineEdit(placeholderText="https://calls.example.com (optional)")
+        self.operator = QLineEdit(placeholderText="Your name, shown on notes")
+        self.saved = QLabel()
+        save = QPushButton("Save settings")
+        save.clicked.connect(self.save_settings)
+        general = QGroupBox("Calling")
+        general_form = QFormLayout(general)
+        general_form.addRow("Calls per second (account-wide)", self.cps)
+        general_form.addRow("Default country for numbers", self.region)
+        general_form.addRow("Public URL for callbacks", self.public_url)
+        general_form.addRow("Operator name", self.operator)
+        general_buttons = QHBoxLayout()
+        general_buttons.addWidget(self.saved, 1)
+        general_buttons.addWidget(save)
+        general_form.addRow(general_buttons)
+
+        data_box = QGroupBox("Data")
+        data_row = QHBoxLayout(data_box)
+        data_row.addWidget(QLabel(f"Data folder: {context.home}"), 1)
+        open_data = QPushButton("Open data folder")
+        open_data.clicked.connect(lambda: self._open(context.home))
+        open_logs = QPushButton("Open logs folder")
+        open_logs.clicked.connect(lambda: self._open(context.home / "logs"))
+        data_row.addWidget(open_data)
+        data_row.addWidget(open_logs)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(account)
+        layout.addWidget(general)
+        layout.addWidget(data_box)
+        layout.addStretch(1)
+        self.load()
+
+    def attach_services(self, context: AppContext) -> None:
+        self.dialer = context.dialer
+
+    def load(self) -> None:
+        with self.context.store.session() as session:
+            sid = get_setting(session, "twilio_account_sid")
+            self.cps.setValue(float(get_setting(session, "calls_per_second")))
+            self.region.setText(get_setting(session, "default_region"))
+            self.public_url.setText(get_setting(session, "public_url") or "")
+            self.operator.setText(get_setting(session, "operator_name") or "")
+        self.account_sid.setText(sid or "")
+        if self.context.demo_mode:
+            self.account_state.setText("Demo mode: calls go to the built-in Twilio emulator.")
+        else:
+            self.account_state.setText(f"Live: Twilio account {mask_sid(sid or '')}.")
+
+    def save_account(self) -> None:
+        sid, token = self.account_sid.text().strip(), self.auth_token.text().strip()
+        if not (sid.startswith("AC") and len(sid) == 34):
+            self.account_state.setText("An Account SID starts with AC and has 34 characters.")
+            return
+        if not token:
+            self.account_state.setText("Enter the auth token too.")
+            return
+        try:
+            set_auth_token(sid, token)
+        except SecretStoreUnavailable as exc:
+            self.account_state.setText(str(exc))
+            return
+        with self.context.store.session.begin() as session:
+            set_setting(session, "twilio_account_sid", sid)
+        self.auth_token.clear()
+        self.account_state.setText(
+            f"Saved account {mask_sid(sid)} (token in the OS keyring). Restart CallDeck to go live."
+        )
+
+    def forget_account(self) -> None:
+        with self.context.store.session.begin() as session:
+            sid = get_setting(session, "twilio_account_sid")
+            set_setting(session, "twilio_account_sid", None)
+        if sid:
+            delete_auth_token(sid)
+        self.account_sid.clear()
+        self.account_state.setText("Account removed. Restart CallDeck to use demo mode.")
+
+    def save_settings(self) -> None:
+        region = self.region.text().strip().upper()
+        if len(region) != 2 or not region.isalpha():
+            self.saved.setText("The default country is a two-letter code such as US or GB.")
+            return
+        with self.context.store.session.begin() as session:
+            set_setting(session, "calls_per_second", self.cps.value())
+            set_setting(session, "default_region", region)
+            set_setting(session, "public_url", self.public_url.text().strip() or None)
+            set_setting(session, "operator_name", self.operator.text().strip())
+        if self.dialer is not None and hasattr(self.dialer, "set_cps"):
+            self.dialer.set_cps(self.cps.value())
+        self.saved.setText("Saved.")
+
+    @staticmethod
+    def _open(path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

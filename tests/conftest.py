@@ -1,0 +1,94 @@
+"""Shared fixtures: an offscreen Qt, a throwaway data dir and store, a qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class MemoryKeyring(KeyringBackend):
+    """Tests never touch the developer's real keyring."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_qsettings(tmp_path_factory) -> None:
+    """QSettings (window geometry, splitters) go to a temp dir, not the user's config."""
+    try:
+        from PySide6.QtCore import QCoreApplication, QSettings
+    except ImportError:  # pragma: no cover - PySide6 is a hard dependency
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qs"))
+    )
+    QCoreApplication.setOrganizationName("CallDeckTests")
+    QCoreApplication.setApplicationName("CallDeckTests")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("CALLDECK_HOME", str(path))
+    monkeypatch.delenv("CALLDECK_DB", raising=False)
+    return path
+
+
+@pytest.fixture
+def store(home):
+    from app.store.engine import open_store
+
+    opened = open_store(home)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def qloop(qapp):
+    """A qasync loop on the test's QApplication; leftover tasks are cancelled and awaited."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+    asyncio.set_event_loop(None)

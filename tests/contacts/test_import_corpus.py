@@ -1,0 +1,205 @@
+"""Every encoding and delimiter real exports use, with exact expected counts."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+from import_corpus import DNC, EXPECTED, EXPECTED_REJECT_LINES, HEADERS, write_csv
+from sqlalchemy import select
+
+from app.contacts.errors import ContactImportError
+from app.contacts.importer import import_file, read_contacts_file
+from app.store.models import Contact, DncEntry
+
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",  # Excel's "CSV UTF-8"
+    "utf-16": "utf-16",  # BOM + UTF-16LE: Excel's "Unicode Text"
+    "cp1252": "cp1252",  # Excel's plain "CSV" on Windows
+}
+DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+
+
+@pytest.fixture
+def dnc(store):
+    with store.session.begin() as session:
+        session.add(DncEntry(phone=DNC, reason="asked", source="manual"))
+
+
+def _contacts(store, campaign_id):
+    with store.session() as session:
+        return {
+            c.phone: c
+            for c in session.scalars(select(Contact).where(Contact.campaign_id == campaign_id))
+        }
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("delimiter", DELIMITERS)
+def test_corpus_imports_exactly(tmp_path, store, home, campaign_id, dnc, encoding, delimiter):
+    path = write_csv(tmp_path / f"list-{encoding}-{delimiter}.csv", encoding, DELIMITERS[delimiter])
+
+    table = read_contacts_file(path)
+    report = import_file(store, campaign_id, path, region="US", home=home)
+
+    assert table.encoding == ENCODINGS[encoding]
+    assert table.delimiter == DELIMITERS[delimiter]
+    assert table.headers == HEADERS
+    assert {k: v for k, v in report.as_json().items() if k != "rejects_file"} == EXPECTED
+    contacts = _contacts(store, campaign_id)
+    assert sorted(contacts) == [
+        "+14155550100",
+        "+14155550101",
+        "+447911123456",
+        "+493012345678",
+        "+493012345679",
+    ]
+    assert contacts["+493012345678"].name == "Dieter Müller"
+    assert contacts["+493012345678"].fields == {
+        "name": "Dieter Müller",
+        "company": "Straße AG",
+    }
+    assert (
+        contacts["+14155550101"].fields["notes"] == 'line one\nline two, "quoted"; tab\there|pipe'
+    )
+    assert contacts["+14155550100"].status == "queued"
+
+    assert report.rejects_file.parent == home / "imports"
+    with report.rejects_file.open(encoding="utf-8-sig", newline="") as handle:
+        rejects = list(csv.reader(handle))
+    assert rejects[0] == ["line", "reason", *HEADERS]
+    assert [int(r[0]) for r in rejects[1:]] == EXPECTED_REJECT_LINES
+    by_name = {r[2]: r for r in rejects[1:]}
+    assert "already appears on line 2" in by_name["Chloé"][1]
+    assert "scientific notation" in by_name["Fay"][1]
+    assert by_name["Fay"][3] == "4.15867E+09"
+    assert "do-not-call" in by_name["Ivan"][1]
+    assert by_name["Hana"][1] == "no phone number"
+
+
+def test_second_import_of_same_file_is_all_duplicates(tmp_path, store, home, campaign_id, dnc):
+    path = write_csv(tmp_path / "list.csv", "utf-8", ",")
+    import_file(store, campaign_id, path, home=home)
+
+    again = import_file(store, campaign_id, path, home=home)
+
+    assert (again.valid, again.duplicates, again.imported) == (0, 6, 0)
+    assert again.rows == again.valid + again.duplicates + again.invalid + again.suppressed
+
+
+def test_dry_run_writes_nothing(tmp_path, store, home, campaign_id, dnc, count_contacts):
+    path = write_csv(tmp_path / "list.csv", "utf-8", ",")
+
+    report = import_file(store, campaign_id, path, home=home, dry_run=True)
+
+    assert (report.valid, report.imported, report.rejects_file) == (5, 0, None)
+    assert count_contacts(campaign_id) == 0
+    assert not (home / "imports").exists()
+
+
+def test_single_column_without_header(tmp_path, store, home, campaign_id):
+    path = tmp_path / "numbers.txt"
+    path.write_text("4155550100\n4155550101\n\n4155550102\nnot a number\n", encoding="utf-8")
+
+    table = read_contacts_file(path)
+    report = import_file(store, campaign_id, path, home=home)
+
+    assert table.has_header is False
+    assert table.delimiter is None
+    assert (report.rows, report.valid, report.invalid) == (4, 3, 1)
+    assert report.rejects[0].line == 5
+
+
+def test_region_changes_how_national_numbers_read(tmp_path, store, home, campaign_id):
+    path = tmp_path / "uk.csv"
+    path.write_text("name,mobile\nAmy,07911 123456\nBen,020 7946 0018\n", encoding="utf-8")
+
+    as_us = import_file(store, campaign_id, path, region="US", dry_run=True)
+    as_gb = import_file(store, campaign_id, path, region="GB", home=home)
+
+    assert (as_us.valid, as_us.invalid) == (0, 2)
+    assert "read as a US number" in as_us.rejects[0].reason
+    assert (as_gb.valid, as_gb.imported) == (2, 2)
+    assert sorted(_contacts(store, campaign_id)) == ["+442079460018", "+447911123456"]
+
+
+def _xlsx(path, rows, formats=None):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for coordinate, number_format in (formats or {}).items():
+        sheet[coordinate].number_format = number_format
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_numeric_cells_come_back_as_the_right_digits(tmp_path, store, home, campaign_id):
+    path = _xlsx(
+        tmp_path / "list.xlsx",
+        [
+            ["Full name", "Mobile", "Company"],
+            ["Int", 4155550100, "A"],
+            ["Intl int", 447911123456, "B"],  # "+44 7911 123456" typed into Excel
+            ["Float", 4155550101.0, 7],
+            ["Text", "+1 415 555 0102", None],
+            ["Shown as sci", 33612345678, None],  # Excel displays 3.36123E+10, keeps the digits
+            ["Mangled", "4.15867E+09", None],  # text pasted from a mangled CSV
+            [None, None, None],
+            ["Dup", 4155550100, None],
+        ],
+        formats={"B6": "0.00E+00"},
+    )
+
+    table = read_contacts_file(path)
+    report = import_file(store, campaign_id, path, home=home)
+
+    assert table.kind == "xlsx"
+    assert [r.cells[1] for r in table.rows][:5] == [
+        "4155550100",
+        "447911123456",
+        "4155550101",
+        "+1 415 555 0102",
+        "33612345678",
+    ]
+    assert (report.rows, report.valid, report.invalid, report.duplicates) == (7, 5, 1, 1)
+    assert sorted(_contacts(store, campaign_id)) == [
+        "+14155550100",
+        "+14155550101",
+        "+14155550102",
+        "+33612345678",
+        "+447911123456",
+    ]
+    assert _contacts(store, campaign_id)["+14155550101"].fields == {
+        "full_name": "Float",
+        "company": "7",
+    }
+    assert [(r.line, r.kind) for r in report.rejects] == [(7, "invalid"), (9, "duplicate")]
+
+
+def test_guessed_mapping_can_be_overridden(tmp_path, store, home, campaign_id):
+    from app.contacts.mapping import ColumnMapping
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "Name,Phone,Mobile\nAmy,4155550100,4155550200\nBen,,4155550201\n", encoding="utf-8"
+    )
+
+    report = import_file(
+        store, campaign_id, path, mapping=ColumnMapping(phone="Mobile", name="Name"), home=home
+    )
+
+    assert (report.valid, report.invalid) == (2, 0)
+    assert sorted(_contacts(store, campaign_id)) == ["+14155550200", "+14155550201"]
+
+
+def test_unknown_mapped_column_names_the_columns(tmp_path, store, campaign_id):
+    from app.contacts.mapping import ColumnMapping
+
+    path = tmp_path / "two.csv"
+    path.write_text("Name,Phone\nAmy,4155550100\n", encoding="utf-8")
+
+    with pytest.raises(ContactImportError, match="no column 'Cell'.*Columns found: Name, Phone"):
+        import_file(store, campaign_id, path, mapping=ColumnMapping(phone="Cell"))

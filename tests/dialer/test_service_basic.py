@@ -1,0 +1,62 @@
+"""DialerService against the fake provider on a fake clock: the whole lifecycle of calls."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from app.dialer import CallEnded, CampaignStateChanged, ContactChanged, DialerService
+from app.domain.clock import FakeClock
+from app.store.models import Call, Campaign, Contact, DncEntry, TranscriptTurn
+from tests.dialer.fakes import EXPECTED_STATUS, FakeProvider
+from tests.dialer.helpers import make_campaign, phones
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_every_outcome_is_stored_with_results(store, tmp_path):
+    numbers = phones(10, "0123456789")
+    cid, _ = make_campaign(store, "All outcomes", numbers, concurrency=3, per_minute=60, max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock)
+    events = []
+
+    async def go():
+        service = DialerService(
+            store, provider, recordings_dir=tmp_path / "rec", clock=clock, cps=10
+        )
+        service.subscribe(events.append)
+        await service.start()
+        await service.run_until_done()
+        await service.stop()
+
+    run(go())
+    with store.session() as session:
+        contacts = session.scalars(select(Contact).order_by(Contact.id)).all()
+        assert {c.phone: c.status for c in contacts} == {
+            p: EXPECTED_STATUS[p[-1]] for p in numbers
+        }
+        assert session.get(Campaign, cid).state == "completed"
+        calls = session.scalars(select(Call)).all()
+        assert len(calls) == 10
+        by_phone = {c.contact.phone: c for c in calls}
+        voicemail = by_phone[numbers[5]]
+        assert voicemail.answered_by == "machine_end_beep"
+        assert voicemail.recording_state == "downloaded"
+        assert (tmp_path / "rec").joinpath(voicemail.recording_path).exists()
+        assert by_phone[numbers[6]].recording_state == "none"
+        assert by_phone[numbers[8]].error_code == 31000
+        turns = session.scalars(
+            select(TranscriptTurn).where(TranscriptTurn.call_id == by_phone[numbers[0]].id)
+        ).all()
+        assert [t.speaker for t in turns] == ["agent", "callee"]
+        dnc = session.scalars(select(DncEntry)).all()
+        assert [(d.phone, d.source) for d in dnc] == [(numbers[9], "call")]
+    assert len([e for e in events if isinstance(e, CallEnded)]) == 10
+    assert any(isinstance(e, CampaignStateChanged) and e.state == "completed" for e in events)
+    statuses = [e.status for e in events if isinstance(e, ContactChanged) and e.contact_id == 1]
+    assert statuses == ["calling", "connected", "completed"]
+    assert provider.max_overlap() <= 3

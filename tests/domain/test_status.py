@@ -1,0 +1,74 @@
+import pytest
+
+from app.domain.status import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    ContactStatus,
+    IllegalTransition,
+    can_transition,
+    transition,
+)
+
+S = ContactStatus
+
+LEGAL = [
+    (S.QUEUED, S.CALLING),
+    (S.CALLING, S.CONNECTED),
+    (S.CALLING, S.COMPLETED),
+    (S.CALLING, S.NO_ANSWER),
+    (S.CALLING, S.BUSY),
+    (S.CALLING, S.FAILED),
+    (S.CALLING, S.QUEUED),
+    (S.CONNECTED, S.COMPLETED),
+    (S.CONNECTED, S.FAILED),
+    (S.NO_ANSWER, S.CALLING),
+    (S.BUSY, S.CALLING),
+    (S.FAILED, S.CALLING),
+]
+
+
+def test_the_table_is_exactly_the_documented_lifecycle():
+    table = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+    assert table == set(LEGAL)
+
+
+@pytest.mark.parametrize(("current", "new"), LEGAL)
+def test_every_legal_transition_is_allowed(current, new):
+    assert transition(current, new) is new
+    assert transition(current.value, new.value) is new  # stored strings work too
+    assert can_transition(current, new)
+
+
+ILLEGAL = [
+    (S.QUEUED, S.CONNECTED),
+    (S.QUEUED, S.COMPLETED),
+    (S.QUEUED, S.QUEUED),
+    (S.COMPLETED, S.CALLING),
+    (S.COMPLETED, S.QUEUED),
+    (S.CONNECTED, S.NO_ANSWER),
+    (S.CONNECTED, S.BUSY),
+    (S.CONNECTED, S.CALLING),
+    (S.NO_ANSWER, S.COMPLETED),
+    (S.BUSY, S.QUEUED),
+    (S.FAILED, S.CONNECTED),
+]
+
+
+@pytest.mark.parametrize(("current", "new"), ILLEGAL)
+def test_illegal_transitions_raise(current, new):
+    assert not can_transition(current, new)
+    with pytest.raises(IllegalTransition) as raised:
+        transition(current, new)
+    assert raised.value.current is current and raised.value.new is new
+    assert current.value in str(raised.value) and new.value in str(raised.value)
+
+
+def test_completed_is_terminal_and_finals_are_the_four_outcomes():
+    assert TRANSITIONS[S.COMPLETED] == frozenset()
+    assert {s.value for s in FINAL_STATUSES} == {"completed", "no_answer", "busy", "failed"}
+    assert S.CALLING.is_live and S.CONNECTED.is_live and not S.QUEUED.is_live
+
+
+def test_unknown_status_is_rejected():
+    with pytest.raises(ValueError):
+        transition("queued", "ringing")

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from results_seed import START, seed_campaign
+from sqlalchemy import delete, text, update
+
+from app.results.stats import (
+    campaign_stats,
+    counters_maintained,
+    counts_from_rows,
+    read_counters,
+    recount,
+)
+from app.store.engine import make_engine, open_store
+from app.store.migrate import alembic_config
+from app.store.models import Base, Call, Campaign, Contact
+
+STATUSES = ["calling", "connected", "completed", "no_answer", "busy", "failed"]
+ANSWERED_BY = [None, "human", "machine_start", "machine_end_beep", "fax", "unknown"]
+DISPOSITIONS = [None, "Interested", "Call back", "Voicemail", "Do not call"]
+
+
+def test_stats_equal_a_hand_count(store, home):
+    seeded = seed_campaign(store, home, contacts=14)
+    with store.session() as session:
+        stats = campaign_stats(session, seeded.campaign_id)
+    # OUTCOMES cycles 7 outcomes over 14 contacts: each twice.
+    assert stats["total_calls"] == 14
+    assert stats["calls_by_status"] == {
+        "queued": 0,
+        "calling": 0,
+        "connected": 2,
+        "completed": 6,
+        "no_answer": 2,
+        "busy": 2,
+        "failed": 2,
+    }
+    assert stats["contacts_by_status"]["completed"] == 6
+    assert stats["contacts_reached"] == 6
+    assert stats["total_contacts"] == 14
+    assert stats["finished_calls"] == 12
+    assert stats["answer_rate"] == 6 / 12
+    assert stats["human"] == 6  # 42 s, 95 s and the connected one, twice
+    assert stats["voicemail"] == 2
+    assert stats["talk_time_total_s"] == 2 * (42 + 18 + 95)
+    assert stats["talk_time_avg_s"] == (42 + 18 + 95) / 3
+    assert stats["dispositions"] == {}
+    assert stats["undisposed_calls"] == 14
+    # Calls every 7 minutes from 09:00: 9 in the 09 hour (0..56 min), 5 in the 10 hour.
+    assert stats["calls_over_time"] == [
+        {"hour": "2026-11-27T09:00:00+00:00", "calls": 9},
+        {"hour": "2026-11-27T10:00:00+00:00", "calls": 5},
+    ]
+
+
+def test_counters_are_kept_by_triggers_and_match_a_recount_after_random_writes(store, home):
+    assert counters_maintained(store.engine)
+    rng = random.Random(6)
+    seeded = [seed_campaign(store, home, name=f"c{i}", contacts=10) for i in range(3)]
+    campaign_ids = [s.campaign_id for s in seeded]
+    for step in range(400):
+        with store.session.begin() as session:
+            call_ids = list(session.scalars(text("SELECT id FROM calls")))
+            action = rng.random()
+            if action < 0.2:  # a new attempt, sometimes in a new contact
+                campaign_id = rng.choice(campaign_ids)
+                contact = Contact(
+                    campaign_id=campaign_id,
+                    phone=f"+1303555{step:04d}",
+                    status=rng.choice(STATUSES),
+                )
+                session.add(contact)
+                session.flush()
+                session.add(
+                    Call(
+                        campaign_id=campaign_id,
+                        contact_id=contact.id,
+                        attempt=1,
+                        status=rng.choice(STATUSES),
+                        created_at=START + timedelta(minutes=rng.randrange(0, 600)),
+                        duration_s=rng.choice([None, 0, 7, 61]),
+                        answered_by=rng.choice(ANSWERED_BY),
+                        disposition=rng.choice(DISPOSITIONS),
+                    )
+                )
+            elif action < 0.8 and call_ids:  # status, outcome, disposition changes
+                changes = rng.choice(
+                    [
+                        {"status": rng.choice(STATUSES)},
+                        {"duration_s": rng.choice([None, 3, 120])},
+                        {"answered_by": rng.choice(ANSWERED_BY)},
+                        {"disposition": rng.choice(DISPOSITIONS)},
+                        {"status": "completed", "duration_s": rng.randrange(0, 300)},
+                        {"created_at": START + timedelta(hours=rng.randrange(0, 48))},
+                    ]
+                )
+                session.execute(update(Call).where(Call.id == rng.choice(call_ids)).values(changes))
+            elif action < 0.9:
+                session.execute(
+                    update(Contact)
+                    .where(Contact.campaign_id == rng.choice(campaign_ids))
+                    .values(status=rng.choice(STATUSES))
+                )
+            elif call_ids:
+                session.execute(delete(Call).where(Call.id == rng.choice(call_ids)))
+    with store.session() as session:
+        for campaign_id in campaign_ids:
+            assert read_counters(session, campaign_id) == counts_from_rows(session, campaign_id)
+    # Deleting a campaign cascades to its contacts and calls and drops its counters.
+    with store.session.begin() as session:
+        session.execute(delete(Campaign).where(Campaign.id == campaign_ids[0]))
+    with store.session() as session:
+        assert read_counters(session, campaign_ids[0]) == {}
+        assert counts_from_rows(session, campaign_ids[0]) == {}
+        assert read_counters(session, campaign_ids[1]) == counts_from_rows(session, campaign_ids[1])
+
+
+def test_recount_repairs_counters(store, home):
+    seeded = seed_campaign(store, home)
+    with store.session.begin() as session:
+        session.execute(text("UPDATE stat_counters SET n = n + 5"))
+        session.execute(text("DELETE FROM stat_counters WHERE kind = 'hour'"))
+    with store.session.begin() as session:
+        assert read_counters(session, seeded.campaign_id) != counts_from_rows(
+            session, seeded.campaign_id
+        )
+        recount(session, seeded.campaign_id)
+    with store.session() as session:
+        assert read_counters(session, seeded.campaign_id) == counts_from_rows(
+            session, seeded.campaign_id
+        )
+
+
+def test_upgrading_an_existing_database_backfills_the_counters(home):
+    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
+    command.upgrade(alembic_config(engine), "0001")
+    engine.dispose()
+    _insert_at_0001(home)  # rows written before 0002 existed: the upgrade must count them in
+    store = open_store(home)
+    with store.session() as session:
+        campaign_id = session.scalar(text("SELECT id FROM campaigns"))
+        assert read_counters(session, campaign_id) == counts_from_rows(session, campaign_id)
+        assert campaign_stats(session, campaign_id)["total_calls"] == 3
+    store.dispose()
+
+
+def _insert_at_0001(home):
+    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO campaigns (id, name, concurrency, per_minute, max_attempts,"
+                " retry_delay_min, window_start, window_end, window_days, region, dispositions,"
+                " state, created_at, updated_at) VALUES (1, 'old', 1, 10, 3, 30, '08:00',"
+                " '21:00', 'mon', 'US', '[]', 'draft', '2026-11-01 10:00:00.000000',"
+                " '2026-11-01 10:00:00.000000')"
+            )
+        )
+        for i, status in enumerate(["completed", "busy", "completed"]):
+            conn.execute(
+                text(
+                    "INSERT INTO contacts (campaign_id, phone, name, fields, status, attempts,"
+                    " created_at, updated_at) VALUES (1, :phone, '', '{}', :status, 1,"
+                    " '2026-11-01 10:00:00.000000', '2026-11-01 10:00:00.000000')"
+                ),
+                {"phone": f"+1202555000{i}", "status": status},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at,"
+                    " duration_s, notes) VALUES (1, :cid, 1, :status, :created, 30, '')"
+                ),
+                {"cid": i + 1, "status": status, "created": f"2026-11-01 1{i}:00:00.000000"},
+            )
+    engine.dispose()
+
+
+def test_missing_triggers_fall_back_to_counting_rows(home):
+    store = open_store(home)
+    seeded = seed_campaign(store, home)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER trg_calls_stats_upd_disposition")
+    store.dispose()
+    reopened = open_store(home)  # a new engine: the trigger check runs again
+    assert not counters_maintained(reopened.engine)
+    with reopened.session.begin() as session:
+        session.execute(update(Call).values(disposition="Interested"))
+    with reopened.session() as session:
+        assert campaign_stats(session, seeded.campaign_id)["dispositions"] == {"Interested": 14}
+    reopened.dispose()
+
+
+def test_models_and_migrations_agree(store):
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

@@ -1,0 +1,52 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from app.store.engine import database_url, open_store
+from app.store.migrate import current_revision, head_revision
+from app.store.models import Base
+
+
+def test_sqlite_file_in_the_data_dir_with_the_pragmas_we_rely_on(store, home):
+    assert store.url == f"sqlite:///{home / 'calldeck.db'}"
+    assert (home / "calldeck.db").exists()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_migrations_run_at_open_and_leave_the_schema_equal_to_the_models(store):
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_indexes_for_the_dialer_and_results_queries_exist(store):
+    inspector = inspect(store.engine)
+    contact_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("contacts")}
+    assert contact_indexes["ix_contacts_claim"] == ["campaign_id", "status", "next_attempt_at"]
+    call_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes("calls")}
+    assert call_indexes["ix_calls_campaign_ended"] == ["campaign_id", "ended_at"]
+
+
+def test_reopening_is_idempotent_and_keeps_data(home):
+    first = open_store(home)
+    with first.session.begin() as session:
+        session.execute(text("INSERT INTO dnc (phone, reason, source, created_at) "
+                             "VALUES ('+14155550100', 'asked', 'manual', '2026-01-01 00:00:00')"))
+    first.dispose()
+    second = open_store(home)
+    with second.session() as session:
+        assert session.execute(text("SELECT count(*) FROM dnc")).scalar() == 1
+    second.dispose()
+    assert not list(home.glob("*.bak"))  # nothing was pending, so nothing was backed up
+
+
+def test_db_url_from_the_environment_wins_over_the_default(home, tmp_path, monkeypatch):
+    other = tmp_path / "elsewhere.db"
+    monkeypatch.setenv("CALLDECK_DB", f"sqlite:///{other}")
+    assert database_url(home) == f"sqlite:///{other}"
+    assert database_url(home, "sqlite:///explicit.db") == "sqlite:///explicit.db"
