@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import column, insert, select, table
 from sqlalchemy.exc import IntegrityError
 
 from app.contacts.errors import ContactImportError, ImportCancelled
@@ -193,7 +193,7 @@ def import_table(
         if cancelled():
             raise ImportCancelled()
         if not dry_run and accepted:
-            payload = _contact_rows(table, mapping, campaign_id, accepted)
+            payload = _contact_rows(conn.dialect, table, mapping, campaign_id, accepted)
             try:
                 _insert_all(conn, payload, cancelled, report_progress, len(rows), total)
             except IntegrityError:
@@ -297,36 +297,56 @@ def _classify(
     return accepted
 
 
+# Column values are converted for the database here, once per value (JSON) or once per
+# import (timestamps), instead of by a typed insert once per row and column: the
+# insert statement below names plain columns, so SQLAlchemy passes the values through.
+_BULK_COLUMNS = (
+    "campaign_id",
+    "phone",
+    "name",
+    "fields",
+    "status",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
+_BULK_CONTACTS = table("contacts", *(column(name) for name in _BULK_COLUMNS))
+
+
 def _contact_rows(
-    table: ContactTable, mapping: ColumnMapping, campaign_id: int | None, accepted
+    dialect, table: ContactTable, mapping: ColumnMapping, campaign_id: int | None, accepted
 ) -> list[dict[str, Any]]:
+    columns = Contact.__table__.c
+    to_json = _bind(columns.fields.type, dialect)
+    stamp = _bind(columns.created_at.type, dialect)(utcnow())
+    queued = ContactStatus.QUEUED.value
     phone_at = table.headers.index(mapping.phone)
     name_at = table.headers.index(mapping.name) if mapping.name else None
     keys = _field_keys(table.headers)
     # Every column but the phone is kept as a template variable ({{company}}, {{first_name}}).
     field_columns = [(keys[i], i) for i in range(len(table.headers)) if i != phone_at]
-    now = utcnow()
-    queued = ContactStatus.QUEUED.value
     payload = []
     for row, e164 in accepted:
         cells = row.cells
-        fields = {
-            key: cells[i].strip() for key, i in field_columns if i < len(cells) and cells[i].strip()
-        }
+        fields = {key: value for key, i in field_columns if (value := cells[i].strip())}
         payload.append(
             {
                 "campaign_id": campaign_id,
                 "phone": e164,
                 "name": cells[name_at].strip()[:NAME_MAX] if name_at is not None else "",
-                "fields": fields,
+                "fields": to_json(fields),
                 "status": queued,
                 "attempts": 0,
-                "next_attempt_at": None,
-                "created_at": now,
-                "updated_at": now,
+                "created_at": stamp,
+                "updated_at": stamp,
             }
         )
     return payload
+
+
+def _bind(type_, dialect) -> Callable[[Any], Any]:
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
 
 
 def _field_keys(headers: list[str]) -> list[str]:
@@ -340,7 +360,7 @@ def _field_keys(headers: list[str]) -> list[str]:
 
 
 def _insert_all(conn, payload, cancelled, progress: Progress, rows: int, total: int) -> None:
-    statement = insert(Contact.__table__)
+    statement = insert(_BULK_CONTACTS)
     for start in range(0, len(payload), INSERT_CHUNK):
         if cancelled():
             raise ImportCancelled()

@@ -238,7 +238,7 @@ def build_table(
     records: list[Row], *, encoding: str | None, delimiter: str | None, kind: str, source: str
 ) -> ContactTable:
     """First non-blank record is the header (unless it is data); blank rows are skipped."""
-    records = [r for r in records if any(cell.strip() for cell in r.cells)]
+    records = [r for r in records if "".join(r.cells).strip()]
     if not records:
         raise ContactImportError(f"{source} is empty (0 rows)")
     first = [cell.strip().lstrip("\ufeff") for cell in records[0].cells]
@@ -251,8 +251,9 @@ def build_table(
         raise ContactImportError(
             f"{source} has only a header row ({shown}) and no contacts under it"
         )
+    # Short rows are padded so every row has a cell per header.
     rows = [
-        Row(r.line, r.cells + [""] * (width - len(r.cells)) if len(r.cells) < width else r.cells)
+        r if len(r.cells) == width else Row(r.line, r.cells + [""] * (width - len(r.cells)))
         for r in data
     ]
     return ContactTable(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
 from app.domain.phone import InvalidPhone, to_e164
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
@@ -18,6 +21,7 @@ class PhoneValidator:
 
     def __init__(self, region: str = "US") -> None:
         self.region = (region or "US").upper()
+        self._country_code = phonenumbers.country_code_for_region(self.region)
         self._cache: dict[str, PhoneResult] = {}
 
     def check(self, cell: str) -> PhoneResult:
@@ -43,17 +47,32 @@ class PhoneValidator:
         digits = _NON_DIGITS.sub("", text)
         if not digits:
             return None, f"{text!r} is not a phone number (no digits)"
-        try:
-            return to_e164(text, self.region), None
-        except InvalidPhone as exc:
-            reason = f"{exc} (read as a {self.region} number)"
+        e164 = self._fast_e164(text)
+        if e164:
+            return e164, None
         if not text.startswith("+"):
             # International numbers whose "+" was lost (Excel stores them as integers).
             for candidate in (f"+{digits[2:]}" if digits.startswith("00") else None, f"+{digits}"):
-                if candidate is None:
-                    continue
-                try:
-                    return to_e164(candidate, self.region), None
-                except InvalidPhone:
-                    pass
-        return None, reason
+                if candidate and (e164 := self._fast_e164(candidate)):
+                    return e164, None
+        try:  # only to get app.domain.phone's wording of the reason
+            return to_e164(text, self.region), None
+        except InvalidPhone as exc:
+            return None, f"{exc} (read as a {self.region} number)"
+
+    def _fast_e164(self, text: str) -> str | None:
+        """to_e164 without its slowest step for home-country numbers.
+
+        is_valid_number first looks up the number's region among every region sharing the
+        country code (25 for +1); a number valid for the campaign's own region needs none of that.
+        """
+        try:
+            number = phonenumbers.parse(text, self.region)
+        except NumberParseException:
+            return None
+        if (
+            number.country_code == self._country_code
+            and phonenumbers.is_valid_number_for_region(number, self.region)
+        ) or phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        return None

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.store.models import Agent, Campaign
 from app.ui.context import AppContext
+from app.ui.messages import confirm
 from app.ui.simple_table import SimpleTableModel
 
 
@@ -187,20 +187,13 @@ class AgentsPage(QWidget):
         if not self._current or self._current.id is None:
             return
         row = self._current
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        confirm(
+            self,
             "Delete agent",
             f"Delete the agent {row.name!r}? {row.campaigns} campaign(s) use it and "
             "will be left without an agent.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
+            lambda: self._delete(row.id),
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        yes = QMessageBox.StandardButton.Yes
-        box.buttonClicked.connect(
-            lambda button: self._delete(row.id) if box.standardButton(button) == yes else None
-        )
-        box.open()
 
     def _delete(self, agent_id: int) -> None:
         with self.context.store.session.begin() as session:

@@ -196,4 +196,3 @@ class MainWindow(QMainWindow):
         self.campaigns.save_state(settings)
         event.accept()
         self.closing.emit()
-

@@ -1,4 +1,4 @@
-"""Fixtures for the import tests (the lead's tests/conftest.py may provide home/store too)."""
+"""Fixtures for the import tests (home and store come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.store.campaigns import create_campaign
-from app.store.engine import open_store
 from app.store.models import Contact
-
-
-@pytest.fixture
-def home(tmp_path):
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def store(home):
-    store = open_store(home)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import csv
 
 import openpyxl
 import pytest
-from import_corpus import DNC, EXPECTED, EXPECTED_REJECT_LINES, HEADERS, write_csv
 from sqlalchemy import select
 
 from app.contacts.errors import ContactImportError
 from app.contacts.importer import import_file, read_contacts_file
 from app.store.models import Contact, DncEntry
+from tests.contacts.import_corpus import DNC, EXPECTED, EXPECTED_REJECT_LINES, HEADERS, write_csv
 
 ENCODINGS = {
     "utf-8": "utf-8",

@@ -18,12 +18,34 @@ from tests.telephony.conftest import FROM, call_log, sdk_client, wait_final
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your appointment tomorrow.</Say></Response>"
 RFC2822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$")
-CALL_FIELDS = (
-    "sid date_created date_updated parent_call_sid account_sid to to_formatted from "
-    "from_formatted phone_number_sid status start_time end_time duration price price_unit "
-    "direction answered_by api_version forwarded_from group_sid caller_name queue_time "
-    "trunk_sid uri subresource_uris"
-).split()
+CALL_FIELDS = [
+    "sid",
+    "date_created",
+    "date_updated",
+    "parent_call_sid",
+    "account_sid",
+    "to",
+    "to_formatted",
+    "from",
+    "from_formatted",
+    "phone_number_sid",
+    "status",
+    "start_time",
+    "end_time",
+    "duration",
+    "price",
+    "price_unit",
+    "direction",
+    "answered_by",
+    "api_version",
+    "forwarded_from",
+    "group_sid",
+    "caller_name",
+    "queue_time",
+    "trunk_sid",
+    "uri",
+    "subresource_uris",
+]
 
 
 def create(client, to="+14155551230", **kwargs):
@@ -210,7 +232,9 @@ def test_status_callbacks_are_signed_sequenced_and_complete(client, emulator, si
     assert done["CallSid"] == call.sid and done["CallbackSource"] == "call-progress-events"
     assert int(done["CallDuration"]) > 0 and done["Duration"] == "1"
     assert done["AnsweredBy"] == "human"
-    assert done["RecordingSid"].startswith("RE") and done["RecordingUrl"].endswith(done["RecordingSid"])
+    assert done["RecordingSid"].startswith("RE") and done["RecordingUrl"].endswith(
+        done["RecordingSid"]
+    )
     validator = RequestValidator(emulator.auth_token)
     for r in sink.requests:
         assert validator.validate(url, dict(r["params"]), r["headers"]["X-Twilio-Signature"])
@@ -391,3 +415,12 @@ def test_call_log_has_one_line_per_event(client, emulator):
     assert [e["event"] for e in events] == ["created", "status", "status"]
     assert all(set(e) == {"event", "sid", "to", "from", "status", "at"} for e in events)
     assert events[0]["at"] <= events[-1]["at"]
+
+
+def test_calls_over_one_per_second_wait_in_the_queue(make_emulator):
+    client = sdk_client(make_emulator(speed=40))  # slow enough that 5 creates beat 1 CPS
+    sids = [create(client, to=f"+1415555{6100 + i}").sid for i in range(5)]
+    finals = [wait_final(client, sid) for sid in sids]
+    queue_ms = [int(c.queue_time) for c in finals]
+    assert queue_ms[0] < 1000 and queue_ms[-1] >= 3000  # Twilio's default 1 CPS per account
+    assert queue_ms == sorted(queue_ms)

@@ -43,7 +43,10 @@ class Emulator:
         account_sid: str | None = None,
         auth_token: str | None = None,
         scenario: Path | None = None,
+        cps: float = 1.0,
     ) -> None:
+        """*cps*: calls per emulated second the account may start (Twilio's default is 1);
+        calls over it wait in ``queued`` and report ``queue_time``. 0 disables the limit."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.port = port
@@ -54,6 +57,7 @@ class Emulator:
         self._call_log = Path(call_log) if call_log else None
         self._fault_plan = FaultPlan(faults, seed)  # parse now: a bad spec fails fast
         self._scenario = Scenario.load(scenario)
+        self.cps = cps
         self._runner: web.AppRunner | None = None
         self._media_dir: Path | None = None
         self.server: EmulatorApp | None = None
@@ -83,6 +87,7 @@ class Emulator:
             scenario=self._scenario,
             call_log=self._call_log,
             media_dir=self._media_dir,
+            cps=self.cps,
         )
         self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -133,16 +138,13 @@ class EmulatorThread:
         return self.emulator.auth_token
 
     def start(self) -> str:
-        ready = threading.Event()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="calldeck-emulator", daemon=True
         )
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self.emulator.start(), self._loop)
-        base_url = future.result(timeout=30)
-        ready.set()
-        return base_url
+        return future.result(timeout=30)
 
     def call(self, coro, timeout: float = 30.0):
         """Run *coro* on the emulator's loop (for tests that inspect state)."""

@@ -39,9 +39,12 @@ class CallEngine:
         faults: FaultPlan,
         call_log: Path | None,
         base_url: str,
+        cps: float = 1.0,
     ) -> None:
         self.account = account
         self.speed = speed
+        self.cps = cps
+        self._next_dial = 0.0  # emulated time of the next free dialling slot
         self.faults = faults
         self.base_url = base_url
         self._log = call_log.open("a", encoding="utf-8") if call_log else None
@@ -176,7 +179,20 @@ class CallEngine:
             return twiml.APPLICATION_ERROR
         return twiml.parse(body) or twiml.APPLICATION_ERROR
 
+    def _queue_wait(self) -> float:
+        """Emulated seconds this call waits for a dialling slot (Twilio's per-account CPS)."""
+        if self.cps <= 0:
+            return 0.0
+        now = asyncio.get_running_loop().time() * self.speed
+        slot = max(self._next_dial, now)
+        self._next_dial = slot + 1.0 / self.cps
+        return slot - now
+
     async def _run(self, call: CallRecord) -> None:
+        wait = self._queue_wait()
+        call.queue_time_ms = int(wait * 1000)
+        if await self._sleep(call, wait):
+            return self._finish(call, "canceled")
         self._callback(call, "initiated")
         if await self._sleep(call, DIAL_DELAY_S):
             return self._finish(call, "canceled")

@@ -69,7 +69,7 @@ def call_json(call: CallRecord) -> dict:
         "forwarded_from": None,
         "group_sid": None,
         "caller_name": None,
-        "queue_time": "0",
+        "queue_time": str(call.queue_time_ms),
         "trunk_sid": None,
         "uri": f"{base}.json",
         "subresource_uris": {

@@ -78,6 +78,7 @@ class EmulatorApp:
         scenario: Scenario,
         call_log: Path | None,
         media_dir: Path,
+        cps: float = 1.0,
     ) -> None:
         self.account = account
         self.speed = speed
@@ -86,7 +87,7 @@ class EmulatorApp:
         self.media_dir = media_dir
         self.base_url = ""  # set once the socket is bound
         self.engine = CallEngine(
-            account, speed=speed, faults=faults, call_log=call_log, base_url=""
+            account, speed=speed, faults=faults, call_log=call_log, base_url="", cps=cps
         )
         self._media_locks: dict[str, asyncio.Lock] = {}
         self.media_renders = 0  # how many recordings were actually rendered (lazy check)

@@ -48,6 +48,7 @@ class CallRecord:
     conversation: Conversation | None = None
     recording_sid: str | None = None
     sequence: int = 0  # next status-callback SequenceNumber
+    queue_time_ms: int = 0  # time spent waiting for a CPS slot
     hangup: asyncio.Event = field(default_factory=asyncio.Event)
     hangup_status: str = "completed"
     task: asyncio.Task | None = None

@@ -285,4 +285,3 @@ class CampaignDialog(QDialog):
         with self.context.store.session() as session:
             region = session.get(Campaign, campaign_id).region
         import_pasted(self.context.store, campaign_id, self.paste.toPlainText(), region=region)
-

@@ -70,6 +70,10 @@ class CampaignsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
+        self.table.doubleClicked.connect(
+            lambda index: self.edit_campaign(self.model.campaign_id(index.row()))
+        )
+        self.table.setToolTip("Double-click a campaign to change its pacing, hours or retries")
 
         self.empty_state = self._build_empty_state()
         self.top = QStackedWidget()
@@ -244,6 +248,18 @@ class CampaignsPage(QWidget):
         dialog = CampaignDialog(self.context, parent=self)
         dialog.created.connect(self._on_created)
         dialog.open()
+
+    def edit_campaign(self, campaign_id: int) -> None:
+        from app.ui.campaigns.dialog import CampaignDialog
+
+        dialog = CampaignDialog(self.context, campaign_id=campaign_id, parent=self)
+        dialog.saved.connect(self._on_saved)
+        dialog.open()
+
+    def _on_saved(self, _campaign_id: int) -> None:
+        if self.dialer is not None:
+            self.dialer.wake()  # new limits take effect at once
+        self.refresh()
 
     def _on_created(self, campaign_id: int, files: list, start_now: bool) -> None:
         self.refresh()

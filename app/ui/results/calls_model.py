@@ -253,7 +253,9 @@ class CallsTableModel(QAbstractTableModel):
             return None
         call = self._row(index.row())
         if call is None:
-            return "(deleted)" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+            return (
+                "(deleted)" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+            )
         key = COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(call, key)

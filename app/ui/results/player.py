@@ -76,7 +76,9 @@ class RecordingPlayer(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Seek")
         self.time_label = QLabel("0:00 / 0:00")
-        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("00:00 / 00:00 "))
+        self.time_label.setMinimumWidth(
+            self.time_label.fontMetrics().horizontalAdvance("00:00 / 00:00 ")
+        )
         self.speed_combo = QComboBox()
         self.speed_combo.setToolTip("Playback speed")
         for speed in SPEEDS:

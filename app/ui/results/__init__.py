@@ -1,0 +1,1 @@
+"""The Results page: calls table, recording player, transcript, disposition, notes, stats."""

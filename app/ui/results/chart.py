@@ -1,0 +1,75 @@
+"""Calls over time as a small QtCharts line, one point per hour."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+HOUR_MS = 3_600_000
+
+
+class CallsOverTimeChart(QChartView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.legend().hide()
+        chart.setMargins(QMargins(2, 2, 2, 2))
+        chart.setBackgroundRoundness(4)
+        chart.setTitle("Calls per hour")
+        font = chart.titleFont()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        chart.setTitleFont(font)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.series = QLineSeries()
+        self.series.setPointsVisible(True)
+        self.series.setPen(QPen(QColor("#0d6efd"), 2))
+        chart.addSeries(self.series)
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("HH:mm")
+        self.x_axis.setTickCount(4)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.y_axis.setTickCount(3)
+        for axis in (self.x_axis, self.y_axis):
+            labels = axis.labelsFont()
+            labels.setPointSizeF(max(6.5, labels.pointSizeF() * 0.8))
+            axis.setLabelsFont(labels)
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.series.attachAxis(self.x_axis)
+        self.series.attachAxis(self.y_axis)
+        self.set_points([])
+
+    def set_points(self, points: list[dict]) -> None:
+        """points: [{"hour": ISO-8601, "calls": n}, ...] oldest first (campaign_stats shape)."""
+        values = []
+        for point in points:
+            try:
+                at = datetime.fromisoformat(point["hour"])
+            except ValueError:
+                continue
+            values.append((int(at.timestamp() * 1000), int(point["calls"])))
+        self.series.clear()
+        for ms, n in values:
+            self.series.append(ms, n)
+        if values:
+            first, last = values[0][0], values[-1][0]
+            if last - first < 2 * HOUR_MS:  # give a lone point some room either side
+                first, last = first - HOUR_MS, last + HOUR_MS
+            span_days = (last - first) / (24 * HOUR_MS)
+            self.x_axis.setFormat("d MMM" if span_days > 2 else "HH:mm")
+            self.x_axis.setRange(
+                QDateTime.fromMSecsSinceEpoch(first), QDateTime.fromMSecsSinceEpoch(last)
+            )
+            self.y_axis.setRange(0, max(n for _, n in values) * 1.15 + 1)
+        else:
+            now = QDateTime.currentDateTime()
+            self.x_axis.setRange(now.addSecs(-3 * 3600), now)
+            self.y_axis.setRange(0, 1)
+
+    def point_count(self) -> int:
+        return self.series.count()

@@ -1,0 +1,194 @@
+"""The Results page's logic: which campaign and call, saving edits, live refresh, transcripts.
+
+The page only lays out widgets and forwards what the user does here; everything that touches
+the database or the provider goes through this object, in short sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy import select
+
+from app.results import edits
+from app.results.calls import CallDetail, call_detail, latest_call_id
+from app.results.stats import campaign_stats
+from app.results.transcripts import needs_transcript, request_transcript
+from app.store.engine import Store
+from app.store.models import Call, Campaign
+
+log = logging.getLogger(__name__)
+
+STATS_DELAY_MS = 250  # live events arrive in bursts: refresh the strip once per burst
+
+
+class ResultsController(QObject):
+    """Signals:
+    campaignsChanged(object): [(id, name), ...] for the picker.
+    statsChanged(object): the campaign_stats() dict (or None without a campaign).
+    detailChanged(object): the selected call's CallDetail, or None.
+    callChanged(int): a call was created or changed; the table should show it.
+    notesSaved(str, object): who saved the notes and when (an aware datetime).
+    transcriptRequested(int): a transcript request for this call id started.
+    error(str): something the user should read.
+    """
+
+    campaignsChanged = Signal(object)
+    statsChanged = Signal(object)
+    detailChanged = Signal(object)
+    callChanged = Signal(int)
+    notesSaved = Signal(str, object)
+    transcriptRequested = Signal(int)
+    error = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        home: Path,
+        provider_factory: Callable[[], Any] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.home = home
+        self.provider_factory = provider_factory
+        self.campaign_id: int | None = None
+        self.call_id: int | None = None
+        self.detail: CallDetail | None = None
+        self.transcript_tasks: dict[int, Any] = {}  # call id -> asyncio.Task in flight
+        self._known_campaigns: set[int] = set()
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(STATS_DELAY_MS)
+        self._stats_timer.timeout.connect(self.refresh_stats)
+
+    # -- campaign ----------------------------------------------------------------------------
+    def campaigns(self) -> list[tuple[int, str]]:
+        with self.store.session() as session:
+            rows = session.execute(
+                select(Campaign.id, Campaign.name).order_by(Campaign.created_at, Campaign.id)
+            ).all()
+        return [(cid, name) for cid, name in rows]
+
+    def reload_campaigns(self) -> None:
+        campaigns = self.campaigns()
+        self._known_campaigns = {cid for cid, _ in campaigns}
+        self.campaignsChanged.emit(campaigns)
+
+    def set_campaign(self, campaign_id: int | None) -> None:
+        if campaign_id == self.campaign_id:
+            return
+        self.campaign_id = campaign_id
+        self.select_call(None)
+        self.refresh_stats()
+
+    def refresh_stats_soon(self) -> None:
+        if not self._stats_timer.isActive():
+            self._stats_timer.start()
+
+    def refresh_stats(self) -> None:
+        self._stats_timer.stop()
+        if self.campaign_id is None:
+            self.statsChanged.emit(None)
+            return
+        with self.store.session() as session:
+            stats = campaign_stats(session, self.campaign_id)
+        self.statsChanged.emit(stats)
+
+    # -- the selected call -------------------------------------------------------------------
+    def select_call(self, call_id: int | None) -> None:
+        self.call_id = call_id
+        if call_id is not None:
+            self._maybe_request_transcript(call_id)
+        self.reload_detail()
+
+    def reload_detail(self) -> None:
+        detail = None
+        if self.call_id is not None:
+            with self.store.session.begin() as session:
+                if edits.prefill_disposition(session, self.call_id):
+                    self.callChanged.emit(self.call_id)
+                    self.refresh_stats_soon()
+                detail = call_detail(session, self.call_id)
+        self.detail = detail
+        self.detailChanged.emit(detail)
+
+    def choose_disposition(self, name: str) -> None:
+        if self.call_id is None:
+            return
+        call_id = self.call_id
+        try:
+            with self.store.session.begin() as session:
+                edits.set_disposition(session, call_id, name or None)
+        except edits.EditError as exc:
+            self.error.emit(str(exc))
+            return
+        self.callChanged.emit(call_id)
+        self.refresh_stats_soon()
+
+    def save_notes(self, text: str, call_id: int | None = None) -> None:
+        call_id = self.call_id if call_id is None else call_id
+        if call_id is None:
+            return
+        try:
+            with self.store.session.begin() as session:
+                edits.save_notes(session, call_id, text)
+                call = session.get(Call, call_id)
+                by, at = call.notes_by, call.notes_at
+        except edits.EditError as exc:
+            self.error.emit(str(exc))
+            return
+        self.callChanged.emit(call_id)
+        if call_id == self.call_id and by and at:
+            self.notesSaved.emit(by, at)
+
+    # -- live updates from the dialer --------------------------------------------------------
+    def on_call_ended(self, campaign_id: int, call_id: int) -> None:
+        with self.store.session.begin() as session:
+            edits.prefill_disposition(session, call_id)
+        self._on_live_change(campaign_id, call_id)
+
+    def on_contact_changed(self, campaign_id: int, contact_id: int, status: str) -> None:
+        with self.store.session() as session:
+            call_id = latest_call_id(session, contact_id)
+        self._on_live_change(campaign_id, call_id)
+
+    def _on_live_change(self, campaign_id: int, call_id: int | None) -> None:
+        if campaign_id != self.campaign_id:
+            if campaign_id not in self._known_campaigns:
+                self.reload_campaigns()  # a campaign created since: offer it in the picker
+            return
+        if call_id is not None:
+            self.callChanged.emit(call_id)
+            if call_id == self.call_id:
+                self.reload_detail()
+        self.refresh_stats_soon()
+
+    # -- transcripts -------------------------------------------------------------------------
+    def _maybe_request_transcript(self, call_id: int) -> None:
+        if self.provider_factory is None or call_id in self.transcript_tasks:
+            return
+        if needs_transcript(self.store, call_id) is None:
+            return
+        from app.ui.tasks import spawn
+
+        task = spawn(
+            request_transcript(self.store, self.provider_factory, call_id),
+            on_error=lambda message: self.error.emit(f"Could not get the transcript: {message}"),
+        )
+        self.transcript_tasks[call_id] = task
+        task.add_done_callback(lambda _t, cid=call_id: self._transcript_done(cid))
+        self.transcriptRequested.emit(call_id)
+
+    def is_transcribing(self, call_id: int) -> bool:
+        return call_id in self.transcript_tasks
+
+    def _transcript_done(self, call_id: int) -> None:
+        self.transcript_tasks.pop(call_id, None)
+        if call_id == self.call_id:
+            self.reload_detail()

@@ -1,0 +1,103 @@
+"""The disposition as large buttons, numbered for their 1–9 keyboard shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+COLUMNS = 3
+MAX_SHORTCUTS = 9
+
+
+class DispositionEditor(QWidget):
+    """Signals:
+    dispositionChosen(str): the user picked a disposition ("" clears it).
+    """
+
+    dispositionChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("<b>Disposition</b>")
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setFlat(True)
+        self.clear_button.setToolTip("Remove the disposition (0)")
+        self.clear_button.clicked.connect(lambda: self.choose(""))
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title)
+        header.addWidget(self.hint, 1)
+        header.addWidget(self.clear_button)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addLayout(self.grid)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self._names: list[str] = []
+        self._current = ""
+        self.set_dispositions([], None)
+
+    def set_dispositions(self, names: list[str], current: str | None) -> None:
+        """Show the campaign's dispositions with *current* chosen (no signal)."""
+        if names != self._names:
+            for button in self.group.buttons():
+                self.group.removeButton(button)
+                button.deleteLater()
+            self._names = list(names)
+            for i, name in enumerate(self._names):
+                label = f"{i + 1}  {name}" if i < MAX_SHORTCUTS else name
+                button = QPushButton(label)
+                button.setCheckable(True)
+                button.setMinimumHeight(34)
+                button.setProperty("disposition", name)
+                if i < MAX_SHORTCUTS:
+                    button.setToolTip(f"Press {i + 1}")
+                button.clicked.connect(lambda _=False, n=name: self.choose(n))
+                self.group.addButton(button, i)
+                self.grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+        self._show(current or "")
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def current(self) -> str:
+        return self._current
+
+    def choose(self, name: str) -> None:
+        """Pick *name* as if the user did (a button, a shortcut); "" clears."""
+        if name == self._current:
+            self._show(name)
+            return
+        self._show(name)
+        self.dispositionChosen.emit(name)
+
+    def choose_number(self, number: int) -> None:
+        """Shortcut 1–9 picks the n-th disposition; 0 clears."""
+        if number == 0:
+            self.choose("")
+        elif 1 <= number <= min(len(self._names), MAX_SHORTCUTS) and self.isEnabled():
+            self.choose(self._names[number - 1])
+
+    def _show(self, name: str) -> None:
+        self._current = name
+        self.group.setExclusive(False)  # lets every button be unchecked for "none"
+        for button in self.group.buttons():
+            button.setChecked(button.property("disposition") == name)
+        self.group.setExclusive(True)
+        unknown = name and name not in self._names
+        self.hint.setText(f"{name} (not in this campaign's list)" if unknown else "")
+        self.clear_button.setEnabled(bool(name))

@@ -1,0 +1,522 @@
+"""The Results page: stats strip on top, the calls table left, the selected call right.
+
+This module lays widgets out and wires them; ResultsController holds the logic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.phone import format_national
+from app.domain.status import ContactStatus
+from app.paths import exports_dir
+from app.results.calls import NO_DISPOSITION, CallDetail, CallFilter
+from app.store.engine import Store
+from app.ui.campaigns.badges import STATUS_COLOURS, status_label
+from app.ui.messages import show_error
+from app.ui.results.calls_model import ANSWERED_BY_LABELS, COLUMNS, CallsTableModel, clock
+from app.ui.results.controller import ResultsController
+from app.ui.results.disposition import DispositionEditor
+from app.ui.results.export_job import ExportJob
+from app.ui.results.notes import NotesEditor
+from app.ui.results.player import RecordingPlayer
+from app.ui.results.stats_strip import StatsStrip
+from app.ui.results.transcript import TranscriptView
+
+log = logging.getLogger(__name__)
+
+STARTED_COLUMN = [key for _, key in COLUMNS].index("started")
+
+
+class CallHeader(QWidget):
+    """Name, number, status badge, time, duration, answered by."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = QLabel()
+        font = self.name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.badge = QLabel()
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.name)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+
+    def show_call(self, detail: CallDetail) -> None:
+        row = detail.row
+        self.name.setText(row.name or format_national(row.phone))
+        colour = STATUS_COLOURS.get(row.status, "#e2e6ea")
+        self.badge.setText(status_label(row.status))
+        self.badge.setStyleSheet(
+            f"background:{colour}; color:#1f2328; border-radius:8px; padding:2px 8px;"
+        )
+        facts = [
+            f"{format_national(row.phone)}  ({row.phone})",
+            f"started {row.created_at.astimezone():%a %d %b %H:%M:%S}",
+            f"attempt {row.attempt}",
+        ]
+        if row.duration_s is not None:
+            facts.append(f"duration {clock(row.duration_s)}")
+        if row.answered_by:
+            facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
+        text = " · ".join(facts)
+        if detail.error_message or detail.error_code:
+            code = f" (error {detail.error_code})" if detail.error_code else ""
+            text += f"<br><span style='color:#a94442'>{detail.error_message or ''}{code}</span>"
+        self.facts.setText(text)
+
+
+class ResultsPage(QWidget):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        home: Path,
+        provider_factory: Callable[[], Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.home = home
+        self.controller = ResultsController(
+            store, home=home, provider_factory=provider_factory, parent=self
+        )
+        self.model = CallsTableModel(store, self)
+        self.export_job: ExportJob | None = None
+        self._progress: QProgressDialog | None = None
+        self._shown_call: int | None = None
+        self._shown_recording: tuple[str | None, str | None, bool] | None = None
+        self._build()
+        self._wire()
+        self._build_shortcuts()
+        self.controller.reload_campaigns()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.campaign_combo = QComboBox()
+        self.campaign_combo.setMinimumWidth(220)
+        self.campaign_combo.setAccessibleName("Campaign")
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for status in ContactStatus:
+            if status != ContactStatus.QUEUED:
+                self.status_filter.addItem(status_label(status.value), status.value)
+        self.disposition_filter = QComboBox()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, number or notes")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.export_button = QPushButton("Export…")
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(QLabel("Campaign"))
+        toolbar.addWidget(self.campaign_combo)
+        toolbar.addSpacing(12)
+        toolbar.addWidget(self.status_filter)
+        toolbar.addWidget(self.disposition_filter)
+        toolbar.addWidget(self.search, 1)
+        toolbar.addWidget(self.count_label)
+        toolbar.addWidget(self.export_button)
+
+        self.stats = StatsStrip()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((150, 125, 90, 60, 105, 70, 95, 120, 44)):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(STARTED_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.empty_table = QLabel(
+            "No calls yet.\nStart a campaign: each call shows up here the moment it ends."
+        )
+        self.empty_table.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_table.setStyleSheet("color: palette(placeholder-text);")
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_table)
+
+        self.header = CallHeader()
+        self.player = RecordingPlayer()
+        self.transcript = TranscriptView()
+        self.disposition = DispositionEditor()
+        self.notes = NotesEditor()
+        self.notes.setMaximumHeight(170)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(8, 0, 0, 0)
+        detail_layout.addWidget(self.header)
+        detail_layout.addWidget(_rule())
+        detail_layout.addWidget(self.player)
+        detail_layout.addWidget(self.transcript, 1)
+        detail_layout.addWidget(self.disposition)
+        detail_layout.addWidget(self.notes)
+        self.no_call = QLabel(
+            "Select a call to listen to it, read the transcript and set its disposition."
+        )
+        self.no_call.setWordWrap(True)
+        self.no_call.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_call.setStyleSheet("color: palette(placeholder-text);")
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.no_call)
+        self.detail_stack.addWidget(detail)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table_stack)
+        self.splitter.addWidget(self.detail_stack)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(toolbar)
+        layout.addWidget(self.stats)
+        layout.addWidget(self.splitter, 1)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.campaignsChanged.connect(self._show_campaigns)
+        c.statsChanged.connect(self._show_stats)
+        c.detailChanged.connect(self._show_detail)
+        c.callChanged.connect(self.model.refresh_call)
+        c.notesSaved.connect(self.notes.show_saved)
+        c.error.connect(lambda message: show_error(self, "Results", message))
+        self.campaign_combo.currentIndexChanged.connect(self._on_campaign_picked)
+        self.status_filter.currentIndexChanged.connect(self._apply_filter)
+        self.disposition_filter.currentIndexChanged.connect(self._apply_filter)
+        self.search.textChanged.connect(self._apply_filter)
+        self.export_button.clicked.connect(self.export)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.rowsAboutToBeInserted.connect(self._before_insert)
+        self.model.rowsInserted.connect(self._after_insert)
+        self.player.positionChanged.connect(self.transcript.set_position)
+        self.transcript.seekRequested.connect(self.player.play_from)
+        self.disposition.dispositionChosen.connect(c.choose_disposition)
+        self.notes.notesEdited.connect(self._save_notes)
+
+    def _build_shortcuts(self) -> None:
+        def add(key: QKeySequence | str, slot) -> QShortcut:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            return shortcut
+
+        self.shortcuts = [
+            add("Space", self.player.toggle),
+            add("Left", lambda: self.player.skip(-10_000)),
+            add("Right", lambda: self.player.skip(10_000)),
+            add(QKeySequence.StandardKey.Find, self.transcript.focus_find),
+        ]
+        for number in range(10):
+            self.shortcuts.append(add(str(number), lambda n=number: self._disposition_key(n)))
+
+    # -- the main window's hooks -------------------------------------------------------------
+    def main_action(self) -> tuple[str, Callable[[], None]]:
+        return ("Export…", self.export)
+
+    def on_shown(self) -> None:
+        self.controller.reload_campaigns()
+        self.controller.refresh_stats()
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("results/splitter", self.splitter.saveState())
+        settings.setValue("results/columns", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        for key, target in (
+            ("results/splitter", self.splitter),
+            ("results/columns", self.table.horizontalHeader()),
+        ):
+            state = settings.value(key)
+            if state is not None:
+                target.restoreState(state)
+
+    # -- campaign ----------------------------------------------------------------------------
+    def set_campaign(self, campaign_id: int | None) -> None:
+        """Show a campaign's results (the campaign row's Results button lands here)."""
+        index = self.campaign_combo.findData(campaign_id)
+        if index < 0 and campaign_id is not None:
+            self.controller.reload_campaigns()
+            index = self.campaign_combo.findData(campaign_id)
+        if index >= 0 and index != self.campaign_combo.currentIndex():
+            self.campaign_combo.setCurrentIndex(index)  # -> _on_campaign_picked
+        elif index >= 0 or campaign_id is None:
+            self._load_campaign(campaign_id)
+
+    def campaign_id(self) -> int | None:
+        return self.controller.campaign_id
+
+    def _show_campaigns(self, campaigns: list[tuple[int, str]]) -> None:
+        current = self.campaign_combo.currentData()
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        for cid, name in campaigns:
+            self.campaign_combo.addItem(name, cid)
+        if not campaigns:
+            self.campaign_combo.addItem("No campaigns yet", None)
+        index = self.campaign_combo.findData(current)
+        self.campaign_combo.setCurrentIndex(max(index, 0))
+        self.campaign_combo.blockSignals(False)
+        if self.campaign_combo.currentData() != self.controller.campaign_id:
+            self._load_campaign(self.campaign_combo.currentData())
+
+    def _on_campaign_picked(self, _index: int) -> None:
+        self._load_campaign(self.campaign_combo.currentData())
+
+    def _load_campaign(self, campaign_id: int | None) -> None:
+        self.notes_flush()
+        self.controller.set_campaign(campaign_id)
+        self._fill_disposition_filter()
+        self.model.set_campaign(campaign_id)
+        self.export_button.setEnabled(campaign_id is not None)
+
+    def _fill_disposition_filter(self) -> None:
+        names: list[str] = []
+        if self.controller.campaign_id is not None:
+            from app.store.models import Campaign
+
+            with self.store.session() as session:
+                campaign = session.get(Campaign, self.controller.campaign_id)
+                names = list(campaign.dispositions or []) if campaign else []
+        self.disposition_filter.blockSignals(True)
+        self.disposition_filter.clear()
+        self.disposition_filter.addItem("All dispositions", None)
+        self.disposition_filter.addItem("No disposition", NO_DISPOSITION)
+        for name in names:
+            self.disposition_filter.addItem(name, name)
+        self.disposition_filter.blockSignals(False)
+
+    # -- table -------------------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        self.model.set_filter(
+            CallFilter(
+                status=self.status_filter.currentData(),
+                disposition=self.disposition_filter.currentData(),
+                text=self.search.text(),
+            )
+        )
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        call_id = self.model.call_id(current.row()) if current.isValid() else None
+        if call_id != self.controller.call_id:
+            self.notes_flush()
+            self.controller.select_call(call_id)
+
+    def select_call(self, call_id: int) -> bool:
+        """Select a call's row (fetching pages until it is loaded); False when it is not shown."""
+        row = self.model.row_of(call_id)
+        while row is None and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(call_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _after_reset(self) -> None:
+        has_rows = self.model.rowCount() > 0 or not self.model.call_filter.is_empty
+        self.table_stack.setCurrentWidget(self.table if has_rows else self.empty_table)
+        # Keep the selected call selected across a re-sort or a new filter, when it is shown.
+        if self.controller.call_id is not None and not self.select_call(self.controller.call_id):
+            self.controller.select_call(None)
+        self._show_count()
+
+    def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        bar = self.table.verticalScrollBar()
+        self._scroll_before = bar.value()
+        self._top_before = self.table.rowAt(0)
+
+    def _after_insert(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self.table_stack.setCurrentWidget(self.table)
+        # New calls land above what the user is reading: keep those rows where they were.
+        # At the very top we follow the new calls instead (that is the live view).
+        top = getattr(self, "_top_before", -1)
+        if top > 0 and first <= top:
+            bar = self.table.verticalScrollBar()
+            bar.setMaximum(bar.maximum() + (last - first + 1))
+            bar.setValue(self._scroll_before + (last - first + 1))
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        more = "+" if self.model.canFetchMore() else ""
+        self.count_label.setText(f"{shown:,}{more} call{'s' if shown != 1 else ''}")
+
+    # -- detail ------------------------------------------------------------------------------
+    def _show_detail(self, detail: CallDetail | None) -> None:
+        if detail is None:
+            self._shown_call = None
+            self._shown_recording = None
+            self.player.set_recording(None, None)
+            self.detail_stack.setCurrentWidget(self.no_call)
+            return
+        same_call = detail.row.id == self._shown_call
+        self._shown_call = detail.row.id
+        self.detail_stack.setCurrentIndex(1)
+        self.header.show_call(detail)
+        live = ContactStatus(detail.row.status).is_live
+        recording = (detail.recording_path, detail.recording_state, live)
+        if recording != self._shown_recording:  # never interrupt playback for a repaint
+            self._shown_recording = recording
+            self.player.set_recording(detail.recording_path, detail.recording_state, live=live)
+        self.transcript.set_turns(detail.turns, self._transcript_message(detail))
+        self.disposition.set_dispositions(detail.dispositions, detail.row.disposition)
+        if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
+            self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
+
+    def _transcript_message(self, detail: CallDetail) -> str:
+        if self.controller.is_transcribing(detail.row.id):
+            return "Transcribing the recording…"
+        state = detail.transcript_state or ""
+        if state.startswith("unavailable"):
+            return "Transcript unavailable: " + (state.partition(":")[2].strip() or "unknown")
+        if ContactStatus(detail.row.status).is_live:
+            return "The call is in progress."
+        if detail.recording_state == "pending":
+            return "The transcript follows once the recording is fetched."
+        return "No transcript for this call."
+
+    def _disposition_key(self, number: int) -> None:
+        if self.detail_stack.currentIndex() == 1:
+            self.disposition.choose_number(number)
+
+    def _save_notes(self, text: str) -> None:
+        if self._shown_call is not None:
+            self.controller.save_notes(text, self._shown_call)
+
+    def notes_flush(self) -> None:
+        """Save notes still waiting for their debounce (before switching call or campaign)."""
+        if self.notes.has_pending():
+            self.notes.flush()
+
+    def _show_stats(self, stats: dict | None) -> None:
+        self.stats.set_stats(stats)
+
+    # -- live updates (connected by the main window to the dialer bridge) --------------------
+    @Slot(int, int)
+    def on_call_ended(self, campaign_id: int, call_id: int) -> None:
+        try:
+            self.controller.on_call_ended(campaign_id, call_id)
+        except Exception:
+            log.exception("showing the end of call %s failed", call_id)
+
+    @Slot(int, int, str)
+    def on_contact_changed(self, campaign_id: int, contact_id: int, status: str) -> None:
+        try:
+            self.controller.on_contact_changed(campaign_id, contact_id, status)
+        except Exception:
+            log.exception("showing the change of contact %s failed", contact_id)
+
+    # -- export ------------------------------------------------------------------------------
+    def export(self) -> None:
+        """Ask where to save, then export the shown campaign's calls in the background."""
+        campaign_id = self.controller.campaign_id
+        if campaign_id is None or self.export_job is not None:
+            return
+        name = self.campaign_combo.currentText() or "calls"
+        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
+        suggested = str(exports_dir(self.home) / f"{safe or 'calls'}.xlsx")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export calls", suggested, "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
+        if path:
+            fmt = "csv" if chosen.startswith("CSV") or path.lower().endswith(".csv") else "xlsx"
+            self.export_to(Path(path), fmt)
+
+    def export_to(self, out: Path, fmt: str) -> ExportJob | None:
+        campaign_id = self.controller.campaign_id
+        if campaign_id is None or self.export_job is not None:
+            return None
+        self.notes_flush()
+        if out.suffix.lower() != f".{fmt}":
+            out = out.with_name(out.name + f".{fmt}")
+        job = ExportJob(self.store, campaign_id, fmt, out, self)
+        progress = QProgressDialog(f"Exporting to {out.name}…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Export")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.canceled.connect(job.cancel)
+        job.progressed.connect(
+            lambda done, total: (progress.setMaximum(total), progress.setValue(done))
+        )
+        job.finished.connect(self._export_finished)
+        job.failed.connect(self._export_failed)
+        job.cancelled.connect(self._export_cancelled)
+        self.export_job, self._progress = job, progress
+        self.export_button.setEnabled(False)
+        job.start()
+        return job
+
+    def _export_done(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+        self.export_job, self._progress = None, None
+        self.export_button.setEnabled(self.controller.campaign_id is not None)
+
+    def _export_finished(self, rows: int, path: str) -> None:
+        self._export_done()
+        self.count_label.setText(f"Exported {rows:,} calls to {Path(path).name}")
+        self.count_label.setToolTip(path)
+
+    def _export_failed(self, message: str) -> None:
+        self._export_done()
+        show_error(self, "Export failed", message)
+
+    def _export_cancelled(self) -> None:
+        self._export_done()
+        self.count_label.setText("Export cancelled; no file was written")
+
+
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line

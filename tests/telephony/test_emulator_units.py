@@ -1,0 +1,166 @@
+"""Pure parts of the emulator: TwiML timing, conversation layout, faults, scenario, paging."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.telephony.emulator import Emulator, media, twiml
+from app.telephony.emulator.conversation import lay_out
+from app.telephony.emulator.faults import FaultPlan, parse_faults
+from app.telephony.emulator.outcomes import Scenario
+from app.telephony.emulator.paging import v2010_page
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_say_pause_play_dial_and_hangup_timing():
+    steps = twiml.parse(
+        "<Response><Say>one two three four five six seven eight nine ten</Say>"
+        '<Pause length="3"/><Play>https://x/a.mp3</Play><Dial>+14155550100</Dial>'
+        "<Hangup/><Say>never said</Say></Response>"
+    )
+    assert [s.kind for s in steps] == ["say", "pause", "play", "dial", "hangup"]
+    assert steps[0].seconds == pytest.approx(4.0)  # 10 words at 150 wpm
+    assert steps[1].seconds == 3.0
+    assert twiml.parse("<Response><Say>unclosed</Response>") is None
+    assert twiml.parse("<NotTwiml/>") is None
+
+
+def test_conversation_interleaves_persona_lines_with_the_agent():
+    outcome = Scenario().outcome_for("+14155550009")
+    conv = lay_out(
+        twiml.parse("<Response><Say>Hi there.</Say><Say>Bye now.</Say></Response>"), outcome
+    )
+    speakers = [s.speaker for s in conv.segments]
+    assert speakers == ["callee", "agent", "callee", "agent"]
+    assert "do not call me again" in conv.segments[2].text
+    assert all(a.end <= b.start for a, b in zip(conv.segments, conv.segments[1:], strict=False))
+    assert conv.duration >= conv.segments[-1].end
+
+
+def test_voicemail_greeting_then_agent_message():
+    outcome = Scenario().outcome_for("+14155550005")
+    conv = lay_out(twiml.parse("<Response><Say>Please call us back.</Say></Response>"), outcome)
+    assert [s.speaker for s in conv.segments] == ["callee", "agent"]
+
+
+def test_relay_step_keeps_remaining_lines_for_the_websocket():
+    outcome = Scenario().outcome_for("+14155550001")
+    conv = lay_out(
+        twiml.parse(
+            '<Response><Connect><ConversationRelay url="ws://x/relay"/></Connect></Response>'
+        ),
+        outcome,
+    )
+    assert conv.relay is not None and conv.relay.url == "ws://x/relay"
+    assert len(conv.remaining_lines) == len(outcome.lines) - 1
+
+
+def test_fault_spec_parsing_and_seeded_repeatability():
+    assert parse_faults("429=0.1, 500=0.05,timeout=0.05,drop-callback=0.2") == {
+        "429": 0.1,
+        "500": 0.05,
+        "timeout": 0.05,
+        "drop-callback": 0.2,
+    }
+    with pytest.raises(ValueError):
+        parse_faults("418=0.5")
+    with pytest.raises(ValueError):
+        parse_faults("429=2")
+    a, b = FaultPlan("429=0.3,500=0.3", seed=9), FaultPlan("429=0.3,500=0.3", seed=9)
+    assert [a.http_fault() for _ in range(50)] == [b.http_fault() for _ in range(50)]
+    assert FaultPlan(None).http_fault() is None
+
+
+def test_scenario_file(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps({"numbers": {"+14155550000": {"outcome": "voicemail", "ring_s": 2}}})
+    )
+    scenario = Scenario.load(path)
+    assert scenario.outcome_for("+14155550000").kind == "voicemail"
+    assert scenario.outcome_for("+14155550007").kind == "busy"
+    path.write_text(json.dumps({"numbers": {"+1": {"outcome": "teleport"}}}))
+    with pytest.raises(ValueError):
+        Scenario.load(path)
+
+
+class _Item:
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
+
+
+def test_paging_tokens_follow_twilios_shape():
+    items = [_Item(f"CA{i:032d}") for i in range(5)]
+    first = v2010_page({"PageSize": "2"}, items, "calls", "/p", lambda i: {"sid": i.sid})
+    assert [c["sid"] for c in first["calls"]] == [items[0].sid, items[1].sid]
+    assert first["next_page_uri"] == f"/p?PageSize=2&Page=1&PageToken=PA{items[1].sid}"
+    assert first["previous_page_uri"] is None and (first["start"], first["end"]) == (0, 1)
+    query = dict(p.split("=") for p in first["next_page_uri"].split("?")[1].split("&"))
+    second = v2010_page(query, items, "calls", "/p", lambda i: {"sid": i.sid})
+    assert [c["sid"] for c in second["calls"]] == [items[2].sid, items[3].sid]
+    assert "PageToken=PB" in second["previous_page_uri"]
+
+
+def test_wav_renders_without_espeak(tmp_path, monkeypatch):
+    monkeypatch.setattr(media.shutil, "which", lambda name: None)
+    outcome = Scenario().outcome_for("+14155550001")
+    conv = lay_out(twiml.parse("<Response><Say>Hello.</Say></Response>"), outcome)
+    path = media.render_wav(conv.segments, conv.duration, tmp_path / "x.wav")
+    with wave.open(str(path)) as w:
+        frames = w.readframes(w.getnframes())
+        assert w.getnframes() == pytest.approx(conv.duration * 8000, abs=8)
+    assert any(frames)  # not pure silence: each turn is an audible tone
+    assert media.mp3_encoder() is None
+    assert media.encode_mp3(path, tmp_path / "x.mp3") is None
+
+
+def test_emulator_runs_on_the_current_loop():
+    async def go():
+        async with Emulator(speed=100, account_sid="AC" + "a" * 32, auth_token="tok") as emu:
+            url = f"{emu.base_url}/2010-04-01/Accounts/{emu.account_sid}/OutgoingCallerIds.json"
+            resp = await asyncio.to_thread(
+                requests.get, url, auth=(emu.account_sid, "tok"), timeout=5
+            )
+            return emu.base_url, resp.status_code
+
+    base_url, status = asyncio.run(go())
+    assert base_url.startswith("http://127.0.0.1:") and status == 200
+
+
+def test_cli_prints_one_json_line_and_exits_cleanly_on_sigterm(tmp_path):
+    code = (
+        "import sys; from app.telephony.emulator import run_emulator_cli;"
+        "sys.exit(run_emulator_cli(port=0, speed=10, call_log=None, faults=None,"
+        " account_sid=None, auth_token='secret'))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        line = json.loads(proc.stdout.readline())
+        assert set(line) == {"base_url", "account_sid", "auth_token"}
+        assert line["auth_token"] == "secret" and line["account_sid"].startswith("AC")
+        url = f"{line['base_url']}/2010-04-01/Accounts/{line['account_sid']}/Calls.json"
+        assert requests.get(url, auth=(line["account_sid"], "secret"), timeout=5).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()

@@ -1,0 +1,295 @@
+"""TwilioProvider against the emulator: mapping, errors, retries, faults, ambiguous creates."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import stat
+import wave
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.telephony import errors
+from app.telephony.base import CallRequest, Provider
+from app.telephony.emulator import media
+from app.telephony.factory import demo_provider
+from app.telephony.twilio_provider import TwilioProvider
+from tests.telephony.conftest import FROM, FakeSleep, call_log, make_provider, run
+
+SAY = "<Response><Say>Hello, this is CallDeck calling about your order.</Say></Response>"
+
+
+def request(to: str = "+14155551230", **kwargs) -> CallRequest:
+    kwargs.setdefault("twiml", SAY)
+    return CallRequest(to=to, from_=kwargs.pop("from_", FROM), **kwargs)
+
+
+def created_events(emu) -> list[dict]:
+    return [e for e in call_log(emu) if e["event"] == "created"]
+
+
+async def place_and_finish(provider: TwilioProvider, req: CallRequest):
+    info = await provider.place_call(req)
+    return info, await provider.wait_until_final(info.sid, timeout_s=20)
+
+
+def test_provider_satisfies_the_protocol(emulator):
+    provider: Provider = make_provider(emulator)
+    assert isinstance(provider, TwilioProvider)
+    assert demo_provider(emulator.base_url, emulator.account_sid, emulator.auth_token, None)
+
+
+def test_place_call_maps_statuses_and_answered_by(emulator):
+    async def go():
+        provider = make_provider(emulator)
+        try:
+            return [
+                await place_and_finish(provider, request(to))
+                for to in ("+14155551230", "+14155551237", "+14155551235")
+            ]
+        finally:
+            await provider.close()
+
+    (human0, human), (_, busy), (_, machine) = run(go())
+    assert human0.provider_status == "queued" and human0.status == "calling"
+    assert (human.provider_status, human.status, human.answered_by) == (
+        "completed",
+        "completed",
+        "human",
+    )
+    assert human.duration_s and human.duration_s > 0 and human.is_final
+    assert (busy.provider_status, busy.status) == ("busy", "busy")
+    assert machine.answered_by == "machine_end_beep"  # AMD is on by default: DetectMessageEnd
+
+
+@pytest.mark.parametrize(
+    ("to", "from_", "kind", "code"),
+    [
+        ("+15005550001", FROM, errors.InvalidNumber, 21217),
+        ("+15005550003", FROM, errors.GeoPermissionDenied, 21215),
+        ("+15005550004", FROM, errors.InvalidNumber, 21216),
+        ("+14155551230", "+14155559999", errors.UnverifiedCallerId, 21210),
+        ("+14155551230", "+15005550001", errors.UnverifiedCallerId, 21212),
+    ],
+)
+def test_create_errors_are_typed_and_readable(emulator, to, from_, kind, code):
+    provider = make_provider(emulator)
+    with pytest.raises(kind) as info:
+        run(provider.place_call(request(to, from_=from_)))
+    assert info.value.code == code and not info.value.retryable
+    assert f"error {code}" in info.value.user_message
+    if code == 21215:
+        assert to in info.value.user_message and "Geo" in info.value.user_message
+    assert created_events(emulator) == []
+
+
+def test_bad_credentials_and_unknown_sids(emulator):
+    bad = TwilioProvider(emulator.account_sid, "0" * 32, base_url=emulator.base_url)
+    with pytest.raises(errors.AuthenticationFailed) as info:
+        run(bad.list_numbers())
+    assert info.value.status == 401 and "Settings" in info.value.user_message
+    with pytest.raises(errors.NotFound):
+        run(make_provider(emulator).fetch_call("CA" + "0" * 32))
+
+
+def test_trial_account_error(make_emulator, tmp_path):
+    scenario = tmp_path / "s.json"
+    scenario.write_text('{"trial": true}')
+    emu = make_emulator(scenario=scenario)
+    with pytest.raises(errors.TrialAccountLimit) as info:
+        run(make_provider(emu).place_call(request()))
+    assert info.value.code == 21219
+
+
+def test_rate_limits_are_retried_with_jittered_exponential_backoff(make_emulator):
+    emu = make_emulator(faults="429=1.0")
+    sleep = FakeSleep()
+    provider = make_provider(emu, sleep=sleep, rand=lambda: 0.5, max_retries=4)
+    with pytest.raises(errors.RateLimited) as info:
+        run(provider.place_call(request()))
+    assert info.value.retryable and info.value.code == 20429
+    assert sleep.delays == [0.25, 0.5, 1.0, 2.0]  # rand * base * 2^n
+    assert created_events(emu) == []
+
+
+def test_intermittent_429_and_500_still_place_exactly_one_call(make_emulator):
+    emu = make_emulator(faults="429=0.3,500=0.3", seed=7)
+    provider = make_provider(emu, max_retries=8)
+
+    async def go():
+        return [await provider.place_call(request(f"+1415555{4000 + i}")) for i in range(6)]
+
+    infos = run(go())
+    created = created_events(emu)
+    assert sorted(e["sid"] for e in created) == sorted(i.sid for i in infos)
+    assert len({e["to"] for e in created}) == 6  # one create per contact, no duplicates
+    assert emu.emulator.faults_injected["429"] + emu.emulator.faults_injected["500"] > 0
+
+
+def test_ambiguous_create_is_adopted_not_redialled(make_emulator):
+    emu = make_emulator(faults="timeout=1.0")
+    provider = make_provider(emu)
+    info = run(provider.place_call(request()))
+    created = created_events(emu)
+    assert len(created) == 1  # exactly one create reached the emulator
+    assert info.sid == created[0]["sid"] and info.to == "+14155551230"
+    assert emu.emulator.faults_injected["timeout"] == 1
+
+
+def test_ambiguous_create_that_cannot_be_proven_raises_and_never_redials(
+    make_emulator, monkeypatch
+):
+    emu = make_emulator(faults="timeout=1.0")
+    provider = make_provider(emu)
+
+    async def search_fails(*args, **kwargs):
+        raise errors.ServerError("Twilio had a temporary problem", status=503)
+
+    monkeypatch.setattr(provider, "find_calls", search_fails)
+    with pytest.raises(errors.AmbiguousCreate) as info:
+        run(provider.place_call(request()))
+    assert not info.value.retryable and "may or may not" in info.value.user_message
+    assert len(created_events(emu)) == 1
+
+
+def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch):
+    emu = make_emulator(faults="timeout=1.0")
+    provider = make_provider(emu)
+
+    async def nothing(*args, **kwargs):
+        return []
+
+    monkeypatch.setattr(provider, "find_calls", nothing)
+    with pytest.raises(errors.AmbiguousCreate):
+        run(provider.place_call(request()))
+    assert len(created_events(emu)) == 1
+
+
+def test_lost_connections_among_many_creates_never_double_dial(make_emulator):
+    emu = make_emulator(faults="timeout=0.4", seed=3)
+    provider = make_provider(emu)
+
+    async def go():
+        return [await provider.place_call(request(f"+1415555{5000 + i}")) for i in range(8)]
+
+    infos = run(go())
+    created = created_events(emu)
+    assert len(created) == 8 and {c["sid"] for c in created} == {i.sid for i in infos}
+    assert emu.emulator.faults_injected["timeout"] > 0
+
+
+def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_created():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again below: nothing listens there
+    provider = TwilioProvider(
+        "AC" + "1" * 32, "t", base_url=f"http://127.0.0.1:{port}", sleep=FakeSleep(), max_retries=2
+    )
+    with pytest.raises(errors.ConnectionFailed) as info:
+        run(provider.place_call(request()))
+    assert info.value.retryable
+
+
+def test_find_calls_finds_what_was_created(emulator):
+    provider = make_provider(emulator)
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    info = run(provider.place_call(request("+14155556001")))
+    found = run(provider.find_calls("+14155556001", FROM, before))
+    assert [c.sid for c in found] == [info.sid]
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    assert run(provider.find_calls("+14155556001", FROM, later)) == []
+
+
+def test_drop_callback_fault_does_not_stop_polling(make_emulator, sink):
+    emu = make_emulator(faults="drop-callback=1.0")
+    provider = make_provider(emu)
+    _, final = run(place_and_finish(provider, request(status_callback=f"{sink.url}/cb")))
+    assert final.provider_status == "completed"
+    assert sink.requests == []
+
+
+def test_hang_up_live_call_and_again_after_it_ended(make_emulator):
+    emu = make_emulator(speed=50)
+    provider = make_provider(emu)
+
+    async def go():
+        info = await provider.place_call(
+            request(twiml='<Response><Pause length="600"/></Response>')
+        )
+        for _ in range(500):
+            if (await provider.fetch_call(info.sid)).provider_status == "in-progress":
+                break
+            await asyncio.sleep(0.01)
+        first = await provider.hang_up(info.sid)
+        second = await provider.hang_up(info.sid)  # already ended: not an error
+        return first, second
+
+    first, second = run(go())
+    assert first.provider_status == "completed" and first.status == "completed"
+    assert second.provider_status == "completed"
+
+
+def test_recordings_download_private_and_valid(emulator, tmp_path):
+    provider = make_provider(emulator)
+
+    async def go():
+        info, final = await place_and_finish(provider, request(record=True))
+        recs = await provider.list_recordings(info.sid)
+        path = await provider.download_recording(recs[0], tmp_path / "cache" / "recordings")
+        return final, recs, path
+
+    final, recs, path = run(go())
+    assert (
+        len(recs) == 1 and recs[0].status == "completed" and recs[0].duration_s == final.duration_s
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    expected = ".mp3" if media.mp3_encoder() else ".wav"
+    assert path.suffix == expected and path.name.startswith(recs[0].sid)
+    if expected == ".wav":
+        with wave.open(str(path)) as w:
+            assert w.getframerate() == 8000 and w.getnframes() > 8000
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial files left
+
+
+def test_transcribe_maps_channels_to_agent_and_callee(emulator):
+    provider = make_provider(emulator)
+
+    async def go():
+        info, _ = await place_and_finish(provider, request("+14155551239", record=True))
+        [rec] = await provider.list_recordings(info.sid)
+        first = await provider.transcribe(rec)
+        again = await provider.transcribe(rec)  # the service is created once and reused
+        return first, again
+
+    sentences, again = run(go())
+    speakers = [s.speaker for s in sentences]
+    assert set(speakers) == {"agent", "callee"}
+    assert any("Hello, this is CallDeck" in s.text for s in sentences if s.speaker == "agent")
+    assert any("do not call me again" in s.text for s in sentences if s.speaker == "callee")
+    assert all(s.end_s > s.start_s for s in sentences)
+    assert [s.start_s for s in sentences] == sorted(s.start_s for s in sentences)
+    assert again == sentences
+    assert len(emulator.emulator.server.account.services) == 1
+
+
+def test_numbers_list_search_buy(emulator):
+    provider = make_provider(emulator)
+
+    async def go():
+        before = await provider.list_numbers()
+        found = await provider.search_numbers("US", "415", limit=3)
+        bought = await provider.buy_number(found[0].phone_number)
+        after = await provider.list_numbers()
+        return before, found, bought, after
+
+    before, found, bought, after = run(go())
+    kinds = {n.phone_number: n.kind for n in before}
+    assert kinds[FROM] == "owned" and "verified" in kinds.values()
+    assert len(found) == 3 and found[0].locality == "San Francisco" and found[0].iso_country == "US"
+    assert bought.kind == "owned" and bought.capabilities.get("voice") is True
+    assert bought.phone_number in {n.phone_number for n in after}
+    with pytest.raises(errors.ProviderError) as info:
+        run(provider.buy_number(found[0].phone_number))
+    assert info.value.code == 21422

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtMultimedia import QMediaPlayer
+from results_seed import seed_campaign
+from sqlalchemy import select
+
+from app.results.stats import campaign_stats
+from app.store.engine import open_store
+from app.store.models import Call, DncEntry
+from app.telephony.base import TranscriptSentence
+from app.ui.results.page import ResultsPage
+from conftest import MEDIA_NOISE
+
+pytestmark = pytest.mark.qt_log_ignore(*MEDIA_NOISE)
+
+
+@pytest.fixture
+def seeded(store, home):
+    return seed_campaign(store, home, wav_s=3.0)
+
+
+@pytest.fixture
+def page(qtbot, store, home, seeded):
+    widget = ResultsPage(store, home=home)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_opens_on_the_campaign_with_its_stats(page, store, seeded):
+    assert page.campaign_id() == seeded.campaign_id
+    assert page.model.rowCount() == 14
+    assert page.stats.calls.value.text() == "14"
+    assert page.stats.answer_rate.value.text() == "50%"
+    assert page.stats.human_voicemail.value.text() == "6 / 2"
+    assert page.stats.chart.point_count() == 2
+    assert page.detail_stack.currentWidget() is page.no_call
+
+
+def test_play_a_recording_to_the_end_and_seek_from_the_transcript(qtbot, page, seeded):
+    assert page.select_call(seeded.recorded_call_id)
+    player = page.player
+    assert player.has_media and player.play_button.isEnabled()
+    assert page.transcript.turn_count() == 4
+    positions = []
+    player.positionChanged.connect(positions.append)
+    player.set_speed(2.0)
+    with qtbot.waitSignal(player.endOfMedia, timeout=15_000):
+        qtbot.keyClick(page.table, Qt.Key.Key_Space)  # Space plays from anywhere on the page
+    assert player.player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia
+    assert player.player.duration() == pytest.approx(3000, abs=60)
+    assert len(positions) > 2 and positions == sorted(positions) and positions[-1] > 2500
+    assert page.transcript.playing_row() == 3  # the last turn was being played at the end
+    assert player.time_label.text() == "0:03 / 0:03"
+
+    # Clicking the second turn (1.1 s) plays from there and outlines it.
+    item = page.transcript.list.item(1)
+    rect = page.transcript.list.visualItemRect(item)
+    with qtbot.waitSignal(player.positionChanged, timeout=5000):
+        qtbot.mouseClick(
+            page.transcript.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    qtbot.waitUntil(lambda: player.player.position() >= 1100, timeout=5000)
+    assert player.player.position() < 2800
+    qtbot.waitUntil(lambda: page.transcript.playing_row() in (1, 2), timeout=5000)
+    player.pause()
+    # The arrows skip ±10 s, clamped to the recording.
+    player.seek(2000)
+    qtbot.keyClick(page.table, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: player.player.position() == 0, timeout=5000)
+
+
+def test_disposition_and_notes_are_kept_after_a_restart(qtbot, page, seeded, home):
+    call_id = seeded.call_ids[5]
+    assert page.select_call(call_id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_1)  # "1  Interested"
+    assert page.disposition.current() == "Interested"
+    row = page.model.row_of(call_id)
+    assert page.model.index(row, 7).data() == "Interested"
+    qtbot.waitUntil(lambda: page.stats.disposition_legend.text().count("Interested") == 1)
+    # "Do not call" by its button, then notes typed and saved after the debounce.
+    button = next(b for b in page.disposition.group.buttons() if "Do not call" in b.text())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    page.notes.edit.setFocus()
+    qtbot.keyClicks(page.notes.edit, "Asked to be removed. 1 2 3")
+    assert page.disposition.current() == "Do not call"  # digits typed in notes stay text
+    with qtbot.waitSignal(page.notes.notesEdited, timeout=3000):
+        pass
+    assert page.notes.status.text().startswith("Saved · ")
+    assert page.model.index(row, 8).data() == "✎"
+
+    fresh = open_store(home)  # a restart: a new engine on the same file
+    try:
+        with fresh.session() as session:
+            call = session.get(Call, call_id)
+            assert call.disposition == "Do not call"
+            assert call.notes == "Asked to be removed. 1 2 3"
+            assert call.notes_by and call.notes_at
+            assert session.scalar(select(DncEntry.source)) == "disposition"
+        reopened = ResultsPage(fresh, home=home)
+        qtbot.addWidget(reopened)
+        assert reopened.select_call(call_id)
+        assert reopened.disposition.current() == "Do not call"
+        assert reopened.notes.text() == "Asked to be removed. 1 2 3"
+    finally:
+        fresh.dispose()
+
+
+def test_notes_are_flushed_when_switching_calls(qtbot, page, store, seeded):
+    page.select_call(seeded.call_ids[2])
+    qtbot.keyClicks(page.notes.edit, "left a message")
+    assert page.notes.has_pending()
+    page.select_call(seeded.call_ids[3])  # before the debounce fires
+    with store.session() as session:
+        assert session.get(Call, seeded.call_ids[2]).notes == "left a message"
+        assert session.get(Call, seeded.call_ids[3]).notes == ""
+    assert page.notes.text() == ""
+
+
+def test_clear_states_for_pending_and_missing_recordings(page, seeded):
+    page.select_call(seeded.pending_call_id)
+    assert not page.player.has_media and not page.player.play_button.isEnabled()
+    assert page.player.message.text() == "The recording is still being fetched…"
+    page.select_call(seeded.no_recording_call_id)
+    assert page.player.message.text() == "No recording for this call."
+    page.select_call(seeded.call_ids[6])  # connected: in progress
+    assert page.player.message.text() == "The recording is still being fetched…"
+    assert page.transcript.message.text() == "The call is in progress."
+
+
+def test_voicemail_is_prefilled_when_shown(page, store, seeded):
+    page.select_call(seeded.voicemail_call_id)
+    assert page.disposition.current() == "Voicemail"
+    with store.session() as session:
+        assert session.get(Call, seeded.voicemail_call_id).disposition == "Voicemail"
+
+
+def test_live_updates_move_the_stats_and_the_table(qtbot, page, store, seeded):
+    page.select_call(seeded.call_ids[4])
+    with store.session.begin() as session:
+        call = session.get(Call, seeded.call_ids[6])
+        call.status = "completed"
+        call.duration_s = 30
+        call.ended_at = call.created_at
+    page.on_call_ended(seeded.campaign_id, seeded.call_ids[6])
+    qtbot.waitUntil(lambda: page.stats.calls.value.text() == "14" and
+                    page.stats.answer_rate.value.text() == f"{7 / 13:.0%}", timeout=3000)
+    row = page.model.row_of(seeded.call_ids[6])
+    assert page.model.index(row, 2).data() == "Completed"
+    assert page.model.call_id(page.table.currentIndex().row()) == seeded.call_ids[4]
+    with store.session() as session:
+        stats = campaign_stats(session, seeded.campaign_id)
+    assert stats["calls_by_status"]["completed"] == 7
+
+
+def test_find_in_transcript(qtbot, page, seeded):
+    page.select_call(seeded.recorded_call_id)
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.transcript.find_edit.hasFocus()
+    qtbot.keyClicks(page.transcript.find_edit, "gold")
+    assert page.transcript.matches() == [2]
+    assert page.transcript.match_label.text() == "1 of 1"
+    page.transcript.find("NOPE")
+    assert page.transcript.match_label.text() == "No match"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_from_the_page(qtbot, page, seeded, tmp_path, fmt):
+    job = page.export_to(tmp_path / "out", fmt)
+    with qtbot.waitSignal(job.finished, timeout=10_000) as done:
+        pass
+    rows, path = done.args
+    assert rows == 14 and path.endswith(f"out.{fmt}")
+    if fmt == "csv":
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle))
+    else:
+        table = [list(r) for r in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    assert len(table) == 15 and table[0][:2] == ["phone", "name"]
+    assert qtbot.waitUntil(lambda: page.export_job is None) is None
+    assert page.count_label.text().startswith("Exported 14 calls")
+
+
+class FakeProvider:
+    def __init__(self):
+        self.asked = []
+
+    async def transcribe(self, recording):
+        self.asked.append(recording.sid)
+        return [
+            TranscriptSentence("agent", "Hello, is this Contact 05?", 0.4, 1.4),
+            TranscriptSentence("callee", "It is. Do not call me again.", 1.6, 2.8),
+        ]
+
+
+def test_a_recording_without_turns_gets_a_transcript(qtbot, qloop, store, home, seeded):
+    provider = FakeProvider()
+    page = ResultsPage(store, home=home, provider_factory=lambda: provider)
+    qtbot.addWidget(page)
+    page.select_call(seeded.pending_call_id)
+    task = page.controller.transcript_tasks[seeded.pending_call_id]
+    assert page.transcript.message.text() == "Transcribing the recording…"
+    qloop.run_until_complete(task)
+    qtbot.waitUntil(lambda: page.transcript.turn_count() == 2, timeout=3000)
+    assert provider.asked == ["RE" + "5" * 32]
+    assert page.transcript.list.item(1).text() == "It is. Do not call me again."
+
+
+def test_screenshot_with_a_real_call_selected(qtbot, page, seeded):
+    page.select_call(seeded.recorded_call_id)
+    page.player.seek(1300)
+    qtbot.waitUntil(lambda: page.player.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadedMedia)
+    page.player.seek(1300)
+    qtbot.waitUntil(lambda: page.transcript.playing_row() == 1, timeout=3000)
+    page.transcript.list.item(2).setSelected(False)
+    image = page.grab()
+    assert not image.isNull()
+    image.save("/tmp/results_screenshot.png")
+    assert page.transcript.list.viewport().mapToGlobal(QPoint(0, 0)) is not None

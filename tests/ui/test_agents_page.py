@@ -1,0 +1,48 @@
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from app.store.models import Agent
+from app.ui.agents_page import AgentsPage
+from app.ui.context import AppContext
+
+
+def make_page(qtbot, store, home) -> AgentsPage:
+    page = AgentsPage(AppContext(store=store, home=home, demo_mode=True))
+    qtbot.addWidget(page)
+    return page
+
+
+def test_create_edit_and_validate_an_agent(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    assert page.model.rowCount() == 0
+    page.name.setText("Sunny")
+    page.greeting.setText("Hi {{first_name}}")
+    page.tools.setText("reschedule, cancel")
+    page.flow.setPlainText('{"steps": ["greet"')
+    page.save()
+    assert "not valid JSON" in page.message.text()
+    page.flow.setPlainText('{"steps": ["greet", "goodbye"]}')
+    page.save()
+    assert page.message.text() == "Saved."
+    with store.session() as session:
+        agent = session.scalar(select(Agent))
+        assert (agent.name, agent.tools, agent.flow) == (
+            "Sunny", ["reschedule", "cancel"], {"steps": ["greet", "goodbye"]}
+        )
+    page.new_agent()
+    page.name.setText("Sunny")
+    page.save()
+    assert "already called 'Sunny'" in page.message.text()
+
+
+def test_delete_asks_first_and_names_what_is_lost(qtbot, store, home):
+    with store.session.begin() as session:
+        session.add(Agent(name="Old"))
+    page = make_page(qtbot, store, home)
+    page.delete()
+    boxes = page.findChildren(QMessageBox)
+    assert len(boxes) == 1 and "'Old'" in boxes[0].text()
+    assert page.model.rowCount() == 1  # nothing happens before the answer
+    boxes.pop().button(QMessageBox.StandardButton.Yes).click()
+    # (hold no wrapper of the box: it deletes itself on close)
+    assert page.model.rowCount() == 0
