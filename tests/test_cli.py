@@ -17,9 +17,23 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_campaign_create_and_list_as_json(home, capsys):
     code, out, _ = run(
-        capsys, "campaign", "create", "Spring", "--caller-id", "+1 415 555 0100",
-        "--concurrency", "4", "--per-minute", "30", "--hours", "09:00-17:30", "--days", "mon,wed-fri",
-        "--json", "--home", str(home),
+        capsys,
+        "campaign",
+        "create",
+        "Spring",
+        "--caller-id",
+        "+1 415 555 0100",
+        "--concurrency",
+        "4",
+        "--per-minute",
+        "30",
+        "--hours",
+        "09:00-17:30",
+        "--days",
+        "mon,wed-fri",
+        "--json",
+        "--home",
+        str(home),
     )
     assert code == 0
     created = json.loads(out)
@@ -27,19 +41,36 @@ def test_campaign_create_and_list_as_json(home, capsys):
     code, out, _ = run(capsys, "campaign", "list", "--json", "--home", str(home))
     [listed] = json.loads(out)
     assert (listed["name"], listed["concurrency"], listed["per_minute"]) == ("Spring", 4, 30)
-    assert listed["counts"] == {s: 0 for s in
-                                ["queued", "calling", "connected", "completed", "no_answer", "busy", "failed"]}
+    assert listed["counts"] == {
+        s: 0 for s in ["queued", "calling", "connected", "completed", "no_answer", "busy", "failed"]
+    }
 
 
 def test_start_and_pause_by_name(home, capsys):
     run(capsys, "campaign", "create", "C", "--caller-id", "+15005550006", "--home", str(home))
-    assert run(capsys, "campaign", "start", "C", "--home", str(home))[1].strip() == "campaign 'C' is running"
-    assert run(capsys, "campaign", "pause", "C", "--home", str(home))[1].strip() == "campaign 'C' is paused"
+    assert (
+        run(capsys, "campaign", "start", "C", "--home", str(home))[1].strip()
+        == "campaign 'C' is running"
+    )
+    assert (
+        run(capsys, "campaign", "pause", "C", "--home", str(home))[1].strip()
+        == "campaign 'C' is paused"
+    )
 
 
 def test_scheduled_start(home, capsys):
-    run(capsys, "campaign", "create", "Later", "--caller-id", "+15005550006",
-        "--start-at", "2099-01-01T09:00", "--home", str(home))
+    run(
+        capsys,
+        "campaign",
+        "create",
+        "Later",
+        "--caller-id",
+        "+15005550006",
+        "--start-at",
+        "2099-01-01T09:00",
+        "--home",
+        str(home),
+    )
     code, out, _ = run(capsys, "campaign", "start", "Later", "--home", str(home))
     assert code == 0 and "scheduled" in out
 
@@ -49,9 +80,15 @@ def test_scheduled_start(home, capsys):
     [
         (["campaign", "start", "Nope"], "no campaign named 'Nope'"),
         (["campaign", "create", "X", "--caller-id", "12"], "caller-ID '12'"),
-        (["campaign", "create", "X", "--caller-id", "+15005550006", "--hours", "21:00-08:00"], "--hours"),
+        (
+            ["campaign", "create", "X", "--caller-id", "+15005550006", "--hours", "21:00-08:00"],
+            "--hours",
+        ),
         (["campaign", "create", "X", "--caller-id", "+15005550006", "--days", "funday"], "--days"),
-        (["campaign", "create", "X", "--caller-id", "+15005550006", "--start-at", "soon"], "--start-at"),
+        (
+            ["campaign", "create", "X", "--caller-id", "+15005550006", "--start-at", "soon"],
+            "--start-at",
+        ),
     ],
 )
 def test_bad_input_is_one_line_on_stderr(home, capsys, argv, message):
@@ -75,7 +112,10 @@ def test_days_and_hours_parsing():
 def test_console_script_reports_errors_without_traceback(home):
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "campaign", "pause", "Ghost", "--home", str(home)],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr == "calldeck: no campaign named 'Ghost'\n"

@@ -110,6 +110,8 @@ class DialerService:
         self._opened_at: datetime | None = None
         self._last_status: DialerStatus | None = None
         self._rotation = 0
+        self._next_dial = float("inf")  # monotonic time of the next paced start, if any
+        self._paused: set[int] = set()  # paused by this service (for the status line)
         self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
         self.pacing_lateness_s: deque[float] = deque(maxlen=200_000)  # for the benchmark
         self.calls_placed = 0
@@ -165,6 +167,7 @@ class DialerService:
             campaign = self._get_campaign(session, campaign_id)
             state = campaign_store.start_campaign(session, campaign, now)
             start_at = campaign.start_at
+        self._paused.discard(campaign_id)
         if state == CampaignState.SCHEDULED:
             message = f"Scheduled for {start_at:%Y-%m-%d %H:%M} UTC"
         else:
@@ -179,6 +182,7 @@ class DialerService:
             campaign = self._get_campaign(session, campaign_id)
             state = campaign_store.pause_campaign(campaign)
         # Take it off the scheduler at once rather than at the next reload.
+        self._paused.add(campaign_id)
         self._runs.pop(campaign_id, None)
         self._scheduled.pop(campaign_id, None)
         self._hub.publish(CampaignStateChanged(campaign_id, state, "Paused"))
@@ -191,13 +195,13 @@ class DialerService:
         if not self.running:
             await self.start()
         wanted = None if campaign_ids is None else set(campaign_ids)
+        self._wake.set()  # one fresh pass, so "idle" reflects the database as it is now
         while True:
             self._progress.clear()
             if self._settled(wanted):
                 return self._done_report(wanted)
             if self._scheduler is None or self._scheduler.done():
                 raise RuntimeError("the dialer's scheduler stopped")
-            self._wake.set()
             await self._progress.wait()
 
     # -- scheduling ------------------------------------------------------------------------
@@ -224,9 +228,10 @@ class DialerService:
             self._rotation = (self._rotation + 1) % len(runs)
             runs = runs[self._rotation :] + runs[: self._rotation]
         self._idle_campaigns = set()
+        self._next_dial = float("inf")
         for run in runs:
             next_wake = min(next_wake, self._dial_what_is_due(run, mono, wall))
-        self._publish_status(next_wake)
+        self._publish_status(self._next_dial)
         return next_wake
 
     def _dial_what_is_due(self, run: CampaignRun, mono: float, wall: datetime) -> float:
@@ -244,6 +249,7 @@ class DialerService:
                 if not run.queue and not run.due_for_reload(wall):
                     self._idle_campaigns.add(cid)
                     return self._later_mono(run, mono, wall)
+                self._next_dial = min(self._next_dial, at)
                 return at
             if run.due_for_reload(wall):
                 with self.store.session() as session:
@@ -422,6 +428,7 @@ class DialerService:
                 return
             state = campaign_store.pause_campaign(campaign)
         self._runs.pop(campaign_id, None)
+        self._paused.add(campaign_id)
         self._hub.publish(CampaignStateChanged(campaign_id, state, f"Paused: {message}"))
         self.wake()
 
@@ -734,7 +741,9 @@ class DialerService:
                     (p.start_at for p in self._scheduled.values() if p.start_at), default=None
                 )
                 return f"Scheduled for {first:%H:%M} UTC" if first else "Scheduled"
-            return f"Paused · {active} finishing" if active else "Paused"
+            if self._paused:
+                return f"Paused · {active} finishing" if active else "Paused"
+            return "Idle: no campaign running"
         waiting = [run for run in self._runs.values() if not run.queue and run.later is not None]
         if active == 0 and waiting and len(waiting) == len(self._runs):
             first = min(waiting, key=lambda r: r.later)

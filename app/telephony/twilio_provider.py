@@ -1,7 +1,7 @@
 """The Provider on the official twilio SDK.
 
 The SDK is synchronous (its async client ignores timeouts, twilio-python #925), so every call
-runs in a worker thread via asyncio.to_thread and the event loop, possibly the GUI's, never
+runs in one of the provider's worker threads and the event loop, possibly the GUI's, never
 blocks. Each worker thread gets its own Client and HTTP session: requests' pool is not
 thread-safe to share.
 """
@@ -14,6 +14,7 @@ import os
 import random
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -112,6 +113,7 @@ class TwilioProvider:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         transcript_timeout_s: float = 600.0,
+        max_workers: int = 8,
     ) -> None:
         self.account_sid = account_sid
         self._auth_token = auth_token
@@ -122,6 +124,8 @@ class TwilioProvider:
         self.transcript_timeout_s = transcript_timeout_s
         self._sleep = sleep
         self.backoff = Backoff(sleep=sleep, rand=rand)
+        # Our own pool, so slow Twilio requests never starve the loop's default executor.
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="twilio")
         self._local = threading.local()
         self._http_clients: list[TwilioHttpClient] = []
         self._lock = threading.Lock()
@@ -145,7 +149,8 @@ class TwilioProvider:
         return client
 
     async def _run(self, fn: Callable[[Client], Any]) -> Any:
-        return await asyncio.to_thread(lambda: fn(self._client()))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(self._client()))
 
     async def _read(self, fn: Callable[[Client], Any], *, number: str | None = None) -> Any:
         """A request that is safe to repeat: retried on 429, 5xx and lost connections."""
@@ -318,19 +323,14 @@ class TwilioProvider:
 
             def get(_client: Client, url: str = base + ext) -> requests.Response:
                 resp = self._get_media(url)
-                if resp.status_code in (429,) or resp.status_code >= 500:
-                    raise ServerError(
-                        f"Twilio could not serve the recording (HTTP {resp.status_code}); "
-                        "CallDeck will retry.",
-                        status=resp.status_code,
-                        retryable=True,
-                    )
+                if resp.status_code == 429 or resp.status_code >= 500:
+                    raise from_twilio(_rest_error(resp, url))  # retryable: _read retries it
                 return resp
 
             resp = await self._read(get)
             if resp.status_code == 200:
-                return await asyncio.to_thread(
-                    self._write_private, dest, recording.sid + ext, resp.content
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._executor, self._write_private, dest, recording.sid + ext, resp.content
                 )
             last_error = from_twilio(_rest_error(resp, base + ext))
             if resp.status_code != 404:
@@ -475,6 +475,7 @@ class TwilioProvider:
         for http in clients:
             if http.session is not None:
                 http.session.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _rest_error(resp: requests.Response, url: str):

@@ -130,7 +130,9 @@ async def _smoke_test(window: MainWindow, screenshot_dir: Path | None) -> None:
         window.show_page(name)
         await asyncio.sleep(0.3)
         if screenshot_dir:
-            window.grab().save(str(screenshot_dir / f"{index + 1:02d}-{name.lower()}.png"))
+            window.grab().save(
+                str(screenshot_dir / f"{index + 1:02d}-{name.lower().replace(' ', '-')}.png")
+            )
     window.close()
 
 

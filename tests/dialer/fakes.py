@@ -82,7 +82,9 @@ class FakeProvider:
             duration_s=int(call.talk_s) if final and call.answers else (0 if final else None),
             answered_by=call.answered_by if final or status == "in-progress" else None,
             error_code=31000 if final and status == "failed" else None,
-            error_message="the call could not be completed" if final and status == "failed" else None,
+            error_message="the call could not be completed"
+            if final and status == "failed"
+            else None,
         )
 
     async def place_call(self, request: CallRequest) -> CallInfo:

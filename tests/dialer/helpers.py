@@ -23,9 +23,13 @@ def make_campaign(
     """A campaign (running by default, callable any time unless told) with these contacts."""
     settings = {**ANY_TIME, "retry_delay_min": 0, **settings}
     with store.session.begin() as session:
-        campaign = create_campaign(session, name, caller_id=CALLER_ID, start_at=start_at, **settings)
+        campaign = create_campaign(
+            session, name, caller_id=CALLER_ID, start_at=start_at, **settings
+        )
         campaign.state = state
-        contacts = [Contact(campaign_id=campaign.id, phone=p, name=f"C{i}") for i, p in enumerate(phones)]
+        contacts = [
+            Contact(campaign_id=campaign.id, phone=p, name=f"C{i}") for i, p in enumerate(phones)
+        ]
         session.add_all(contacts)
         session.flush()
         return campaign.id, [c.id for c in contacts]

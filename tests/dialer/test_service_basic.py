@@ -19,7 +19,9 @@ def run(coro):
 
 def test_every_outcome_is_stored_with_results(store, tmp_path):
     numbers = phones(10, "0123456789")
-    cid, _ = make_campaign(store, "All outcomes", numbers, concurrency=3, per_minute=60, max_attempts=1)
+    cid, _ = make_campaign(
+        store, "All outcomes", numbers, concurrency=3, per_minute=60, max_attempts=1
+    )
     clock = FakeClock()
     provider = FakeProvider(clock)
     events = []
@@ -36,9 +38,7 @@ def test_every_outcome_is_stored_with_results(store, tmp_path):
     run(go())
     with store.session() as session:
         contacts = session.scalars(select(Contact).order_by(Contact.id)).all()
-        assert {c.phone: c.status for c in contacts} == {
-            p: EXPECTED_STATUS[p[-1]] for p in numbers
-        }
+        assert {c.phone: c.status for c in contacts} == {p: EXPECTED_STATUS[p[-1]] for p in numbers}
         assert session.get(Campaign, cid).state == "completed"
         calls = session.scalars(select(Call)).all()
         assert len(calls) == 10

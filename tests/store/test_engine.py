@@ -35,8 +35,12 @@ def test_indexes_for_the_dialer_and_results_queries_exist(store):
 def test_reopening_is_idempotent_and_keeps_data(home):
     first = open_store(home)
     with first.session.begin() as session:
-        session.execute(text("INSERT INTO dnc (phone, reason, source, created_at) "
-                             "VALUES ('+14155550100', 'asked', 'manual', '2026-01-01 00:00:00')"))
+        session.execute(
+            text(
+                "INSERT INTO dnc (phone, reason, source, created_at) "
+                "VALUES ('+14155550100', 'asked', 'manual', '2026-01-01 00:00:00')"
+            )
+        )
     first.dispose()
     second = open_store(home)
     with second.session() as session:

@@ -142,12 +142,23 @@ class FakeSleep:
         await asyncio.sleep(0.005)
 
 
-def make_provider(emu: EmulatorThread, **kwargs) -> TwilioProvider:
-    kwargs.setdefault("sleep", FakeSleep())
-    kwargs.setdefault("rand", lambda: 0.5)
-    kwargs.setdefault("poll_interval_s", 0.02)
-    kwargs.setdefault("timeout_s", 5.0)
-    return TwilioProvider(emu.account_sid, emu.auth_token, base_url=emu.base_url, **kwargs)
+@pytest.fixture
+def make_provider() -> Iterator[Callable[..., TwilioProvider]]:
+    """TwilioProvider on an emulator with instant backoff and brisk polling; closed after."""
+    made: list[TwilioProvider] = []
+
+    def make(emu: EmulatorThread, **kwargs) -> TwilioProvider:
+        kwargs.setdefault("sleep", FakeSleep())
+        kwargs.setdefault("rand", lambda: 0.5)
+        kwargs.setdefault("poll_interval_s", 0.02)
+        kwargs.setdefault("timeout_s", 5.0)
+        provider = TwilioProvider(emu.account_sid, emu.auth_token, base_url=emu.base_url, **kwargs)
+        made.append(provider)
+        return provider
+
+    yield make
+    for provider in made:
+        asyncio.run(provider.close())
 
 
 def run(coro):

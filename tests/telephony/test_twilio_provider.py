@@ -15,7 +15,7 @@ from app.telephony.base import CallRequest, Provider
 from app.telephony.emulator import media
 from app.telephony.factory import demo_provider
 from app.telephony.twilio_provider import TwilioProvider
-from tests.telephony.conftest import FROM, FakeSleep, call_log, make_provider, run
+from tests.telephony.conftest import FROM, FakeSleep, call_log, run
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your order.</Say></Response>"
 
@@ -34,13 +34,13 @@ async def place_and_finish(provider: TwilioProvider, req: CallRequest):
     return info, await provider.wait_until_final(info.sid, timeout_s=20)
 
 
-def test_provider_satisfies_the_protocol(emulator):
+def test_provider_satisfies_the_protocol(emulator, make_provider):
     provider: Provider = make_provider(emulator)
     assert isinstance(provider, TwilioProvider)
     assert demo_provider(emulator.base_url, emulator.account_sid, emulator.auth_token, None)
 
 
-def test_place_call_maps_statuses_and_answered_by(emulator):
+def test_place_call_maps_statuses_and_answered_by(emulator, make_provider):
     async def go():
         provider = make_provider(emulator)
         try:
@@ -73,7 +73,7 @@ def test_place_call_maps_statuses_and_answered_by(emulator):
         ("+14155551230", "+15005550001", errors.UnverifiedCallerId, 21212),
     ],
 )
-def test_create_errors_are_typed_and_readable(emulator, to, from_, kind, code):
+def test_create_errors_are_typed_and_readable(emulator, to, from_, kind, code, make_provider):
     provider = make_provider(emulator)
     with pytest.raises(kind) as info:
         run(provider.place_call(request(to, from_=from_)))
@@ -84,7 +84,7 @@ def test_create_errors_are_typed_and_readable(emulator, to, from_, kind, code):
     assert created_events(emulator) == []
 
 
-def test_bad_credentials_and_unknown_sids(emulator):
+def test_bad_credentials_and_unknown_sids(emulator, make_provider):
     bad = TwilioProvider(emulator.account_sid, "0" * 32, base_url=emulator.base_url)
     with pytest.raises(errors.AuthenticationFailed) as info:
         run(bad.list_numbers())
@@ -93,7 +93,7 @@ def test_bad_credentials_and_unknown_sids(emulator):
         run(make_provider(emulator).fetch_call("CA" + "0" * 32))
 
 
-def test_trial_account_error(make_emulator, tmp_path):
+def test_trial_account_error(make_emulator, tmp_path, make_provider):
     scenario = tmp_path / "s.json"
     scenario.write_text('{"trial": true}')
     emu = make_emulator(scenario=scenario)
@@ -102,7 +102,7 @@ def test_trial_account_error(make_emulator, tmp_path):
     assert info.value.code == 21219
 
 
-def test_rate_limits_are_retried_with_jittered_exponential_backoff(make_emulator):
+def test_rate_limits_are_retried_with_jittered_exponential_backoff(make_emulator, make_provider):
     emu = make_emulator(faults="429=1.0")
     sleep = FakeSleep()
     provider = make_provider(emu, sleep=sleep, rand=lambda: 0.5, max_retries=4)
@@ -113,7 +113,7 @@ def test_rate_limits_are_retried_with_jittered_exponential_backoff(make_emulator
     assert created_events(emu) == []
 
 
-def test_intermittent_429_and_500_still_place_exactly_one_call(make_emulator):
+def test_intermittent_429_and_500_still_place_exactly_one_call(make_emulator, make_provider):
     emu = make_emulator(faults="429=0.3,500=0.3", seed=7)
     provider = make_provider(emu, max_retries=8)
 
@@ -127,7 +127,7 @@ def test_intermittent_429_and_500_still_place_exactly_one_call(make_emulator):
     assert emu.emulator.faults_injected["429"] + emu.emulator.faults_injected["500"] > 0
 
 
-def test_ambiguous_create_is_adopted_not_redialled(make_emulator):
+def test_ambiguous_create_is_adopted_not_redialled(make_emulator, make_provider):
     emu = make_emulator(faults="timeout=1.0")
     provider = make_provider(emu)
     info = run(provider.place_call(request()))
@@ -138,7 +138,7 @@ def test_ambiguous_create_is_adopted_not_redialled(make_emulator):
 
 
 def test_ambiguous_create_that_cannot_be_proven_raises_and_never_redials(
-    make_emulator, monkeypatch
+    make_emulator, monkeypatch, make_provider
 ):
     emu = make_emulator(faults="timeout=1.0")
     provider = make_provider(emu)
@@ -153,7 +153,7 @@ def test_ambiguous_create_that_cannot_be_proven_raises_and_never_redials(
     assert len(created_events(emu)) == 1
 
 
-def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch):
+def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch, make_provider):
     emu = make_emulator(faults="timeout=1.0")
     provider = make_provider(emu)
 
@@ -166,7 +166,7 @@ def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch):
     assert len(created_events(emu)) == 1
 
 
-def test_lost_connections_among_many_creates_never_double_dial(make_emulator):
+def test_lost_connections_among_many_creates_never_double_dial(make_emulator, make_provider):
     emu = make_emulator(faults="timeout=0.4", seed=3)
     provider = make_provider(emu)
 
@@ -191,7 +191,7 @@ def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_creat
     assert info.value.retryable
 
 
-def test_find_calls_finds_what_was_created(emulator):
+def test_find_calls_finds_what_was_created(emulator, make_provider):
     provider = make_provider(emulator)
     before = datetime.now(UTC) - timedelta(seconds=1)
     info = run(provider.place_call(request("+14155556001")))
@@ -201,7 +201,7 @@ def test_find_calls_finds_what_was_created(emulator):
     assert run(provider.find_calls("+14155556001", FROM, later)) == []
 
 
-def test_drop_callback_fault_does_not_stop_polling(make_emulator, sink):
+def test_drop_callback_fault_does_not_stop_polling(make_emulator, sink, make_provider):
     emu = make_emulator(faults="drop-callback=1.0")
     provider = make_provider(emu)
     _, final = run(place_and_finish(provider, request(status_callback=f"{sink.url}/cb")))
@@ -209,7 +209,7 @@ def test_drop_callback_fault_does_not_stop_polling(make_emulator, sink):
     assert sink.requests == []
 
 
-def test_hang_up_live_call_and_again_after_it_ended(make_emulator):
+def test_hang_up_live_call_and_again_after_it_ended(make_emulator, make_provider):
     emu = make_emulator(speed=50)
     provider = make_provider(emu)
 
@@ -230,7 +230,7 @@ def test_hang_up_live_call_and_again_after_it_ended(make_emulator):
     assert second.provider_status == "completed"
 
 
-def test_recordings_download_private_and_valid(emulator, tmp_path):
+def test_recordings_download_private_and_valid(emulator, tmp_path, make_provider):
     provider = make_provider(emulator)
 
     async def go():
@@ -253,7 +253,7 @@ def test_recordings_download_private_and_valid(emulator, tmp_path):
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial files left
 
 
-def test_transcribe_maps_channels_to_agent_and_callee(emulator):
+def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
     provider = make_provider(emulator)
 
     async def go():
@@ -274,7 +274,7 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator):
     assert len(emulator.emulator.server.account.services) == 1
 
 
-def test_numbers_list_search_buy(emulator):
+def test_numbers_list_search_buy(emulator, make_provider):
     provider = make_provider(emulator)
 
     async def go():

@@ -27,7 +27,9 @@ def test_create_edit_and_validate_an_agent(qtbot, store, home):
     with store.session() as session:
         agent = session.scalar(select(Agent))
         assert (agent.name, agent.tools, agent.flow) == (
-            "Sunny", ["reschedule", "cancel"], {"steps": ["greet", "goodbye"]}
+            "Sunny",
+            ["reschedule", "cancel"],
+            {"steps": ["greet", "goodbye"]},
         )
     page.new_agent()
     page.name.setText("Sunny")

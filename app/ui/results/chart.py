@@ -65,7 +65,8 @@ class CallsOverTimeChart(QChartView):
             self.x_axis.setRange(
                 QDateTime.fromMSecsSinceEpoch(first), QDateTime.fromMSecsSinceEpoch(last)
             )
-            self.y_axis.setRange(0, max(n for _, n in values) * 1.15 + 1)
+            self.y_axis.setRange(0, max(n for _, n in values))
+            self.y_axis.applyNiceNumbers()
         else:
             now = QDateTime.currentDateTime()
             self.x_axis.setRange(now.addSecs(-3 * 3600), now)

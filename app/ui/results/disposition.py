@@ -15,6 +15,11 @@ from PySide6.QtWidgets import (
 
 COLUMNS = 3
 MAX_SHORTCUTS = 9
+# The chosen disposition must be obvious at a glance, in light and dark palettes alike.
+BUTTON_STYLE = (
+    "QPushButton:checked { background: #0d6efd; color: white; font-weight: bold;"
+    " border: 1px solid #0a58ca; border-radius: 4px; }"
+)
 
 
 class DispositionEditor(QWidget):
@@ -63,6 +68,7 @@ class DispositionEditor(QWidget):
                 button = QPushButton(label)
                 button.setCheckable(True)
                 button.setMinimumHeight(34)
+                button.setStyleSheet(BUTTON_STYLE)
                 button.setProperty("disposition", name)
                 if i < MAX_SHORTCUTS:
                     button.setToolTip(f"Press {i + 1}")

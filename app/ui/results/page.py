@@ -163,8 +163,11 @@ class ResultsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 125, 90, 60, 105, 70, 95, 120, 44)):
+        for column, width in enumerate((130, 115, 85, 58, 100, 62, 88, 110, 40)):
             self.table.setColumnWidth(column, width)
+        # The contact column takes what is left, so the notes marker never scrolls away.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(36)
         header.setSortIndicator(STARTED_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.empty_table = QLabel(

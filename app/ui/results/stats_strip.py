@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -160,7 +161,9 @@ class StatsStrip(QWidget):
         self.total_talk.set(clock(stats["talk_time_total_s"]) or "0:00")
         self.disposition_bar.set_counts(stats["dispositions"], stats["undisposed_calls"])
         legend = [
-            f'<span style="color:{BAR_COLOURS[i % len(BAR_COLOURS)]}">■</span> {name} {n:,}'
+            f'<span style="color:{BAR_COLOURS[i % len(BAR_COLOURS)]}">■</span>&nbsp;'
+            + html.escape(name).replace(" ", "&nbsp;")
+            + f"&nbsp;{n:,}"
             for i, (name, n) in enumerate(stats["dispositions"].items())
         ]
         self.disposition_legend.setText(" &nbsp; ".join(legend) or "None yet")

@@ -67,15 +67,25 @@ def test_filter_search_and_live_refresh(qtbot, store):
     model.set_campaign(campaign_id, status="completed")
     assert model.rowCount() == 10
     model.set_campaign(campaign_id, search="Person 2")
-    assert sorted(model.index(r, 1).data() for r in range(model.rowCount()))[:2] == ["Person 2", "Person 20"]
+    assert sorted(model.index(r, 1).data() for r in range(model.rowCount()))[:2] == [
+        "Person 2",
+        "Person 20",
+    ]
     model.set_campaign(campaign_id)
     first_id = model.contact_id(0)
     assert model.index(0, 2).data() == "Completed"
     with store.session.begin() as session:
         contact = session.get(Contact, first_id)
         contact.attempts = 1
-        session.add(Call(campaign_id=campaign_id, contact_id=first_id, attempt=1, status="busy",
-                         error_message="line busy"))
+        session.add(
+            Call(
+                campaign_id=campaign_id,
+                contact_id=first_id,
+                attempt=1,
+                status="busy",
+                error_message="line busy",
+            )
+        )
         contact.status = "busy"
     with qtbot.waitSignal(model.dataChanged) as changed:
         model.refresh_contact(first_id)

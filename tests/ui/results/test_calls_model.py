@@ -38,7 +38,11 @@ def test_sort_and_filter(qtmodeltester, store, home):
     seeded = seed_campaign(store, home)
     model = _model(store, seeded.campaign_id)
     model.sort(0, Qt.SortOrder.AscendingOrder)  # by contact name
-    assert [model.index(r, 0).data() for r in range(3)] == ["Contact 00", "Contact 01", "Contact 02"]
+    assert [model.index(r, 0).data() for r in range(3)] == [
+        "Contact 00",
+        "Contact 01",
+        "Contact 02",
+    ]
     model.set_filter(CallFilter(status="busy"))
     assert model.rowCount() == 2
     model.set_filter(CallFilter(text="contact 1"))

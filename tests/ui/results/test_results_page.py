@@ -4,7 +4,7 @@ import csv
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from results_seed import seed_campaign
 from sqlalchemy import select
@@ -151,8 +151,13 @@ def test_live_updates_move_the_stats_and_the_table(qtbot, page, store, seeded):
         call.duration_s = 30
         call.ended_at = call.created_at
     page.on_call_ended(seeded.campaign_id, seeded.call_ids[6])
-    qtbot.waitUntil(lambda: page.stats.calls.value.text() == "14" and
-                    page.stats.answer_rate.value.text() == f"{7 / 13:.0%}", timeout=3000)
+    qtbot.waitUntil(
+        lambda: (
+            page.stats.calls.value.text() == "14"
+            and page.stats.answer_rate.value.text() == f"{7 / 13:.0%}"
+        ),
+        timeout=3000,
+    )
     row = page.model.row_of(seeded.call_ids[6])
     assert page.model.index(row, 2).data() == "Completed"
     assert page.model.call_id(page.table.currentIndex().row()) == seeded.call_ids[4]
@@ -183,7 +188,9 @@ def test_export_from_the_page(qtbot, page, seeded, tmp_path, fmt):
         with open(path, encoding="utf-8-sig", newline="") as handle:
             table = list(csv.reader(handle))
     else:
-        table = [list(r) for r in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+        table = [
+            list(r) for r in load_workbook(path, read_only=True).active.iter_rows(values_only=True)
+        ]
     assert len(table) == 15 and table[0][:2] == ["phone", "name"]
     assert qtbot.waitUntil(lambda: page.export_job is None) is None
     assert page.count_label.text().startswith("Exported 14 calls")
@@ -215,13 +222,23 @@ def test_a_recording_without_turns_gets_a_transcript(qtbot, qloop, store, home, 
 
 
 def test_screenshot_with_a_real_call_selected(qtbot, page, seeded):
+    for call_id, disposition in zip(
+        seeded.call_ids[:6], ["Interested", "", "Call back", "", "", "Not interested"], strict=True
+    ):
+        page.select_call(call_id)
+        if disposition:
+            page.disposition.choose(disposition)
     page.select_call(seeded.recorded_call_id)
+    qtbot.keyClicks(page.notes.edit, "Wants the gold plan brochure by email; call back Tuesday.")
+    page.notes.flush()
     page.player.seek(1300)
-    qtbot.waitUntil(lambda: page.player.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadedMedia)
+    qtbot.waitUntil(
+        lambda: page.player.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadedMedia
+    )
     page.player.seek(1300)
     qtbot.waitUntil(lambda: page.transcript.playing_row() == 1, timeout=3000)
-    page.transcript.list.item(2).setSelected(False)
+    # The strip refreshes once per burst of changes (debounced): wait for it.
+    qtbot.waitUntil(lambda: page.stats.disposition_legend.text().count("■") == 4)  # + voicemail
     image = page.grab()
     assert not image.isNull()
     image.save("/tmp/results_screenshot.png")
-    assert page.transcript.list.viewport().mapToGlobal(QPoint(0, 0)) is not None

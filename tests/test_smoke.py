@@ -1,0 +1,50 @@
+"""`calldeck demo --smoke-test` is the whole app, for real: emulator, dialer, every page."""
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+from .conftest import REPO
+
+
+def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
+    shots = tmp_path / "shots"
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "demo",
+            "--smoke-test",
+            "--screenshot",
+            str(shots),
+            "--home",
+            str(tmp_path / "home"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert names == [
+        "01-campaigns.png",
+        "02-agents.png",
+        "03-phone-numbers.png",
+        "04-results.png",
+        "05-settings.png",
+    ]
+    for name in names:
+        image = QImage(str(shots / name))
+        assert image.width() >= 800 and image.height() >= 500
+    log = (tmp_path / "home" / "logs" / "calldeck.log").read_text()
+    assert "Traceback" not in log and "ERROR" not in log

@@ -1,0 +1,73 @@
+import asyncio
+
+from app.demo import seed_demo
+from app.secrets import set_auth_token
+from app.settings import set_setting
+from app.store.models import Campaign
+from app.ui.app import build_context
+from app.ui.main_window import MainWindow
+
+SID = "AC" + "0123456789abcdef" * 2
+
+
+def make_window(qtbot, store, home) -> MainWindow:
+    window = MainWindow(build_context(store, home))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_every_page_opens_with_its_title_and_action(qtbot, store, home):
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    assert window.page_names() == ["Campaigns", "Agents", "Phone numbers", "Results", "Settings"]
+    for name in window.page_names():
+        window.show_page(name)
+        assert window.title.text() == name
+        assert window.stack.currentWidget().isVisible()
+    window.show_page("Campaigns")
+    assert window.main_action_button.text() == "New campaign"
+    assert window.campaigns.model.rowCount() == 2
+    assert window.agents.model.rowCount() == 1
+    assert window.numbers.model.rowCount() == 1
+
+
+def test_status_bar_says_demo_or_live(qtbot, store, home):
+    window = make_window(qtbot, store, home)
+    assert "Demo mode" in window.mode_label.text()
+    with store.session.begin() as session:
+        set_setting(session, "twilio_account_sid", SID)
+    set_auth_token(SID, "token")
+    live = make_window(qtbot, store, home)
+    assert live.mode_label.text().strip() == "Live — Twilio account AC…cdef"
+    assert "token" not in live.mode_label.text()
+
+
+def test_empty_state_teaches_and_opens_the_demo(qtbot, store, home):
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    assert page.top.currentWidget() is page.empty_state
+    page.open_demo()
+    assert page.top.currentWidget() is page.table
+    assert page.model.rowCount() == 2
+    assert page.contacts_model.rowCount() == 36  # the first campaign is selected
+
+
+def test_start_and_pause_from_the_row_without_a_dialer(qtbot, qloop, store, home):
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    page.toggle_row(0)
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    with store.session() as session:
+        assert session.get(Campaign, page.model.campaign_id(0)).state == "running"
+    assert page.model.summary(0).state == "running"
+    page.toggle_row(0)
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    assert page.model.summary(0).state == "paused"
+
+
+def test_closing_the_window_starts_the_shutdown(qtbot, store, home):
+    window = make_window(qtbot, store, home)
+    with qtbot.waitSignal(window.closing):
+        window.close()
