@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.contacts.mapping import ColumnMapping, field_key, guess_mapping
+from app.contacts.parallel import validate_cells
 from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
 from app.contacts.report import ImportReport, Reject, write_rejects
-from app.contacts.validation import PhoneValidator
 from app.domain.status import ContactStatus
 from app.paths import data_home
 from app.store.engine import Store
@@ -176,7 +176,7 @@ def import_table(
     total = 2 * len(rows)  # validation is the first half, writing the second
 
     phone_at = table.headers.index(mapping.phone)
-    numbers = _validate(rows, phone_at, PhoneValidator(region), cancelled, report_progress, total)
+    numbers = _validate(rows, phone_at, region, cancelled, report_progress, total)
 
     report = ImportReport(
         rows=len(rows),
@@ -234,19 +234,20 @@ def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
 def _validate(
     rows: list[Row],
     phone_at: int,
-    validator: PhoneValidator,
+    region: str,
     cancelled: Callable[[], bool],
     progress: Progress,
     total: int,
 ) -> list[tuple[str | None, str | None]]:
-    results = []
-    check = validator.check
-    for start in range(0, len(rows), CHECK_EVERY):
-        if cancelled():
-            raise ImportCancelled()
-        results.extend(check(row.cells[phone_at]) for row in rows[start : start + CHECK_EVERY])
-        progress(min(start + CHECK_EVERY, len(rows)), total)
-    return results
+    cells = [row.cells[phone_at] for row in rows]
+    share = len(rows) / max(len(set(cells)), 1)  # rows per distinct cell, for the progress bar
+    by_cell = validate_cells(
+        cells,
+        region,
+        cancelled=cancelled,
+        progress=lambda done: progress(min(int(done * share), len(rows)), total),
+    )
+    return [by_cell[cell] for cell in cells]
 
 
 def _existing_phones(conn, campaign_id: int | None) -> set[str]:
@@ -262,26 +263,29 @@ def _classify(
     dnc: set[str],
     report: ImportReport,
 ) -> list[tuple[Row, str]]:
-    """Sort rows into valid/duplicate/suppressed/invalid; rejects go to report.rejects."""
+    """Sort rows into valid/duplicate/suppressed/invalid; rejects go to report.rejects.
+
+    A number on the DNC list is "suppressed" even when it is also a duplicate.
+    """
     accepted: list[tuple[Row, str]] = []
     first_line: dict[str, int] = {}
     rejects = report.rejects
+    blocked = dnc | existing if dnc or existing else set()
     for row, (e164, reason) in zip(rows, numbers, strict=True):
-        if e164 is None:
-            report.invalid += 1
+        if e164 is not None and e164 not in first_line and e164 not in blocked:
+            first_line[e164] = row.line
+            accepted.append((row, e164))
+        elif e164 is None:
             rejects.append(Reject(row.line, row.cells, reason or "invalid", "invalid"))
         elif e164 in dnc:
-            report.suppressed += 1
             rejects.append(
                 Reject(row.line, row.cells, f"{e164} is on the do-not-call list", "suppressed")
             )
         elif e164 in existing:
-            report.duplicates += 1
             rejects.append(
                 Reject(row.line, row.cells, f"{e164} is already in this campaign", "duplicate")
             )
-        elif e164 in first_line:
-            report.duplicates += 1
+        else:
             rejects.append(
                 Reject(
                     row.line,
@@ -290,9 +294,10 @@ def _classify(
                     "duplicate",
                 )
             )
-        else:
-            first_line[e164] = row.line
-            accepted.append((row, e164))
+    kinds = [r.kind for r in rejects]
+    report.invalid = kinds.count("invalid")
+    report.suppressed = kinds.count("suppressed")
+    report.duplicates = kinds.count("duplicate")
     report.valid = len(accepted)
     return accepted
 

@@ -170,10 +170,13 @@ def parse_text(
     # A delimiter that never occurs keeps each line whole (a single-column list).
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or "\x1f")
     records: list[Row] = []
+    make_row = Row._make  # C-level tuple construction; this loop runs once per line
     start = 1
     try:
         for cells in reader:
-            records.append(Row(start, cells))
+            # Blank lines are skipped here so the rest never sees them.
+            if any(cells) and (cells[0].strip() or "".join(cells).strip()):
+                records.append(make_row((start, cells)))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ContactImportError(
@@ -238,7 +241,7 @@ def build_table(
     records: list[Row], *, encoding: str | None, delimiter: str | None, kind: str, source: str
 ) -> ContactTable:
     """First non-blank record is the header (unless it is data); blank rows are skipped."""
-    records = [r for r in records if "".join(r.cells).strip()]
+    records = [r for r in records if "".join(r.cells).strip()]  # cheap if parse_text did it
     if not records:
         raise ContactImportError(f"{source} is empty (0 rows)")
     first = [cell.strip().lstrip("\ufeff") for cell in records[0].cells]

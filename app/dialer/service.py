@@ -63,6 +63,7 @@ class LiveCall:
     call_id: int
     campaign_id: int
     contact_id: int
+    provider_status: str | None = None  # as last stored: unchanged polls write nothing
 
 
 @dataclass
@@ -112,6 +113,7 @@ class DialerService:
         self._rotation = 0
         self._next_dial = float("inf")  # monotonic time of the next paced start, if any
         self._paused: set[int] = set()  # paused by this service (for the status line)
+        self._only: set[int] | None = None
         self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
         self.pacing_lateness_s: deque[float] = deque(maxlen=200_000)  # for the benchmark
         self.calls_placed = 0
@@ -148,6 +150,11 @@ class DialerService:
             self._pacer.ended(live.campaign_id)
         self._live.clear()
         self._results_pending.clear()
+
+    def restrict_to(self, campaign_ids: Iterable[int] | None) -> None:
+        """Dial only these campaigns (None: every running or due one), e.g. `run --campaign`."""
+        self._only = None if campaign_ids is None else set(campaign_ids)
+        self.wake()
 
     def wake(self) -> None:
         """Re-read campaign settings (limits, windows, states) now."""
@@ -242,12 +249,13 @@ class DialerService:
                 self._idle_campaigns.add(cid)
                 return float("inf")
             at = self._pacer.next_start(cid, run.plan.limits)
-            if at is None:
-                return float("inf")  # all lines busy: a call ending wakes us
+            if at is None or at == float("inf"):
+                return float("inf")  # lines busy or a create in flight: its end wakes us
             at = max(at, run.backoff_until)
             if at > mono:
                 if not run.queue and not run.due_for_reload(wall):
                     self._idle_campaigns.add(cid)
+                    self._maybe_complete(run)
                     return self._later_mono(run, mono, wall)
                 self._next_dial = min(self._next_dial, at)
                 return at
@@ -264,11 +272,9 @@ class DialerService:
             if claim is None:
                 continue
             self._pacer.started(cid, mono)
-            if at != float("-inf"):
-                self.pacing_lateness_s.append(mono - at)
             self._live[claim.call_id] = LiveCall(claim.call_id, cid, claim.contact_id)
             self._hub.publish(ContactChanged(cid, claim.contact_id, ContactStatus.CALLING.value))
-            self._spawn(self._dial(run, claim), f"call {claim.call_id}")
+            self._spawn(self._dial(run, claim, due=at), f"call {claim.call_id}")
 
     def _later_mono(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         if run.later is None:
@@ -279,6 +285,8 @@ class DialerService:
         self._reload = False
         with self.store.session() as session:
             plans = records.active_plans(session)
+            if self._only is not None:
+                plans = {cid: plan for cid, plan in plans.items() if cid in self._only}
             if self._cps_override is None:
                 self._pacer.cps = float(get_setting(session, "calls_per_second") or 1.0)
         for cid in list(self._runs):
@@ -347,10 +355,16 @@ class DialerService:
 
     # -- one call ----------------------------------------------------------------------------
 
-    async def _dial(self, run: CampaignRun, claim: records.Claim) -> None:
+    async def _dial(self, run: CampaignRun, claim: records.Claim, due: float) -> None:
         request = CallRequest(to=claim.to, from_=claim.from_, twiml=run.plan.twiml)
+        if due != float("-inf"):
+            self.pacing_lateness_s.append(self.clock.monotonic() - due)
         try:
-            info = await self.provider.place_call(request)
+            try:
+                info = await self.provider.place_call(request)
+            finally:
+                self._pacer.sent(claim.campaign_id, self.clock.monotonic())
+                self._wake.set()
         except asyncio.CancelledError:
             raise  # stop(): the claim stays "calling" and is reconciled next start
         except RateLimited as exc:
@@ -436,9 +450,12 @@ class DialerService:
         """Poll the call to its end, store the outcome, then its results."""
         info = first_info
         errors = 0
+        live = self._live.get(call_id)
         while True:
-            if info is not None:
+            if info is not None and (live is None or info.provider_status != live.provider_status):
                 update = self._apply(call_id, info)
+                if live is not None:
+                    live.provider_status = info.provider_status
                 if update.final:
                     break
             await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
@@ -551,6 +568,7 @@ class DialerService:
                 ago = (now_wall - at).total_seconds()
                 if 0 <= ago < 3600:
                     self._pacer.started(cid, now_mono - ago)
+                    self._pacer.sent(cid, now_mono - ago)
                     self._pacer.ended(cid)
         for call in open_calls:
             self._pacer.adopt(call.campaign_id)

@@ -6,6 +6,11 @@ Three limits, all checked against the clock at the moment of the start (never tr
   so no 60-s window holds more than P starts;
 - calls per second, account-wide: starts of all campaigns at least 1/CPS s apart.
 Limits are passed in on every question, so a change takes effect at the next decision.
+
+A start is anchored twice: when it is decided (`started`) and again when the provider has
+answered the create request (`sent`). Only one create is in flight at a time, and spacing is
+measured from that answer: the request reached the provider at the latest then, so however
+late a worker thread sent it, the provider never sees two starts closer than the limits.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class Pacer:
         self._last_start: dict[int, float] = {}
         self._active: dict[int, int] = {}
         self._account_last: float | None = None
+        self._in_flight: int | None = None  # the campaign whose create is unanswered
 
     @property
     def cps(self) -> float:
@@ -64,6 +70,8 @@ class Pacer:
         """The earliest monotonic time of the next start, or None while all lines are busy."""
         if self.active(campaign_id) >= limits.concurrency:
             return None
+        if self._in_flight is not None:
+            return float("inf")  # wait for the answer to the create in flight
         earliest = float("-inf")
         last = self._last_start.get(campaign_id)
         if last is not None:
@@ -77,9 +85,24 @@ class Pacer:
         return at is not None and now >= at
 
     def started(self, campaign_id: int, now: float) -> None:
-        self._last_start[campaign_id] = now
-        self._account_last = now if self._account_last is None else max(self._account_last, now)
+        """A call was claimed at *now* and its create request is about to go out."""
+        self._anchor(campaign_id, now)
         self._active[campaign_id] = self.active(campaign_id) + 1
+        self._in_flight = campaign_id
+
+    def sent(self, campaign_id: int, now: float) -> None:
+        """The provider answered the create request (or it failed) at *now*."""
+        self._anchor(campaign_id, now)
+        if self._in_flight == campaign_id:
+            self._in_flight = None
+
+    @property
+    def create_in_flight(self) -> bool:
+        return self._in_flight is not None
+
+    def _anchor(self, campaign_id: int, now: float) -> None:
+        self._last_start[campaign_id] = max(self._last_start.get(campaign_id, now), now)
+        self._account_last = now if self._account_last is None else max(self._account_last, now)
 
     def adopt(self, campaign_id: int) -> None:
         """Count a live call found at start-up (it holds a line but was not started by us)."""

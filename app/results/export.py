@@ -65,7 +65,10 @@ def variable_names(session: Session, campaign_id: int) -> list[str]:
         .order_by(Contact.id)
     ):
         for key in fields or {}:
-            names.setdefault(str(key), None)
+            # The importer keeps the mapped phone/name columns among the variables too;
+            # they are the first two columns already.
+            if str(key).strip().casefold() not in ("phone", "name"):
+                names.setdefault(str(key), None)
     return list(names)
 
 

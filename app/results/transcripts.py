@@ -25,6 +25,8 @@ def needs_transcript(store: Store, call_id: int) -> RecordingInfo | None:
         call = session.get(Call, call_id)
         if call is None or not call.recording_sid:
             return None
+        if call.transcript_state in (DONE, "none"):  # already asked: it has no speech
+            return None
         turns = session.scalar(
             select(func.count())
             .select_from(TranscriptTurn)

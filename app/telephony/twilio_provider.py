@@ -9,23 +9,22 @@ thread-safe to share.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
+import ipaddress
+import logging
 import random
-import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from app.telephony.base import (
-    TWILIO_TO_CONTACT_STATUS,
     AvailableNumber,
     CallInfo,
     CallRequest,
@@ -42,7 +41,12 @@ from app.telephony.errors import (
     from_twilio,
 )
 from app.telephony.http_seam import RewritingHttpClient, rewrite_url
+from app.telephony.private_files import private_dir, write_private
 from app.telephony.retry import Backoff
+from app.telephony.sdk_mapping import as_seconds, call_info, owned_number, recording_info
+from app.telephony.transport import may_have_reached_twilio
+
+log = logging.getLogger(__name__)
 
 CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # How far our clock may run ahead of Twilio's when we look for a call we may have created.
@@ -50,52 +54,6 @@ CLOCK_SLACK = timedelta(seconds=2)
 TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
 INTELLIGENCE_SERVICE = "calldeck-transcripts"
 API_BASE = "https://api.twilio.com/2010-04-01"
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
-
-
-def _seconds(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _may_have_reached_twilio(exc: BaseException) -> bool:
-    """A transport failure after the request may have been received (so a create may exist).
-
-    Connect-phase failures (refused, DNS, connect timeout) provably never reached Twilio.
-    """
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return False
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        reason = exc.args[0] if exc.args else None
-        inner = getattr(reason, "reason", reason)
-        name = type(inner).__name__
-        return name not in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
-    return isinstance(exc, requests.exceptions.RequestException | OSError)
-
-
-def call_info(inst: Any) -> CallInfo:
-    status = str(inst.status or "queued")
-    return CallInfo(
-        sid=inst.sid,
-        to=inst.to,
-        from_=inst._from,
-        provider_status=status,
-        status=TWILIO_TO_CONTACT_STATUS.get(status, "calling"),
-        created_at=inst.date_created,
-        start_time=inst.start_time,
-        end_time=inst.end_time,
-        duration_s=_int(inst.duration),
-        answered_by=inst.answered_by,
-    )
 
 
 class TwilioProvider:
@@ -157,12 +115,17 @@ class TwilioProvider:
         for attempt in range(self.max_retries + 1):
             try:
                 return await self._run(fn)
-            except Exception as exc:  # noqa: BLE001 - mapped to our typed errors below
+            except Exception as exc:  # every failure becomes a typed error
                 err = from_twilio(exc, number=number)
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from exc
                 await self.backoff.wait(attempt)
         raise AssertionError("unreachable")
+
+    async def verify_credentials(self) -> str:
+        """The account's friendly name; raises AuthenticationFailed for a wrong SID/token."""
+        account = await self._read(lambda c: c.api.v2010.accounts(self.account_sid).fetch())
+        return str(account.friendly_name or self.account_sid)
 
     # -- calls ----------------------------------------------------------------------------
     def _create_params(self, request: CallRequest) -> dict[str, Any]:
@@ -181,13 +144,30 @@ class TwilioProvider:
         if request.machine_detection:
             params["machine_detection"] = "DetectMessageEnd"
             params["async_amd"] = "true"  # the SDK would send a bool as "True"
-        if request.status_callback:
+        if request.status_callback and self._callback_allowed(request.status_callback):
             params["status_callback"] = request.status_callback
             params["status_callback_event"] = list(CALLBACK_EVENTS)  # repeated field: a list
             params["status_callback_method"] = "POST"
         if request.time_limit_s:
             params["time_limit"] = request.time_limit_s
         return params
+
+    def _callback_allowed(self, url: str) -> bool:
+        """Real Twilio refuses a loopback StatusCallback (21609) and would refuse the whole
+        call, so it is left out there: polling still tracks the call. The emulator takes it."""
+        if self.base_url:
+            return True
+        host = (urlsplit(url).hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            log.warning("not sending loopback status callback %s to Twilio", url)
+            return False
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return True
+        if loopback:
+            log.warning("not sending loopback status callback %s to Twilio", url)
+        return not loopback
 
     async def place_call(self, request: CallRequest) -> CallInfo:
         """Create the call once. A create lost in flight is looked for, never blindly redialled."""
@@ -196,9 +176,9 @@ class TwilioProvider:
         for attempt in range(self.max_retries + 1):
             try:
                 inst = await self._run(lambda c: c.calls.create(**params))
-            except Exception as exc:  # noqa: BLE001 - mapped to our typed errors below
+            except Exception as exc:  # every failure becomes a typed error
                 err = from_twilio(exc, number=request.to)
-                if isinstance(err, ConnectionFailed) and not _may_have_reached_twilio(exc):
+                if isinstance(err, ConnectionFailed) and not may_have_reached_twilio(exc):
                     pass  # never reached Twilio: plain retry is safe
                 elif isinstance(err, ConnectionFailed):
                     adopted = await self._adopt(request, started, exc)
@@ -281,16 +261,7 @@ class TwilioProvider:
     # -- recordings -----------------------------------------------------------------------
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
         recs = await self._read(lambda c: c.recordings.list(call_sid=call_sid, page_size=50))
-        return [
-            RecordingInfo(
-                sid=r.sid,
-                call_sid=r.call_sid,
-                duration_s=_int(r.duration),
-                status=str(r.status),
-                media_url=r.media_url,
-            )
-            for r in recs
-        ]
+        return [recording_info(r) for r in recs]
 
     def _media_url(self, recording: RecordingInfo) -> str:
         url = (
@@ -314,9 +285,7 @@ class TwilioProvider:
         thousands of calls in the local cache, and it plays everywhere. WAV when MP3 is not
         served (the emulator without an encoder) so a recording is never lost to a format.
         """
-        dest = Path(dest_dir)
-        dest.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(dest, 0o700)
+        dest = private_dir(Path(dest_dir))
         base = self._media_url(recording)
         last_error: ProviderError | None = None
         for ext in (".mp3", ".wav"):
@@ -330,28 +299,13 @@ class TwilioProvider:
             resp = await self._read(get)
             if resp.status_code == 200:
                 return await asyncio.get_running_loop().run_in_executor(
-                    self._executor, self._write_private, dest, recording.sid + ext, resp.content
+                    self._executor, write_private, dest, recording.sid + ext, resp.content
                 )
             last_error = from_twilio(_rest_error(resp, base + ext))
             if resp.status_code != 404:
                 raise last_error
         assert last_error is not None
         raise last_error
-
-    @staticmethod
-    def _write_private(dest: Path, name: str, data: bytes) -> Path:
-        fd, tmp = tempfile.mkstemp(dir=dest, prefix=".part-")  # mkstemp creates it 0600
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o600)
-            final = dest / name
-            os.replace(tmp, final)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        return final
 
     # -- transcripts ----------------------------------------------------------------------
     async def _intelligence_service(self) -> str:
@@ -405,8 +359,8 @@ class TwilioProvider:
             TranscriptSentence(
                 speaker="agent" if roles.get(s.media_channel) == "Agent" else "callee",
                 text=s.transcript or "",
-                start_s=_seconds(s.start_time),
-                end_s=_seconds(s.end_time),
+                start_s=as_seconds(s.start_time),
+                end_s=as_seconds(s.end_time),
             )
             for s in sorted(sentences, key=lambda s: s.sentence_index or 0)
         ]
@@ -425,17 +379,9 @@ class TwilioProvider:
             )
 
         owned, verified = await self._read(both)
-        result: dict[str, OwnedNumber] = {}
-        for n in owned:
-            caps = {k: bool(v) for k, v in (n.capabilities or {}).items()}
-            result[n.phone_number] = OwnedNumber(
-                n.sid, n.phone_number, n.friendly_name, "owned", caps
-            )
-        for n in verified:
-            result.setdefault(
-                n.phone_number,
-                OwnedNumber(n.sid, n.phone_number, n.friendly_name, "verified", {"voice": True}),
-            )
+        result = {n.phone_number: owned_number(n, "owned") for n in owned}
+        for n in verified:  # a number both owned and verified is listed once, as owned
+            result.setdefault(n.phone_number, owned_number(n, "verified"))
         return list(result.values())
 
     async def search_numbers(
@@ -443,6 +389,8 @@ class TwilioProvider:
     ) -> list[AvailableNumber]:
         kwargs: dict[str, Any] = {"voice_enabled": True, "limit": limit}
         if area_code:
+            if not (area_code.isdigit() and len(area_code) == 3):
+                raise ProviderError(f"{area_code!r} is not an area code: enter three digits.")
             kwargs["area_code"] = int(area_code)
         found = await self._read(
             lambda c: c.available_phone_numbers(country.upper()).local.list(**kwargs)
@@ -464,10 +412,25 @@ class TwilioProvider:
             n = await self._run(
                 lambda c: c.incoming_phone_numbers.create(phone_number=phone_number)
             )
-        except Exception as exc:  # noqa: BLE001 - mapped to our typed errors
+        except Exception as exc:  # every failure becomes a typed error
             raise from_twilio(exc, number=phone_number) from exc
-        caps = {k: bool(v) for k, v in (n.capabilities or {}).items()}
-        return OwnedNumber(n.sid, n.phone_number, n.friendly_name, "owned", caps)
+        return owned_number(n, "owned")
+
+    async def request_caller_id_verification(
+        self, phone_number: str, friendly_name: str | None = None
+    ) -> str:
+        """Start verifying *phone_number* as a caller ID; return the code to key in on the call.
+
+        Twilio calls the number; once the code is entered it shows up in ``list_numbers``.
+        """
+        kwargs: dict[str, Any] = {"phone_number": phone_number}
+        if friendly_name:
+            kwargs["friendly_name"] = friendly_name
+        try:
+            req = await self._run(lambda c: c.validation_requests.create(**kwargs))
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc, number=phone_number) from exc
+        return str(req.validation_code)
 
     async def close(self) -> None:
         with self._lock:

@@ -47,6 +47,7 @@ class SettingsPage(QWidget):
         account_form.addRow(account_buttons)
 
         self.cps = QDoubleSpinBox(minimum=0.1, maximum=100, singleStep=0.5, decimals=1)
+        self.cps.setMaximumWidth(100)
         self.region = QLineEdit()
         self.region.setMaxLength(2)
         self.region.setMaximumWidth(60)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from results_seed import seed_campaign
 from sqlalchemy import select
 
 from app.results.calls import CallFilter, call_detail, call_ids, call_records, count_calls
@@ -22,6 +21,7 @@ from app.settings import set_setting
 from app.store.engine import open_store
 from app.store.models import Call, DncEntry, TranscriptTurn
 from app.telephony.base import TranscriptSentence
+from tests.results.results_seed import seed_campaign
 
 
 def test_call_records_hold_every_attempt_with_iso_times(store, home):

@@ -6,7 +6,6 @@ from datetime import timedelta
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from results_seed import START, seed_campaign
 from sqlalchemy import delete, text, update
 
 from app.results.stats import (
@@ -19,6 +18,7 @@ from app.results.stats import (
 from app.store.engine import make_engine, open_store
 from app.store.migrate import alembic_config
 from app.store.models import Base, Call, Campaign, Contact
+from tests.results.results_seed import START, seed_campaign
 
 STATUSES = ["calling", "connected", "completed", "no_answer", "busy", "failed"]
 ANSWERED_BY = [None, "human", "machine_start", "machine_end_beep", "fax", "unknown"]

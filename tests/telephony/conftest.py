@@ -69,7 +69,7 @@ def wait_final(client: Client, sid: str, timeout: float = 20.0):
 
 
 def call_log(emu: EmulatorThread) -> list[dict]:
-    path: Path = emu.emulator._call_log
+    path: Path = emu.call_log
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -84,7 +84,7 @@ class CallbackSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):  # http.server's method naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 with sink.lock:
                     sink.requests.append(

@@ -161,6 +161,12 @@ def test_missing_parameters_are_400s(emulator):
     auth = (emulator.account_sid, emulator.auth_token)
     cases = [({"From": FROM, "Twiml": SAY}, 21201), ({"To": "+14155551230", "Twiml": SAY}, 21213)]
     cases.append(({"To": "+14155551230", "From": FROM}, 21205))
+    long_twiml = "<Response>" + "<Pause/>" * 500 + "</Response>"  # over Twilio's 4000 chars
+    cases.append(({"To": "+14155551230", "From": FROM, "Twiml": long_twiml}, 20001))
+    bad_callback = {"To": "+14155551230", "From": FROM, "Twiml": SAY, "StatusCallback": "ftp://x"}
+    cases.append((bad_callback, 21609))
+    python_bool = {"To": "+14155551230", "From": FROM, "Twiml": SAY, "AsyncAmd": "True"}
+    cases.append((python_bool, 20001))  # the SDK's async_amd=True pitfall
     for data, code in cases:
         resp = requests.post(url, data=data, auth=auth, timeout=10)
         body = resp.json()
@@ -418,9 +424,33 @@ def test_call_log_has_one_line_per_event(client, emulator):
 
 
 def test_calls_over_one_per_second_wait_in_the_queue(make_emulator):
-    client = sdk_client(make_emulator(speed=40))  # slow enough that 5 creates beat 1 CPS
+    client = sdk_client(make_emulator(speed=10))  # slow enough that 5 creates beat 1 CPS
     sids = [create(client, to=f"+1415555{6100 + i}").sid for i in range(5)]
     finals = [wait_final(client, sid) for sid in sids]
     queue_ms = [int(c.queue_time) for c in finals]
-    assert queue_ms[0] < 1000 and queue_ms[-1] >= 3000  # Twilio's default 1 CPS per account
+    assert queue_ms[0] < 1000 and queue_ms[-1] >= 1500  # Twilio's default 1 CPS per account
     assert queue_ms == sorted(queue_ms)
+
+
+def test_recording_and_async_amd_callbacks_are_signed_posts(client, emulator, sink):
+    call = create(
+        client,
+        to="+14155551235",
+        record=True,
+        machine_detection="DetectMessageEnd",
+        async_amd="true",
+        async_amd_status_callback=f"{sink.url}/amd",
+        recording_status_callback=f"{sink.url}/rec",
+    )
+    rec = sink.wait_for(lambda r: r["path"] == "/rec")
+    amd = sink.wait_for(lambda r: r["path"] == "/amd")
+    assert rec and amd
+    rec_params, amd_params = dict(rec[0]["params"]), dict(amd[0]["params"])
+    assert rec_params["CallSid"] == call.sid and rec_params["RecordingStatus"] == "completed"
+    assert rec_params["RecordingSid"].startswith("RE") and int(rec_params["RecordingDuration"]) > 0
+    assert amd_params["AnsweredBy"] == "machine_end_beep"
+    validator = RequestValidator(emulator.auth_token)
+    for path, got in (("/rec", rec[0]), ("/amd", amd[0])):
+        assert validator.validate(
+            f"{sink.url}{path}", dict(got["params"]), got["headers"]["X-Twilio-Signature"]
+        )

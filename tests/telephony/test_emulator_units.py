@@ -138,6 +138,7 @@ def test_emulator_runs_on_the_current_loop():
     assert base_url.startswith("http://127.0.0.1:") and status == 200
 
 
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM handling is POSIX")
 def test_cli_prints_one_json_line_and_exits_cleanly_on_sigterm(tmp_path):
     code = (
         "import sys; from app.telephony.emulator import run_emulator_cli;"
@@ -164,3 +165,17 @@ def test_cli_prints_one_json_line_and_exits_cleanly_on_sigterm(tmp_path):
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_emulator_thread_on_a_taken_port_fails_cleanly():
+    import threading
+
+    from app.telephony.emulator import EmulatorThread
+
+    with EmulatorThread(speed=10) as first:
+        before = threading.active_count()
+        second = EmulatorThread(port=first.emulator.port)
+        with pytest.raises(OSError):
+            second.start()
+        assert threading.active_count() == before  # no loop thread left running
+        second.stop()  # harmless after a failed start

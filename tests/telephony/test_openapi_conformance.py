@@ -103,6 +103,7 @@ def _final_call(api: Api, sid: str) -> dict:
 
 # Which spec path each emulator route serves (media routes are binary: checked as WAV elsewhere).
 ROUTES = {
+    ("GET", "/2010-04-01/Accounts/{account}.json"): "/2010-04-01/Accounts/{Sid}.json",
     ("POST", "/2010-04-01/Accounts/{account}/Calls.json"): f"{API}/Calls.json",
     ("GET", "/2010-04-01/Accounts/{account}/Calls.json"): f"{API}/Calls.json",
     ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}.json"): f"{API}/Calls/{{Sid}}.json",
@@ -122,6 +123,9 @@ ROUTES = {
         f"{API}/IncomingPhoneNumbers.json"
     ),
     ("GET", "/2010-04-01/Accounts/{account}/OutgoingCallerIds.json"): (
+        f"{API}/OutgoingCallerIds.json"
+    ),
+    ("POST", "/2010-04-01/Accounts/{account}/OutgoingCallerIds.json"): (
         f"{API}/OutgoingCallerIds.json"
     ),
     ("GET", "/2010-04-01/Accounts/{account}/AvailablePhoneNumbers/{cc}/Local.json"): (
@@ -155,6 +159,8 @@ def test_responses_validate_against_twilio_openapi(emulator):
         check(doc, path, method, resp)
         checked.add((method, path, status))
 
+    account = api.get(f"{api.acc}.json")
+    ok(v2010, "/2010-04-01/Accounts/{Sid}.json", "get", account, 200)
     calls = f"{API}/Calls.json"
     created = api.post(
         f"{api.acc}/Calls.json",
@@ -230,6 +236,8 @@ def test_responses_validate_against_twilio_openapi(emulator):
         api.get(f"{api.acc}/OutgoingCallerIds.json"),
         200,
     )
+    validation = api.post(f"{api.acc}/OutgoingCallerIds.json", {"PhoneNumber": "+14155550142"})
+    ok(v2010, f"{API}/OutgoingCallerIds.json", "post", validation, 200)
     local = api.get(f"{api.acc}/AvailablePhoneNumbers/US/Local.json", AreaCode="512", PageSize=3)
     ok(v2010, f"{API}/AvailablePhoneNumbers/{{CountryCode}}/Local.json", "get", local, 200)
     bought = api.post(

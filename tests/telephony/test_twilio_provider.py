@@ -85,7 +85,11 @@ def test_create_errors_are_typed_and_readable(emulator, to, from_, kind, code, m
 
 
 def test_bad_credentials_and_unknown_sids(emulator, make_provider):
-    bad = TwilioProvider(emulator.account_sid, "0" * 32, base_url=emulator.base_url)
+    assert run(make_provider(emulator).verify_credentials()) == "CallDeck emulator account"
+    bad = make_provider(emulator, max_retries=0)
+    bad._auth_token = "0" * 32
+    with pytest.raises(errors.AuthenticationFailed):
+        run(bad.verify_credentials())
     with pytest.raises(errors.AuthenticationFailed) as info:
         run(bad.list_numbers())
     assert info.value.status == 401 and "Settings" in info.value.user_message
@@ -293,3 +297,33 @@ def test_numbers_list_search_buy(emulator, make_provider):
     with pytest.raises(errors.ProviderError) as info:
         run(provider.buy_number(found[0].phone_number))
     assert info.value.code == 21422
+    with pytest.raises(errors.ProviderError):
+        run(provider.search_numbers("US", "41a"))
+
+
+def test_caller_id_verification_gives_a_code_then_the_number_is_verified(emulator, make_provider):
+    provider = make_provider(emulator)
+
+    async def go():
+        code = await provider.request_caller_id_verification("+14155550142", "Front desk")
+        for _ in range(200):
+            numbers = {n.phone_number: n for n in await provider.list_numbers()}
+            if "+14155550142" in numbers:
+                return code, numbers["+14155550142"]
+            await asyncio.sleep(0.01)
+        return code, None
+
+    code, number = run(go())
+    assert len(code) == 6 and code.isdigit()
+    assert number is not None and number.kind == "verified" and number.friendly_name == "Front desk"
+    with pytest.raises(errors.ProviderError) as info:
+        run(provider.request_caller_id_verification("+14155550142"))
+    assert info.value.code == 21450
+
+
+def test_url_calls_fetch_twiml_from_the_app(emulator, sink, make_provider):
+    provider = make_provider(emulator)
+    _, final = run(place_and_finish(provider, request(twiml=None, url=f"{sink.url}/voice")))
+    assert final.provider_status == "completed"
+    fetched = sink.wait_for(lambda r: r["path"] == "/voice")
+    assert dict(fetched[0]["params"])["CallSid"] == final.sid

@@ -30,7 +30,18 @@ __all__ = ["Emulator", "EmulatorThread", "run_emulator_cli"]
 
 
 class Emulator:
-    """The emulator on the running asyncio loop."""
+    """The emulator on the running asyncio loop.
+
+    speed: emulated seconds per real second (60 makes a 30 s call take 0.5 s).
+    call_log: JSONL file, one line per created call and per status change.
+    faults, seed: e.g. "429=0.1,500=0.05,timeout=0.05,drop-callback=0.2"; repeatable per seed.
+    scenario: JSON file overriding outcomes per number (see outcomes.Scenario).
+    cps: calls per emulated second the account may start (Twilio's default is 1); calls over
+        it wait in "queued" and report queue_time. 0 disables the limit.
+
+    Like a real account, From must be a number the account owns or has verified: it owns
+    +15005550006 and +14155550100, has verified +14155550199, and owns what it buys.
+    """
 
     def __init__(
         self,
@@ -45,8 +56,6 @@ class Emulator:
         scenario: Path | None = None,
         cps: float = 1.0,
     ) -> None:
-        """*cps*: calls per emulated second the account may start (Twilio's default is 1);
-        calls over it wait in ``queued`` and report ``queue_time``. 0 disables the limit."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.port = port
@@ -55,6 +64,7 @@ class Emulator:
         self.auth_token = auth_token or secrets.token_hex(16)
         self.base_url = ""
         self._call_log = Path(call_log) if call_log else None
+        self.call_log = self._call_log  # the JSONL file tests read, or None
         self._fault_plan = FaultPlan(faults, seed)  # parse now: a bad spec fails fast
         self._scenario = Scenario.load(scenario)
         self.cps = cps
@@ -92,7 +102,11 @@ class Emulator:
         self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
+        try:
+            await site.start()
+        except BaseException:
+            await self.stop()
+            raise
         sockets = site._server.sockets if site._server else []  # the bound port when port=0
         self.port = sockets[0].getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -101,7 +115,7 @@ class Emulator:
 
     async def stop(self) -> None:
         if self.server is not None:
-            await self.server.engine.close()
+            await self.server.engine.close()  # idempotent; state stays readable after stop
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -122,6 +136,7 @@ class EmulatorThread:
 
     def __init__(self, **kwargs) -> None:
         self.emulator = Emulator(**kwargs)
+        self.call_log = self.emulator.call_log
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -144,7 +159,11 @@ class EmulatorThread:
         )
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(self.emulator.start(), self._loop)
-        return future.result(timeout=30)
+        try:
+            return future.result(timeout=30)
+        except BaseException:
+            self._shutdown_loop()  # e.g. the port is taken: leave no thread behind
+            raise
 
     def call(self, coro, timeout: float = 30.0):
         """Run *coro* on the emulator's loop (for tests that inspect state)."""
@@ -157,11 +176,15 @@ class EmulatorThread:
         try:
             self.call(self.emulator.stop())
         finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            if self._thread is not None:
-                self._thread.join(timeout=10)
-            self._loop.close()
-            self._loop = None
+            self._shutdown_loop()
+
+    def _shutdown_loop(self) -> None:
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._loop.close()
+        self._loop = None
 
     def __enter__(self) -> EmulatorThread:
         self.start()
@@ -181,6 +204,7 @@ def run_emulator_cli(
     auth_token: str | None = None,
     seed: int = 0,
     scenario: Path | None = None,
+    cps: float = 1.0,
 ) -> int:
     """Serve until SIGINT/SIGTERM; print one JSON line with base_url and credentials first."""
 
@@ -194,6 +218,7 @@ def run_emulator_cli(
             account_sid=account_sid,
             auth_token=auth_token,
             scenario=scenario,
+            cps=cps,
         )
         await emulator.start()
         stop = asyncio.Event()

@@ -47,6 +47,8 @@ class CallEngine:
         self._next_dial = 0.0  # emulated time of the next free dialling slot
         self.faults = faults
         self.base_url = base_url
+        if call_log is not None:
+            call_log.parent.mkdir(parents=True, exist_ok=True)
         self._log = call_log.open("a", encoding="utf-8") if call_log else None
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -133,11 +135,15 @@ class CallEngine:
         call.sequence += 1  # a dropped callback still uses its number, as a lost one would
         if self.faults.drop_callback():
             return
-        self._spawn(self._post_callback(call, params))
+        self._spawn(self._post_callback(call.status_callback, call.status_callback_method, params))
 
-    async def _post_callback(self, call: CallRecord, params: dict[str, str]) -> None:
-        url = call.status_callback or ""
-        method = call.status_callback_method.upper()
+    def _side_callback(self, url: str | None, params: dict[str, str]) -> None:
+        """Recording-status and async-AMD callbacks: POSTed and signed like status callbacks."""
+        if url and not self.faults.drop_callback():
+            self._spawn(self._post_callback(url, "POST", params))
+
+    async def _post_callback(self, url: str, method: str, params: dict[str, str]) -> None:
+        method = method.upper()
         try:
             if method == "GET":
                 full = url + ("&" if "?" in url else "?") + urlencode(params)
@@ -234,6 +240,18 @@ class CallEngine:
             self.account.recordings[rec.sid] = rec
             call.recording_sid = rec.sid
         self._callback(call, "answered")
+        if call.answered_by:
+            self._side_callback(
+                call.async_amd_status_callback,
+                {
+                    "CallSid": call.sid,
+                    "AccountSid": call.account_sid,
+                    "AnsweredBy": call.answered_by,
+                    "MachineDetectionDuration": "3200"
+                    if call.outcome.kind == "voicemail"
+                    else "1600",
+                },
+            )
         steps = await self._fetch_twiml(call)
         conv = lay_out(steps, call.outcome)
         if conv.relay is not None:
@@ -273,6 +291,22 @@ class CallEngine:
             )
         self._set_status(call, status)
         self._callback(call, "completed", extra)
+        if rec is not None:
+            self._side_callback(
+                call.recording_status_callback,
+                {
+                    "AccountSid": call.account_sid,
+                    "CallSid": call.sid,
+                    "RecordingSid": rec.sid,
+                    "RecordingUrl": extra["RecordingUrl"],
+                    "RecordingStatus": "completed",
+                    "RecordingDuration": str(rec.duration_s),
+                    "RecordingChannels": "1",
+                    "RecordingSource": "OutboundAPI",
+                    "RecordingStartTime": format_datetime(rec.start_time),
+                    "ErrorCode": "0",
+                },
+            )
 
 
 def _truncate(conv: Conversation, seconds: float) -> Conversation:

@@ -6,6 +6,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from app.telephony.emulator.state import (
+    Account,
     CallRecord,
     NumberRecord,
     RecordingRecord,
@@ -37,6 +38,29 @@ def error_body(code: int, message: str, status: int) -> dict:
         "message": message,
         "more_info": f"https://www.twilio.com/docs/errors/{code}",
         "status": status,
+    }
+
+
+def account_json(account: Account, *, trial: bool) -> dict:
+    base = f"{API}/Accounts/{account.sid}"
+    uris = {
+        "calls": f"{base}/Calls.json",
+        "recordings": f"{base}/Recordings.json",
+        "incoming_phone_numbers": f"{base}/IncomingPhoneNumbers.json",
+        "outgoing_caller_ids": f"{base}/OutgoingCallerIds.json",
+        "available_phone_numbers": f"{base}/AvailablePhoneNumbers.json",
+    }
+    return {
+        "auth_token": account.auth_token,
+        "date_created": rfc2822(account.date_created),
+        "date_updated": rfc2822(account.date_created),
+        "friendly_name": "CallDeck emulator account",
+        "owner_account_sid": account.sid,
+        "sid": account.sid,
+        "status": "active",
+        "subresource_uris": uris,
+        "type": "Trial" if trial else "Full",
+        "uri": f"{base}.json",
     }
 
 

@@ -36,6 +36,8 @@ class CallRecord:
     status_callback: str | None = None
     status_callback_method: str = "POST"
     status_callback_events: tuple[str, ...] = ("completed",)
+    recording_status_callback: str | None = None
+    async_amd_status_callback: str | None = None
     timeout_s: float = 60.0
     time_limit_s: float = 4 * 3600.0
     status: str = "queued"
@@ -114,6 +116,7 @@ class Account:
     numbers: dict[str, NumberRecord] = field(default_factory=dict)
     services: dict[str, ServiceRecord] = field(default_factory=dict)
     transcripts: dict[str, TranscriptRecord] = field(default_factory=dict)
+    date_created: datetime = field(default_factory=utcnow)
 
     def add_number(self, phone: str, friendly: str, kind: str) -> NumberRecord:
         rec = NumberRecord(new_sid("PN"), self.sid, phone, friendly, kind)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from app.domain.status import ContactStatus
 from app.store.campaigns import CampaignSummary, list_campaigns
@@ -93,8 +94,13 @@ class CampaignsTableModel(QAbstractTableModel):
             return badge_colour(s.state)
         if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
             return "Scheduled start, or the earliest retry"
-        if role == Qt.ItemDataRole.TextAlignmentRole and 5 <= column < 5 + len(COUNT_STATUSES):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if 5 <= column < 5 + len(COUNT_STATUSES):
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ForegroundRole and not s.counts.get(
+                COUNT_STATUSES[column - 5]
+            ):
+                return QColor("#9aa0a6")  # zeros recede so live counts stand out
         return None
 
     def _display(self, s: CampaignSummary, column: int) -> Any:

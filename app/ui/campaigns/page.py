@@ -33,6 +33,7 @@ from app.ui.drop_zone import DropZone
 from app.ui.messages import show_error
 from app.ui.tasks import spawn
 
+CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
 IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files (*)"
 
 
@@ -65,9 +66,11 @@ class CampaignsPage(QWidget):
         self.actions_delegate.resultsClicked.connect(
             lambda row: self.resultsRequested.emit(self.model.campaign_id(row))
         )
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(PROGRESS_COLUMN, 130)
         header.setMinimumSectionSize(40)
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
         self.table.doubleClicked.connect(
@@ -145,6 +148,7 @@ class CampaignsPage(QWidget):
         self.contacts_table.setAlternatingRowColors(True)
         self.contacts_table.verticalHeader().setDefaultSectionSize(24)
         self.contacts_table.horizontalHeader().setStretchLastSection(True)
+        self.contacts_table.setWordWrap(False)
         self.contacts_table.setAcceptDrops(True)
         self.drop_zone = DropZone()
         self.drop_zone.filesDropped.connect(self._import_paths)
@@ -190,6 +194,9 @@ class CampaignsPage(QWidget):
         self.contacts_model.set_campaign(
             campaign_id, status=self.status_filter.currentData(), search=self.search.text()
         )
+        # Fixed widths: sizing to contents would read every one of 100,000 rows.
+        for column, width in enumerate(CONTACT_COLUMN_WIDTHS):
+            self.contacts_table.setColumnWidth(column, width)
         if campaign_id is None:
             self.contacts_title.setText("Select a campaign to see its contacts")
             self.contacts_stack.setCurrentWidget(self.drop_zone)

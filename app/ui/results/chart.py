@@ -10,6 +10,17 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 HOUR_MS = 3_600_000
+Y_TICKS = 3  # 0, middle, top: both intervals must be whole numbers of calls
+
+
+def nice_top(highest: int) -> int:
+    """The y-axis top: twice a 1-2-5 step, so the middle tick is a whole number too."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 5):
+            if 2 * step * magnitude >= highest:
+                return 2 * step * magnitude
+        magnitude *= 10
 
 
 class CallsOverTimeChart(QChartView):
@@ -33,7 +44,7 @@ class CallsOverTimeChart(QChartView):
         self.x_axis.setTickCount(4)
         self.y_axis = QValueAxis()
         self.y_axis.setLabelFormat("%d")
-        self.y_axis.setTickCount(3)
+        self.y_axis.setTickCount(Y_TICKS)
         for axis in (self.x_axis, self.y_axis):
             labels = axis.labelsFont()
             labels.setPointSizeF(max(6.5, labels.pointSizeF() * 0.8))
@@ -65,12 +76,11 @@ class CallsOverTimeChart(QChartView):
             self.x_axis.setRange(
                 QDateTime.fromMSecsSinceEpoch(first), QDateTime.fromMSecsSinceEpoch(last)
             )
-            self.y_axis.setRange(0, max(n for _, n in values))
-            self.y_axis.applyNiceNumbers()
+            self.y_axis.setRange(0, nice_top(max(n for _, n in values)))
         else:
             now = QDateTime.currentDateTime()
             self.x_axis.setRange(now.addSecs(-3 * 3600), now)
-            self.y_axis.setRange(0, 1)
+            self.y_axis.setRange(0, nice_top(0))
 
     def point_count(self) -> int:
         return self.series.count()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,8 @@ from app.ui.results.transcript import TranscriptView
 log = logging.getLogger(__name__)
 
 STARTED_COLUMN = [key for _, key in COLUMNS].index("started")
+MAX_PAGES_TO_FIND = 50  # select_call reads at most this many pages of ids (100,000 calls)
+SEARCH_DELAY_MS = 300  # a text search scans the campaign: run it once typing pauses
 
 
 class CallHeader(QWidget):
@@ -127,7 +129,7 @@ class ResultsPage(QWidget):
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.campaign_combo = QComboBox()
-        self.campaign_combo.setMinimumWidth(220)
+        self.campaign_combo.setMinimumWidth(180)
         self.campaign_combo.setAccessibleName("Campaign")
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
@@ -138,6 +140,7 @@ class ResultsPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, number or notes")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
         self.count_label = QLabel()
         self.export_button = QPushButton("Export…")
         toolbar = QHBoxLayout()
@@ -227,7 +230,12 @@ class ResultsPage(QWidget):
         self.campaign_combo.currentIndexChanged.connect(self._on_campaign_picked)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.disposition_filter.currentIndexChanged.connect(self._apply_filter)
-        self.search.textChanged.connect(self._apply_filter)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_filter)
         self.export_button.clicked.connect(self.export)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.model.modelReset.connect(self._after_reset)
@@ -256,6 +264,8 @@ class ResultsPage(QWidget):
 
     # -- the main window's hooks -------------------------------------------------------------
     def main_action(self) -> tuple[str, Callable[[], None]]:
+        # The main window shows this as the page's main action: one Export… button is enough.
+        self.export_button.hide()
         return ("Export…", self.export)
 
     def on_shown(self) -> None:
@@ -332,6 +342,7 @@ class ResultsPage(QWidget):
 
     # -- table -------------------------------------------------------------------------------
     def _apply_filter(self) -> None:
+        self._search_timer.stop()
         self.model.set_filter(
             CallFilter(
                 status=self.status_filter.currentData(),
@@ -346,11 +357,13 @@ class ResultsPage(QWidget):
             self.notes_flush()
             self.controller.select_call(call_id)
 
-    def select_call(self, call_id: int) -> bool:
-        """Select a call's row (fetching pages until it is loaded); False when it is not shown."""
+    def select_call(self, call_id: int, *, fetch_pages: int = MAX_PAGES_TO_FIND) -> bool:
+        """Select a call's row, reading up to *fetch_pages* more pages of ids to find it;
+        False when it is not among them (filtered out, or too far down)."""
         row = self.model.row_of(call_id)
-        while row is None and self.model.canFetchMore():
+        while row is None and fetch_pages > 0 and self.model.canFetchMore():
             self.model.fetchMore()
+            fetch_pages -= 1
             row = self.model.row_of(call_id)
         if row is None:
             return False
@@ -366,9 +379,10 @@ class ResultsPage(QWidget):
     def _after_reset(self) -> None:
         has_rows = self.model.rowCount() > 0 or not self.model.call_filter.is_empty
         self.table_stack.setCurrentWidget(self.table if has_rows else self.empty_table)
-        # Keep the selected call selected across a re-sort or a new filter, when it is shown.
-        if self.controller.call_id is not None and not self.select_call(self.controller.call_id):
-            self.controller.select_call(None)
+        # Keep the selected call selected across a re-sort or a new filter when it is on the
+        # first page; otherwise its detail stays on the right, with no row selected.
+        if self.controller.call_id is not None:
+            self.select_call(self.controller.call_id, fetch_pages=0)
         self._show_count()
 
     def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:

@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +24,14 @@ from PySide6.QtWidgets import (
 from app.ui.results.calls_model import clock
 
 log = logging.getLogger(__name__)
+
+try:  # QtMultimedia needs system audio libraries (libpulse on Linux): Results works without
+    from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+
+    MULTIMEDIA_ERROR: str | None = None
+except ImportError as exc:  # pragma: no cover - depends on the machine
+    MULTIMEDIA_ERROR = str(exc)
+    log.warning("audio playback unavailable: %s", exc)
 
 SPEEDS = (1.0, 1.25, 1.5, 2.0)
 SKIP_MS = 10_000
@@ -55,9 +62,10 @@ class RecordingPlayer(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio)
+        self.player = None if MULTIMEDIA_ERROR else QMediaPlayer(self)
+        if self.player is not None:
+            self.audio = QAudioOutput(self)
+            self.player.setAudioOutput(self.audio)
         self._pending_seek: int | None = None
         self._path: str | None = None
 
@@ -107,20 +115,24 @@ class RecordingPlayer(QWidget):
         self.speed_combo.currentIndexChanged.connect(
             lambda i: self.set_speed(self.speed_combo.itemData(i))
         )
-        self.player.positionChanged.connect(self._on_position)
-        self.player.durationChanged.connect(self._on_duration)
-        self.player.playbackStateChanged.connect(self._on_playback_state)
-        self.player.mediaStatusChanged.connect(self._on_media_status)
-        self.player.errorOccurred.connect(self._on_error)
+        if self.player is not None:
+            self.player.positionChanged.connect(self._on_position)
+            self.player.durationChanged.connect(self._on_duration)
+            self.player.playbackStateChanged.connect(self._on_playback_state)
+            self.player.mediaStatusChanged.connect(self._on_media_status)
+            self.player.errorOccurred.connect(self._on_error)
         self.set_recording(None, None)
 
     # -- what to play ------------------------------------------------------------------------
     def set_recording(self, path: str | None, state: str | None, *, live: bool = False) -> None:
-        self.player.stop()
         self._pending_seek = None
         problem = recording_message(path, state, live=live)
+        if problem is None and self.player is None:
+            problem = f"Audio playback is unavailable on this computer ({MULTIMEDIA_ERROR})."
         self._path = None if problem else path
-        self.player.setSource(QUrl.fromLocalFile(path) if self._path else QUrl())
+        if self.player is not None:
+            self.player.stop()
+            self.player.setSource(QUrl.fromLocalFile(path) if self._path else QUrl())
         self._set_enabled(self._path is not None)
         self.slider.setRange(0, 0)
         self._show_time(0, 0)
@@ -157,7 +169,8 @@ class RecordingPlayer(QWidget):
             self.player.play()
 
     def pause(self) -> None:
-        self.player.pause()
+        if self.has_media:
+            self.player.pause()
 
     def seek(self, ms: int) -> None:
         if not self.has_media:
@@ -176,10 +189,12 @@ class RecordingPlayer(QWidget):
         self._show_time(ms, duration)
 
     def skip(self, delta_ms: int) -> None:
-        self.seek(self.player.position() + delta_ms)
+        if self.has_media:
+            self.seek(self.player.position() + delta_ms)
 
     def set_speed(self, rate: float) -> None:
-        self.player.setPlaybackRate(float(rate))
+        if self.player is not None:
+            self.player.setPlaybackRate(float(rate))
         index = self.speed_combo.findData(rate)
         if index >= 0 and index != self.speed_combo.currentIndex():
             self.speed_combo.setCurrentIndex(index)

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
-from results_seed import START, seed_campaign
 from sqlalchemy import update
 
 from app.results.calls import CallFilter
 from app.store.models import Call, Contact
 from app.ui.results import calls_model
 from app.ui.results.calls_model import CALL_ID_ROLE, CallsTableModel
+from tests.results.results_seed import START, seed_campaign
 
 
 def _model(store, campaign_id):

@@ -6,7 +6,6 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
-from results_seed import seed_campaign
 from sqlalchemy import select
 
 from app.results.stats import campaign_stats
@@ -14,7 +13,8 @@ from app.store.engine import open_store
 from app.store.models import Call, DncEntry
 from app.telephony.base import TranscriptSentence
 from app.ui.results.page import ResultsPage
-from conftest import MEDIA_NOISE
+from tests.results.results_seed import seed_campaign
+from tests.ui.results.media import MEDIA_NOISE
 
 pytestmark = pytest.mark.qt_log_ignore(*MEDIA_NOISE)
 
@@ -221,7 +221,7 @@ def test_a_recording_without_turns_gets_a_transcript(qtbot, qloop, store, home, 
     assert page.transcript.list.item(1).text() == "It is. Do not call me again."
 
 
-def test_screenshot_with_a_real_call_selected(qtbot, page, seeded):
+def test_screenshot_of_a_seeded_call(qtbot, page, seeded, tmp_path):
     for call_id, disposition in zip(
         seeded.call_ids[:6], ["Interested", "", "Call back", "", "", "Not interested"], strict=True
     ):
@@ -241,4 +241,18 @@ def test_screenshot_with_a_real_call_selected(qtbot, page, seeded):
     qtbot.waitUntil(lambda: page.stats.disposition_legend.text().count("■") == 4)  # + voicemail
     image = page.grab()
     assert not image.isNull()
-    image.save("/tmp/results_screenshot.png")
+    assert image.save(str(tmp_path / "results.png"))
+
+
+def test_without_qtmultimedia_the_page_still_works(qtbot, store, home, seeded, monkeypatch):
+    from app.ui.results import player as player_module
+
+    monkeypatch.setattr(player_module, "MULTIMEDIA_ERROR", "libpulse.so.0: cannot open")
+    page = ResultsPage(store, home=home)
+    qtbot.addWidget(page)
+    page.select_call(seeded.recorded_call_id)
+    assert not page.player.has_media and not page.player.play_button.isEnabled()
+    assert "Audio playback is unavailable" in page.player.message.text()
+    page.player.toggle()
+    page.player.skip(10_000)
+    assert page.transcript.turn_count() == 4  # the rest of the detail is all there

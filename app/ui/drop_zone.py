@@ -1,0 +1,105 @@
+"""The "drop a file here" box shown where a campaign has no contacts yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+PROMPT = "Drop a CSV or Excel file here, or paste numbers"
+IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
+
+
+def local_paths(mime: QMimeData) -> list[Path]:
+    """The local files in a drag (remote URLs cannot be read, so they are left out)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class DropZone(QFrame):
+    """Accepts dropped contact files, dropped or pasted text, or a file picked with a button.
+
+    Signals:
+        filesDropped(list): the local paths (pathlib.Path) of the files dropped or chosen.
+        textDropped(str): text dropped on the zone or pasted with Ctrl+V (typed numbers).
+    """
+
+    filesDropped = Signal(list)
+    textDropped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, prompt: str = PROMPT) -> None:
+        super().__init__(parent)
+        self.setObjectName("DropZone")
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumHeight(140)
+        self.setProperty("dragActive", False)
+        self.setStyleSheet(
+            "#DropZone { border: 2px dashed palette(mid); border-radius: 8px; }"
+            '#DropZone[dragActive="true"] { border-color: palette(highlight); }'
+        )
+
+        self.label = QLabel(prompt)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        font = self.label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.label.setFont(font)
+        self.choose_button = QPushButton("Choose a file…")
+        self.choose_button.clicked.connect(self.choose_files)
+
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import contacts", "", IMPORT_FILTER)
+        if paths:
+            self.filesDropped.emit([Path(p) for p in paths])
+
+    # -- drag and drop -----------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if local_paths(mime) or (not mime.hasUrls() and mime.hasText()):
+            event.acceptProposedAction()
+            self._set_drag_active(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._set_drag_active(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drag_active(False)
+        mime = event.mimeData()
+        paths = local_paths(mime)
+        if paths:
+            event.acceptProposedAction()
+            self.filesDropped.emit(paths)
+        elif not mime.hasUrls() and mime.text().strip():
+            event.acceptProposedAction()
+            self.textDropped.emit(mime.text())
+        else:
+            event.ignore()
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            text = QGuiApplication.clipboard().text()
+            if text.strip():
+                self.textDropped.emit(text)
+            return
+        super().keyPressEvent(event)
+
+    def _set_drag_active(self, active: bool) -> None:
+        self.setProperty("dragActive", active)
+        self.style().unpolish(self)
+        self.style().polish(self)

@@ -1,0 +1,260 @@
+"""Results at 1,000,000 calls in one campaign: the stats panel and opening the Results view.
+
+Each figure is measured beside its floor in the same run:
+- stats refresh (trigger-kept counters) vs the plain GROUP BY recount of the same numbers;
+- opening the Results view (first page of ids + visible rows + stats) vs reading every id, which
+  is what a table that loads all its ids up front would pay;
+- the cost the counters add to each call update (triggers on vs off).
+
+Run: python -m benchmarks.bench_results  (prints JSON; about a minute on 2 cores)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+CALLS = 1_000_000
+CONTACTS = 400_000
+STATS_RUNS = 30
+RECOUNT_RUNS = 3
+UPDATES = 5_000
+INSERT_SAMPLE = 50_000
+
+STATUSES = ["completed"] * 5 + ["no_answer"] * 2 + ["busy", "failed"]
+ANSWERED = ["human"] * 3 + ["machine_end_beep", "machine_start", "unknown"]
+DISPOSITIONS = [None, None, "Interested", "Not interested", "Call back", "Voicemail"]
+
+
+def _migration():
+    path = Path(__file__).parents[1] / "app/store/migrations/versions/0002_stat_counters.py"
+    spec = importlib.util.spec_from_file_location("migration_0002", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _timed(fn, runs: int) -> tuple[float, object]:
+    """Median wall time in ms over *runs* calls, and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+STAMP = "%Y-%m-%d %H:%M:%S.%f"
+START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+def _call_rows(campaign_id: int, rng: random.Random, first: int, last: int):
+    for i in range(first, last):
+        status = rng.choice(STATUSES)
+        answered = status == "completed"
+        yield (
+            campaign_id,
+            i % CONTACTS + 1,
+            i // CONTACTS + 1,
+            status,
+            (START + timedelta(seconds=i * 2)).strftime(STAMP),  # ~23 days of calling
+            rng.randrange(5, 300) if answered else 0,
+            rng.choice(ANSWERED) if answered else None,
+            rng.choice(DISPOSITIONS) if answered else None,
+        )
+
+
+def _insert_calls(raw, campaign_id: int, rng: random.Random, first: int, last: int) -> float:
+    """Insert calls [first, last) with executemany; returns µs per row."""
+    began = time.perf_counter()
+    raw.cursor().executemany(
+        "INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, duration_s,"
+        " answered_by, disposition, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
+        _call_rows(campaign_id, rng, first, last),
+    )
+    raw.commit()
+    return round((time.perf_counter() - began) / (last - first) * 1e6, 1)
+
+
+def _set_triggers(raw, on: bool) -> None:
+    migration = _migration()
+    cursor = raw.cursor()
+    for name in migration.trigger_names():
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    if on:
+        for statement in migration.trigger_ddl():
+            cursor.execute(statement)
+    raw.commit()
+
+
+def _generate(store, rng: random.Random) -> tuple[int, dict]:
+    """One campaign: CONTACTS contacts, CALLS calls. The first INSERT_SAMPLE calls go in with
+    the counter triggers on, the next INSERT_SAMPLE with them off (the insert cost and its
+    floor); the rest are bulk-loaded without triggers, then recount() sets the counters and
+    the triggers go back on."""
+    from app.results.stats import recount
+    from app.store.campaigns import create_campaign
+
+    with store.session.begin() as session:
+        campaign_id = create_campaign(session, "Bench", caller_id="+15005550006").id
+    figures = {}
+    raw = store.engine.raw_connection()
+    began = time.perf_counter()
+    try:
+        now = START.strftime(STAMP)
+        raw.cursor().executemany(
+            "INSERT INTO contacts (id, campaign_id, phone, name, fields, status, attempts,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, '{}', ?, 0, ?, ?)",
+            (
+                (
+                    i + 1,
+                    campaign_id,
+                    f"+1202{i:07d}",
+                    f"Contact {i}",
+                    rng.choice(STATUSES),
+                    now,
+                    now,
+                )
+                for i in range(CONTACTS)
+            ),
+        )
+        raw.commit()
+        figures["call_insert_us_with_counters"] = _insert_calls(
+            raw, campaign_id, rng, 0, INSERT_SAMPLE
+        )
+        _set_triggers(raw, on=False)
+        figures["call_insert_us_floor_no_triggers"] = _insert_calls(
+            raw, campaign_id, rng, INSERT_SAMPLE, 2 * INSERT_SAMPLE
+        )
+        _insert_calls(raw, campaign_id, rng, 2 * INSERT_SAMPLE, CALLS)
+        recount_began = time.perf_counter()
+        with store.session.begin() as session:
+            recount(session, campaign_id)
+        figures["bulk_load_recount_s"] = round(time.perf_counter() - recount_began, 2)
+        _set_triggers(raw, on=True)
+    finally:
+        raw.close()
+    figures["generate_s"] = round(time.perf_counter() - began, 1)
+    return campaign_id, figures
+
+
+def _update_cost(store, rng: random.Random, *, triggers: bool) -> float:
+    """Mean µs per single-row call update (status, duration, disposition) in one transaction.
+    With triggers the updates are kept (the counters are checked afterwards); without, they
+    are rolled back and the triggers restored."""
+    ids = [rng.randrange(1, CALLS + 1) for _ in range(UPDATES)]
+    raw = store.engine.raw_connection()
+    try:
+        if not triggers:
+            _set_triggers(raw, on=False)
+        cursor = raw.cursor()
+        began = time.perf_counter()
+        for call_id in ids:
+            cursor.execute(
+                "UPDATE calls SET status = ?, duration_s = ?, disposition = ? WHERE id = ?",
+                (rng.choice(STATUSES), rng.randrange(0, 200), rng.choice(DISPOSITIONS), call_id),
+            )
+        elapsed = time.perf_counter() - began
+        if triggers:
+            raw.commit()
+        else:
+            raw.rollback()
+            _set_triggers(raw, on=True)
+    finally:
+        raw.close()
+    return elapsed / UPDATES * 1e6
+
+
+def run() -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from app.results.calls import call_ids
+    from app.results.stats import campaign_stats, counts_from_rows, read_counters
+    from app.store.engine import open_store
+
+    rng = random.Random(1)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="calldeck-bench-") as tmp:
+        home = Path(tmp)
+        store = open_store(home)
+        campaign_id, load = _generate(store, rng)
+
+        with store.session() as session:
+            stats_ms, stats = _timed(lambda: campaign_stats(session, campaign_id), STATS_RUNS)
+            recount_ms, recounted = _timed(
+                lambda: counts_from_rows(session, campaign_id), RECOUNT_RUNS
+            )
+            counters_equal = read_counters(session, campaign_id) == recounted
+            all_ids_ms, all_ids = _timed(lambda: call_ids(session, campaign_id), 1)
+
+        from app.ui.results.page import ResultsPage
+
+        def open_view():
+            page = ResultsPage(store, home=home)  # picks the only campaign: ids page + stats
+            page.resize(1400, 900)
+            page.show()
+            app.processEvents()  # paints the visible rows (reads their block)
+            return page
+
+        open_ms, page = _timed(open_view, 3)
+        assert page.model.rowCount() > 0 and page.stats.calls.value.text() == f"{CALLS:,}"
+
+        def select_newest():
+            page.select_call(page.model.call_id(0))
+            app.processEvents()
+
+        select_ms, _ = _timed(select_newest, 3)
+        from app.results.calls import CallFilter
+
+        filter_ms, _ = _timed(lambda: page.model.set_filter(CallFilter(status="busy")), 1)
+        search_ms, _ = _timed(lambda: page.model.set_filter(CallFilter(text="Contact 12345")), 1)
+        page.close()
+        page.deleteLater()
+        app.processEvents()
+
+        update_with_us = _update_cost(store, rng, triggers=True)
+        update_without_us = _update_cost(store, rng, triggers=False)
+        with store.session() as session:
+            still_equal = read_counters(session, campaign_id) == counts_from_rows(
+                session, campaign_id
+            )
+        store.dispose()
+
+    return {
+        "calls": CALLS,
+        "contacts": CONTACTS,
+        **load,
+        "stats_refresh_ms": round(stats_ms, 2),
+        "stats_floor_group_by_recount_ms": round(recount_ms, 1),
+        "stats_speedup_vs_recount": round(recount_ms / stats_ms, 1),
+        "stats_goal_ms": 100,
+        "counters_equal_recount": counters_equal,
+        "counters_equal_recount_after_updates": still_equal,
+        "total_calls_reported": stats["total_calls"],
+        "open_results_view_ms": round(open_ms, 1),
+        "open_floor_read_all_ids_ms": round(all_ids_ms, 1),
+        "open_ratio_vs_read_all_ids": round(open_ms / all_ids_ms, 2),
+        "ids_read_all": len(all_ids),
+        "select_call_ms": round(select_ms, 1),
+        "filter_status_ms": round(filter_ms, 1),
+        "text_search_ms": round(search_ms, 1),
+        "call_update_us_with_counters": round(update_with_us, 1),
+        "call_update_us_floor_no_triggers": round(update_without_us, 1),
+        "call_update_overhead_ratio": round(update_with_us / update_without_us, 2),
+        "call_insert_overhead_ratio": round(
+            load["call_insert_us_with_counters"] / load["call_insert_us_floor_no_triggers"], 2
+        ),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

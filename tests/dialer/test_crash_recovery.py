@@ -1,0 +1,100 @@
+"""kill -9 in the middle of a campaign while the emulator injects every fault kind: the next
+run finishes the campaign with zero duplicate dials and nothing left in calling/connected."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.settings import set_setting
+from app.store.engine import open_store
+from app.store.models import Call, Campaign, Contact
+from tests.dialer.conftest import read_call_log
+from tests.dialer.helpers import make_campaign, phones
+
+REPO = Path(__file__).resolve().parents[2]
+FAULTS = "429=0.15,500=0.1,timeout=0.15,drop-callback=0.3"
+
+
+def _start_emulator(call_log: Path) -> tuple[subprocess.Popen, dict]:
+    code = (
+        "import sys; from pathlib import Path; from app.telephony.emulator import run_emulator_cli;"
+        f"sys.exit(run_emulator_cli(speed=100.0, call_log=Path({str(call_log)!r}),"
+        f" faults={FAULTS!r}, seed=7))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    line = proc.stdout.readline()
+    return proc, json.loads(line)
+
+
+def _run_cmd(home: Path, url: str) -> list[str]:
+    return [sys.executable, "-m", "app.cli", "run", "--home", str(home), "--emulator", url,
+            "--until-done", "--json"]
+
+
+def _creates(call_log: Path) -> list[str]:
+    return [line["to"] for line in read_call_log(call_log) if line["event"] == "created"]
+
+
+@pytest.mark.timeout(120)
+def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
+    home = tmp_path / "home"
+    store = open_store(home)
+    numbers = phones(40, "0123456789")
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.05)
+        set_setting(session, "calls_per_second", 50)
+    cid, _ = make_campaign(store, "Crash", numbers, concurrency=5, per_minute=1200, max_attempts=1)
+    call_log = tmp_path / "calls.jsonl"
+    emulator, creds = _start_emulator(call_log)
+    env = {**os.environ, "TWILIO_ACCOUNT_SID": creds["account_sid"],
+           "TWILIO_AUTH_TOKEN": creds["auth_token"], "CALLDECK_DB": ""}
+    env.pop("CALLDECK_DB")
+    try:
+        first = subprocess.Popen(_run_cmd(home, creds["base_url"]), cwd=REPO, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(_creates(call_log)) < 12 and time.monotonic() < deadline:
+            assert first.poll() is None, first.stderr.read().decode()
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        with store.session() as session:
+            left_open = session.scalars(
+                select(Call).where(Call.status.in_(["calling", "connected"]))
+            ).all()
+        assert left_open, "the kill should land while calls are in progress"
+
+        second = subprocess.run(_run_cmd(home, creds["base_url"]), cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=90)
+        assert second.returncode == 0, second.stderr
+        summary = json.loads(second.stdout)
+    finally:
+        emulator.send_signal(signal.SIGINT)
+        emulator.wait(10)
+
+    creates = Counter(_creates(call_log))
+    assert max(creates.values()) == 1, [n for n, k in creates.items() if k > 1]
+    assert set(creates) == set(numbers)
+    with store.session() as session:
+        contacts = session.scalars(select(Contact)).all()
+        assert not [c for c in contacts if c.status in ("calling", "connected", "queued")]
+        calls = session.scalars(select(Call)).all()
+        assert not [c for c in calls if c.status in ("calling", "connected")]
+        placed = [c for c in calls if c.provider_sid]
+        assert len(placed) == len(numbers) == len({c.provider_sid for c in placed})
+        assert session.get(Campaign, cid).state == "completed"
+        assert not [c for c in calls if c.recording_state == "pending"]
+    assert summary["campaigns"][0]["state"] == "completed"
+    store.dispose()
