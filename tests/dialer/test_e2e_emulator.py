@@ -125,13 +125,13 @@ def test_scheduled_campaigns_start_themselves(store, tmp_path, make_emulator):
     emu = make_emulator()
     now = datetime.now(UTC)
     missed, _ = make_campaign(
-        store, "Missed", phones(2, "0", "+1212556"), state="scheduled", start_at=now - timedelta(hours=2)
+        store, "Missed", per_minute=600, phones=phones(2, "0", "+1212556"), state="scheduled", start_at=now - timedelta(hours=2)
     )
     soon, _ = make_campaign(
-        store, "Soon", phones(2, "0", "+1212557"), state="scheduled", start_at=now + timedelta(seconds=1)
+        store, "Soon", per_minute=600, phones=phones(2, "0", "+1212557"), state="scheduled", start_at=now + timedelta(seconds=1)
     )
     later, _ = make_campaign(
-        store, "Later", phones(2, "0", "+1212558"), state="scheduled", start_at=now + timedelta(days=1)
+        store, "Later", per_minute=600, phones=phones(2, "0", "+1212558"), state="scheduled", start_at=now + timedelta(days=1)
     )
     service = service_for(store, emu, tmp_path)
     messages = {}
