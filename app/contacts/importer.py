@@ -12,11 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import column, insert, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.contacts.mapping import ColumnMapping, field_key, guess_mapping
+from app.contacts.memory import collector_paused
 from app.contacts.parallel import validate_cells
 from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
 from app.contacts.report import ImportReport, Reject, write_rejects
@@ -48,6 +50,7 @@ CHECK_EVERY = 2_000
 NAME_MAX = 200
 
 
+@collector_paused
 def import_file(
     store: Store,
     campaign_id: int | None,
@@ -155,6 +158,7 @@ def resolve_mapping(table: ContactTable, mapping: ColumnMapping | None) -> Colum
     return mapping
 
 
+@collector_paused
 def import_table(
     store: Store,
     campaign_id: int | None,
@@ -315,7 +319,7 @@ _BULK_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_BULK_CONTACTS = table("contacts", *(column(name) for name in _BULK_COLUMNS))
+_BULK_CONTACTS = sql_table("contacts", *(column(name) for name in _BULK_COLUMNS))
 
 
 def _contact_rows(

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import charset_normalizer
 
 from app.contacts.errors import ContactImportError
+from app.contacts.memory import collector_paused
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 64_000
@@ -50,6 +51,7 @@ def looks_like_phone(cell: str) -> bool:
     return bool(_PHONE_SHAPED.match(cell)) and sum(ch.isdigit() for ch in cell) >= 7
 
 
+@collector_paused
 def read_contacts_file(path: str | Path) -> ContactTable:
     """Read a CSV/TSV/TXT/XLSX contact file; broken files raise ContactImportError."""
     path = Path(path)
@@ -165,22 +167,32 @@ def sniff_delimiter(sample: str) -> str | None:
 def parse_text(
     text: str, *, encoding: str, source: str = "", delimiter: str | None = None
 ) -> ContactTable:
+    first_line = 1
+    if text[:4].lower() == "sep=" and text[5:6] in ("\r", "\n", ""):
+        # Excel's own hint line ("sep=;") names the delimiter and is not data.
+        delimiter = delimiter or text[4]
+        text = text[5:].lstrip("\r").removeprefix("\n")
+        first_line = 2
     if delimiter is None:
         delimiter = sniff_delimiter(text[:SNIFF_CHARS])
     # A delimiter that never occurs keeps each line whole (a single-column list).
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or "\x1f")
     records: list[Row] = []
     make_row = Row._make  # C-level tuple construction; this loop runs once per line
-    start = 1
+    start = first_line
     try:
         for cells in reader:
             # Blank lines are skipped here so the rest never sees them.
             if any(cells) and (cells[0].strip() or "".join(cells).strip()):
                 records.append(make_row((start, cells)))
-            start = reader.line_num + 1
+            start = reader.line_num + first_line
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            why = f'a quote (") on line {start} opens a field that never closes'
+        else:
+            why = f"{exc} (near line {reader.line_num + first_line - 1})"
         raise ContactImportError(
-            f"{source or 'the text'} cannot be parsed near line {reader.line_num}: {exc}"
+            f"{source or 'the text'} cannot be read as a table: {why}"
         ) from None
     return build_table(
         records, encoding=encoding, delimiter=delimiter, kind="csv", source=source or "the text"
@@ -204,10 +216,11 @@ def _read_xlsx(path: Path) -> ContactTable:
         for sheet in sheets:
             if sheet is None:
                 continue
-            records = []
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                line = next((c.row for c in cells if getattr(c, "row", None)), number)
-                records.append(Row(line, [_cell_text(c) for c in cells]))
+            # Read-only sheets yield missing rows as empty ones, so row numbers stay right.
+            records = [
+                Row(number, [_cell_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
             if any(any(cell.strip() for cell in r.cells) for r in records):
                 return build_table(
                     records, encoding=None, delimiter=None, kind="xlsx", source=path.name
@@ -217,9 +230,8 @@ def _read_xlsx(path: Path) -> ContactTable:
         workbook.close()
 
 
-def _cell_text(cell) -> str:
+def _cell_text(value) -> str:
     """A cell as the text the user means: numbers stored by Excel become their digits again."""
-    value = getattr(cell, "value", None)
     if value is None:
         return ""
     if isinstance(value, bool):

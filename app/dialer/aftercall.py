@@ -6,15 +6,31 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select, text
+
 from app.dialer import records
 from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
 from app.store.engine import Store
-from app.store.models import Call, Contact, TranscriptTurn
+from app.store.models import Call, Contact
 from app.telephony.base import Provider, RecordingInfo
 from app.telephony.errors import ProviderError
 
 log = logging.getLogger(__name__)
+
+_SAVE_RESULTS = text(
+    """
+    UPDATE calls SET recording_state = :recording_state, transcript_state = :transcript_state,
+        recording_sid = COALESCE(:recording_sid, recording_sid),
+        recording_path = COALESCE(:recording_path, recording_path)
+    WHERE id = :id
+    """
+)
+_DELETE_TURNS = text("DELETE FROM transcript_turns WHERE call_id = :id")
+_ADD_TURN = text(
+    "INSERT INTO transcript_turns (call_id, speaker, text, offset_s) "
+    "VALUES (:call_id, :speaker, :text, :offset_s)"
+)
 
 # A recording is "processing" for a little while after the call; ask again this many times.
 RECORDING_CHECKS = 6
@@ -78,24 +94,39 @@ async def fetch_results(
         None,
     )
     dnc_added = False
-    with store.session.begin() as session:
-        call = session.get_one(Call, call_id)
-        call.recording_state = rec_state[:200]
-        call.transcript_state = transcript_state[:200]
-        if recording is not None:
-            call.recording_sid = recording.sid
-        if path is not None:
-            call.recording_path = str(path)
+    with store.engine.begin() as conn:
+        conn.execute(
+            _SAVE_RESULTS,
+            {
+                "recording_state": rec_state[:200],
+                "transcript_state": transcript_state[:200],
+                "recording_sid": recording.sid if recording is not None else None,
+                "recording_path": str(path) if path is not None else None,
+                "id": call_id,
+            },
+        )
         if sentences:
-            call.turns.clear()
-            for s in sentences:
-                call.turns.append(
-                    TranscriptTurn(speaker=s.speaker, text=s.text, offset_s=s.start_s)
-                )
+            conn.execute(_DELETE_TURNS, {"id": call_id})
+            conn.execute(
+                _ADD_TURN,
+                [
+                    {
+                        "call_id": call_id,
+                        "speaker": s.speaker,
+                        "text": s.text,
+                        "offset_s": s.start_s,
+                    }
+                    for s in sentences
+                ],
+            )
         if dnc_request is not None:
-            phone = session.get_one(Contact, call.contact_id).phone
+            phone, created = conn.execute(
+                select(Contact.phone, Call.created_at)
+                .join(Call, Call.contact_id == Contact.id)
+                .where(Call.id == call_id)
+            ).one()
             dnc_added = records.add_to_dnc(
-                session, phone, f'asked on the call of {call.created_at:%Y-%m-%d}: "{dnc_request}"'
+                conn, phone, f'asked on the call of {created:%Y-%m-%d}: "{dnc_request}"'
             )
     if dnc_added:
         log.info("call %s: the callee asked not to be called again; number added to DNC", call_id)

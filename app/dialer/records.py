@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.pacing import Limits
@@ -17,6 +17,7 @@ from app.domain.retry import next_attempt_at
 from app.domain.status import CampaignState, ContactStatus, transition
 from app.domain.windows import CallingWindow, window_for
 from app.store.models import Call, Campaign, Contact, DncEntry
+from app.store.types import UTCDateTime, utcnow
 from app.telephony.base import CallInfo
 
 S = ContactStatus
@@ -52,6 +53,7 @@ class Claim:
     to: str
     from_: str
     claimed_at: datetime
+    attempts: int = 1  # the contact's attempts, this one included
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Candidate:
     contact_id: int
     phone: str
     due_at: datetime | None
+    status: str = S.QUEUED.value
+    attempts: int = 0
 
 
 def twiml_for(greeting: str | None) -> str:
@@ -107,11 +111,11 @@ def _dialable(max_attempts: int):
 
 def dialable_candidates(session: Session, plan: CampaignPlan) -> list[Candidate]:
     rows = session.execute(
-        select(Contact.id, Contact.phone, Contact.next_attempt_at)
+        select(Contact.id, Contact.phone, Contact.next_attempt_at, Contact.status, Contact.attempts)
         .where(Contact.campaign_id == plan.id, _dialable(plan.max_attempts))
         .order_by(Contact.id)
     ).all()
-    return [Candidate(cid, phone, due) for cid, phone, due in rows]
+    return [Candidate(*row) for row in rows]
 
 
 def has_dialable(session: Session, campaign_id: int) -> bool:
@@ -136,51 +140,112 @@ def has_live_calls(session: Session, campaign_id: int) -> bool:
     return found is not None
 
 
+# The hot statements are plain SQL, built once: composing them with the expression language
+# on every call costs ~10x more CPU than running them (see benchmarks/bench_dialer.py).
+_TS = UTCDateTime()
+_CLAIM = text(
+    """
+    UPDATE contacts
+    SET status = :new_status, attempts = attempts + 1, next_attempt_at = NULL, updated_at = :now
+    WHERE id = :contact_id AND campaign_id = :campaign_id
+      AND status = :old_status AND attempts = :old_attempts AND attempts < :max_attempts
+      AND (status = 'queued' OR (next_attempt_at IS NOT NULL AND next_attempt_at <= :now))
+      AND NOT EXISTS (SELECT 1 FROM dnc WHERE dnc.phone = contacts.phone)
+      AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = :campaign_id
+                  AND campaigns.state = 'running')
+    """
+).bindparams(bindparam("now", type_=_TS))
+_LAST_ATTEMPT = text("SELECT MAX(attempt) FROM calls WHERE contact_id = :contact_id")
+_NEW_CALL = text(
+    """
+    INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes)
+    VALUES (:campaign_id, :contact_id, :attempt, 'calling', :now, '')
+    RETURNING id
+    """
+).bindparams(bindparam("now", type_=_TS))
+_PLACED = text("UPDATE calls SET provider_sid = :sid, provider_status = :ps WHERE id = :id")
+_ANSWERED = text(
+    """
+    UPDATE calls SET provider_sid = :sid, provider_status = :ps, status = :status,
+                     answered_at = :answered_at
+    WHERE id = :id
+    """
+).bindparams(bindparam("answered_at", type_=_TS))
+_ENDED = text(
+    """
+    UPDATE calls SET status = :status, provider_status = :ps, provider_sid = :sid,
+        ended_at = :ended_at, duration_s = :duration_s, answered_by = :answered_by,
+        error_code = :error_code, error_message = :error_message,
+        recording_state = :recording_state, transcript_state = :transcript_state,
+        answered_at = COALESCE(answered_at, :answered_at)
+    WHERE id = :id
+    """
+).bindparams(bindparam("ended_at", type_=_TS), bindparam("answered_at", type_=_TS))
+_CONTACT_STATUS = text(
+    """
+    UPDATE contacts SET status = :new, next_attempt_at = :next_at, updated_at = :now
+    WHERE id = :id AND status = :old
+    """
+).bindparams(bindparam("now", type_=_TS), bindparam("next_at", type_=_TS))
+_CONTACT_STATUS_KEEP_NEXT = text(
+    "UPDATE contacts SET status = :new, updated_at = :now WHERE id = :id AND status = :old"
+).bindparams(bindparam("now", type_=_TS))
+_CONTACT_NEXT = text(
+    "UPDATE contacts SET next_attempt_at = :next_at, updated_at = :now WHERE id = :id"
+).bindparams(bindparam("now", type_=_TS), bindparam("next_at", type_=_TS))
+
+
 def claim_contact(
-    session: Session, plan: CampaignPlan, contact_id: int, now: datetime
+    conn: Connection, plan: CampaignPlan, candidate: Candidate, now: datetime
 ) -> Claim | None:
-    """Contact -> calling with a new Call row; None when it may not be dialled right now."""
-    state = session.scalar(select(Campaign.state).where(Campaign.id == plan.id))
-    if state != CampaignState.RUNNING.value or not plan.caller_id:
+    """Contact -> calling with a new Call row; None when it may not be dialled right now.
+
+    One compare-and-set UPDATE re-checks everything that may have changed since the candidate
+    was read: its status and attempts, its due time, the DNC list and the campaign's state.
+    """
+    if not plan.caller_id or candidate.attempts >= plan.max_attempts:
         return None
-    contact = session.get(Contact, contact_id)
-    if contact is None or contact.campaign_id != plan.id:
-        return None
-    status = S(contact.status)
-    if contact.attempts >= plan.max_attempts:
-        return None
-    if status != S.QUEUED and not (
-        status.value in RETRY_STATUSES
-        and contact.next_attempt_at is not None
-        and contact.next_attempt_at <= now
-    ):
-        return None
-    if session.scalar(select(DncEntry.id).where(DncEntry.phone == contact.phone)) is not None:
+    new_status = transition(candidate.status, S.CALLING)
+    claimed = conn.execute(
+        _CLAIM,
+        {
+            "new_status": new_status.value,
+            "now": now,
+            "contact_id": candidate.contact_id,
+            "campaign_id": plan.id,
+            "old_status": candidate.status,
+            "old_attempts": candidate.attempts,
+            "max_attempts": plan.max_attempts,
+        },
+    ).rowcount
+    if claimed != 1:
         return None
     # Attempt numbers stay unique even when an attempt that never happened was given back.
-    last = session.scalar(select(func.max(Call.attempt)).where(Call.contact_id == contact.id))
-    contact.status = transition(status, S.CALLING).value
-    contact.attempts += 1
-    contact.next_attempt_at = None
-    contact.updated_at = now
-    call = Call(
-        campaign_id=plan.id,
-        contact_id=contact.id,
-        attempt=(last or 0) + 1,
-        status=S.CALLING.value,
-        created_at=now,
+    last = conn.execute(_LAST_ATTEMPT, {"contact_id": candidate.contact_id}).scalar()
+    attempt = (last or 0) + 1
+    call_id = conn.execute(
+        _NEW_CALL,
+        {
+            "campaign_id": plan.id,
+            "contact_id": candidate.contact_id,
+            "attempt": attempt,
+            "now": now,
+        },
+    ).scalar_one()
+    return Claim(
+        call_id,
+        plan.id,
+        candidate.contact_id,
+        attempt,
+        candidate.phone,
+        plan.caller_id,
+        now,
+        candidate.attempts + 1,
     )
-    session.add(call)
-    session.flush()
-    return Claim(call.id, plan.id, contact.id, call.attempt, contact.phone, plan.caller_id, now)
 
 
-def record_placed(session: Session, call_id: int, info: CallInfo) -> None:
-    session.execute(
-        update(Call)
-        .where(Call.id == call_id)
-        .values(provider_sid=info.sid, provider_status=info.provider_status)
-    )
+def record_placed(conn: Connection, call_id: int, info: CallInfo) -> None:
+    conn.execute(_PLACED, {"sid": info.sid, "ps": info.provider_status, "id": call_id})
 
 
 def give_back(session: Session, call_id: int, reason: str, now: datetime) -> int:
@@ -245,45 +310,107 @@ class StatusUpdate:
     retry_at: datetime | None = None
 
 
-def apply_call_info(session: Session, call_id: int, info: CallInfo, now: datetime) -> StatusUpdate:
+@dataclass
+class Tracked:
+    """What the dialer remembers about a live call, so status updates need no reads."""
+
+    call_id: int
+    campaign_id: int
+    contact_id: int
+    contact_status: str
+    attempts: int
+    max_attempts: int
+    retry_delay_min: float
+    answered: bool = False
+    provider_status: str | None = None  # as last stored: unchanged polls write nothing
+
+
+def _set_contact_status(
+    conn: Connection,
+    tracked: Tracked,
+    new: ContactStatus,
+    now: datetime,
+    next_at: datetime | None | bool = False,
+) -> str | None:
+    """Move the contact through the transition table (compare-and-set on its status).
+
+    *next_at* False leaves next_attempt_at alone; None or a time sets it.
+    """
+    current = S(tracked.contact_status)
+    for _ in range(2):
+        if current == new:
+            return None
+        target = transition(current, new)
+        params = {"new": target.value, "now": now, "id": tracked.contact_id, "old": current.value}
+        if next_at is False:
+            done = conn.execute(_CONTACT_STATUS_KEEP_NEXT, params).rowcount
+        else:
+            done = conn.execute(_CONTACT_STATUS, {**params, "next_at": next_at}).rowcount
+        if done == 1:
+            tracked.contact_status = target.value
+            return target.value
+        # Someone else changed it meanwhile: go again from what the database says.
+        current = S(conn.scalar(select(Contact.status).where(Contact.id == tracked.contact_id)))
+    raise RuntimeError(f"contact {tracked.contact_id} keeps changing under the dialer")
+
+
+def apply_call_info(
+    conn: Connection, tracked: Tracked, info: CallInfo, now: datetime
+) -> StatusUpdate:
     """Fold a polled CallInfo into the Call and its contact."""
-    call = session.get_one(Call, call_id)
-    contact = session.get_one(Contact, call.contact_id)
-    call.provider_status = info.provider_status
-    if call.provider_sid is None:
-        call.provider_sid = info.sid
-    current = S(contact.status)
+    current = S(tracked.contact_status)
     reported = S(info.status)
     if not info.is_final:
         if reported == S.CONNECTED and current == S.CALLING:
-            contact.status = transition(current, S.CONNECTED).value
-            contact.updated_at = now
-            call.status = S.CONNECTED.value
-            call.answered_at = info.start_time or now
-            return StatusUpdate(contact.id, contact.status, final=False, answered=True)
-        return StatusUpdate(contact.id, None, final=False, answered=False)
+            changed = _set_contact_status(conn, tracked, S.CONNECTED, now)
+            conn.execute(
+                _ANSWERED,
+                {
+                    "sid": info.sid,
+                    "ps": info.provider_status,
+                    "status": S.CONNECTED.value,
+                    "answered_at": info.start_time or now,
+                    "id": tracked.call_id,
+                },
+            )
+            tracked.answered = True
+            return StatusUpdate(tracked.contact_id, changed, final=False, answered=True)
+        record_placed(conn, tracked.call_id, info)
+        return StatusUpdate(tracked.contact_id, None, final=False, answered=False)
 
     outcome = reported
     if current == S.CONNECTED and outcome not in (S.COMPLETED, S.FAILED):
         outcome = S.COMPLETED  # answered, so whatever Twilio says next it was a conversation
     answered = outcome == S.COMPLETED
-    call.status = outcome.value
-    call.ended_at = info.end_time or now
-    call.duration_s = info.duration_s
-    call.answered_by = info.answered_by
-    call.error_code = info.error_code
-    call.error_message = info.error_message
-    if answered and call.answered_at is None:
-        call.answered_at = info.start_time or call.ended_at
-    call.recording_state = "pending" if answered else "none"
-    call.transcript_state = "pending" if answered else "none"
-    changed = None
-    if current != outcome:
-        contact.status = transition(current, outcome).value
-        changed = contact.status
-    contact.next_attempt_at = _retry_at(session, contact, outcome, now, permanent=False)
-    contact.updated_at = now
-    return StatusUpdate(contact.id, changed, True, answered, contact.next_attempt_at)
+    ended_at = info.end_time or now
+    conn.execute(
+        _ENDED,
+        {
+            "status": outcome.value,
+            "ps": info.provider_status,
+            "sid": info.sid,
+            "ended_at": ended_at,
+            "duration_s": info.duration_s,
+            "answered_by": info.answered_by,
+            "error_code": info.error_code,
+            "error_message": info.error_message,
+            "recording_state": "pending" if answered else "none",
+            "transcript_state": "pending" if answered else "none",
+            "answered_at": (info.start_time or ended_at) if answered else None,
+            "id": tracked.call_id,
+        },
+    )
+    retry_at = next_attempt_at(
+        outcome,
+        attempts=tracked.attempts,
+        max_attempts=tracked.max_attempts,
+        retry_delay_min=tracked.retry_delay_min,
+        ended_at=now,
+    )
+    changed = _set_contact_status(conn, tracked, outcome, now, next_at=retry_at)
+    if changed is None:
+        conn.execute(_CONTACT_NEXT, {"next_at": retry_at, "now": now, "id": tracked.contact_id})
+    return StatusUpdate(tracked.contact_id, changed, True, answered, retry_at)
 
 
 def fail_unknown_call(session: Session, call_id: int, message: str, now: datetime) -> StatusUpdate:
@@ -314,11 +441,16 @@ class OpenCall:
     to: str
     from_: str | None
     created_at: datetime
+    contact_status: str = S.CALLING.value
+    attempts: int = 1
+    max_attempts: int = 3
+    retry_delay_min: float = 30
+    answered: bool = False
 
 
 def open_calls(session: Session) -> list[OpenCall]:
     rows = session.execute(
-        select(Call, Contact.phone, Campaign)
+        select(Call, Contact, Campaign)
         .join(Contact, Contact.id == Call.contact_id)
         .join(Campaign, Campaign.id == Call.campaign_id)
         .where(Call.status.in_(LIVE_STATUSES))
@@ -331,11 +463,16 @@ def open_calls(session: Session) -> list[OpenCall]:
             call.contact_id,
             call.attempt,
             call.provider_sid,
-            phone,
+            contact.phone,
             campaign.caller_id.e164 if campaign.caller_id else None,
             call.created_at,
+            contact.status,
+            contact.attempts,
+            campaign.max_attempts,
+            campaign.retry_delay_min,
+            call.answered_at is not None,
         )
-        for call, phone, campaign in rows
+        for call, contact, campaign in rows
     ]
 
 
@@ -365,8 +502,10 @@ def last_starts(session: Session) -> dict[int, datetime]:
     return {cid: at for cid, at in rows if at is not None}
 
 
-def add_to_dnc(session: Session, phone: str, reason: str) -> bool:
-    if session.scalar(select(DncEntry.id).where(DncEntry.phone == phone)) is not None:
+def add_to_dnc(conn: Connection, phone: str, reason: str) -> bool:
+    if conn.scalar(select(DncEntry.id).where(DncEntry.phone == phone)) is not None:
         return False
-    session.add(DncEntry(phone=phone, reason=reason, source="call"))
+    conn.execute(
+        insert(DncEntry).values(phone=phone, reason=reason, source="call", created_at=utcnow())
+    )
     return True

@@ -50,20 +50,15 @@ from app.telephony.errors import (
 log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 30.0  # look at the database again at least this often when idle
+STATUS_TICK_S = 1.0
 RATE_LIMIT_BACKOFF_S = 5.0
 FIND_MARGIN = timedelta(seconds=5)  # clock skew + Twilio's whole-second created dates
-UNKNOWN_CREATE_SEARCHES = 3  # find_calls tries before an ambiguous create counts as not placed
+UNKNOWN_CREATE_SEARCHES = 2  # searches that must find nothing before "not placed"
+UNKNOWN_CREATE_SETTLE = timedelta(seconds=5)  # and how old the claim must be by then
 LATE_START_GRACE = timedelta(seconds=60)
-MAX_POLL_ERRORS = 30
+MAX_POLL_BACKOFF_S = 60.0
+LOST = "not placed (the create request never reached the provider)"
 CAMPAIGN_STOPPERS = (AuthenticationFailed, UnverifiedCallerId)
-
-
-@dataclass
-class LiveCall:
-    call_id: int
-    campaign_id: int
-    contact_id: int
-    provider_status: str | None = None  # as last stored: unchanged polls write nothing
 
 
 @dataclass
@@ -100,7 +95,7 @@ class DialerService:
         self._hub = EventHub()
         self._runs: dict[int, CampaignRun] = {}
         self._scheduled: dict[int, records.CampaignPlan] = {}
-        self._live: dict[int, LiveCall] = {}
+        self._live: dict[int, records.Tracked] = {}
         self._results_pending: dict[int, int] = {}  # call_id -> campaign_id
         self._tasks: set[asyncio.Task] = set()
         self._scheduler: asyncio.Task | None = None
@@ -239,6 +234,8 @@ class DialerService:
         for run in runs:
             next_wake = min(next_wake, self._dial_what_is_due(run, mono, wall))
         self._publish_status(self._next_dial)
+        if self._next_dial != float("inf"):
+            next_wake = min(next_wake, mono + STATUS_TICK_S)  # "next call in N s" counts down
         return next_wake
 
     def _dial_what_is_due(self, run: CampaignRun, mono: float, wall: datetime) -> float:
@@ -267,14 +264,26 @@ class DialerService:
                 self._idle_campaigns.add(cid)
                 self._maybe_complete(run)
                 return self._later_mono(run, mono, wall)
-            with self.store.session.begin() as session:
-                claim = records.claim_contact(session, run.plan, candidate.contact_id, wall)
+            with self.store.engine.begin() as conn:
+                claim = records.claim_contact(conn, run.plan, candidate, wall)
             if claim is None:
+                run.needs_load = True  # the candidate was stale: read the list again
                 continue
             self._pacer.started(cid, mono)
-            self._live[claim.call_id] = LiveCall(claim.call_id, cid, claim.contact_id)
+            self._live[claim.call_id] = records.Tracked(
+                claim.call_id,
+                cid,
+                claim.contact_id,
+                ContactStatus.CALLING.value,
+                claim.attempts,
+                run.plan.max_attempts,
+                run.plan.retry_delay_min,
+            )
             self._hub.publish(ContactChanged(cid, claim.contact_id, ContactStatus.CALLING.value))
-            self._spawn(self._dial(run, claim, due=at), f"call {claim.call_id}")
+            # Scheduled time: when the limits allowed it, or when the previous create was
+            # answered if that came later (creates go one at a time).
+            due = max(at, self._pacer.last_answer)
+            self._spawn(self._dial(run, claim, due=due), f"call {claim.call_id}")
 
     def _later_mono(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         if run.later is None:
@@ -387,13 +396,13 @@ class DialerService:
                 "call %s: create request lost; reconciling, never redialling", claim.call_id
             )
             await self._resolve_unknown_create(
-                claim.call_id, claim.to, claim.from_, claim.claimed_at
+                claim.call_id, claim.to, claim.from_, claim.claimed_at, not_placed_reason=LOST
             )
             return
         except ProviderError as exc:
             if exc.retryable:  # 5xx / no connection after the provider's own retries: unknown
                 await self._resolve_unknown_create(
-                    claim.call_id, claim.to, claim.from_, claim.claimed_at
+                    claim.call_id, claim.to, claim.from_, claim.claimed_at, not_placed_reason=LOST
                 )
             else:
                 self._fail(claim, exc, permanent=isinstance(exc, InvalidNumber))
@@ -401,12 +410,12 @@ class DialerService:
         except Exception:
             log.exception("call %s: unexpected error placing the call", claim.call_id)
             await self._resolve_unknown_create(
-                claim.call_id, claim.to, claim.from_, claim.claimed_at
+                claim.call_id, claim.to, claim.from_, claim.claimed_at, not_placed_reason=LOST
             )
             return
         self.calls_placed += 1
-        with self.store.session.begin() as session:
-            records.record_placed(session, claim.call_id, info)
+        with self.store.engine.begin() as conn:
+            records.record_placed(conn, claim.call_id, info)
         await self._follow(claim.call_id, info.sid, first_info=info)
 
     def _give_back(self, claim: records.Claim, reason: str) -> None:
@@ -452,10 +461,8 @@ class DialerService:
         errors = 0
         live = self._live.get(call_id)
         while True:
-            if info is not None and (live is None or info.provider_status != live.provider_status):
+            if info is not None and self._worth_writing(live, info):
                 update = self._apply(call_id, info)
-                if live is not None:
-                    live.provider_status = info.provider_status
                 if update.final:
                     break
             await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
@@ -476,8 +483,9 @@ class DialerService:
                 info = None
                 errors += 1
                 log.warning("call %s: status check failed (%s)", call_id, exc)
-                if errors >= MAX_POLL_ERRORS:
-                    return  # leave it open; the next start reconciles it
+                # Keep asking (the line stays held), but less often while the provider struggles.
+                backoff = min(MAX_POLL_BACKOFF_S, self.poll_interval_s * 2 ** min(errors, 8))
+                await self.clock.sleep_until(self.clock.monotonic() + backoff)
         if update.answered:
             await self._fetch_results(call_id, sid)
         live = self._live.get(call_id)
@@ -487,9 +495,17 @@ class DialerService:
         self._hub.publish(CallEnded(campaign_id, call_id, update.contact_id))
         self._progress.set()
 
+    @staticmethod
+    def _worth_writing(tracked: records.Tracked | None, info) -> bool:
+        """Only what changes the contact (answered, ended) is written; "ringing" is not."""
+        if tracked is None or info.is_final:
+            return True
+        return info.status == ContactStatus.CONNECTED and not tracked.answered
+
     def _apply(self, call_id: int, info) -> records.StatusUpdate:
-        with self.store.session.begin() as session:
-            update = records.apply_call_info(session, call_id, info, self.clock.now())
+        tracked = self._live[call_id]
+        with self.store.engine.begin() as conn:
+            update = records.apply_call_info(conn, tracked, info, self.clock.now())
         if update.final:
             self._after_final(call_id, update)
         elif update.contact_status is not None:
@@ -572,10 +588,22 @@ class DialerService:
                     self._pacer.ended(cid)
         for call in open_calls:
             self._pacer.adopt(call.campaign_id)
-            self._live[call.call_id] = LiveCall(call.call_id, call.campaign_id, call.contact_id)
+            self._live[call.call_id] = records.Tracked(
+                call.call_id,
+                call.campaign_id,
+                call.contact_id,
+                call.contact_status,
+                call.attempts,
+                call.max_attempts,
+                call.retry_delay_min,
+                answered=call.answered,
+            )
             if call.sid is None:
-                await self._resolve_unknown_create(
-                    call.call_id, call.to, call.from_, call.created_at, searches=1
+                self._spawn(
+                    self._resolve_unknown_create(
+                        call.call_id, call.to, call.from_, call.created_at
+                    ),
+                    f"reconcile claim {call.call_id}",
                 )
             else:
                 self._spawn(self._resume(call), f"reconcile call {call.call_id}")
@@ -622,45 +650,47 @@ class DialerService:
         from_: str | None,
         claimed_at: datetime,
         *,
-        searches: int = UNKNOWN_CREATE_SEARCHES,
+        not_placed_reason: str = records.NOT_PLACED,
     ) -> None:
         """A Call without a sid: find the call the provider made for it, or declare the
-        attempt never placed (the contact goes back to the queue). Never dials."""
-        found = None
-        for attempt in range(searches):
-            if attempt:
-                await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
+        attempt never placed (the contact goes back to the queue). Never dials.
+
+        "Not found" only counts once the claim is UNKNOWN_CREATE_SETTLE old and several
+        searches agree: the provider's call list may lag a moment behind a create.
+        """
+        searches = 0
+        failures = 0
+        while True:
             try:
                 found = await self._search_for(to, from_, claimed_at)
+                searches += 1
             except ProviderError as exc:
+                failures += 1
                 log.warning("call %s: could not search for it (%s); will retry", call_id, exc)
-                if attempt == searches - 1:
-                    return self._leave_open(call_id)
+                backoff = min(MAX_POLL_BACKOFF_S, self.poll_interval_s * 2 ** min(failures, 8))
+                await self.clock.sleep_until(self.clock.monotonic() + backoff)
                 continue
             if found is not None:
                 break
-        if found is None:
-            live = self._live.get(call_id)
-            with self.store.session.begin() as session:
-                contact_id = records.give_back(
-                    session, call_id, records.NOT_PLACED, self.clock.now()
-                )
-                campaign_id = session.get_one(records.Call, call_id).campaign_id
-            self._line_freed(call_id)
-            run = self._runs.get(campaign_id)
-            if run is not None:
-                run.needs_load = True
-            self._hub.publish(ContactChanged(campaign_id, contact_id, ContactStatus.QUEUED.value))
-            del live
-            return
+            settled = self.clock.now() - claimed_at >= UNKNOWN_CREATE_SETTLE
+            if settled and searches >= UNKNOWN_CREATE_SEARCHES:
+                self._give_back_unplaced(call_id, not_placed_reason)
+                return
+            await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
         self.calls_placed += 1
-        with self.store.session.begin() as session:
-            records.record_placed(session, call_id, found)
+        with self.store.engine.begin() as conn:
+            records.record_placed(conn, call_id, found)
         await self._follow(call_id, found.sid, first_info=found)
 
-    def _leave_open(self, call_id: int) -> None:
-        # Still unknown (the provider cannot be asked now): keep the line held, next start retries.
-        log.warning("call %s: left open for reconciliation at the next start", call_id)
+    def _give_back_unplaced(self, call_id: int, reason: str) -> None:
+        with self.store.session.begin() as session:
+            contact_id = records.give_back(session, call_id, reason, self.clock.now())
+            campaign_id = session.get_one(records.Call, call_id).campaign_id
+        self._line_freed(call_id)
+        run = self._runs.get(campaign_id)
+        if run is not None:
+            run.needs_load = True
+        self._hub.publish(ContactChanged(campaign_id, contact_id, ContactStatus.QUEUED.value))
 
     async def _search_for(self, to: str, from_: str | None, claimed_at: datetime):
         if from_ is None:

@@ -49,6 +49,7 @@ class Pacer:
         self._active: dict[int, int] = {}
         self._account_last: float | None = None
         self._in_flight: int | None = None  # the campaign whose create is unanswered
+        self.last_answer: float = float("-inf")  # when the provider last answered a create
 
     @property
     def cps(self) -> float:
@@ -93,6 +94,7 @@ class Pacer:
     def sent(self, campaign_id: int, now: float) -> None:
         """The provider answered the create request (or it failed) at *now*."""
         self._anchor(campaign_id, now)
+        self.last_answer = max(self.last_answer, now)
         if self._in_flight == campaign_id:
             self._in_flight = None
 

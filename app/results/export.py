@@ -7,7 +7,7 @@ CSV-injection advice), in both formats.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,15 +97,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def export_calls(
+def export_steps(
     session: Session,
     campaign_id: int,
     fmt: Literal["csv", "xlsx"],
     out: Path,
     *,
-    progress: Progress | None = None,
-) -> int:
-    """Write the campaign's calls to *out*; returns the number of rows written.
+    batch: int = 1000,
+) -> Generator[tuple[int, int], None, int]:
+    """Export in steps: yields (rows written, rows in all) after each *batch* rows, returns
+    the rows written. The GUI runs one step per event-loop turn (no thread); closing the
+    generator early cancels.
 
     The file is written beside *out* and moved into place at the end, so a cancelled or failed
     export never leaves half a file under the chosen name.
@@ -116,53 +118,85 @@ def export_calls(
     variables = variable_names(session, campaign_id)
     total = session.scalar(select(func.count()).where(Call.campaign_id == campaign_id)) or 0
     partial = out.with_name(out.name + ".part")
+    writer = _CsvWriter(partial) if fmt == "csv" else _XlsxWriter(partial)
+    written = 0
+    finished = False
     try:
-        if fmt == "csv":
-            written = _write_csv(session, campaign_id, variables, partial, total, progress)
-        else:
-            written = _write_xlsx(session, campaign_id, variables, partial, total, progress)
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return written
-
-
-def _rows(session, campaign_id, variables, total, progress):
-    written = 0
-    for record in iter_call_records(session, campaign_id):
-        yield row_values(record, variables)
-        written += 1
-        if progress is not None and written % 500 == 0 and progress(written, total) is False:
-            raise ExportCancelled(written)
-    if progress is not None:
-        progress(written, total)
-
-
-def _write_csv(session, campaign_id, variables, path, total, progress) -> int:
-    written = 0
-    # utf-8-sig: Excel opens the file with the right encoding when it sees the BOM.
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headings(variables))
-        for values in _rows(session, campaign_id, variables, total, progress):
-            writer.writerow(["" if v is None else v for v in values])
+        writer.write(headings(variables))
+        for record in iter_call_records(session, campaign_id):
+            writer.write(row_values(record, variables))
             written += 1
+            if written % batch == 0:
+                yield written, total
+        writer.close()
+        partial.replace(out)
+        finished = True
+    finally:
+        if not finished:  # cancelled (generator closed) or failed
+            writer.discard()
+            partial.unlink(missing_ok=True)
+    yield written, total
     return written
 
 
-def _write_xlsx(session, campaign_id, variables, path, total, progress) -> int:
-    from openpyxl import Workbook
+def export_calls(
+    session: Session,
+    campaign_id: int,
+    fmt: Literal["csv", "xlsx"],
+    out: Path,
+    *,
+    progress: Progress | None = None,
+) -> int:
+    """Write the campaign's calls to *out*; returns the number of rows written.
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Calls")
-    sheet.append(headings(variables))
+    *progress(done, total)* is called every few hundred rows; returning False cancels
+    (ExportCancelled is raised and no file is left).
+    """
+    steps = export_steps(session, campaign_id, fmt, out, batch=500)
     written = 0
-    for values in _rows(session, campaign_id, variables, total, progress):
-        sheet.append([_xlsx_safe(v) for v in values])
-        written += 1
-    with path.open("wb") as handle:
-        workbook.save(handle)
+    for written, total in steps:
+        if progress is not None and progress(written, total) is False:
+            steps.close()
+            raise ExportCancelled(written)
     return written
+
+
+class _CsvWriter:
+    def __init__(self, path: Path) -> None:
+        # utf-8-sig: Excel opens the file with the right encoding when it sees the BOM.
+        self._handle = path.open("w", newline="", encoding="utf-8-sig")
+        self._writer = csv.writer(self._handle)
+
+    def write(self, values: list[Any]) -> None:
+        self._writer.writerow(["" if v is None else v for v in values])
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def discard(self) -> None:
+        self._handle.close()
+
+
+class _XlsxWriter:
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
+
+        self._path = path
+        self._workbook = Workbook(write_only=True)
+        self._sheet = self._workbook.create_sheet("Calls")
+        self._saved = False
+
+    def write(self, values: list[Any]) -> None:
+        self._sheet.append([_xlsx_safe(v) for v in values])
+
+    def close(self) -> None:
+        if not self._saved:  # write-only workbooks are saved once
+            self._saved = True
+            with self._path.open("wb") as handle:
+                self._workbook.save(handle)
+
+    def discard(self) -> None:
+        self._saved = True  # nothing to save (openpyxl removes its temp file at exit)
 
 
 def _xlsx_safe(value: Any) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, case, delete, func, insert, select, text
@@ -27,11 +26,12 @@ COUNTER_KINDS = (
     "disposition",
     "talk_seconds",
     "talk_calls",
-    "hour",
+    "bucket",
     "contact_status",
 )
 # The triggers that keep the counters (migration 0002); a later batch migration that rebuilds
 # calls or contacts drops them, and then we fall back to counting rows rather than lie.
+BUCKET_MINUTES = 10  # calls_over_time granularity (the "bucket" counters)
 _TRIGGER_PREFIXES = ("trg_calls_stats_", "trg_contacts_stats_")
 _TABLE_TRIGGERS = 12  # 9 on calls, 3 on contacts
 _counters_ok: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
@@ -87,8 +87,8 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
     ).one()
     add("talk_seconds", [("all", talk_seconds or 0)])
     add("talk_calls", [("all", talk_calls or 0)])
-    hour = func.substr(Call.created_at, 1, 13)
-    add("hour", session.execute(_grouped(hour, in_campaign)).all())
+    bucket = func.substr(Call.created_at, 1, 15)
+    add("bucket", session.execute(_grouped(bucket, in_campaign)).all())
     contact_rows = session.execute(
         select(Contact.status, func.count())
         .where(Contact.campaign_id == campaign_id)
@@ -161,8 +161,9 @@ def stats_from_counts(campaign_id: int, counts: Counts) -> dict[str, Any]:
         "talk_time_avg_s": talk_seconds / talk_calls if talk_calls else None,
         "dispositions": dispositions,
         "undisposed_calls": by_kind["disposition"].get("", 0),
+        "bucket_minutes": BUCKET_MINUTES,
         "calls_over_time": [
-            {"hour": _hour_iso(key), "calls": n} for key, n in sorted(by_kind["hour"].items())
+            {"at": _bucket_iso(key), "calls": n} for key, n in sorted(by_kind["bucket"].items())
         ],
     }
 
@@ -171,16 +172,15 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return (-item[1], item[0])
 
 
-def _hour_iso(key: str) -> str:
-    """'2026-11-27 13' (the stored text) -> '2026-11-27T13:00:00+00:00'."""
-    try:
-        return (
-            datetime.strptime(key[:13].replace("T", " "), "%Y-%m-%d %H")
-            .replace(tzinfo=UTC)
-            .isoformat()
-        )
-    except ValueError:
+def _bucket_iso(key: str) -> str:
+    """'2026-11-27 13:2' (the stored text) -> '2026-11-27T13:20:00+00:00'.
+
+    String surgery, not strptime: a month of calls has thousands of buckets and the stats
+    panel refreshes live.
+    """
+    if len(key) != 15 or key[10] not in " T" or key[13] != ":":
         return key
+    return f"{key[:10]}T{key[11:15]}0:00+00:00"
 
 
 __all__ = [

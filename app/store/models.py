@@ -184,7 +184,7 @@ class StatCounter(Base):
     """A per-campaign tally kept by database triggers (migration 0002), so every writer keeps it.
 
     kind is one of app.results.stats.COUNTER_KINDS; key is e.g. a status, a disposition or an
-    hour bucket ("2026-11-27 13"). app.results.stats.recount() rebuilds them from the rows.
+    ten-minute bucket ("2026-11-27 13:2" for 13:20-13:29). app.results.stats.recount() rebuilds them from the rows.
     """
 
     __tablename__ = "stat_counters"

@@ -73,3 +73,14 @@ def test_progress_reaches_total(store, campaign_id, big_file):
     import_file(store, campaign_id, big_file, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (120, 120)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_garbage_collector_is_back_on_after_success_and_failure(store, campaign_id, big_file):
+    import gc
+
+    assert gc.isenabled()
+    import_file(store, campaign_id, big_file)
+    assert gc.isenabled()
+    with pytest.raises(ImportCancelled):
+        import_file(store, campaign_id, big_file, cancel=lambda: True)
+    assert gc.isenabled()

@@ -74,3 +74,11 @@ def test_zip_that_is_not_a_workbook(tmp_path, store, campaign_id):
         archive.writestr("hello.txt", "hi")
     with pytest.raises(ContactImportError, match="not a readable Excel workbook"):
         import_file(store, campaign_id, path)
+
+
+def test_unclosed_quote_names_its_line(tmp_path, store, campaign_id):
+    path = tmp_path / "quote.csv"
+    path.write_text('name,phone\nAmy,"4155550100\n' + "Ben,4155550101\n" * 20_000)
+
+    with pytest.raises(ContactImportError, match=r'quote \("\) on line 2 opens a field'):
+        import_file(store, campaign_id, path)

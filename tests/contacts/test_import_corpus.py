@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.contacts.errors import ContactImportError
 from app.contacts.importer import import_file, read_contacts_file
 from app.store.models import Contact, DncEntry
+from app.store.types import utcnow
 from tests.contacts.import_corpus import DNC, EXPECTED, EXPECTED_REJECT_LINES, HEADERS, write_csv
 
 ENCODINGS = {
@@ -64,7 +65,11 @@ def test_corpus_imports_exactly(tmp_path, store, home, campaign_id, dnc, encodin
     assert (
         contacts["+14155550101"].fields["notes"] == 'line one\nline two, "quoted"; tab\there|pipe'
     )
-    assert contacts["+14155550100"].status == "queued"
+    ana = contacts["+14155550100"]
+    assert (ana.status, ana.attempts, ana.next_attempt_at) == ("queued", 0, None)
+    assert ana.created_at == ana.updated_at
+    assert ana.created_at.tzinfo is not None
+    assert abs((utcnow() - ana.created_at).total_seconds()) < 600
 
     assert report.rejects_file.parent == home / "imports"
     with report.rejects_file.open(encoding="utf-8-sig", newline="") as handle:
@@ -203,3 +208,16 @@ def test_unknown_mapped_column_names_the_columns(tmp_path, store, campaign_id):
 
     with pytest.raises(ContactImportError, match="no column 'Cell'.*Columns found: Name, Phone"):
         import_file(store, campaign_id, path, mapping=ColumnMapping(phone="Cell"))
+
+
+def test_excel_sep_hint_line(tmp_path, store, home, campaign_id):
+    path = tmp_path / "hinted.csv"
+    path.write_bytes(b"sep=;\r\nName;Phone\r\nAmy, Jr;4155550100\r\nBen;nope\r\n")
+
+    table = read_contacts_file(path)
+    report = import_file(store, campaign_id, path, home=home)
+
+    assert (table.delimiter, table.headers) == (";", ["Name", "Phone"])
+    assert [r.line for r in table.rows] == [3, 4]
+    assert (report.valid, report.invalid) == (1, 1)
+    assert _contacts(store, campaign_id)["+14155550100"].name == "Amy, Jr"

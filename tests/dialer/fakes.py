@@ -53,12 +53,14 @@ class FakeCall:
 class FakeProvider:
     clock: Clock
     talk_s: float = 20.0
+    time_scale: float = 1.0  # shrink ring and talk times (for runs on a real clock)
     durations: dict[str, float] = field(default_factory=dict)  # To -> talk seconds
     place_errors: dict[str, list[Exception]] = field(default_factory=dict)  # To -> to raise
     lose_after_create: set[str] = field(default_factory=set)  # To: placed, then AmbiguousCreate
     calls: list[FakeCall] = field(default_factory=list)
     requests: list[tuple[float, CallRequest]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
+    _by_sid: dict[str, FakeCall] = field(default_factory=dict)
 
     def _info(self, call: FakeCall) -> CallInfo:
         from app.telephony.base import TWILIO_TO_CONTACT_STATUS
@@ -99,12 +101,13 @@ class FakeProvider:
             from_=request.from_,
             created_mono=self.clock.monotonic(),
             created_at=self.clock.now(),
-            ring_s=ring,
-            talk_s=self.durations.get(request.to, self.talk_s),
+            ring_s=ring * self.time_scale,
+            talk_s=self.durations.get(request.to, self.talk_s) * self.time_scale,
             final_status=status,
             answered_by=answered_by,
         )
         self.calls.append(call)
+        self._by_sid[call.sid] = call
         if request.to in self.lose_after_create:
             self.lose_after_create.discard(request.to)
             from app.telephony.errors import AmbiguousCreate
@@ -113,9 +116,9 @@ class FakeProvider:
         return self._info(call)
 
     def _find(self, sid: str) -> FakeCall:
-        for call in self.calls:
-            if call.sid == sid:
-                return call
+        call = self._by_sid.get(sid)
+        if call is not None:
+            return call
         from app.telephony.errors import NotFound
 
         raise NotFound("no such call", code=20404)

@@ -39,8 +39,18 @@ def _start_emulator(call_log: Path) -> tuple[subprocess.Popen, dict]:
 
 
 def _run_cmd(home: Path, url: str) -> list[str]:
-    return [sys.executable, "-m", "app.cli", "run", "--home", str(home), "--emulator", url,
-            "--until-done", "--json"]
+    return [
+        sys.executable,
+        "-m",
+        "app.cli",
+        "run",
+        "--home",
+        str(home),
+        "--emulator",
+        url,
+        "--until-done",
+        "--json",
+    ]
 
 
 def _creates(call_log: Path) -> list[str]:
@@ -58,12 +68,21 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
     cid, _ = make_campaign(store, "Crash", numbers, concurrency=5, per_minute=1200, max_attempts=1)
     call_log = tmp_path / "calls.jsonl"
     emulator, creds = _start_emulator(call_log)
-    env = {**os.environ, "TWILIO_ACCOUNT_SID": creds["account_sid"],
-           "TWILIO_AUTH_TOKEN": creds["auth_token"], "CALLDECK_DB": ""}
+    env = {
+        **os.environ,
+        "TWILIO_ACCOUNT_SID": creds["account_sid"],
+        "TWILIO_AUTH_TOKEN": creds["auth_token"],
+        "CALLDECK_DB": "",
+    }
     env.pop("CALLDECK_DB")
     try:
-        first = subprocess.Popen(_run_cmd(home, creds["base_url"]), cwd=REPO, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = subprocess.Popen(
+            _run_cmd(home, creds["base_url"]),
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while len(_creates(call_log)) < 10 and time.monotonic() < deadline:
             assert first.poll() is None, first.stderr.read().decode()
@@ -76,8 +95,14 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
             ).all()
         assert left_open, "the kill should land while calls are in progress"
 
-        second = subprocess.run(_run_cmd(home, creds["base_url"]), cwd=REPO, env=env,
-                                capture_output=True, text=True, timeout=90)
+        second = subprocess.run(
+            _run_cmd(home, creds["base_url"]),
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
         assert second.returncode == 0, second.stderr
         summary = json.loads(second.stdout)
     finally:
@@ -97,4 +122,57 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
         assert session.get(Campaign, cid).state == "completed"
         assert not [c for c in calls if c.recording_state == "pending"]
     assert summary["campaigns"][0]["state"] == "completed"
+    store.dispose()
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_stops_new_dials_and_lets_live_calls_finish(tmp_path):
+    home = tmp_path / "home"
+    store = open_store(home)
+    numbers = phones(40, "0")
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.05)
+        set_setting(session, "calls_per_second", 50)
+    cid, _ = make_campaign(store, "Interrupted", numbers, concurrency=4, per_minute=600)
+    call_log = tmp_path / "calls.jsonl"
+    code = (
+        "import sys; from pathlib import Path; from app.telephony.emulator import run_emulator_cli;"
+        f"sys.exit(run_emulator_cli(speed=20.0, call_log=Path({str(call_log)!r})))"
+    )
+    emulator = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    creds = json.loads(emulator.stdout.readline())
+    env = {
+        **os.environ,
+        "TWILIO_ACCOUNT_SID": creds["account_sid"],
+        "TWILIO_AUTH_TOKEN": creds["auth_token"],
+    }
+    env.pop("CALLDECK_DB", None)
+    try:
+        run = subprocess.Popen(
+            _run_cmd(home, creds["base_url"]),
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while len(_creates(call_log)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        run.send_signal(signal.SIGINT)
+        at_signal = len(_creates(call_log))
+        out, err = run.communicate(timeout=40)
+    finally:
+        emulator.send_signal(signal.SIGINT)
+        emulator.wait(10)
+    assert run.returncode == 130, err
+    assert "no new calls" in err
+    assert len(_creates(call_log)) <= at_signal + 1  # at most the create already in flight
+    with store.session() as session:
+        calls = session.scalars(select(Call)).all()
+        assert calls and not [c for c in calls if c.status in ("calling", "connected")]
+        assert session.get(Campaign, cid).state == "running"  # the next run carries on
+    assert json.loads(out)["interrupted"] is True
     store.dispose()

@@ -64,7 +64,9 @@ def test_outcomes_limits_results_and_dnc(store, tmp_path, make_emulator):
         answered = [c for c in calls if c.status == "completed"]
         assert answered and all(c.recording_state == "downloaded" for c in answered)
         assert all(c.transcript_state == "done" and c.turns for c in answered)
-        assert all(c.recording_path and tmp_path.joinpath(c.recording_path).exists() for c in answered)
+        assert all(
+            c.recording_path and tmp_path.joinpath(c.recording_path).exists() for c in answered
+        )
         voicemail = [c for c in calls if c.contact.phone[-1] == "5"]
         assert {c.answered_by for c in voicemail} == {"machine_end_beep"}
         dnc = {d.phone: d.source for d in session.scalars(select(DncEntry))}
@@ -98,7 +100,10 @@ def test_pause_stops_new_dials_and_start_resumes(store, tmp_path, make_emulator)
 
     async def go():
         await service.start()
-        while len(read_call_log(emu.call_log)) == 0 or len(call_spans(read_call_log(emu.call_log))) < 3:
+        while (
+            len(read_call_log(emu.call_log)) == 0
+            or len(call_spans(read_call_log(emu.call_log))) < 3
+        ):
             await asyncio.sleep(0.01)
         await service.pause_campaign(cid)
         created_at_pause = len(call_spans(read_call_log(emu.call_log)))
@@ -109,7 +114,9 @@ def test_pause_stops_new_dials_and_start_resumes(store, tmp_path, make_emulator)
         assert all(end is not None for _, _, end in after_pause.values())
         with store.session() as session:
             assert session.get(Campaign, cid).state == "paused"
-            assert not session.scalars(select(Contact).where(Contact.status.in_(["calling", "connected"]))).all()
+            assert not session.scalars(
+                select(Contact).where(Contact.status.in_(["calling", "connected"]))
+            ).all()
         await service.start_campaign(cid)
         await asyncio.wait_for(service.run_until_done([cid]), 30)
         await service.stop()
@@ -125,20 +132,37 @@ def test_scheduled_campaigns_start_themselves(store, tmp_path, make_emulator):
     emu = make_emulator()
     now = datetime.now(UTC)
     missed, _ = make_campaign(
-        store, "Missed", per_minute=600, phones=phones(2, "0", "+1212556"), state="scheduled", start_at=now - timedelta(hours=2)
+        store,
+        "Missed",
+        per_minute=600,
+        phones=phones(2, "0", "+1212556"),
+        state="scheduled",
+        start_at=now - timedelta(hours=2),
     )
     soon, _ = make_campaign(
-        store, "Soon", per_minute=600, phones=phones(2, "0", "+1212557"), state="scheduled", start_at=now + timedelta(seconds=1)
+        store,
+        "Soon",
+        per_minute=600,
+        phones=phones(2, "0", "+1212557"),
+        state="scheduled",
+        start_at=now + timedelta(seconds=1),
     )
     later, _ = make_campaign(
-        store, "Later", per_minute=600, phones=phones(2, "0", "+1212558"), state="scheduled", start_at=now + timedelta(days=1)
+        store,
+        "Later",
+        per_minute=600,
+        phones=phones(2, "0", "+1212558"),
+        state="scheduled",
+        start_at=now + timedelta(days=1),
     )
     service = service_for(store, emu, tmp_path)
     messages = {}
     service.subscribe(
-        lambda e: messages.setdefault((e.campaign_id, e.state), e.message)
-        if isinstance(e, CampaignStateChanged)
-        else None
+        lambda e: (
+            messages.setdefault((e.campaign_id, e.state), e.message)
+            if isinstance(e, CampaignStateChanged)
+            else None
+        )
     )
 
     async def go():
@@ -163,7 +187,11 @@ def test_calling_window_per_contact_time_zone(store, tmp_path, make_emulator):
     emu = make_emulator()
     # A one-hour window that is open now in Los Angeles and closed in New York (3 h ahead).
     la_hour = datetime.now(ZoneInfo("America/Los_Angeles")).hour
-    window = {"window_start": f"{la_hour:02d}:00", "window_end": f"{la_hour + 1:02d}:00", "window_days": "mon-sun"}
+    window = {
+        "window_start": f"{la_hour:02d}:00",
+        "window_end": f"{la_hour + 1:02d}:00",
+        "window_days": "mon-sun",
+    }
     la, ny = "+13105550100", "+12125550100"
     cid, _ = make_campaign(store, "Windows", [la, ny], **window)
     report = asyncio.run(run_to_done(service_for(store, emu, tmp_path)))

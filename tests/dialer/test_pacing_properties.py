@@ -132,7 +132,9 @@ def test_limits_hold_under_any_schedule(tmp_path, specs, talk, cps, schedule):
                 paused[index][-1][1] = clock.monotonic()
 
     async def go() -> None:
-        service = DialerService(store, provider, recordings_dir=tmp_path / "rec", clock=clock, cps=cps)
+        service = DialerService(
+            store, provider, recordings_dir=tmp_path / "rec", clock=clock, cps=cps
+        )
         await service.start()
         await drive(service)
         while (report := await service.run_until_done()).next_dial_at is not None:
@@ -166,9 +168,13 @@ def test_limits_hold_under_any_schedule(tmp_path, specs, talk, cps, schedule):
                 gap = call.created_mono - calls[k - 1].created_mono
                 assert gap >= 60 / p - EPS, f"per-minute {p} exceeded (gap {gap:.3f} s)"
             for start, end in paused[index]:
-                assert not (start + EPS < call.created_mono < (float("inf") if end is None else end) - EPS), "dialled while paused"
+                assert not (
+                    start + EPS < call.created_mono < (float("inf") if end is None else end) - EPS
+                ), "dialled while paused"
     with store.session() as session:
-        left = session.scalars(select(Contact).where(Contact.status.in_(["calling", "connected", "queued"])))
+        left = session.scalars(
+            select(Contact).where(Contact.status.in_(["calling", "connected", "queued"]))
+        )
         assert not left.all()
         assert {c.state for c in session.scalars(select(Campaign))} == {"completed"}
     store.dispose()

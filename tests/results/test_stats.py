@@ -51,10 +51,18 @@ def test_stats_equal_a_hand_count(store, home):
     assert stats["talk_time_avg_s"] == (42 + 18 + 95) / 3
     assert stats["dispositions"] == {}
     assert stats["undisposed_calls"] == 14
-    # Calls every 7 minutes from 09:00: 9 in the 09 hour (0..56 min), 5 in the 10 hour.
-    assert stats["calls_over_time"] == [
-        {"hour": "2026-11-27T09:00:00+00:00", "calls": 9},
-        {"hour": "2026-11-27T10:00:00+00:00", "calls": 5},
+    # Calls every 7 minutes from 09:00 (0, 7, 14, ..., 91 min), counted per ten minutes.
+    assert stats["bucket_minutes"] == 10
+    expected: dict[str, int] = {}
+    for i in range(14):
+        minute = 7 * i
+        at = f"2026-11-27T{9 + minute // 60:02d}:{minute % 60 // 10}0:00+00:00"
+        expected[at] = expected.get(at, 0) + 1
+    assert stats["calls_over_time"] == [{"at": at, "calls": n} for at, n in expected.items()]
+    assert sum(p["calls"] for p in stats["calls_over_time"]) == 14
+    assert stats["calls_over_time"][:2] == [
+        {"at": "2026-11-27T09:00:00+00:00", "calls": 2},  # 09:00, 09:07
+        {"at": "2026-11-27T09:10:00+00:00", "calls": 1},  # 09:14
     ]
 
 
@@ -124,7 +132,7 @@ def test_recount_repairs_counters(store, home):
     seeded = seed_campaign(store, home)
     with store.session.begin() as session:
         session.execute(text("UPDATE stat_counters SET n = n + 5"))
-        session.execute(text("DELETE FROM stat_counters WHERE kind = 'hour'"))
+        session.execute(text("DELETE FROM stat_counters WHERE kind = 'bucket'"))
     with store.session.begin() as session:
         assert read_counters(session, seeded.campaign_id) != counts_from_rows(
             session, seeded.campaign_id
@@ -199,3 +207,17 @@ def test_models_and_migrations_agree(store):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_0002_downgrades_and_upgrades_cleanly(store, home):
+    seeded = seed_campaign(store, home)
+    config = alembic_config(store.engine)
+    command.downgrade(config, "0001")
+    with store.engine.connect() as conn:
+        names = conn.scalars(text("SELECT name FROM sqlite_master")).all()
+    assert "stat_counters" not in names and not [n for n in names if "stats" in n]
+    command.upgrade(config, "head")  # the backfill counts what is already there
+    with store.session() as session:
+        assert read_counters(session, seeded.campaign_id) == counts_from_rows(
+            session, seeded.campaign_id
+        )

@@ -153,7 +153,9 @@ class EmulatorThread:
         return self.emulator.auth_token
 
     def start(self) -> str:
-        self._loop = asyncio.new_event_loop()
+        # A plain selector loop, not the policy's: under the GUI the policy makes Qt loops,
+        # which may only run on the main thread.
+        self._loop = asyncio.SelectorEventLoop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="calldeck-emulator", daemon=True
         )

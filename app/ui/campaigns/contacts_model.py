@@ -114,9 +114,10 @@ class ContactsTableModel(QAbstractTableModel):
                 c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))
             }
             outcomes: dict[int, str] = {}
+            # The latest finished attempt; a call in flight already shows as the status.
             for contact_id, status, error in session.execute(
                 select(Call.contact_id, Call.status, Call.error_message)
-                .where(Call.contact_id.in_(ids))
+                .where(Call.contact_id.in_(ids), Call.status.not_in(("calling", "connected")))
                 .order_by(Call.contact_id, Call.attempt)
             ):
                 outcomes[contact_id] = status_label(status) + (f" — {error}" if error else "")

@@ -192,8 +192,9 @@ class CallsTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid() or self._exhausted or self._campaign_id is None:
             return
-        more = [i for i in self._read_ids(len(self._ids), PAGE_SIZE) if self.row_of(i) is None]
-        self._exhausted = len(more) < PAGE_SIZE
+        page = self._read_ids(len(self._ids), PAGE_SIZE)
+        self._exhausted = len(page) < PAGE_SIZE
+        more = [i for i in page if self.row_of(i) is None]  # a live insert may have moved one
         if not more:
             return
         start = len(self._ids)

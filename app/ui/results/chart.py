@@ -1,4 +1,4 @@
-"""Calls over time as a small QtCharts line, one point per hour."""
+"""Calls over time as a small QtCharts line: per ten minutes for a short run, else per hour."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 HOUR_MS = 3_600_000
+FINE_SPAN_MS = 6 * HOUR_MS  # up to this span, show the ten-minute buckets as they are
 Y_TICKS = 3  # 0, middle, top: both intervals must be whole numbers of calls
 
 
@@ -55,32 +56,52 @@ class CallsOverTimeChart(QChartView):
         self.series.attachAxis(self.y_axis)
         self.set_points([])
 
-    def set_points(self, points: list[dict]) -> None:
-        """points: [{"hour": ISO-8601, "calls": n}, ...] oldest first (campaign_stats shape)."""
-        values = []
-        for point in points:
-            try:
-                at = datetime.fromisoformat(point["hour"])
-            except ValueError:
-                continue
-            values.append((int(at.timestamp() * 1000), int(point["calls"])))
+    def set_points(self, points: list[dict], bucket_minutes: int = 10) -> None:
+        """points: [{"at": ISO-8601, "calls": n}, ...] oldest first (campaign_stats shape)."""
+        values = self._values(points)
+        step_ms = bucket_minutes * 60_000
+        if values and values[-1][0] - values[0][0] > FINE_SPAN_MS:
+            values = _per_hour(values)
+            step_ms = HOUR_MS
+        self.chart().setTitle(
+            "Calls per hour" if step_ms == HOUR_MS else f"Calls per {bucket_minutes} min"
+        )
         self.series.clear()
         for ms, n in values:
             self.series.append(ms, n)
         if values:
-            first, last = values[0][0], values[-1][0]
-            if last - first < 2 * HOUR_MS:  # give a lone point some room either side
-                first, last = first - HOUR_MS, last + HOUR_MS
+            # Leave a bucket of room either side, so no point sits on the frame.
+            first, last = values[0][0] - step_ms, values[-1][0] + step_ms
             span_days = (last - first) / (24 * HOUR_MS)
             self.x_axis.setFormat("d MMM" if span_days > 2 else "HH:mm")
             self.x_axis.setRange(
                 QDateTime.fromMSecsSinceEpoch(first), QDateTime.fromMSecsSinceEpoch(last)
             )
-            self.y_axis.setRange(0, nice_top(max(n for _, n in values)))
+            self.y_axis.setRange(0, nice_top(max(n for _, n in values) + 1))
         else:
+            self.chart().setTitle("Calls over time")
             now = QDateTime.currentDateTime()
             self.x_axis.setRange(now.addSecs(-3 * 3600), now)
             self.y_axis.setRange(0, nice_top(0))
 
+    @staticmethod
+    def _values(points: list[dict]) -> list[tuple[int, int]]:
+        values = []
+        for point in points:
+            try:
+                at = datetime.fromisoformat(point["at"])
+            except (KeyError, ValueError):
+                continue
+            values.append((int(at.timestamp() * 1000), int(point["calls"])))
+        return values
+
     def point_count(self) -> int:
         return self.series.count()
+
+
+def _per_hour(values: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    hours: dict[int, int] = {}
+    for ms, n in values:
+        hour = ms - ms % HOUR_MS
+        hours[hour] = hours.get(hour, 0) + n
+    return sorted(hours.items())

@@ -87,6 +87,14 @@ class ResultsController(QObject):
         self.select_call(None)
         self.refresh_stats()
 
+    def dispositions(self) -> list[str]:
+        """The shown campaign's dispositions (for the filter)."""
+        if self.campaign_id is None:
+            return []
+        with self.store.session() as session:
+            campaign = session.get(Campaign, self.campaign_id)
+            return list(campaign.dispositions or []) if campaign else []
+
     def refresh_stats_soon(self) -> None:
         if not self._stats_timer.isActive():
             self._stats_timer.start()

@@ -5,13 +5,14 @@ This module lays widgets out and wires them; ResultsController holds the logic.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,9 +64,11 @@ class CallHeader(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.name.setFont(font)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # names come from spreadsheets
         self.badge = QLabel()
         self.facts = QLabel()
         self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -94,14 +97,19 @@ class CallHeader(QWidget):
             facts.append(f"duration {clock(row.duration_s)}")
         if row.answered_by:
             facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
-        text = " · ".join(facts)
+        text = html.escape(" · ".join(facts))
         if detail.error_message or detail.error_code:
             code = f" (error {detail.error_code})" if detail.error_code else ""
-            text += f"<br><span style='color:#a94442'>{detail.error_message or ''}{code}</span>"
+            error = html.escape(f"{detail.error_message or ''}{code}")
+            text += f"<br><span style='color:#a94442'>{error}</span>"
         self.facts.setText(text)
 
 
 class ResultsPage(QWidget):
+    """The Results page. The main window connects the dialer bridge's callEnded and
+    contactChanged to on_call_ended / on_contact_changed, and the campaign row's Results
+    button to set_campaign."""
+
     def __init__(
         self,
         store: Store,
@@ -325,13 +333,7 @@ class ResultsPage(QWidget):
         self.export_button.setEnabled(campaign_id is not None)
 
     def _fill_disposition_filter(self) -> None:
-        names: list[str] = []
-        if self.controller.campaign_id is not None:
-            from app.store.models import Campaign
-
-            with self.store.session() as session:
-                campaign = session.get(Campaign, self.controller.campaign_id)
-                names = list(campaign.dispositions or []) if campaign else []
+        names = self.controller.dispositions()
         self.disposition_filter.blockSignals(True)
         self.disposition_filter.clear()
         self.disposition_filter.addItem("All dispositions", None)
@@ -448,6 +450,11 @@ class ResultsPage(QWidget):
         if self._shown_call is not None:
             self.controller.save_notes(text, self._shown_call)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Another page shown, or the window closing: never lose notes still in the debounce.
+        self.notes_flush()
+        super().hideEvent(event)
+
     def notes_flush(self) -> None:
         """Save notes still waiting for their debounce (before switching call or campaign)."""
         if self.notes.has_pending():
@@ -515,6 +522,8 @@ class ResultsPage(QWidget):
         if self._progress is not None:
             self._progress.reset()
             self._progress.deleteLater()
+        if self.export_job is not None:
+            self.export_job.deleteLater()
         self.export_job, self._progress = None, None
         self.export_button.setEnabled(self.controller.campaign_id is not None)
 

@@ -94,6 +94,7 @@ class RecordingPlayer(QWidget):
         self.message = QLabel()
         self.message.setObjectName("playerMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setStyleSheet("color: palette(placeholder-text);")
 
         controls = QHBoxLayout()

@@ -173,4 +173,4 @@ class StatsStrip(QWidget):
             if n
         ]
         self.statuses.setText("Contacts: " + " · ".join(parts) if parts else "No contacts")
-        self.chart.set_points(stats["calls_over_time"])
+        self.chart.set_points(stats["calls_over_time"], stats.get("bucket_minutes", 10))

@@ -136,6 +136,7 @@ class TranscriptView(QWidget):
         self.list.setItemDelegate(ChatBubbleDelegate(self.list))
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
 
@@ -152,6 +153,7 @@ class TranscriptView(QWidget):
         self._matches: list[int] = []
         self._match_at = -1
         self._playing_row = -1
+        self._shown: tuple[list[Turn], str | None] | None = None
         self.list.itemClicked.connect(self._on_clicked)
         self.find_edit.textChanged.connect(self.find)
         self.find_edit.returnPressed.connect(self.find_next)
@@ -159,6 +161,9 @@ class TranscriptView(QWidget):
 
     # -- content -----------------------------------------------------------------------------
     def set_turns(self, turns: list[Turn], message: str | None = None) -> None:
+        if (turns, message) == self._shown:
+            return  # a live refresh of the same call: keep the find state and the scroll
+        self._shown = (list(turns), message)
         self.list.clear()
         self._playing_row = -1
         for turn in turns:

@@ -141,7 +141,9 @@ def test_a_campaign_on_the_emulator_lands_in_results(qtbot, qloop, store, home, 
         page.player.pause()
         page.player.seek(offset + 200)
         qtbot.waitUntil(lambda: page.transcript.playing_row() == 1, timeout=5000)
-        qtbot.waitUntil(lambda: "Call back" in page.stats.disposition_legend.text(), timeout=3000)
+        qtbot.waitUntil(
+            lambda: "Call back: 1" in page.stats.disposition_bar.toolTip(), timeout=3000
+        )
         assert page.grab().save(SCREENSHOT)
         fresh = open_store(home)
         try:

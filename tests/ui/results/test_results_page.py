@@ -40,7 +40,8 @@ def test_opens_on_the_campaign_with_its_stats(page, store, seeded):
     assert page.stats.calls.value.text() == "14"
     assert page.stats.answer_rate.value.text() == "50%"
     assert page.stats.human_voicemail.value.text() == "6 / 2"
-    assert page.stats.chart.point_count() == 2
+    assert page.stats.chart.point_count() == 10  # ten-minute buckets over 91 minutes
+    assert page.stats.chart.chart().title() == "Calls per 10 min"
     assert page.detail_stack.currentWidget() is page.no_call
 
 
@@ -123,6 +124,10 @@ def test_notes_are_flushed_when_switching_calls(qtbot, page, store, seeded):
         assert session.get(Call, seeded.call_ids[2]).notes == "left a message"
         assert session.get(Call, seeded.call_ids[3]).notes == ""
     assert page.notes.text() == ""
+    qtbot.keyClicks(page.notes.edit, "no answer twice")
+    page.hide()  # another page shown, or the window closing
+    with store.session() as session:
+        assert session.get(Call, seeded.call_ids[3]).notes == "no answer twice"
 
 
 def test_clear_states_for_pending_and_missing_recordings(page, seeded):
@@ -196,6 +201,27 @@ def test_export_from_the_page(qtbot, page, seeded, tmp_path, fmt):
     assert page.count_label.text().startswith("Exported 14 calls")
 
 
+def test_export_can_be_cancelled_and_leaves_no_file(qtbot, store, home, tmp_path, monkeypatch):
+    from app.ui.results import export_job
+
+    monkeypatch.setattr(export_job, "ROWS_PER_STEP", 10)
+    seed_campaign(store, home, contacts=120)
+    page = ResultsPage(store, home=home)
+    qtbot.addWidget(page)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    job = page.export_to(out_dir / "big.csv", "csv")
+    steps = []
+    job.progressed.connect(lambda done, total: steps.append((done, total)))
+    qtbot.waitUntil(lambda: len(steps) >= 2)
+    assert steps[0] == (10, 120)
+    with qtbot.waitSignal(job.cancelled):
+        page._progress.canceled.emit()  # what its Cancel button sends
+    assert page.export_job is None
+    assert list(out_dir.iterdir()) == []  # neither big.csv nor big.csv.part
+    assert page.count_label.text() == "Export cancelled; no file was written"
+
+
 class FakeProvider:
     def __init__(self):
         self.asked = []
@@ -256,3 +282,69 @@ def test_without_qtmultimedia_the_page_still_works(qtbot, store, home, seeded, m
     page.player.toggle()
     page.player.skip(10_000)
     assert page.transcript.turn_count() == 4  # the rest of the detail is all there
+
+
+def test_a_long_campaign_is_charted_per_hour(qtbot):
+    from app.ui.results.chart import CallsOverTimeChart
+
+    chart = CallsOverTimeChart()
+    qtbot.addWidget(chart)
+    points = [
+        {"at": f"2026-11-{day:02d}T{hour:02d}:{tens}0:00+00:00", "calls": 1}
+        for day in (2, 3)
+        for hour in (9, 10)
+        for tens in range(6)
+    ]
+    chart.set_points(points, 10)
+    assert chart.chart().title() == "Calls per hour"
+    assert chart.point_count() == 4
+    assert [chart.series.at(i).y() for i in range(4)] == [6, 6, 6, 6]
+
+
+def test_live_calls_keep_the_scroll_position(qtbot, store, home):
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from app.store.models import Contact
+    from tests.results.results_seed import START
+
+    seeded = seed_campaign(store, home, contacts=200)
+    page = ResultsPage(store, home=home)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    middle = page.model.index(100, 0)
+    page.table.scrollTo(middle, QAbstractItemView.ScrollHint.PositionAtTop)
+    top_call = page.model.call_id(page.table.rowAt(0))
+    page.select_call(seeded.call_ids[90])
+
+    def new_call(i):
+        with store.session.begin() as session:
+            contact = Contact(campaign_id=seeded.campaign_id, phone=f"+1404555{i:04d}", name="New")
+            session.add(contact)
+            session.flush()
+            call = Call(
+                campaign_id=seeded.campaign_id,
+                contact_id=contact.id,
+                attempt=1,
+                status="calling",
+                created_at=START + timedelta(days=1, minutes=i),
+            )
+            session.add(call)
+            session.flush()
+            return call.id, contact.id
+
+    for i in range(3):
+        call_id, contact_id = new_call(i)
+        page.on_contact_changed(seeded.campaign_id, contact_id, "calling")
+        assert page.model.call_id(0) == call_id
+    assert page.model.rowCount() == 203
+    assert page.model.call_id(page.table.rowAt(0)) == top_call  # the same rows in view
+    assert page.model.call_id(page.table.currentIndex().row()) == seeded.call_ids[90]
+    # At the very top the view follows the newest calls instead.
+    page.table.scrollToTop()
+    call_id, contact_id = new_call(9)
+    page.on_contact_changed(seeded.campaign_id, contact_id, "calling")
+    assert page.model.call_id(page.table.rowAt(0)) == call_id

@@ -44,7 +44,8 @@ COUNTERS = [
         "{r}.status = 'completed' AND {r}.duration_s IS NOT NULL",
         ["status", "duration_s"],
     ),
-    ("calls", "hour", "substr({r}.created_at, 1, 13)", "1", None, ["created_at"]),
+    # Ten-minute buckets: "2026-11-27 13:2" is 13:20-13:29 (created_at is stored as text).
+    ("calls", "bucket", "substr({r}.created_at, 1, 15)", "1", None, ["created_at"]),
     ("contacts", "contact_status", "{r}.status", "1", None, ["status"]),
 ]
 

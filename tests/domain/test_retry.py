@@ -1,0 +1,51 @@
+"""Retry policy per outcome."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.domain.retry import next_attempt_at
+
+ENDED = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("outcome", ["no_answer", "busy", "failed"])
+def test_retryable_outcomes_come_back_after_the_delay(outcome):
+    at = next_attempt_at(outcome, attempts=1, max_attempts=3, retry_delay_min=30, ended_at=ENDED)
+    assert at == ENDED + timedelta(minutes=30)
+
+
+def test_no_retry_after_the_last_attempt():
+    assert (
+        next_attempt_at("busy", attempts=3, max_attempts=3, retry_delay_min=30, ended_at=ENDED)
+        is None
+    )
+
+
+def test_completed_is_never_retried():
+    assert (
+        next_attempt_at("completed", attempts=1, max_attempts=3, retry_delay_min=0, ended_at=ENDED)
+        is None
+    )
+
+
+def test_permanent_failures_are_not_retried():
+    assert (
+        next_attempt_at(
+            "failed", attempts=1, max_attempts=3, retry_delay_min=5, ended_at=ENDED, permanent=True
+        )
+        is None
+    )
+
+
+def test_naive_times_are_refused():
+    with pytest.raises(ValueError):
+        next_attempt_at(
+            "busy",
+            attempts=1,
+            max_attempts=3,
+            retry_delay_min=5,
+            ended_at=ENDED.replace(tzinfo=None),
+        )
