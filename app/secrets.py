@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import contextlib
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
-
 SERVICE = "CallDeck/Twilio"
 
 
@@ -14,7 +11,13 @@ class SecretStoreUnavailable(RuntimeError):
     """No usable OS keyring: the user must set one up (or use demo mode)."""
 
 
+# keyring is imported inside each function: it costs ~0.1 s, off the start-up path.
+
+
 def set_auth_token(account_sid: str, token: str) -> None:
+    import keyring
+    from keyring.errors import NoKeyringError
+
     try:
         keyring.set_password(SERVICE, account_sid, token)
     except NoKeyringError as exc:
@@ -26,6 +29,9 @@ def set_auth_token(account_sid: str, token: str) -> None:
 
 
 def get_auth_token(account_sid: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         return keyring.get_password(SERVICE, account_sid)
     except (NoKeyringError, KeyringError):
@@ -33,6 +39,9 @@ def get_auth_token(account_sid: str) -> str | None:
 
 
 def delete_auth_token(account_sid: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
     with contextlib.suppress(NoKeyringError, KeyringError):
         keyring.delete_password(SERVICE, account_sid)
 

@@ -45,6 +45,12 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
     ]
     for name in names:
         image = QImage(str(shots / name))
-        assert image.width() >= 800 and image.height() >= 500
+        assert image.width() >= 600 and image.height() >= 400
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 37)
+            for y in range(0, image.height(), 23)
+        }
+        assert len(colours) > 5, f"{name} looks blank"
     log = (tmp_path / "home" / "logs" / "calldeck.log").read_text()
     assert "Traceback" not in log and "ERROR" not in log

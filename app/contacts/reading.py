@@ -18,7 +18,7 @@ from app.contacts.memory import collector_paused
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 64_000
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
+DETECT_BYTES = 256 * 1024
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", None: "none"}
 
@@ -118,22 +118,38 @@ def _detect_encoding(data: bytes, name: str) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
+    # The detector is slow on megabytes; a sample decides, and the whole file must agree.
+    encoding = _detect_legacy_encoding(data[:DETECT_BYTES])
+    if encoding and len(data) > DETECT_BYTES:
+        try:
+            data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            encoding = _detect_legacy_encoding(data)
+    if encoding is None:
         raise ContactImportError(
             f"{name} is not text in an encoding CallDeck can recognise (not UTF-8, UTF-16 or "
             "Windows-1252) or it is a binary file; save it as CSV UTF-8 and try again"
         )
-    # Single-byte Western files decode identically under several code pages; when the
-    # detector cannot tell them apart, Windows-1252 is what spreadsheet exports use.
-    tied: set[str] = set()
+    return encoding
+
+
+def _detect_legacy_encoding(data: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    # Western single-byte files decode identically, or nearly, under several code pages,
+    # and a few accented names in a sea of digits give the detector little to go on. When
+    # Windows-1252 (what spreadsheets export) reads the file about as cleanly and coherently
+    # as the detector's pick, take it.
     for match in matches:
-        if abs(match.chaos - best.chaos) < 0.01 and abs(match.coherence - best.coherence) < 0.01:
-            tied.add(match.encoding)
-            tied.update(match.could_be_from_charset)
-    if "cp1252" in tied:
-        return "cp1252"
+        names = {match.encoding, *match.could_be_from_charset}
+        if (
+            "cp1252" in names
+            and match.chaos <= best.chaos + 0.05
+            and match.coherence >= best.coherence - 0.15
+        ):
+            return "cp1252"
     return best.encoding
 
 

@@ -128,7 +128,6 @@ class DialerService:
         if self.running:
             return
         self._opened_at = self.clock.now()
-        self._holding = False
         await self._reconcile()
         self._reload = True
         self._scheduler = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
@@ -145,6 +144,13 @@ class DialerService:
             self._pacer.ended(live.campaign_id)
         self._live.clear()
         self._results_pending.clear()
+
+    def set_cps(self, cps: float | None) -> None:
+        """Change the account-wide calls-per-second cap now (None: follow the setting)."""
+        self._cps_override = cps
+        if cps is not None:
+            self._pacer.cps = cps
+        self.wake()
 
     def restrict_to(self, campaign_ids: Iterable[int] | None) -> None:
         """Dial only these campaigns (None: every running or due one), e.g. `run --campaign`."""
@@ -241,6 +247,7 @@ class DialerService:
     def _dial_what_is_due(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         """Claim and dial as many as the limits allow now; return when to look again."""
         cid = run.plan.id
+        reloaded = False
         while True:
             if self._holding:
                 self._idle_campaigns.add(cid)
@@ -256,7 +263,8 @@ class DialerService:
                     return self._later_mono(run, mono, wall)
                 self._next_dial = min(self._next_dial, at)
                 return at
-            if run.due_for_reload(wall):
+            if run.due_for_reload(wall) and not reloaded:
+                reloaded = True  # at most once per pass: a list that keeps failing must not spin
                 with self.store.session() as session:
                     run.fill(records.dialable_candidates(session, run.plan), wall)
             candidate = run.next_candidate(wall)
@@ -267,7 +275,11 @@ class DialerService:
             with self.store.engine.begin() as conn:
                 claim = records.claim_contact(conn, run.plan, candidate, wall)
             if claim is None:
-                run.needs_load = True  # the candidate was stale: read the list again
+                if self._campaign_state(cid) != CampaignState.RUNNING:
+                    self._reload = True  # paused or edited elsewhere: re-read the plans
+                    self._wake.set()
+                    return float("inf")
+                run.needs_load = True  # the candidate was stale: read the list next pass
                 continue
             self._pacer.started(cid, mono)
             self._live[claim.call_id] = records.Tracked(
@@ -284,6 +296,10 @@ class DialerService:
             # answered if that came later (creates go one at a time).
             due = max(at, self._pacer.last_answer)
             self._spawn(self._dial(run, claim, due=due), f"call {claim.call_id}")
+
+    def _campaign_state(self, campaign_id: int) -> str | None:
+        with self.store.session() as session:
+            return session.scalar(select(Campaign.state).where(Campaign.id == campaign_id))
 
     def _later_mono(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         if run.later is None:
@@ -303,7 +319,10 @@ class DialerService:
                 del self._runs[cid]
         self._scheduled = {}
         for cid, plan in plans.items():
-            if plan.state == CampaignState.SCHEDULED:
+            if plan.state == CampaignState.RUNNING and not plan.caller_id:
+                self._runs.pop(cid, None)
+                self._pause_for(cid, "it has no caller-ID; pick one, then start it again")
+            elif plan.state == CampaignState.SCHEDULED:
                 self._scheduled[cid] = plan
             elif cid in self._runs:
                 self._runs[cid].plan = plan
@@ -445,6 +464,11 @@ class DialerService:
         self._hub.publish(CallEnded(claim.campaign_id, claim.call_id, claim.contact_id))
 
     async def _stop_campaign(self, campaign_id: int, message: str) -> None:
+        self._pause_for(campaign_id, message)
+        self.wake()
+
+    def _pause_for(self, campaign_id: int, message: str) -> None:
+        """Pause a campaign the dialer cannot go on with, saying why."""
         with self.store.session.begin() as session:
             campaign = session.get(Campaign, campaign_id)
             if campaign is None:
@@ -453,7 +477,6 @@ class DialerService:
         self._runs.pop(campaign_id, None)
         self._paused.add(campaign_id)
         self._hub.publish(CampaignStateChanged(campaign_id, state, f"Paused: {message}"))
-        self.wake()
 
     async def _follow(self, call_id: int, sid: str, first_info=None) -> None:
         """Poll the call to its end, store the outcome, then its results."""
@@ -479,7 +502,7 @@ class DialerService:
                     )
                 self._after_final(call_id, update)
                 break
-            except ProviderError as exc:
+            except Exception as exc:  # a poll that fails must not strand the line
                 info = None
                 errors += 1
                 log.warning("call %s: status check failed (%s)", call_id, exc)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,13 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.secrets import mask_sid
-from app.ui.agents_page import AgentsPage
 from app.ui.campaigns.page import CampaignsPage
 from app.ui.context import AppContext
-from app.ui.numbers_page import NumbersPage
 from app.ui.resources import icon
-from app.ui.results.page import ResultsPage
-from app.ui.settings_page import SettingsPage
+
+PAGE_ICONS = ["campaigns", "agents", "numbers", "results", "settings"]
+
+
+def _lazy(module: str, name: str):
+    return getattr(importlib.import_module(module), name)
 
 
 class MainWindow(QMainWindow):
@@ -40,31 +45,27 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.resize(1280, 800)
 
-        self.campaigns = CampaignsPage(context)
-        self.agents = AgentsPage(context)
-        self.numbers = NumbersPage(context)
-        self.results = ResultsPage(
-            context.store, home=context.home, provider_factory=lambda: context.provider
-        )
-        self.settings = SettingsPage(context)
-        self._pages: dict[str, QWidget] = {
-            "Campaigns": self.campaigns,
-            "Agents": self.agents,
-            "Phone numbers": self.numbers,
-            "Results": self.results,
-            "Settings": self.settings,
+        # The first page is built now; the others when first shown (keeps start-up fast).
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "Campaigns": lambda: CampaignsPage(context),
+            "Agents": lambda: _lazy("app.ui.agents_page", "AgentsPage")(context),
+            "Phone numbers": lambda: _lazy("app.ui.numbers_page", "NumbersPage")(context),
+            "Results": lambda: _lazy("app.ui.results.page", "ResultsPage")(
+                context.store, home=context.home, provider_factory=lambda: context.provider
+            ),
+            "Settings": lambda: _lazy("app.ui.settings_page", "SettingsPage")(context),
         }
-        self._icons = ["campaigns", "agents", "numbers", "results", "settings"]
-        self.campaigns.resultsRequested.connect(self._open_results)
+        self._pages: dict[str, QWidget] = {}
+        self._services_attached = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("navRail")
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(170)
         self.stack = QStackedWidget()
-        for (name, page), icon_name in zip(self._pages.items(), self._icons, strict=True):
+        for name, icon_name in zip(self._factories, PAGE_ICONS, strict=True):
             self.nav.addItem(QListWidgetItem(icon(icon_name), name))
-            self.stack.addWidget(page)
+        self.campaigns.resultsRequested.connect(self._open_results)
         self.nav.currentRowChanged.connect(self._on_nav)
 
         self.title = QLabel()
@@ -127,14 +128,44 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
-        return list(self._pages)
+        return list(self._factories)
+
+    def page(self, name: str) -> QWidget:
+        """The page called *name*, built on first use."""
+        if name not in self._pages:
+            page = self._factories[name]()
+            self._pages[name] = page
+            self.stack.addWidget(page)
+            if self._services_attached:
+                self._connect_page(name, page)
+        return self._pages[name]
+
+    @property
+    def campaigns(self) -> CampaignsPage:
+        return self.page("Campaigns")
+
+    @property
+    def agents(self):
+        return self.page("Agents")
+
+    @property
+    def numbers(self):
+        return self.page("Phone numbers")
+
+    @property
+    def results(self):
+        return self.page("Results")
+
+    @property
+    def settings(self):
+        return self.page("Settings")
 
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(list(self._pages).index(name))
+        self.nav.setCurrentRow(self.page_names().index(name))
 
     def _on_nav(self, row: int) -> None:
-        name = list(self._pages)[row]
-        page = self._pages[name]
+        name = self.page_names()[row]
+        page = self.page(name)
         self.stack.setCurrentWidget(page)
         self.title.setText(name)
         action = getattr(page, "main_action", None)
@@ -163,15 +194,25 @@ class MainWindow(QMainWindow):
 
     # -- services --------------------------------------------------------------------------
     def attach_services(self, context: AppContext) -> None:
+        context.bridge.statusChanged.connect(self._on_dialer_status)
+        self._services_attached = True
+        for name, page in self._pages.items():
+            self._connect_page(name, page)
+
+    def _connect_page(self, name: str, page: QWidget) -> None:
+        context = self.context
         bridge = context.bridge
-        bridge.contactChanged.connect(self.campaigns.on_contact_changed)
-        bridge.campaignStateChanged.connect(self.campaigns.on_campaign_state_changed)
-        bridge.contactChanged.connect(self.results.on_contact_changed)
-        bridge.callEnded.connect(self.results.on_call_ended)
-        bridge.statusChanged.connect(self._on_dialer_status)
-        self.campaigns.attach_dialer(context.dialer)
-        self.numbers.attach_provider(context.provider)
-        self.settings.attach_services(context)
+        if name == "Campaigns":
+            bridge.contactChanged.connect(page.on_contact_changed)
+            bridge.campaignStateChanged.connect(page.on_campaign_state_changed)
+            page.attach_dialer(context.dialer)
+        elif name == "Results":
+            bridge.contactChanged.connect(page.on_contact_changed)
+            bridge.callEnded.connect(page.on_call_ended)
+        elif name == "Phone numbers":
+            page.attach_provider(context.provider)
+        elif name == "Settings":
+            page.attach_services(context)
 
     def _on_dialer_status(self, status) -> None:
         active = status.active_calls

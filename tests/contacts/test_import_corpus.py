@@ -221,3 +221,37 @@ def test_excel_sep_hint_line(tmp_path, store, home, campaign_id):
     assert [r.line for r in table.rows] == [3, 4]
     assert (report.valid, report.invalid) == (1, 1)
     assert _contacts(store, campaign_id)["+14155550100"].name == "Amy, Jr"
+
+
+def test_accent_after_the_detection_sample_still_decodes(tmp_path, monkeypatch):
+    from app.contacts import reading
+
+    monkeypatch.setattr(reading, "DETECT_BYTES", 64)
+    path = tmp_path / "late.csv"
+    text = "name,phone\n" + "Bob,4155550100\n" * 50 + "Zoë Ñúñez,4155550101\n"
+    path.write_bytes(text.encode("cp1252"))
+
+    table = read_contacts_file(path)
+
+    assert table.encoding == "cp1252"
+    assert table.rows[-1].cells == ["Zoë Ñúñez", "4155550101"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1251", "имя,телефон\nИван Петров,+7 912 345 67 89\nОльга Смирнова,+7 912 345 67 80\n"),
+        ("cp1250", "imię,telefon\nŁukasz Żółć,+48 600 123 456\nAgnieszka Wąs,+48 600 123 457\n"),
+        ("cp1253", "όνομα,τηλέφωνο\nΓιώργος Παπαδόπουλος,+30 691 234 5678\n"),
+        ("cp1252", "nombre,teléfono\nJosé Peña,+34 612 345 678\nJoão Núñez,612345679\n"),
+        ("cp1252", "Name;Telefon\nMüller;0151 1234567\nStraße;0151 1234568\n"),
+        ("utf-16-le", "Name\tPhone\nZoë\t4155550100\n"),
+    ],
+)
+def test_legacy_encodings_decode_to_the_same_text(encoding, text):
+    from app.contacts.reading import decode_text
+
+    decoded, detected = decode_text(text.encode(encoding))
+
+    assert decoded == text
+    assert detected.replace("_", "-") == encoding

@@ -44,7 +44,7 @@ def test_outcomes_limits_results_and_dnc(store, tmp_path, make_emulator):
     with store.session.begin() as session:
         session.add(DncEntry(phone=blocked, reason="asked by letter", source="manual"))
     cid, _ = make_campaign(
-        store, "E2E", [*numbers, blocked], concurrency=3, per_minute=300, max_attempts=1
+        store, "E2E", [*numbers, blocked], concurrency=3, per_minute=600, max_attempts=1
     )
     service = service_for(store, emu, tmp_path)
     asyncio.run(run_to_done(service))
@@ -53,8 +53,8 @@ def test_outcomes_limits_results_and_dnc(store, tmp_path, make_emulator):
     assert sorted(to for to, _, _ in spans.values()) == sorted(numbers)  # once each, never DNC
     assert peak_overlap(spans) <= 3
     starts = sorted(start for _, start, _ in spans.values())
-    # 300/min = one start every 0.2 s, as the emulator saw them arrive.
-    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.2 - 0.001
+    # 600/min = one start every 0.1 s, as the emulator saw them arrive.
+    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.1 - 0.001
     with store.session() as session:
         status = {c.phone: c.status for c in session.scalars(select(Contact))}
         assert {p: status[p] for p in numbers} == {p: EXPECTED_STATUS[p[-1]] for p in numbers}

@@ -60,3 +60,32 @@ def test_every_outcome_is_stored_with_results(store, tmp_path):
     statuses = [e.status for e in events if isinstance(e, ContactChanged) and e.contact_id == 1]
     assert statuses == ["calling", "connected", "completed"]
     assert provider.max_overlap() <= 3
+
+
+def test_limit_and_cps_changes_take_effect_at_once(store, tmp_path):
+    from app.store.models import Campaign as CampaignRow
+
+    numbers = phones(12, "0")
+    cid, _ = make_campaign(store, "Live edits", numbers, concurrency=5, per_minute=60)
+    clock = FakeClock()
+    provider = FakeProvider(clock, talk_s=5.0)
+
+    async def go():
+        service = DialerService(store, provider, recordings_dir=tmp_path, clock=clock, cps=10)
+        await service.start()
+        await clock.sleep_until(10.5)  # ~11 starts at 1/s... but only 5 lines
+        with store.session.begin() as session:
+            session.get(CampaignRow, cid).per_minute = 6  # one every 10 s from now
+        service.wake()
+        await clock.sleep_until(12.0)
+        service.set_cps(0.05)  # and the account allows one every 20 s
+        await service.run_until_done()
+        await service.stop()
+
+    run(go())
+    starts = provider.starts()
+    after_edit = [t for t in starts if t > 10.5]
+    before = [t for t in starts if t <= 10.5]
+    assert after_edit and after_edit[0] - before[-1] >= 10.0
+    assert all(b - a >= 20.0 for a, b in zip(after_edit, after_edit[1:], strict=False))
+    assert all(b - a >= 1.0 for a, b in zip(starts, starts[1:], strict=False))

@@ -216,3 +216,25 @@ def test_scheduled_start_on_open_says_so(store, tmp_path):
     assert "while CallDeck was closed" in started[0].message
     with store.session() as session:
         assert session.get(Campaign, cid).state == "completed"
+
+
+def test_campaign_paused_behind_the_dialers_back_stops_dialling(store, tmp_path):
+    """The GUI (or another process) pauses it in the database without telling the service."""
+    numbers = phones(6, "0")
+    cid, _ = make_campaign(store, "Elsewhere", numbers, concurrency=5, per_minute=60)
+    clock = FakeClock()
+    provider = FakeProvider(clock)
+
+    async def go():
+        service = DialerService(store, provider, recordings_dir=tmp_path, clock=clock, cps=10)
+        await service.start()
+        await clock.sleep_until(1.5)
+        with store.session.begin() as session:
+            session.get(Campaign, cid).state = "paused"
+        report = await service.run_until_done()
+        await service.stop()
+        return report
+
+    report = asyncio.run(go())
+    assert len(provider.calls) == 2  # at 0 s and 1 s; none after the pause at 1.5 s
+    assert report.states[cid] == "paused"

@@ -70,7 +70,7 @@ step = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(steps=st.lists(step, max_size=120), cps=st.sampled_from([0.5, 1.0, 5.0]))
 def test_no_sequence_of_events_breaks_the_limits(steps, cps):
     pacer = Pacer(cps=cps)

@@ -54,3 +54,38 @@ def test_db_url_from_the_environment_wins_over_the_default(home, tmp_path, monke
     monkeypatch.setenv("CALLDECK_DB", f"sqlite:///{other}")
     assert database_url(home) == f"sqlite:///{other}"
     assert database_url(home, "sqlite:///explicit.db") == "sqlite:///explicit.db"
+
+
+def test_a_pending_migration_backs_up_the_file_first(home):
+    import sqlite3
+
+    from alembic import command
+
+    from app.store.engine import make_engine
+    from app.store.migrate import alembic_config
+
+    assert head_revision() != "0001", "this test needs a migration after 0001"
+    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO dnc (phone, reason, source, created_at) "
+                "VALUES ('+14155550100', 'asked', 'manual', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+
+    store = open_store(home)
+    assert current_revision(store.engine) == head_revision()
+    store.dispose()
+    backup = home / "calldeck.db.before-0001.bak"
+    with sqlite3.connect(backup) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert db.execute("SELECT phone FROM dnc").fetchall() == [("+14155550100",)]
+
+
+def test_file_names_name_the_head_so_startup_can_skip_alembic():
+    from app.store.migrate import packaged_head
+
+    assert packaged_head() == head_revision()

@@ -91,7 +91,10 @@ class CampaignsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self.refresh()
+        self.model.refresh()
+        self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
+        # The first campaign's contacts load right after the window's first paint.
+        QTimer.singleShot(0, self, self.refresh)
 
     # -- building ----------------------------------------------------------------------------
     def _build_empty_state(self) -> QWidget:

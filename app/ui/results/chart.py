@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -66,9 +66,8 @@ class CallsOverTimeChart(QChartView):
         self.chart().setTitle(
             "Calls per hour" if step_ms == HOUR_MS else f"Calls per {bucket_minutes} min"
         )
-        self.series.clear()
-        for ms, n in values:
-            self.series.append(ms, n)
+        # One replace() instead of an append() per point: each append re-lays the chart out.
+        self.series.replace([QPointF(ms, n) for ms, n in values])
         if values:
             # Leave a bucket of room either side, so no point sits on the frame.
             first, last = values[0][0] - step_ms, values[-1][0] + step_ms

@@ -5,7 +5,6 @@ This module lays widgets out and wires them; ResultsController holds the logic.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -31,17 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.phone import format_national
 from app.domain.status import ContactStatus
 from app.paths import exports_dir
 from app.results.calls import NO_DISPOSITION, CallDetail, CallFilter
 from app.store.engine import Store
-from app.ui.campaigns.badges import STATUS_COLOURS, status_label
+from app.ui.campaigns.badges import status_label
 from app.ui.messages import show_error
-from app.ui.results.calls_model import ANSWERED_BY_LABELS, COLUMNS, CallsTableModel, clock
+from app.ui.results.calls_model import COLUMNS, CallsTableModel
 from app.ui.results.controller import ResultsController
 from app.ui.results.disposition import DispositionEditor
 from app.ui.results.export_job import ExportJob
+from app.ui.results.header import CallHeader
 from app.ui.results.notes import NotesEditor
 from app.ui.results.player import RecordingPlayer
 from app.ui.results.stats_strip import StatsStrip
@@ -52,57 +51,6 @@ log = logging.getLogger(__name__)
 STARTED_COLUMN = [key for _, key in COLUMNS].index("started")
 MAX_PAGES_TO_FIND = 50  # select_call reads at most this many pages of ids (100,000 calls)
 SEARCH_DELAY_MS = 300  # a text search scans the campaign: run it once typing pauses
-
-
-class CallHeader(QWidget):
-    """Name, number, status badge, time, duration, answered by."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = QLabel()
-        font = self.name.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.name.setFont(font)
-        self.name.setTextFormat(Qt.TextFormat.PlainText)  # names come from spreadsheets
-        self.badge = QLabel()
-        self.facts = QLabel()
-        self.facts.setWordWrap(True)
-        self.facts.setTextFormat(Qt.TextFormat.RichText)
-        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.name)
-        top.addWidget(self.badge)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.facts)
-
-    def show_call(self, detail: CallDetail) -> None:
-        row = detail.row
-        self.name.setText(row.name or format_national(row.phone))
-        colour = STATUS_COLOURS.get(row.status, "#e2e6ea")
-        self.badge.setText(status_label(row.status))
-        self.badge.setStyleSheet(
-            f"background:{colour}; color:#1f2328; border-radius:8px; padding:2px 8px;"
-        )
-        facts = [
-            f"{format_national(row.phone)}  ({row.phone})",
-            f"started {row.created_at.astimezone():%a %d %b %H:%M:%S}",
-            f"attempt {row.attempt}",
-        ]
-        if row.duration_s is not None:
-            facts.append(f"duration {clock(row.duration_s)}")
-        if row.answered_by:
-            facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
-        text = html.escape(" · ".join(facts))
-        if detail.error_message or detail.error_code:
-            code = f" (error {detail.error_code})" if detail.error_code else ""
-            error = html.escape(f"{detail.error_message or ''}{code}")
-            text += f"<br><span style='color:#a94442'>{error}</span>"
-        self.facts.setText(text)
 
 
 class ResultsPage(QWidget):

@@ -1,0 +1,64 @@
+"""The selected call's header: name, number, status badge, time, duration, answered by."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.domain.phone import format_national
+from app.results.calls import CallDetail
+from app.ui.campaigns.badges import STATUS_COLOURS, status_label
+from app.ui.results.calls_model import ANSWERED_BY_LABELS, clock
+
+
+class CallHeader(QWidget):
+    """Name, number, status badge, time, duration, answered by."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = QLabel()
+        font = self.name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # names come from spreadsheets
+        self.badge = QLabel()
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.name)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+
+    def show_call(self, detail: CallDetail) -> None:
+        row = detail.row
+        self.name.setText(row.name or format_national(row.phone))
+        colour = STATUS_COLOURS.get(row.status, "#e2e6ea")
+        self.badge.setText(status_label(row.status))
+        self.badge.setStyleSheet(
+            f"background:{colour}; color:#1f2328; border-radius:8px; padding:2px 8px;"
+        )
+        facts = [
+            f"{format_national(row.phone)}  ({row.phone})",
+            f"started {row.created_at.astimezone():%a %d %b %H:%M:%S}",
+            f"attempt {row.attempt}",
+        ]
+        if row.duration_s is not None:
+            facts.append(f"duration {clock(row.duration_s)}")
+        if row.answered_by:
+            facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
+        text = html.escape(" · ".join(facts))
+        if detail.error_message or detail.error_code:
+            code = f" (error {detail.error_code})" if detail.error_code else ""
+            error = html.escape(f"{detail.error_message or ''}{code}")
+            text += f"<br><span style='color:#a94442'>{error}</span>"
+        self.facts.setText(text)
