@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.contacts.errors import ContactImportError
-from app.contacts.importer import import_table, resolve_mapping
+from app.contacts.importer import check_region, import_table, resolve_mapping
 from app.contacts.mapping import ColumnMapping
 from app.contacts.reading import read_contacts_file
 from app.settings import get_setting
@@ -41,7 +41,7 @@ def import_command(
             found = session.scalar(select(Campaign).where(Campaign.name == campaign.strip()))
             default_region = get_setting(session, "default_region") or "US"
             campaign_id = found.id if found else None
-            chosen_region = (region or (found.region if found else default_region)).upper()
+        chosen_region = check_region(region or (found.region if found else default_region))
         table = read_contacts_file(file)
         # Check the mapping before creating the campaign: a broken file creates nothing.
         mapping = resolve_mapping(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import column, insert, select
 from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,7 @@ __all__ = [
     "ContactTable",
     "ImportCancelled",
     "ImportReport",
+    "check_region",
     "guess_mapping",
     "import_file",
     "import_pasted",
@@ -173,6 +175,7 @@ def import_table(
 ) -> ImportReport:
     if campaign_id is None and not dry_run:
         raise ValueError("campaign_id is required unless dry_run")
+    region = check_region(region)
     mapping = resolve_mapping(table, mapping)
     cancelled = _cancel_check(cancel)
     report_progress = progress or (lambda done, total: None)
@@ -217,6 +220,16 @@ def import_table(
             home or default_home(store), table.source, table.headers, report.rejects
         )
     return report
+
+
+def check_region(region: str | None) -> str:
+    """The region as phonenumbers spells it; an unknown one is the user's to fix."""
+    code = (region or "US").strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ContactImportError(
+            f"unknown region {code!r}: use a two-letter country code such as US, GB or DE"
+        )
+    return code
 
 
 def default_home(store: Store) -> Path:

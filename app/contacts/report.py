@@ -49,17 +49,17 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "Would import" if self.dry_run else "Imported"
-        parts = [f"{self.valid} valid"]
+        parts = [f"{self.valid:,} valid"]
         for count, label in (
-            (self.duplicates, "duplicate"),
+            (self.duplicates, "duplicate" if self.duplicates == 1 else "duplicates"),
             (self.suppressed, "on the do-not-call list"),
             (self.invalid, "invalid"),
         ):
             if count:
-                parts.append(f"{count} {label}")
+                parts.append(f"{count:,} {label}")
         count = self.valid if self.dry_run else self.imported
         noun = "contact" if count == 1 else "contacts"
-        return f"{verb} {count} {noun} from {self.rows} rows ({', '.join(parts)})"
+        return f"{verb} {count:,} {noun} from {self.rows:,} rows ({', '.join(parts)})"
 
 
 def imports_dir(home: Path) -> Path:

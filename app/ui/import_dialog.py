@@ -251,7 +251,7 @@ def _counts_html(report: ImportReport) -> str:
     noun = "contact" if report.imported == 1 else "contacts"
     parts = [f"{report.valid:,} new"]
     for count, label in (
-        (report.duplicates, "duplicates"),
+        (report.duplicates, "duplicate" if report.duplicates == 1 else "duplicates"),
         (report.suppressed, "on the do-not-call list"),
         (report.invalid, "invalid"),
     ):

@@ -143,3 +143,14 @@ def test_subprocess_entry_point(tmp_path):
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert bad.stderr.strip() == "calldeck import: empty.csv is empty (0 rows)"
+
+
+def test_unknown_region_is_refused(tmp_path, capsys):
+    home = tmp_path / "home"
+    path = tmp_path / "list.csv"
+    path.write_text("phone\n4155550100\n")
+
+    assert run(home, path, region="XX") == 1
+
+    assert "unknown region 'XX'" in capsys.readouterr().err
+    assert campaigns(home) == {}

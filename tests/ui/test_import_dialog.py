@@ -92,7 +92,7 @@ def test_drop_change_mapping_import_and_open_report(
     assert blocker.args == [2]
     assert phones(store, campaign_id) == ["+14155550200", "+14155550201"]
     assert "Imported <b>2</b> contacts from 4 rows" in dialog.summary.label.text()
-    assert "1 duplicates" in dialog.summary.label.text()
+    assert "1 duplicate ·" in dialog.summary.label.text()
     assert "1 invalid" in dialog.summary.label.text()
     assert dialog.cancel_button.text() == "Close"
     assert dialog.summary.open_rejects_button.isVisibleTo(dialog)

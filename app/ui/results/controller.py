@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -49,13 +48,11 @@ class ResultsController(QObject):
         self,
         store: Store,
         *,
-        home: Path,
         provider_factory: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.home = home
         self.provider_factory = provider_factory
         self.campaign_id: int | None = None
         self.call_id: int | None = None

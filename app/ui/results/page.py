@@ -69,9 +69,7 @@ class ResultsPage(QWidget):
         super().__init__(parent)
         self.store = store
         self.home = home
-        self.controller = ResultsController(
-            store, home=home, provider_factory=provider_factory, parent=self
-        )
+        self.controller = ResultsController(store, provider_factory=provider_factory, parent=self)
         self.model = CallsTableModel(store, self)
         self.export_job: ExportJob | None = None
         self._progress: QProgressDialog | None = None
