@@ -12,7 +12,6 @@ CPU figures include the import's helper processes. Run: python -m benchmarks.ben
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import resource
@@ -20,6 +19,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import emit
 
 ROWS = 100_000
 REPEATS = 4
@@ -137,4 +138,4 @@ def run() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=2))
+    emit(run())  # one line: `python -m benchmarks` reads the last line

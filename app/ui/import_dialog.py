@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.contacts.importer import import_pasted, import_table
-from app.contacts.mapping import ColumnMapping
+from app.contacts.mapping import ColumnMapping, guess_mapping
 from app.contacts.reading import ContactTable, read_contacts_file
 from app.contacts.report import ImportReport
 from app.store.engine import Store
@@ -50,6 +50,7 @@ from app.store.engine import Store
 log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
+NO_PHONE_COLUMN = "No column looks like phone numbers"
 PROGRESS_STEPS = 1000
 
 
@@ -385,12 +386,13 @@ class ImportDialog(QDialog):
     # -- reading --------------------------------------------------------------------------------
     def _start_reading(self) -> None:
         paths = [s.path for s in self.files]
+        cancel = self.job.cancel_event.is_set
 
         def read_all(progress) -> list[ContactTable | str]:
             results: list[ContactTable | str] = []
             for number, path in enumerate(paths):
                 try:
-                    results.append(read_contacts_file(path))
+                    results.append(read_contacts_file(path, cancel=cancel))
                 except ContactImportError as exc:
                     results.append(str(exc))
                 progress(number + 1, len(paths))
@@ -400,8 +402,6 @@ class ImportDialog(QDialog):
         self.job.start(read_all)
 
     def _on_read(self, results: list[ContactTable | str]) -> None:
-        from app.contacts.importer import resolve_mapping
-
         self._reading = False
         self.progress.setVisible(False)
         for state, result in zip(self.files, results, strict=True):
@@ -409,12 +409,13 @@ class ImportDialog(QDialog):
                 state.error = result
                 continue
             state.table = result
-            try:
-                state.mapping = resolve_mapping(result, None)
-            except ContactImportError as exc:
-                # No phone-like column: the user can still pick one.
-                state.error = str(exc)
-                state.mapping = ColumnMapping(phone=None)
+            state.mapping = guess_mapping(result.headers, [r.cells for r in result.rows[:50]])
+            if state.mapping.phone is None:
+                # The user can still pick one; Import stays off until they do.
+                state.error = (
+                    f"{NO_PHONE_COLUMN}. Columns found: {', '.join(result.headers)}. "
+                    "Choose the phone number column below."
+                )
         self._show_file(self.file_combo.currentIndex())
 
     def current_file(self) -> _FileState:
@@ -474,7 +475,7 @@ class ImportDialog(QDialog):
         state.mapping = ColumnMapping(
             phone=self.phone_combo.currentData(), name=self.name_combo.currentData()
         )
-        if state.mapping.phone and state.error and "no column looks like phone" in state.error:
+        if state.mapping.phone and state.error and state.error.startswith(NO_PHONE_COLUMN):
             state.error = None
             self.error_label.setVisible(False)
         self.preview_model.set_mapping(state.mapping)

@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
             page = self._factories[name]()
             self._pages[name] = page
             self.stack.addWidget(page)
+            if hasattr(page, "restore_state"):
+                page.restore_state(QSettings())
             if self._services_attached:
                 self._connect_page(name, page)
         return self._pages[name]
@@ -229,11 +231,12 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        self.campaigns.restore_state(settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        self.campaigns.save_state(settings)
+        for page in self._pages.values():
+            if hasattr(page, "save_state"):
+                page.save_state(settings)
         event.accept()
         self.closing.emit()

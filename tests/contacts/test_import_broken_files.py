@@ -82,3 +82,37 @@ def test_unclosed_quote_names_its_line(tmp_path, store, campaign_id):
 
     with pytest.raises(ContactImportError, match=r'quote \("\) on line 2 opens a field'):
         import_file(store, campaign_id, path)
+
+
+def _workbook(path, rows):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_damaged_sheet_xml(tmp_path, store, campaign_id):
+    good = _workbook(tmp_path / "good.xlsx", [["phone"], [4155550100]])
+    broken = tmp_path / "broken-sheet.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut off mid-element
+            target.writestr(item, data)
+
+    with pytest.raises(ContactImportError, match="broken-sheet.xlsx"):
+        import_file(store, campaign_id, broken)
+
+
+def test_reading_a_big_workbook_can_be_cancelled(tmp_path):
+    from app.contacts.errors import ImportCancelled
+    from app.contacts.reading import read_contacts_file
+
+    path = _workbook(tmp_path / "big.xlsx", [["phone"]] + [[4155550000 + n] for n in range(2500)])
+
+    with pytest.raises(ImportCancelled):
+        read_contacts_file(path, cancel=lambda: True)

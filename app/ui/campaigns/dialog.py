@@ -41,11 +41,11 @@ def pacing_sentence(concurrency: int, per_minute: int) -> str:
 
 class CampaignDialog(QDialog):
     """Signals:
-    created(int, list, bool): campaign id, files dropped for import, start now.
+    created(int, list, str, bool): campaign id, files to import, pasted numbers, start now.
     saved(int): an existing campaign's settings were changed.
     """
 
-    created = Signal(int, list, bool)
+    created = Signal(int, list, str, bool)
     saved = Signal(int)
 
     def __init__(self, context: AppContext, campaign_id: int | None = None, parent=None) -> None:
@@ -268,20 +268,11 @@ class CampaignDialog(QDialog):
                         session.scalar(select(Agent).where(Agent.name == agent)) if agent else None
                     )
                     campaign_id = campaign.id
-            if self.campaign_id is None and self.paste.toPlainText().strip():
-                self._import_pasted(campaign_id)
         except campaign_store.CampaignError as exc:
             self.error.setText(str(exc))
             return
         if self.campaign_id is None:
-            self.created.emit(campaign_id, self.files, start_now)
+            self.created.emit(campaign_id, self.files, self.paste.toPlainText().strip(), start_now)
         else:
             self.saved.emit(campaign_id)
         self.accept()
-
-    def _import_pasted(self, campaign_id: int) -> None:
-        from app.contacts.importer import import_pasted
-
-        with self.context.store.session() as session:
-            region = session.get(Campaign, campaign_id).region
-        import_pasted(self.context.store, campaign_id, self.paste.toPlainText(), region=region)

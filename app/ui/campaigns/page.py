@@ -137,7 +137,7 @@ class CampaignsPage(QWidget):
         self.import_button = QPushButton("Import…")
         self.import_button.clicked.connect(self.import_files)
         self.paste_button = QPushButton("Paste numbers…")
-        self.paste_button.clicked.connect(self.paste_numbers)
+        self.paste_button.clicked.connect(lambda: self.paste_numbers())
         bar = QHBoxLayout()
         bar.addWidget(self.contacts_title, 1)
         bar.addWidget(self.status_filter)
@@ -271,13 +271,23 @@ class CampaignsPage(QWidget):
             self.dialer.wake()  # new limits take effect at once
         self.refresh()
 
-    def _on_created(self, campaign_id: int, files: list, start_now: bool) -> None:
+    def _on_created(self, campaign_id: int, files: list, pasted: str, start_now: bool) -> None:
         self.refresh()
         self.select_campaign(campaign_id)
+        dialogs = []
         if files:
-            self._import_paths(files)
-        if start_now:
+            dialogs.append(self._import_paths(files))
+        if pasted:
+            dialogs.append(self.paste_numbers(text=pasted))
+        if start_now and not dialogs:
             spawn(self._toggle(campaign_id, "draft"), on_error=self._error)
+        elif start_now:  # start once the contacts are in, not on an empty list
+            start = lambda _count, cid=campaign_id: spawn(  # noqa: E731
+                self._toggle(cid, "draft"), on_error=self._error
+            )
+            for dialog in dialogs:
+                if dialog is not None:
+                    dialog.imported.connect(start)
 
     def open_demo(self) -> None:
         from app.demo import seed_demo
@@ -295,12 +305,12 @@ class CampaignsPage(QWidget):
         if paths:
             self._import_paths(paths)
 
-    def _import_paths(self, paths: list) -> None:
+    def _import_paths(self, paths: list):
         from app.ui.import_dialog import ImportDialog
 
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
-            return
+            return None
         with self.context.store.session() as session:
             region = session.get(Campaign, campaign_id).region
         dialog = ImportDialog(
@@ -313,20 +323,27 @@ class CampaignsPage(QWidget):
         )
         dialog.imported.connect(self._after_import)
         dialog.open()
+        return dialog
 
-    def paste_numbers(self) -> None:
+    def paste_numbers(self, *, text: str = ""):
         from app.ui.import_dialog import PasteNumbersDialog
 
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
-            return
+            return None
         with self.context.store.session() as session:
             region = session.get(Campaign, campaign_id).region
         dialog = PasteNumbersDialog(
-            self.context.store, campaign_id, region=region, home=self.context.home, parent=self
+            self.context.store,
+            campaign_id,
+            region=region,
+            home=self.context.home,
+            parent=self,
+            text=text,
         )
         dialog.imported.connect(self._after_import)
         dialog.open()
+        return dialog
 
     def _after_import(self, _count: int) -> None:
         self.refresh()

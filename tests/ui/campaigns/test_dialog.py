@@ -1,0 +1,78 @@
+import asyncio
+
+from app.demo import seed_demo
+from app.store.models import Campaign
+from app.ui.campaigns.dialog import CampaignDialog, pacing_sentence
+from app.ui.campaigns.page import CampaignsPage
+from app.ui.context import AppContext
+
+
+def context(store, home) -> AppContext:
+    return AppContext(store=store, home=home, demo_mode=True)
+
+
+def test_pacing_is_explained_in_words():
+    assert pacing_sentence(5, 30) == "At most 5 calls at once, a new call at most every 2 s."
+    assert pacing_sentence(1, 40) == "At most 1 call at once, a new call at most every 1.5 s."
+
+
+def test_new_campaign_validates_then_creates(qtbot, store, home):
+    seed_demo(store)
+    dialog = CampaignDialog(context(store, home))
+    qtbot.addWidget(dialog)
+    dialog._save(start_now=False, scheduled=False)
+    assert dialog.error.text() == "a campaign needs a name"
+    dialog.name.setText("Winter")
+    for box in dialog.day_boxes.values():
+        box.setChecked(False)
+    dialog._save(start_now=False, scheduled=False)
+    assert dialog.error.text() == "Pick at least one calling day."
+    dialog.day_boxes["mon"].setChecked(True)
+    dialog.concurrency.setValue(4)
+    dialog.per_minute.setValue(12)
+    assert dialog.pacing_line.text() == "At most 4 calls at once, a new call at most every 5 s."
+    dialog.paste.setPlainText("+1 415 555 0101\n+1 415 555 0102")
+    with qtbot.waitSignal(dialog.created) as created:
+        dialog._save(start_now=True, scheduled=False)
+    campaign_id, files, pasted, start_now = created.args
+    assert (files, start_now) == ([], True) and "555 0102" in pasted
+    with store.session() as session:
+        campaign = session.get(Campaign, campaign_id)
+        assert (campaign.concurrency, campaign.per_minute, campaign.window_days) == (4, 12, "mon")
+        assert campaign.caller_id.e164 == "+15005550006" and campaign.agent.name
+
+
+def test_editing_a_campaign_changes_its_limits(qtbot, store, home):
+    seed_demo(store)
+    with store.session() as session:
+        campaign_id = session.query(Campaign.id).order_by(Campaign.id).first()[0]
+    dialog = CampaignDialog(context(store, home), campaign_id=campaign_id)
+    qtbot.addWidget(dialog)
+    assert dialog.name.text() == "Spring reminders" and dialog.name.isReadOnly()
+    assert dialog.concurrency.value() == 3
+    dialog.concurrency.setValue(7)
+    with qtbot.waitSignal(dialog.saved):
+        dialog._save(start_now=False, scheduled=False)
+    with store.session() as session:
+        assert session.get(Campaign, campaign_id).concurrency == 7
+
+
+def test_pasted_numbers_open_the_import_and_start_after_it(qtbot, qloop, store, home):
+    from app.ui.import_dialog import PasteNumbersDialog
+
+    seed_demo(store)
+    page = CampaignsPage(context(store, home))
+    qtbot.addWidget(page)
+    with store.session.begin() as session:
+        from app.store.campaigns import create_campaign
+
+        campaign_id = create_campaign(session, "Pasted", caller_id="+15005550006").id
+    page._on_created(campaign_id, [], "+1 415 555 0101", True)
+    [paste] = page.findChildren(PasteNumbersDialog)
+    assert "+1 415 555 0101" in paste.editor.toPlainText()
+    with store.session() as session:
+        assert session.get(Campaign, campaign_id).state == "draft"  # not before the import
+    paste.imported.emit(1)
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    with store.session() as session:
+        assert session.get(Campaign, campaign_id).state == "running"
