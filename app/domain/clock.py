@@ -62,7 +62,7 @@ class FakeClock:
     does no real I/O (fake providers); real sockets would be starved of time.
     """
 
-    def __init__(self, start: datetime | None = None, *, settle_rounds: int = 3) -> None:
+    def __init__(self, start: datetime | None = None, *, settle_rounds: int = 1) -> None:
         self._start = start or datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
         if self._start.tzinfo is None:
             raise ValueError("FakeClock needs an aware start time")

@@ -279,9 +279,11 @@ class ImportDialog(QDialog):
     """Shows what was read from dropped files, the column mapping and a preview, then imports.
 
     Signals:
+        ready(): the files have been read and the mapping can be checked.
         imported(int): how many contacts were added, emitted once the import has finished.
     """
 
+    ready = Signal()
     imported = Signal(int)
 
     def __init__(
@@ -417,6 +419,7 @@ class ImportDialog(QDialog):
                     "Choose the phone number column below."
                 )
         self._show_file(self.file_combo.currentIndex())
+        self.ready.emit()
 
     def current_file(self) -> _FileState:
         return self.files[max(self.file_combo.currentIndex(), 0)]
@@ -549,6 +552,7 @@ class ImportDialog(QDialog):
         self.error_label.setVisible(True)
         if self._reading:
             self._reading = False
+            self.ready.emit()
         self._finish()
 
     def _on_job_cancelled(self) -> None:

@@ -43,7 +43,9 @@ def test_corpus_imports_exactly(tmp_path, store, home, campaign_id, dnc, encodin
     path = write_csv(tmp_path / f"list-{encoding}-{delimiter}.csv", encoding, DELIMITERS[delimiter])
 
     table = read_contacts_file(path)
+    before = utcnow()
     report = import_file(store, campaign_id, path, region="US", home=home)
+    after = utcnow()
 
     assert table.encoding == ENCODINGS[encoding]
     assert table.delimiter == DELIMITERS[delimiter]
@@ -68,8 +70,7 @@ def test_corpus_imports_exactly(tmp_path, store, home, campaign_id, dnc, encodin
     ana = contacts["+14155550100"]
     assert (ana.status, ana.attempts, ana.next_attempt_at) == ("queued", 0, None)
     assert ana.created_at == ana.updated_at
-    assert ana.created_at.tzinfo is not None
-    assert abs((utcnow() - ana.created_at).total_seconds()) < 600
+    assert before <= ana.created_at <= after
 
     assert report.rejects_file.parent == home / "imports"
     with report.rejects_file.open(encoding="utf-8-sig", newline="") as handle:

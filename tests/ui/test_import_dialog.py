@@ -37,8 +37,8 @@ def phones(store, campaign_id):
 def open_dialog(qtbot, store, campaign_id, home, paths) -> ImportDialog:
     dialog = ImportDialog(store, campaign_id, paths, region="US", home=home)
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitUntil(lambda: not dialog._reading, timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(dialog.ready, timeout=TIMEOUT_MS):
+        dialog.show()
     return dialog
 
 

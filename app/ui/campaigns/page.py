@@ -155,6 +155,7 @@ class CampaignsPage(QWidget):
         self.contacts_table.setAcceptDrops(True)
         self.drop_zone = DropZone()
         self.drop_zone.filesDropped.connect(self._import_paths)
+        self.drop_zone.textDropped.connect(lambda text: self.paste_numbers(text=text))
         self.contacts_stack = QStackedWidget()
         self.contacts_stack.addWidget(self.drop_zone)
         self.contacts_stack.addWidget(self.contacts_table)
@@ -322,6 +323,7 @@ class CampaignsPage(QWidget):
             parent=self,
         )
         dialog.imported.connect(self._after_import)
+        dialog.finished.connect(dialog.deleteLater)  # it holds the file's rows: free them
         dialog.open()
         return dialog
 
@@ -342,6 +344,7 @@ class CampaignsPage(QWidget):
             text=text,
         )
         dialog.imported.connect(self._after_import)
+        dialog.finished.connect(dialog.deleteLater)  # it holds the file's rows: free them
         dialog.open()
         return dialog
 
