@@ -62,8 +62,17 @@ class FakeClock:
     does no real I/O (fake providers); real sockets would be starved of time.
     """
 
-    def __init__(self, start: datetime | None = None, *, settle_rounds: int = 1) -> None:
+    def __init__(
+        self,
+        start: datetime | None = None,
+        *,
+        settle_rounds: int = 1,
+        early_s: float = 0.0,
+    ) -> None:
+        """*early_s*: wake sleepers up to this much before their deadline (5% of the wait at
+        most), the way Qt's coarse timers do under qasync: callers must check the clock."""
         self._start = start or datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
+        self._early_s = early_s
         if self._start.tzinfo is None:
             raise ValueError("FakeClock needs an aware start time")
         self._mono = 0.0
@@ -91,7 +100,8 @@ class FakeClock:
             return bool(wake is not None and wake.is_set())
         loop = asyncio.get_running_loop()
         timer: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._sleepers, (deadline, next(self._seq), timer))
+        wake_at = deadline - min(self._early_s, 0.05 * (deadline - self._mono))
+        heapq.heappush(self._sleepers, (wake_at, next(self._seq), timer))
         self._ensure_driver(loop)
         if wake is None:
             await timer

@@ -44,6 +44,17 @@ def test_fake_clock_wake_event_cuts_a_sleep_short():
     assert asyncio.run(go()) == (True, 5)
 
 
+def test_fake_clock_can_fire_early_like_coarse_timers():
+    clock = FakeClock(early_s=0.005)
+
+    async def go():
+        await clock.sleep_until(10.0)
+        return clock.monotonic()
+
+    woke = asyncio.run(go())
+    assert 10.0 - 0.005 <= woke < 10.0
+
+
 def test_fake_clock_needs_an_aware_start():
     with pytest.raises(ValueError):
         FakeClock(datetime(2026, 1, 1))
