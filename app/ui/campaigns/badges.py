@@ -36,3 +36,7 @@ def badge_colour(status: str) -> QColor | None:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+# Badges keep dark text on their light fill, whatever the palette (dark mode included).
+BADGE_TEXT = QColor("#1f2328")

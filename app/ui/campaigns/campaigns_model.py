@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from app.domain.status import ContactStatus
 from app.store.campaigns import CampaignSummary, list_campaigns
 from app.store.engine import Store
-from app.ui.campaigns.badges import badge_colour, status_label
+from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -92,6 +92,8 @@ class CampaignsTableModel(QAbstractTableModel):
             return s.state
         if role == Qt.ItemDataRole.BackgroundRole and column == STATE_COLUMN:
             return badge_colour(s.state)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATE_COLUMN:
+            return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
             return "Scheduled start, or the earliest retry"
         if 5 <= column < 5 + len(COUNT_STATUSES):

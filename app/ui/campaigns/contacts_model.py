@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from app.domain.phone import format_national
 from app.store.engine import Store
 from app.store.models import Call, Contact
-from app.ui.campaigns.badges import badge_colour, status_label
+from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -174,6 +174,8 @@ class ContactsTableModel(QAbstractTableModel):
             return self._row(index.row()).phone
         if role == Qt.ItemDataRole.BackgroundRole and column == 2:
             return badge_colour(self._row(index.row()).status)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            return BADGE_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
