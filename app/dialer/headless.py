@@ -1,5 +1,11 @@
 """`calldeck run`: the dialer without a window.
 
+Without --until-done it keeps going until the selected campaigns are completed or paused,
+waiting through calling windows and retry delays; with it, it returns as soon as nobody is
+dialable now, saying when the next retry or window opens.
+`--emulator` with no URL starts an embedded emulator (speed from $CALLDECK_EMULATOR_SPEED, 1
+by default).
+
 Exit codes: 0 done; 2 cannot start (no account, unknown campaign, ...); 130 interrupted.
 Ctrl-C once: no new dials from that moment (campaign states stay as they are, so the next run
 carries on); calls in progress are followed to their end and their results stored. Ctrl-C

@@ -322,7 +322,7 @@ class Tracked:
     max_attempts: int
     retry_delay_min: float
     answered: bool = False
-    provider_status: str | None = None  # as last stored: unchanged polls write nothing
+    line_held: bool = True  # counts against the campaign's concurrency until it ends
 
 
 def _set_contact_status(

@@ -27,7 +27,9 @@ from app.dialer.events import (
     EventHub,
     Subscriber,
 )
+from app.dialer.recovery import RecoveryMixin
 from app.dialer.runs import CampaignRun
+from app.dialer.status_line import status_line
 from app.domain.clock import Clock, LoopClock
 from app.domain.pacing import Pacer
 from app.domain.status import CampaignState, ContactStatus
@@ -51,10 +53,8 @@ log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 30.0  # look at the database again at least this often when idle
 STATUS_TICK_S = 1.0
+PLAN_REFRESH_S = 10.0  # campaign settings edited elsewhere apply within this long
 RATE_LIMIT_BACKOFF_S = 5.0
-FIND_MARGIN = timedelta(seconds=5)  # clock skew + Twilio's whole-second created dates
-UNKNOWN_CREATE_SEARCHES = 2  # searches that must find nothing before "not placed"
-UNKNOWN_CREATE_SETTLE = timedelta(seconds=5)  # and how old the claim must be by then
 LATE_START_GRACE = timedelta(seconds=60)
 MAX_POLL_BACKOFF_S = 60.0
 LOST = "not placed (the create request never reached the provider)"
@@ -72,7 +72,7 @@ class DoneReport:
     states: dict[int, str] = field(default_factory=dict)
 
 
-class DialerService:
+class DialerService(RecoveryMixin):
     """Runs every running campaign; see app/dialer/__init__.py for the public surface."""
 
     def __init__(
@@ -109,6 +109,7 @@ class DialerService:
         self._next_dial = float("inf")  # monotonic time of the next paced start, if any
         self._paused: set[int] = set()  # paused by this service (for the status line)
         self._only: set[int] | None = None
+        self._plans_read_at = float("-inf")
         self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
         self.pacing_lateness_s: deque[float] = deque(maxlen=200_000)  # for the benchmark
         self.calls_placed = 0
@@ -141,9 +142,11 @@ class DialerService:
         self._scheduler = None
         self._tasks.clear()
         for live in self._live.values():
-            self._pacer.ended(live.campaign_id)
+            self._release_line(live)
         self._live.clear()
         self._results_pending.clear()
+        self._holding = False
+        self._progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
     def set_cps(self, cps: float | None) -> None:
         """Change the account-wide calls-per-second cap now (None: follow the setting)."""
@@ -229,7 +232,9 @@ class DialerService:
         mono, wall = self.clock.monotonic(), self.clock.now()
         if self._reload:
             self._load_plans()
-        next_wake = mono + IDLE_RECHECK_S
+        elif mono >= self._plans_read_at + PLAN_REFRESH_S:  # same sum as the wake-up below
+            self._load_plans(refresh_lists=False)  # edits made without wake() (another process)
+        next_wake = min(mono + IDLE_RECHECK_S, self._plans_read_at + PLAN_REFRESH_S)
         next_wake = min(next_wake, self._start_due_scheduled(wall, mono))
         runs = list(self._runs.values())
         if runs:
@@ -256,7 +261,7 @@ class DialerService:
             if at is None or at == float("inf"):
                 return float("inf")  # lines busy or a create in flight: its end wakes us
             at = max(at, run.backoff_until)
-            if at > mono + 0.01:  # MUTANT: trusts a timer that fired early
+            if at > mono:
                 if not run.queue and not run.due_for_reload(wall):
                     self._idle_campaigns.add(cid)
                     self._maybe_complete(run)
@@ -306,8 +311,11 @@ class DialerService:
             return float("inf")
         return mono + max(0.0, (run.later - wall).total_seconds())
 
-    def _load_plans(self) -> None:
+    def _load_plans(self, *, refresh_lists: bool = True) -> None:
+        """Re-read campaigns; *refresh_lists* also re-reads every contact list (after wake(),
+        e.g. an import), otherwise only the lists of campaigns whose settings changed."""
         self._reload = False
+        self._plans_read_at = self.clock.monotonic()
         with self.store.session() as session:
             plans = records.active_plans(session)
             if self._only is not None:
@@ -325,8 +333,10 @@ class DialerService:
             elif plan.state == CampaignState.SCHEDULED:
                 self._scheduled[cid] = plan
             elif cid in self._runs:
-                self._runs[cid].plan = plan
-                self._runs[cid].needs_load = True
+                run = self._runs[cid]
+                if refresh_lists or run.plan != plan:
+                    run.needs_load = True
+                run.plan = plan
             else:
                 self._runs[cid] = CampaignRun(plan)
 
@@ -546,7 +556,7 @@ class DialerService:
         if update.answered:
             self._results_pending[call_id] = live.campaign_id
         self._note_retry(live.campaign_id, update.retry_at)
-        self._pacer.ended(live.campaign_id)
+        self._release_line(live)
         live_status = update.contact_status
         if live_status is not None:
             self._hub.publish(ContactChanged(live.campaign_id, live.contact_id, live_status))
@@ -555,9 +565,15 @@ class DialerService:
     def _line_freed(self, call_id: int) -> None:
         live = self._live.pop(call_id, None)
         if live is not None:
-            self._pacer.ended(live.campaign_id)
+            self._release_line(live)
         self._wake.set()
         self._progress.set()
+
+    def _release_line(self, live: records.Tracked) -> None:
+        """The call no longer counts against its campaign's concurrency (exactly once)."""
+        if live.line_held:
+            live.line_held = False
+            self._pacer.ended(live.campaign_id)
 
     def _note_retry(self, campaign_id: int, retry_at: datetime | None) -> None:
         run = self._runs.get(campaign_id)
@@ -592,142 +608,6 @@ class DialerService:
         with self.store.session() as session:
             call = session.get_one(records.Call, call_id)
             return call.campaign_id
-
-    # -- recovery --------------------------------------------------------------------------------
-
-    async def _reconcile(self) -> None:
-        """Settle every attempt a previous run left without a final status, by asking the
-        provider (never by dialling again), and fetch results that were never fetched."""
-        now_wall, now_mono = self.clock.now(), self.clock.monotonic()
-        with self.store.session() as session:
-            open_calls = records.open_calls(session)
-            pending = records.pending_results(session)
-            for cid, at in records.last_starts(session).items():
-                # Keep pacing across a restart: the last start happened that long ago.
-                ago = (now_wall - at).total_seconds()
-                if 0 <= ago < 3600:
-                    self._pacer.started(cid, now_mono - ago)
-                    self._pacer.sent(cid, now_mono - ago)
-                    self._pacer.ended(cid)
-        for call in open_calls:
-            self._pacer.adopt(call.campaign_id)
-            self._live[call.call_id] = records.Tracked(
-                call.call_id,
-                call.campaign_id,
-                call.contact_id,
-                call.contact_status,
-                call.attempts,
-                call.max_attempts,
-                call.retry_delay_min,
-                answered=call.answered,
-            )
-            if call.sid is None:
-                self._spawn(
-                    self._resolve_unknown_create(
-                        call.call_id, call.to, call.from_, call.created_at
-                    ),
-                    f"reconcile claim {call.call_id}",
-                )
-            else:
-                self._spawn(self._resume(call), f"reconcile call {call.call_id}")
-        for call_id, campaign_id, contact_id, sid in pending:
-            self._results_pending[call_id] = campaign_id
-            self._spawn(self._finish_results(call_id, campaign_id, contact_id, sid), "results")
-        if open_calls:
-            log.info("reconciled %d call(s) left open by the previous run", len(open_calls))
-
-    async def _resume(self, call: records.OpenCall) -> None:
-        assert call.sid is not None
-        try:
-            info = await self.provider.fetch_call(call.sid)
-        except NotFound:
-            info = None
-        except ProviderError:
-            log.warning("call %s: could not check it now; polling", call.call_id)
-            await self._follow(call.call_id, call.sid)
-            return
-        if info is None:
-            with self.store.session.begin() as session:
-                update = records.fail_unknown_call(
-                    session,
-                    call.call_id,
-                    "the provider has no record of this call",
-                    self.clock.now(),
-                )
-            self._after_final(call.call_id, update)
-            self._live.pop(call.call_id, None)
-            self._hub.publish(CallEnded(call.campaign_id, call.call_id, call.contact_id))
-            return
-        await self._follow(call.call_id, call.sid, first_info=info)
-
-    async def _finish_results(self, call_id: int, campaign_id: int, contact_id: int, sid: str):
-        await self._fetch_results(call_id, sid)
-        self._results_pending.pop(call_id, None)
-        self._hub.publish(CallEnded(campaign_id, call_id, contact_id))
-        self._progress.set()
-
-    async def _resolve_unknown_create(
-        self,
-        call_id: int,
-        to: str,
-        from_: str | None,
-        claimed_at: datetime,
-        *,
-        not_placed_reason: str = records.NOT_PLACED,
-    ) -> None:
-        """A Call without a sid: find the call the provider made for it, or declare the
-        attempt never placed (the contact goes back to the queue). Never dials.
-
-        "Not found" only counts once the claim is UNKNOWN_CREATE_SETTLE old and several
-        searches agree: the provider's call list may lag a moment behind a create.
-        """
-        searches = 0
-        failures = 0
-        while True:
-            try:
-                found = await self._search_for(to, from_, claimed_at)
-                searches += 1
-            except ProviderError as exc:
-                failures += 1
-                log.warning("call %s: could not search for it (%s); will retry", call_id, exc)
-                backoff = min(MAX_POLL_BACKOFF_S, self.poll_interval_s * 2 ** min(failures, 8))
-                await self.clock.sleep_until(self.clock.monotonic() + backoff)
-                continue
-            if found is not None:
-                break
-            settled = self.clock.now() - claimed_at >= UNKNOWN_CREATE_SETTLE
-            if settled and searches >= UNKNOWN_CREATE_SEARCHES:
-                self._give_back_unplaced(call_id, not_placed_reason)
-                return
-            await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
-        self.calls_placed += 1
-        with self.store.engine.begin() as conn:
-            records.record_placed(conn, call_id, found)
-        await self._follow(call_id, found.sid, first_info=found)
-
-    def _give_back_unplaced(self, call_id: int, reason: str) -> None:
-        with self.store.session.begin() as session:
-            contact_id = records.give_back(session, call_id, reason, self.clock.now())
-            campaign_id = session.get_one(records.Call, call_id).campaign_id
-        self._line_freed(call_id)
-        run = self._runs.get(campaign_id)
-        if run is not None:
-            run.needs_load = True
-        self._hub.publish(ContactChanged(campaign_id, contact_id, ContactStatus.QUEUED.value))
-
-    async def _search_for(self, to: str, from_: str | None, claimed_at: datetime):
-        if from_ is None:
-            return None
-        matches = await self.provider.find_calls(to, from_, claimed_at - FIND_MARGIN)
-        if not matches:
-            return None
-        with self.store.session() as session:
-            taken = records.known_sids(session, [m.sid for m in matches])
-        fresh = [m for m in matches if m.sid not in taken]
-        if not fresh:
-            return None
-        fresh.sort(key=lambda m: (m.created_at is None, m.created_at))
-        return fresh[0]
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -795,33 +675,18 @@ class DialerService:
         next_in = None
         if next_wake is not None and next_wake != float("inf") and self._runs and not self._holding:
             next_in = max(0.0, next_wake - self.clock.monotonic())
-        message = self._status_message(active, capacity, next_in)
+        message = status_line(
+            holding=self._holding,
+            runs=list(self._runs.values()),
+            scheduled=list(self._scheduled.values()),
+            any_paused=bool(self._paused),
+            active=active,
+            capacity=capacity,
+            next_in=next_in,
+        )
         status = DialerStatus(
             active, capacity, None if next_in is None else round(next_in), message
         )
         if status != self._last_status:
             self._last_status = status
             self._hub.publish(status)
-
-    def _status_message(self, active: int, capacity: int, next_in: float | None) -> str:
-        if self._holding:
-            return f"Stopping: no new calls · {active} still in progress"
-        if not self._runs:
-            if self._scheduled:
-                first = min(
-                    (p.start_at for p in self._scheduled.values() if p.start_at), default=None
-                )
-                return f"Scheduled for {first:%H:%M} UTC" if first else "Scheduled"
-            if self._paused:
-                return f"Paused · {active} finishing" if active else "Paused"
-            return "Idle: no campaign running"
-        waiting = [run for run in self._runs.values() if not run.queue and run.later is not None]
-        if active == 0 and waiting and len(waiting) == len(self._runs):
-            first = min(waiting, key=lambda r: r.later)
-            if first.later_reason == "window":
-                return f"Outside calling hours until {first.later_local}"
-            return f"Waiting for retries until {first.later:%H:%M} UTC"
-        text = f"Dialing {active} of {capacity} lines"
-        if next_in is not None and active < capacity:
-            text += f" · next call in {next_in:.0f} s"
-        return text

@@ -85,3 +85,30 @@ def test_named_campaign_runs_until_done_and_prints_a_summary(
     # Only the named campaign was dialled.
     assert sorted(to for to, _, _ in call_spans(read_call_log(emu.call_log)).values()) == numbers
     assert "Dialing through the emulator" in out.err
+
+
+def test_until_done_says_when_the_next_retry_is_due(
+    store, home, capsys, monkeypatch, make_emulator
+):
+    emu = make_emulator()
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", emu.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", emu.auth_token)
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.03)
+    make_campaign(store, "Retry later", ["+12125550106"], max_attempts=2, retry_delay_min=30)
+    code = run_headless(
+        home=home,
+        db_url=None,
+        campaign=None,
+        emulator=emu.base_url,
+        cps=20,
+        until_done=True,
+        as_json=True,
+    )
+    out = capsys.readouterr()
+    assert code == EXIT_OK, out.err
+    summary = json.loads(out.out)
+    assert summary["next_reason"] == "retry" and summary["next_dial_at"]
+    assert summary["campaigns"][0]["state"] == "running"
+    assert summary["campaigns"][0]["counts"]["no_answer"] == 1
+    assert "the next retry is due at" in out.err

@@ -6,7 +6,13 @@ import asyncio
 
 from sqlalchemy import select
 
-from app.dialer import CallEnded, CampaignStateChanged, ContactChanged, DialerService
+from app.dialer import (
+    CallEnded,
+    CampaignStateChanged,
+    ContactChanged,
+    DialerService,
+    DialerStatus,
+)
 from app.domain.clock import FakeClock
 from app.store.models import Call, Campaign, Contact, DncEntry, TranscriptTurn
 from tests.dialer.fakes import EXPECTED_STATUS, FakeProvider
@@ -60,6 +66,10 @@ def test_every_outcome_is_stored_with_results(store, tmp_path):
     statuses = [e.status for e in events if isinstance(e, ContactChanged) and e.contact_id == 1]
     assert statuses == ["calling", "connected", "completed"]
     assert provider.max_overlap() <= 3
+    lines = [e.message for e in events if isinstance(e, DialerStatus)]
+    assert "Dialing 1 of 3 lines · next call in 1 s" in lines
+    assert "Dialing 3 of 3 lines" in lines
+    assert lines[-1] == "Idle: no campaign running"
 
 
 def test_limit_and_cps_changes_take_effect_at_once(store, tmp_path):
@@ -89,3 +99,45 @@ def test_limit_and_cps_changes_take_effect_at_once(store, tmp_path):
     assert after_edit and after_edit[0] - before[-1] >= 10.0
     assert all(b - a >= 20.0 for a, b in zip(after_edit, after_edit[1:], strict=False))
     assert all(b - a >= 1.0 for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_stop_while_results_are_being_fetched_then_start_again(store, tmp_path):
+    """stop() mid-way leaves nothing half-done: the next start finishes the results."""
+    from app.store.models import Call as CallRow
+
+    numbers = phones(4, "0")
+    make_campaign(store, "Stop-start", numbers, concurrency=4, per_minute=600, max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock, talk_s=5.0)
+    slow = asyncio.Event()
+    transcribe = provider.transcribe
+
+    async def stuck_transcribe(recording):
+        await slow.wait()  # the first results fetch never finishes before stop()
+        return await transcribe(recording)
+
+    provider.transcribe = stuck_transcribe
+
+    async def first_run():
+        service = DialerService(store, provider, recordings_dir=tmp_path, clock=clock, cps=10)
+        await service.start()
+        await clock.sleep_until(60)
+        await service.stop()
+
+    async def second_run():
+        provider.transcribe = transcribe
+        service = DialerService(store, provider, recordings_dir=tmp_path, clock=clock, cps=10)
+        await service.start()
+        await service.run_until_done()
+        await service.stop()
+
+    run(first_run())
+    with store.session() as session:
+        assert {c.recording_state for c in session.scalars(select(CallRow))} == {"pending"}
+    run(second_run())
+    with store.session() as session:
+        calls = session.scalars(select(CallRow)).all()
+        assert {(c.status, c.recording_state, c.transcript_state) for c in calls} == {
+            ("completed", "downloaded", "done")
+        }
+    assert len(provider.calls) == 4

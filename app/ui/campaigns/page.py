@@ -312,8 +312,7 @@ class CampaignsPage(QWidget):
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
             return None
-        with self.context.store.session() as session:
-            region = session.get(Campaign, campaign_id).region
+        region = self._region(campaign_id)
         dialog = ImportDialog(
             self.context.store,
             campaign_id,
@@ -333,8 +332,7 @@ class CampaignsPage(QWidget):
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
             return None
-        with self.context.store.session() as session:
-            region = session.get(Campaign, campaign_id).region
+        region = self._region(campaign_id)
         dialog = PasteNumbersDialog(
             self.context.store,
             campaign_id,
@@ -347,6 +345,10 @@ class CampaignsPage(QWidget):
         dialog.finished.connect(dialog.deleteLater)  # it holds the file's rows: free them
         dialog.open()
         return dialog
+
+    def _region(self, campaign_id: int) -> str:
+        with self.context.store.session() as session:
+            return session.get(Campaign, campaign_id).region
 
     def _after_import(self, _count: int) -> None:
         self.refresh()

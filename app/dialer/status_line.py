@@ -1,0 +1,37 @@
+"""The dialer's one-line status for the status bar ("Dialing 3 of 5 lines · next call in 4 s")."""
+
+from __future__ import annotations
+
+from app.dialer.records import CampaignPlan
+from app.dialer.runs import CampaignRun
+
+
+def status_line(
+    *,
+    holding: bool,
+    runs: list[CampaignRun],
+    scheduled: list[CampaignPlan],
+    any_paused: bool,
+    active: int,
+    capacity: int,
+    next_in: float | None,
+) -> str:
+    if holding:
+        return f"Stopping: no new calls · {active} still in progress"
+    if not runs:
+        if scheduled:
+            first = min((p.start_at for p in scheduled if p.start_at), default=None)
+            return f"Scheduled for {first:%H:%M} UTC" if first else "Scheduled"
+        if any_paused:
+            return f"Paused · {active} finishing" if active else "Paused"
+        return "Idle: no campaign running"
+    waiting = [run for run in runs if not run.queue and run.later is not None]
+    if active == 0 and waiting and len(waiting) == len(runs):
+        first = min(waiting, key=lambda r: r.later)
+        if first.later_reason == "window":
+            return f"Outside calling hours until {first.later_local}"
+        return f"Waiting for retries until {first.later:%H:%M} UTC"
+    text = f"Dialing {active} of {capacity} lines"
+    if next_in is not None and active < capacity:
+        text += f" · next call in {next_in:.0f} s"
+    return text
