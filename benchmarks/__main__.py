@@ -28,7 +28,10 @@ def main() -> int:
         try:
             result = subprocess.run(
                 [sys.executable, "-m", f"benchmarks.{name}"],
-                cwd=HERE.parent, capture_output=True, text=True, timeout=TIMEOUT_S,
+                cwd=HERE.parent,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
             report[name] = {"error": f"timed out after {TIMEOUT_S} s"}

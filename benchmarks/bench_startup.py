@@ -67,7 +67,11 @@ def _first_paint(script: str, *args: str) -> float:
     started = time.time()
     out = subprocess.run(
         [sys.executable, "-c", script, str(started), *args],
-        capture_output=True, text=True, env=env, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
         cwd=Path(__file__).parents[1],
     )
     return float(out.stdout.strip().splitlines()[-1])
@@ -85,8 +89,15 @@ def _seed(home: Path) -> int:
         campaign_id = campaigns.create_campaign(session, "Big", caller_id="+15005550006").id
         session.execute(
             insert(Contact),
-            [{"campaign_id": campaign_id, "phone": f"+1415{i:07d}", "name": f"Person {i}",
-              "fields": {"company": f"Co {i % 97}"}} for i in range(ROWS)],
+            [
+                {
+                    "campaign_id": campaign_id,
+                    "phone": f"+1415{i:07d}",
+                    "name": f"Person {i}",
+                    "fields": {"company": f"Co {i % 97}"},
+                }
+                for i in range(ROWS)
+            ],
         )
     store.dispose()
     return campaign_id

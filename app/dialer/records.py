@@ -9,19 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, text
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.pacing import Limits
 from app.domain.retry import next_attempt_at
 from app.domain.status import CampaignState, ContactStatus, transition
 from app.domain.windows import CallingWindow, window_for
+from app.store.campaigns import dialable_clause
 from app.store.models import Call, Campaign, Contact, DncEntry
 from app.store.types import UTCDateTime, utcnow
 from app.telephony.base import CallInfo
 
 S = ContactStatus
-RETRY_STATUSES = (S.NO_ANSWER.value, S.BUSY.value, S.FAILED.value)
 LIVE_STATUSES = (S.CALLING.value, S.CONNECTED.value)
 NOT_PLACED = "not placed (app stopped before the dial)"
 DEFAULT_GREETING = "Hello, this is an automated call. Thank you for your time. Goodbye."
@@ -93,42 +93,13 @@ def active_plans(session: Session) -> dict[int, CampaignPlan]:
     return {c.id: plan_of(c) for c in campaigns}
 
 
-def _on_dnc():
-    return exists().where(DncEntry.phone == Contact.phone)
-
-
-def _dialable(max_attempts: int):
-    """Queued, or waiting for a scheduled retry, with attempts left and not on the DNC list."""
-    return and_(
-        or_(
-            Contact.status == S.QUEUED.value,
-            and_(Contact.status.in_(RETRY_STATUSES), Contact.next_attempt_at.is_not(None)),
-        ),
-        Contact.attempts < max_attempts,
-        ~_on_dnc(),
-    )
-
-
 def dialable_candidates(session: Session, plan: CampaignPlan) -> list[Candidate]:
     rows = session.execute(
         select(Contact.id, Contact.phone, Contact.next_attempt_at, Contact.status, Contact.attempts)
-        .where(Contact.campaign_id == plan.id, _dialable(plan.max_attempts))
+        .where(Contact.campaign_id == plan.id, dialable_clause(plan.max_attempts))
         .order_by(Contact.id)
     ).all()
     return [Candidate(*row) for row in rows]
-
-
-def has_dialable(session: Session, campaign_id: int) -> bool:
-    """Anyone left to call, now or later (the dialer's view: retries must be scheduled)."""
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        return False
-    found = session.scalar(
-        select(Contact.id)
-        .where(Contact.campaign_id == campaign_id, _dialable(campaign.max_attempts))
-        .limit(1)
-    )
-    return found is not None
 
 
 def has_live_calls(session: Session, campaign_id: int) -> bool:

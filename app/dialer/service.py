@@ -380,7 +380,7 @@ class DialerService(RecoveryMixin):
             campaign = session.get(Campaign, cid)
             if campaign is None or campaign.state != CampaignState.RUNNING:
                 return
-            if records.has_dialable(session, cid) or records.has_live_calls(session, cid):
+            if campaign_store.has_dialable(session, cid) or records.has_live_calls(session, cid):
                 run.needs_load = True  # someone became dialable since the queue was filled
                 return
             campaign.state = CampaignState.COMPLETED.value

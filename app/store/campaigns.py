@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.status import CampaignState, ContactStatus
-from app.store.models import Agent, Campaign, Contact, PhoneNumber
+from app.domain.status import RETRYABLE_STATUSES, CampaignState, ContactStatus
+from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
 from app.store.types import utcnow
 
 
@@ -142,24 +142,27 @@ def pause_campaign(campaign: Campaign) -> str:
     return campaign.state
 
 
-def has_dialable(session: Session, campaign_id: int) -> bool:
-    """A contact is dialable when queued, or retryable with attempts left (policy in the dialer)."""
-    waiting = (
-        ContactStatus.QUEUED.value,
-        ContactStatus.NO_ANSWER.value,
-        ContactStatus.BUSY.value,
-        ContactStatus.FAILED.value,
+def dialable_clause(max_attempts: int):
+    """Queued, or waiting for a scheduled retry, with attempts left and not on the DNC list."""
+    retry_waiting = [s.value for s in RETRYABLE_STATUSES]
+    return and_(
+        or_(
+            Contact.status == ContactStatus.QUEUED.value,
+            and_(Contact.status.in_(retry_waiting), Contact.next_attempt_at.is_not(None)),
+        ),
+        Contact.attempts < max_attempts,
+        ~exists().where(DncEntry.phone == Contact.phone),
     )
+
+
+def has_dialable(session: Session, campaign_id: int) -> bool:
+    """Anyone left to call, now or later (retries count only once they are scheduled)."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         return False
     found = session.scalar(
         select(Contact.id)
-        .where(
-            Contact.campaign_id == campaign_id,
-            Contact.status.in_(waiting),
-            Contact.attempts < campaign.max_attempts,
-        )
+        .where(Contact.campaign_id == campaign_id, dialable_clause(campaign.max_attempts))
         .limit(1)
     )
     return found is not None

@@ -13,8 +13,12 @@ from app.domain.phone import InvalidPhone, to_e164
 
 
 def reference(cell: str, region: str) -> str | None:
-    """The plain rule: app.domain.phone, then the same digits with a "+"."""
-    text = cell.strip()
+    """The plain rule: app.domain.phone, then the same digits with a "+".
+
+    A whole number written as a float ("4155550100.0", as exports write numbers) is that
+    whole number: its ".0" is not a digit.
+    """
+    text = re.sub(r"^(\+?\d+)\.0+$", r"\1", cell.strip())
     try:
         return to_e164(text, region)
     except InvalidPhone:

@@ -351,6 +351,8 @@ class CampaignsPage(QWidget):
             return session.get(Campaign, campaign_id).region
 
     def _after_import(self, _count: int) -> None:
+        if self.dialer is not None:
+            self.dialer.wake()  # a running campaign picks up its new contacts now
         self.refresh()
         self._reload_contacts()
 
