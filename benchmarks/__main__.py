@@ -16,6 +16,13 @@ HERE = Path(__file__).parent
 TIMEOUT_S = 300
 
 
+def _last_json_object(output: str) -> dict:
+    """A module prints its figures as JSON last, on one line or indented over several."""
+    text = output.strip()
+    start = text.rfind("\n{")
+    return json.loads(text if start < 0 else text[start + 1 :])
+
+
 def main() -> int:
     names = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if len(sys.argv) > 1:
@@ -41,7 +48,12 @@ def main() -> int:
             report[name] = {"error": result.stderr.strip().splitlines()[-1:] or ["failed"]}
             failed = True
             continue
-        report[name] = json.loads(result.stdout.strip().splitlines()[-1])
+        try:
+            report[name] = _last_json_object(result.stdout)
+        except ValueError:
+            report[name] = {"error": "printed no JSON object"}
+            failed = True
+            continue
         report[name]["wall_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=2))
     return 1 if failed else 0

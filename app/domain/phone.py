@@ -1,8 +1,10 @@
-"""Phone-number normalisation shared by import, CLI and DNC checks."""
+"""Phone-number normalisation shared by import, CLI and DNC checks.
+
+phonenumbers is imported on first use: its metadata costs tens of milliseconds, which the GUI
+should not pay before its first paint.
+"""
 
 from __future__ import annotations
-
-import phonenumbers
 
 
 class InvalidPhone(ValueError):
@@ -11,6 +13,8 @@ class InvalidPhone(ValueError):
 
 def to_e164(raw: str, region: str = "US") -> str:
     """Parse *raw* in *region* and return its E.164 form, or raise InvalidPhone with a reason."""
+    import phonenumbers
+
     text = str(raw).strip()
     if not text:
         raise InvalidPhone("empty phone number")
@@ -24,6 +28,8 @@ def to_e164(raw: str, region: str = "US") -> str:
 
 
 def format_national(e164: str) -> str:
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

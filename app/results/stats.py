@@ -7,17 +7,15 @@ from the rows and counts_from_rows() is the reference they are tested against.
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select, text
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.status import FINAL_STATUSES, ContactStatus
+from app.store.counters import Counts, counters_maintained, read_counters
 from app.store.models import Call, Contact, StatCounter
-
-Counts = dict[tuple[str, str], int]  # (kind, key) -> n
 
 COUNTER_KINDS = (
     "calls",
@@ -29,37 +27,7 @@ COUNTER_KINDS = (
     "bucket",
     "contact_status",
 )
-# The triggers that keep the counters (migration 0002); a later batch migration that rebuilds
-# calls or contacts drops them, and then we fall back to counting rows rather than lie.
 BUCKET_MINUTES = 10  # calls_over_time granularity (the "bucket" counters)
-_TRIGGER_PREFIXES = ("trg_calls_stats_", "trg_contacts_stats_")
-_TABLE_TRIGGERS = 12  # 9 on calls, 3 on contacts
-_counters_ok: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
-
-
-def counters_maintained(engine: Engine) -> bool:
-    """True when the database keeps the counters itself (SQLite with the 0002 triggers)."""
-    if engine not in _counters_ok:
-        ok = False
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
-                names = conn.scalars(
-                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-                ).all()
-            ours = [n for n in names if n.startswith(_TRIGGER_PREFIXES)]
-            ok = len(ours) == _TABLE_TRIGGERS and "trg_campaigns_stats_del" in names
-        _counters_ok[engine] = ok
-    return _counters_ok[engine]
-
-
-# Plain text SQL: a month of calls is a few thousand bucket rows, and typed column
-# processing would double the time the live stats strip spends here.
-_READ_COUNTERS = text("SELECT kind, key, n FROM stat_counters WHERE campaign_id = :campaign_id")
-
-
-def read_counters(session: Session, campaign_id: int) -> Counts:
-    rows = session.execute(_READ_COUNTERS, {"campaign_id": campaign_id}).all()
-    return {(kind, key): n for kind, key, n in rows if n}
 
 
 def counts_from_rows(session: Session, campaign_id: int) -> Counts:

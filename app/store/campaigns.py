@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.status import RETRYABLE_STATUSES, CampaignState, ContactStatus
+from app.store.counters import counters_maintained, read_counters
 from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
 from app.store.types import utcnow
 
@@ -40,12 +41,18 @@ class CampaignSummary:
 
 
 def status_counts(session: Session, campaign_id: int) -> dict[str, int]:
+    """Contacts per status: from the trigger-kept counters where the database keeps them."""
+    counts = {s.value: 0 for s in ContactStatus}
+    if counters_maintained(session.get_bind()):
+        for (kind, status), n in read_counters(session, campaign_id).items():
+            if kind == "contact_status":
+                counts[status] = n
+        return counts
     rows = session.execute(
         select(Contact.status, func.count())
         .where(Contact.campaign_id == campaign_id)
         .group_by(Contact.status)
     ).all()
-    counts = {s.value: 0 for s in ContactStatus}
     counts.update({status: n for status, n in rows})
     return counts
 
