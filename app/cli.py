@@ -248,6 +248,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = _store(args)
     with store.session() as session:
         stats = campaign_stats(session, get_by_name(session, args.campaign).id)
+    # Calls per status also at the top level, for scripts: `jq .completed`.
+    stats = {**stats["calls_by_status"], **stats}
     if args.json:
         _print_json(stats)
     else:

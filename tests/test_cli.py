@@ -119,3 +119,12 @@ def test_console_script_reports_errors_without_traceback(home):
     )
     assert result.returncode == 1
     assert result.stderr == "calldeck: no campaign named 'Ghost'\n"
+
+
+def test_stats_json_has_total_calls_and_a_count_per_status(home, capsys):
+    run(capsys, "campaign", "create", "S", "--caller-id", "+15005550006", "--home", str(home))
+    code, out, _ = run(capsys, "stats", "--campaign", "S", "--json", "--home", str(home))
+    stats = json.loads(out)
+    assert code == 0 and stats["total_calls"] == 0
+    for status in ["calling", "connected", "completed", "no_answer", "busy", "failed"]:
+        assert stats[status] == 0 and stats["calls_by_status"][status] == 0

@@ -5,7 +5,8 @@ Every contact status change goes through app.domain.status.transition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.pacing import Limits
 from app.domain.retry import next_attempt_at
 from app.domain.status import CampaignState, ContactStatus, transition
+from app.domain.template import contact_variables, render
 from app.domain.windows import CallingWindow, window_for
 from app.store.campaigns import dialable_clause
 from app.store.models import Call, Campaign, Contact, DncEntry
@@ -40,7 +42,7 @@ class CampaignPlan:
     retry_delay_min: int
     start_at: datetime | None
     caller_id: str | None
-    twiml: str
+    greeting: str  # the agent's opening line, with {{variables}} filled per contact
     region: str
 
 
@@ -54,6 +56,7 @@ class Claim:
     from_: str
     claimed_at: datetime
     attempts: int = 1  # the contact's attempts, this one included
+    variables: dict = field(default_factory=dict)  # for the agent's {{placeholders}}
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class Candidate:
     attempts: int = 0
 
 
-def twiml_for(greeting: str | None) -> str:
-    text = escape((greeting or "").strip() or DEFAULT_GREETING)
+def twiml_for(greeting: str | None, variables: dict | None = None) -> str:
+    text = escape(render((greeting or "").strip(), variables or {}) or DEFAULT_GREETING)
     return f"<Response><Say>{text}</Say></Response>"
 
 
@@ -81,7 +84,7 @@ def plan_of(campaign: Campaign) -> CampaignPlan:
         retry_delay_min=campaign.retry_delay_min,
         start_at=campaign.start_at,
         caller_id=campaign.caller_id.e164 if campaign.caller_id else None,
-        twiml=twiml_for(campaign.agent.greeting if campaign.agent else None),
+        greeting=campaign.agent.greeting if campaign.agent else "",
         region=campaign.region or "US",
     )
 
@@ -126,6 +129,7 @@ _CLAIM = text(
                   AND campaigns.state = 'running')
     """
 ).bindparams(bindparam("now", type_=_TS))
+_CONTACT_VARIABLES = text("SELECT name, fields FROM contacts WHERE id = :id")
 _LAST_ATTEMPT = text("SELECT MAX(attempt) FROM calls WHERE contact_id = :contact_id")
 _NEW_CALL = text(
     """
@@ -203,6 +207,7 @@ def claim_contact(
             "now": now,
         },
     ).scalar_one()
+    name, fields = conn.execute(_CONTACT_VARIABLES, {"id": candidate.contact_id}).one()
     return Claim(
         call_id,
         plan.id,
@@ -212,6 +217,7 @@ def claim_contact(
         plan.caller_id,
         now,
         candidate.attempts + 1,
+        contact_variables(name, json.loads(fields) if isinstance(fields, str) else fields),
     )
 
 

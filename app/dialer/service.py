@@ -394,7 +394,8 @@ class DialerService(RecoveryMixin):
     # -- one call ----------------------------------------------------------------------------
 
     async def _dial(self, run: CampaignRun, claim: records.Claim, due: float) -> None:
-        request = CallRequest(to=claim.to, from_=claim.from_, twiml=run.plan.twiml)
+        twiml = records.twiml_for(run.plan.greeting, claim.variables)
+        request = CallRequest(to=claim.to, from_=claim.from_, twiml=twiml)
         if due != float("-inf"):
             self.pacing_lateness_s.append(self.clock.monotonic() - due)
         try:
