@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from app.domain.phone import format_national
 from app.store.engine import Store
-from app.store.models import Call, Contact
+from app.store.models import Call, Contact, DncEntry
 from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -123,6 +123,8 @@ class ContactsTableModel(QAbstractTableModel):
                 .order_by(Call.contact_id, Call.attempt)
             ):
                 outcomes[contact_id] = status_label(status) + (f" — {error}" if error else "")
+            phones = [c.phone for c in contacts.values()]
+            blocked = set(session.scalars(select(DncEntry.phone).where(DncEntry.phone.in_(phones))))
         rows = []
         for cid in ids:
             c = contacts.get(cid)
@@ -136,7 +138,10 @@ class ContactsTableModel(QAbstractTableModel):
                     c.name,
                     c.status,
                     c.attempts,
-                    outcomes.get(cid, ""),
+                    outcomes.get(cid, "")
+                    or (
+                        "Will not be called: on the do-not-call list" if c.phone in blocked else ""
+                    ),
                     c.next_attempt_at,
                     c.fields or {},
                 )

@@ -92,3 +92,15 @@ def test_filter_search_and_live_refresh(qtbot, store):
     assert changed.args[0].row() == 0
     assert model.index(0, 2).data() == "Busy"
     assert model.index(0, 4).data() == "Busy — line busy"
+
+
+def test_a_contact_on_the_dnc_list_says_it_will_not_be_called(store):
+    from app.store.models import DncEntry
+
+    campaign_id = seed(store, 3)
+    with store.session.begin() as session:
+        session.add(DncEntry(phone="+14155550001", reason="asked", source="call"))
+    model = ContactsTableModel(store)
+    model.set_campaign(campaign_id)
+    assert model.index(1, 4).data() == "Will not be called: on the do-not-call list"
+    assert model.index(2, 4).data() == ""
