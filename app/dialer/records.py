@@ -127,15 +127,16 @@ _CLAIM = text(
       AND NOT EXISTS (SELECT 1 FROM dnc WHERE dnc.phone = contacts.phone)
       AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = :campaign_id
                   AND campaigns.state = 'running')
+    RETURNING name, fields
     """
 ).bindparams(bindparam("now", type_=_TS))
-_CONTACT_VARIABLES = text("SELECT name, fields FROM contacts WHERE id = :id")
-_LAST_ATTEMPT = text("SELECT MAX(attempt) FROM calls WHERE contact_id = :contact_id")
+# Attempt numbers stay unique even when an attempt that never happened was given back.
 _NEW_CALL = text(
     """
     INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes)
-    VALUES (:campaign_id, :contact_id, :attempt, 'calling', :now, '')
-    RETURNING id
+    SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, ''
+    FROM calls WHERE contact_id = :contact_id
+    RETURNING id, attempt
     """
 ).bindparams(bindparam("now", type_=_TS))
 _PLACED = text("UPDATE calls SET provider_sid = :sid, provider_status = :ps WHERE id = :id")
@@ -192,22 +193,14 @@ def claim_contact(
             "old_attempts": candidate.attempts,
             "max_attempts": plan.max_attempts,
         },
-    ).rowcount
-    if claimed != 1:
+    ).first()
+    if claimed is None:
         return None
-    # Attempt numbers stay unique even when an attempt that never happened was given back.
-    last = conn.execute(_LAST_ATTEMPT, {"contact_id": candidate.contact_id}).scalar()
-    attempt = (last or 0) + 1
-    call_id = conn.execute(
+    name, fields = claimed
+    call_id, attempt = conn.execute(
         _NEW_CALL,
-        {
-            "campaign_id": plan.id,
-            "contact_id": candidate.contact_id,
-            "attempt": attempt,
-            "now": now,
-        },
-    ).scalar_one()
-    name, fields = conn.execute(_CONTACT_VARIABLES, {"id": candidate.contact_id}).one()
+        {"campaign_id": plan.id, "contact_id": candidate.contact_id, "now": now},
+    ).one()
     return Claim(
         call_id,
         plan.id,
