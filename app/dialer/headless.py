@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
+from app.dialer.lock import DialerBusy
 from app.dialer.service import DialerService, DoneReport
 from app.domain.status import CampaignState
 from app.paths import recordings_dir
@@ -275,7 +276,11 @@ def run_headless(
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
         _say(f"Dialing through the {conn.label}.")
-        report, placed, interrupted = asyncio.run(_run(store, conn, ids, cps, until_done))
+        try:
+            report, placed, interrupted = asyncio.run(_run(store, conn, ids, cps, until_done))
+        except DialerBusy as exc:
+            _say(f"calldeck run: {exc}")
+            return EXIT_SETUP
         if report is not None:
             _say(_describe_next(report))
         if as_json:

@@ -133,8 +133,8 @@ _CLAIM = text(
 # Attempt numbers stay unique even when an attempt that never happened was given back.
 _NEW_CALL = text(
     """
-    INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes)
-    SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, ''
+    INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes, from_number)
+    SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, '', :from_
     FROM calls WHERE contact_id = :contact_id
     RETURNING id, attempt
     """
@@ -199,7 +199,12 @@ def claim_contact(
     name, fields = claimed
     call_id, attempt = conn.execute(
         _NEW_CALL,
-        {"campaign_id": plan.id, "contact_id": candidate.contact_id, "now": now},
+        {
+            "campaign_id": plan.id,
+            "contact_id": candidate.contact_id,
+            "now": now,
+            "from_": plan.caller_id,
+        },
     ).one()
     return Claim(
         call_id,
@@ -434,7 +439,8 @@ def open_calls(session: Session) -> list[OpenCall]:
             call.attempt,
             call.provider_sid,
             contact.phone,
-            campaign.caller_id.e164 if campaign.caller_id else None,
+            # The number it was dialled from; older rows fall back to the campaign's.
+            call.from_number or (campaign.caller_id.e164 if campaign.caller_id else None),
             call.created_at,
             contact.status,
             contact.attempts,

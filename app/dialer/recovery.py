@@ -113,6 +113,9 @@ class RecoveryMixin:
         """
         searches = 0
         failures = 0
+        # The settle time runs from now, not from the claim: the create may have spent a
+        # while in retries, and Twilio's list lags behind the create, not behind the claim.
+        resolving_since = self.clock.now()
         while True:
             try:
                 found = await self._search_for(to, from_, claimed_at)
@@ -125,7 +128,7 @@ class RecoveryMixin:
                 continue
             if found is not None:
                 break
-            settled = self.clock.now() - claimed_at >= UNKNOWN_CREATE_SETTLE
+            settled = self.clock.now() - resolving_since >= UNKNOWN_CREATE_SETTLE
             if settled and searches >= UNKNOWN_CREATE_SEARCHES:
                 self._give_back_unplaced(call_id, not_placed_reason)
                 return

@@ -27,6 +27,7 @@ from app.dialer.events import (
     EventHub,
     Subscriber,
 )
+from app.dialer.lock import DialerLock, lock_path_for
 from app.dialer.recovery import RecoveryMixin
 from app.dialer.runs import CampaignRun
 from app.dialer.status_line import status_line
@@ -93,6 +94,7 @@ class DialerService(RecoveryMixin):
         self._cps_override = cps
         self._pacer = Pacer(cps or 1.0)
         self._hub = EventHub()
+        self._lock = DialerLock(lock_path_for(store.url))
         self._runs: dict[int, CampaignRun] = {}
         self._scheduled: dict[int, records.CampaignPlan] = {}
         self._live: dict[int, records.Tracked] = {}
@@ -128,6 +130,7 @@ class DialerService(RecoveryMixin):
         """Reconcile what a previous run left open, then run the scheduler loop."""
         if self.running:
             return
+        self._lock.acquire()  # raises DialerBusy before anything is touched
         self._opened_at = self.clock.now()
         await self._reconcile()
         self._reload = True
@@ -146,6 +149,7 @@ class DialerService(RecoveryMixin):
         self._live.clear()
         self._results_pending.clear()
         self._holding = False
+        self._lock.release()
         self._progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
     def set_cps(self, cps: float | None) -> None:

@@ -124,6 +124,7 @@ class Call(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     attempt: Mapped[int] = mapped_column(Integer)
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    from_number: Mapped[str | None] = mapped_column(String(20))  # E.164 caller-ID used
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.CALLING.value)
     provider_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

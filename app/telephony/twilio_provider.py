@@ -191,10 +191,18 @@ class TwilioProvider:
                         detail=f"{type(exc).__name__}: {exc}",
                     ) from exc
                 elif isinstance(err, ServerError):
-                    # Twilio failed mid-request: make sure nothing was placed before retrying.
+                    # Twilio failed mid-request and may have placed the call anyway. Its call
+                    # list can lag behind a create, so one empty search proves nothing: never
+                    # retry here; the dialer settles it with searches spread over time.
                     adopted = await self._adopt(request, started, exc)
                     if adopted is not None:
                         return adopted
+                    raise AmbiguousCreate(
+                        f"Twilio answered the call to {request.to} with a server error "
+                        f"({err.status}); the call may or may not have been placed. CallDeck "
+                        "will check before dialling again.",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ) from exc
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from exc
                 await self.backoff.wait(attempt)

@@ -1,0 +1,72 @@
+"""One dialer per database: two would each keep N, P and the CPS cap only in their own memory,
+and one's start-up recovery could take the other's in-flight claim for a crash leftover."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class DialerBusy(RuntimeError):
+    """Another dialer holds this database; the message says what to do."""
+
+
+def lock_path_for(url: str) -> Path:
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        return Path(database).with_name(Path(database).name + ".dialer.lock")
+    digest = hashlib.sha1(url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"calldeck-{digest}.dialer.lock"
+
+
+class DialerLock:
+    """An OS file lock: released by the OS when the process dies, even on kill -9."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = None
+
+    def acquire(self) -> None:
+        if self._file is not None:
+            return
+        handle = open(self.path, "a+")  # noqa: SIM115 - held open for as long as we dial
+        try:
+            _lock(handle)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise DialerBusy(
+                f"Another CallDeck dialer ({holder}) is already dialing from this database. "
+                "Close it (or stop its `calldeck run`) first, so limits are kept and nobody "
+                "is called twice."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
