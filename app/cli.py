@@ -63,6 +63,20 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be 0 (any free port) to 65535")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -112,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="run the dialer headless")
     run.add_argument("--campaign")
     run.add_argument("--emulator", nargs="?", const=True, default=None, metavar="URL")
-    run.add_argument("--cps", type=float)
+    run.add_argument("--cps", type=_positive_float)
     run.add_argument("--until-done", action="store_true")
     run.add_argument("--json", action="store_true")
 
@@ -130,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True)
 
     emu = sub.add_parser("emulator", parents=[common], help="run the local Twilio emulator")
-    emu.add_argument("--port", type=int, default=0)
+    emu.add_argument("--port", type=_port, default=0)
     emu.add_argument("--speed", type=float, default=1.0)
     emu.add_argument("--call-log", type=Path)
     emu.add_argument("--faults")
@@ -262,6 +276,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.results.export import export_calls
     from app.store.campaigns import get_by_name
 
+    if not args.out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: the folder {args.out.parent} does not exist")
     store = _store(args)
     with store.session() as session:
         count = export_calls(session, get_by_name(session, args.campaign).id, args.format, args.out)
@@ -322,6 +338,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.store.engine import open_store
     from app.ui.app import run_gui
 
+    if args.screenshot is not None:
+        try:
+            args.screenshot.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                f"--screenshot {args.screenshot}: cannot write there ({exc.strerror})"
+            ) from exc
     home = Path(args.home) if args.home else demo_home()
     store = open_store(home, args.db)
     seed_demo(store)

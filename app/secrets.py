@@ -16,7 +16,7 @@ class SecretStoreUnavailable(RuntimeError):
 
 def set_auth_token(account_sid: str, token: str) -> None:
     import keyring
-    from keyring.errors import NoKeyringError
+    from keyring.errors import KeyringError, NoKeyringError
 
     try:
         keyring.set_password(SERVICE, account_sid, token)
@@ -25,6 +25,11 @@ def set_auth_token(account_sid: str, token: str) -> None:
             "No OS keyring is available to store the Twilio auth token safely. "
             "Install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, "
             "Windows Credential Locker), then try again."
+        ) from exc
+    except KeyringError as exc:  # locked, or the write was refused
+        raise SecretStoreUnavailable(
+            f"The OS keyring refused to store the token ({type(exc).__name__}). Unlock it "
+            "and try again."
         ) from exc
 
 

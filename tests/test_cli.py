@@ -128,3 +128,29 @@ def test_stats_json_has_total_calls_and_a_count_per_status(home, capsys):
     assert code == 0 and stats["total_calls"] == 0
     for status in ["calling", "connected", "completed", "no_answer", "busy", "failed"]:
         assert stats[status] == 0 and stats["calls_by_status"][status] == 0
+
+
+def test_export_to_a_missing_folder_says_so(home, capsys, tmp_path):
+    run(capsys, "campaign", "create", "E", "--caller-id", "+15005550006", "--home", str(home))
+    code, _, err = run(
+        capsys,
+        "export",
+        "--campaign",
+        "E",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "nope" / "x.csv"),
+        "--home",
+        str(home),
+    )
+    assert code == 1 and "does not exist" in err and err.count("\n") == 1
+
+
+def test_run_that_cannot_start_leaves_the_campaign_as_it_was(home, capsys, monkeypatch):
+    monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
+    run(capsys, "campaign", "create", "R", "--caller-id", "+15005550006", "--home", str(home))
+    code, _, err = run(capsys, "run", "--campaign", "R", "--home", str(home))
+    assert code == 2 and "calldeck run:" in err
+    _, out, _ = run(capsys, "campaign", "list", "--json", "--home", str(home))
+    assert json.loads(out)[0]["state"] == "draft"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
-from app.dialer.lock import DialerBusy
+from app.dialer.lock import DialerBusy, DialerLock, lock_path_for
 from app.dialer.service import DialerService, DoneReport
 from app.domain.status import CampaignState
 from app.paths import recordings_dir
@@ -93,6 +93,12 @@ def _connect(store: Store, emulator: str | bool | None) -> Connection:
             "Enter it again in Settings."
         )
     return Connection(TwilioProvider(sid, token), f"Twilio account {mask_sid(sid)} (live calls)")
+
+
+def _check_no_other_dialer(store: Store) -> None:
+    probe = DialerLock(lock_path_for(store.url))
+    probe.acquire()  # raises DialerBusy
+    probe.release()  # the service takes it for real when it starts
 
 
 def _select_campaigns(store: Store, name: str | None) -> list[int] | None:
@@ -270,9 +276,11 @@ def run_headless(
     conn: Connection | None = None
     try:
         try:
-            ids = _select_campaigns(store, campaign)
+            # Everything that can refuse the run is checked before a campaign is started.
+            _check_no_other_dialer(store)
             conn = _connect(store, emulator)
-        except (SetupError, campaign_store.CampaignError) as exc:
+            ids = _select_campaigns(store, campaign)
+        except (SetupError, campaign_store.CampaignError, DialerBusy) as exc:
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
         _say(f"Dialing through the {conn.label}.")

@@ -116,8 +116,8 @@ class AgentsPage(QWidget):
                     a.greeting,
                     a.business_info,
                     a.knowledge_base,
-                    list(a.tools or []),
-                    dict(a.flow or {}),
+                    list(a.tools) if isinstance(a.tools, list) else [],
+                    dict(a.flow) if isinstance(a.flow, dict) else {},
                     used.get(a.id, 0),
                 )
                 for a in session.scalars(select(Agent).order_by(Agent.name))
@@ -158,6 +158,11 @@ class AgentsPage(QWidget):
         except json.JSONDecodeError as exc:
             self.message.setText(
                 f"The conversation flow is not valid JSON: {exc.msg} (line {exc.lineno})."
+            )
+            return
+        if not isinstance(flow, dict):
+            self.message.setText(
+                'The conversation flow must be a JSON object, like {"steps": [...]}.'
             )
             return
         tools = [t.strip() for t in self.tools.text().split(",") if t.strip()]

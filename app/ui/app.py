@@ -123,17 +123,16 @@ async def stop_services(context: AppContext) -> None:
 
 
 async def _smoke_test(window: MainWindow, screenshot_dir: Path | None) -> None:
-    """Show each page in turn (and save a PNG of each), then close."""
-    if screenshot_dir:
-        screenshot_dir.mkdir(parents=True, exist_ok=True)
-    for index, name in enumerate(window.page_names()):
-        window.show_page(name)
-        await asyncio.sleep(0.3)
-        if screenshot_dir:
-            window.grab().save(
-                str(screenshot_dir / f"{index + 1:02d}-{name.lower().replace(' ', '-')}.png")
-            )
-    window.close()
+    """Show each page in turn (and save a PNG of each), then close, whatever happens."""
+    try:
+        for index, name in enumerate(window.page_names()):
+            window.show_page(name)
+            await asyncio.sleep(0.3)
+            if screenshot_dir:
+                slug = name.lower().replace(" ", "-")
+                window.grab().save(str(screenshot_dir / f"{index + 1:02d}-{slug}.png"))
+    finally:
+        window.close()
 
 
 def run_gui(

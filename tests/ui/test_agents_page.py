@@ -48,3 +48,12 @@ def test_delete_asks_first_and_names_what_is_lost(qtbot, store, home):
     boxes.pop().button(QMessageBox.StandardButton.Yes).click()
     # (hold no wrapper of the box: it deletes itself on close)
     assert page.model.rowCount() == 0
+
+
+def test_a_flow_that_is_not_an_object_is_refused(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.name.setText("Listy")
+    page.flow.setPlainText("[1, 2]")
+    page.save()
+    assert "must be a JSON object" in page.message.text()
+    assert page.model.rowCount() == 0

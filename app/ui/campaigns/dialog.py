@@ -84,8 +84,8 @@ class CampaignDialog(QDialog):
         contacts_layout.addWidget(self.files_label)
         contacts_layout.addWidget(self.paste)
 
-        self.concurrency = QSpinBox(minimum=1, maximum=100, value=1)
-        self.per_minute = QSpinBox(minimum=1, maximum=600, value=10)
+        self.concurrency = QSpinBox(minimum=1, maximum=1000, value=1)
+        self.per_minute = QSpinBox(minimum=1, maximum=6000, value=10)
         self.pacing_line = QLabel()
         self.concurrency.valueChanged.connect(self._update_pacing_line)
         self.per_minute.valueChanged.connect(self._update_pacing_line)
@@ -118,8 +118,8 @@ class CampaignDialog(QDialog):
         hours_form.addRow("Hours", hours_row)
         hours_form.addRow("Days", days_row)
 
-        self.max_attempts = QSpinBox(minimum=1, maximum=10, value=3)
-        self.retry_delay = QSpinBox(minimum=1, maximum=7 * 24 * 60, value=30, suffix=" min")
+        self.max_attempts = QSpinBox(minimum=1, maximum=100, value=3)
+        self.retry_delay = QSpinBox(minimum=1, maximum=365 * 24 * 60, value=30, suffix=" min")
         retries = QGroupBox("Retries (no answer, busy, failed)")
         retries_form = QFormLayout(retries)
         retries_form.addRow("Attempts per contact", self.max_attempts)
@@ -215,8 +215,8 @@ class CampaignDialog(QDialog):
                         self.caller_id.setCurrentIndex(i)
             self.concurrency.setValue(c.concurrency)
             self.per_minute.setValue(c.per_minute)
-            self.window_start.setCurrentText(c.window_start)
-            self.window_end.setCurrentText(c.window_end)
+            _choose(self.window_start, c.window_start)
+            _choose(self.window_end, c.window_end)
             days = set(c.window_days.split(","))
             for day, box in self.day_boxes.items():
                 box.setChecked(day in days)
@@ -277,3 +277,13 @@ class CampaignDialog(QDialog):
         else:
             self.saved.emit(campaign_id)
         self.accept()
+
+
+def _choose(combo: QComboBox, value: str) -> None:
+    """Select *value*, adding it when it is not one of the half-hours (set from the CLI)."""
+    if combo.findText(value) < 0:
+        position = next(
+            (i for i in range(combo.count()) if combo.itemText(i) > value), combo.count()
+        )
+        combo.insertItem(position, value)
+    combo.setCurrentText(value)

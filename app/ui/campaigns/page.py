@@ -73,9 +73,7 @@ class CampaignsPage(QWidget):
         header.resizeSection(PROGRESS_COLUMN, 130)
         header.setMinimumSectionSize(40)
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
-        self.table.doubleClicked.connect(
-            lambda index: self.edit_campaign(self.model.campaign_id(index.row()))
-        )
+        self.table.doubleClicked.connect(self._on_double_click)
         self.table.setToolTip("Double-click a campaign to change its pacing, hours or retries")
 
         self.empty_state = self._build_empty_state()
@@ -258,13 +256,19 @@ class CampaignsPage(QWidget):
 
         dialog = CampaignDialog(self.context, parent=self)
         dialog.created.connect(self._on_created)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    def _on_double_click(self, index) -> None:
+        if index.column() != ACTIONS_COLUMN:  # a double-click on a button is two clicks
+            self.edit_campaign(self.model.campaign_id(index.row()))
 
     def edit_campaign(self, campaign_id: int) -> None:
         from app.ui.campaigns.dialog import CampaignDialog
 
         dialog = CampaignDialog(self.context, campaign_id=campaign_id, parent=self)
         dialog.saved.connect(self._on_saved)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
     def _on_saved(self, _campaign_id: int) -> None:
@@ -282,10 +286,12 @@ class CampaignsPage(QWidget):
             dialogs.append(self.paste_numbers(text=pasted))
         if start_now and not dialogs:
             spawn(self._toggle(campaign_id, "draft"), on_error=self._error)
-        elif start_now:  # start once the contacts are in, not on an empty list
-            start = lambda _count, cid=campaign_id: spawn(  # noqa: E731
-                self._toggle(cid, "draft"), on_error=self._error
-            )
+        elif start_now:  # start once the contacts are in; not if the import was cancelled
+
+            def start(count: int, cid: int = campaign_id) -> None:
+                if count > 0:
+                    spawn(self._toggle(cid, "draft"), on_error=self._error)
+
             for dialog in dialogs:
                 if dialog is not None:
                     dialog.imported.connect(start)

@@ -76,3 +76,18 @@ def test_pasted_numbers_open_the_import_and_start_after_it(qtbot, qloop, store, 
     qloop.run_until_complete(asyncio.sleep(0.05))
     with store.session() as session:
         assert session.get(Campaign, campaign_id).state == "running"
+
+
+def test_editing_keeps_hours_set_from_the_cli(qtbot, store, home):
+    seed_demo(store)
+    with store.session.begin() as session:
+        campaign = session.query(Campaign).order_by(Campaign.id).first()
+        campaign.window_start, campaign.window_end, campaign.concurrency = "09:15", "17:45", 200
+        campaign_id = campaign.id
+    dialog = CampaignDialog(context(store, home), campaign_id=campaign_id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.saved):
+        dialog._save(start_now=False, scheduled=False)
+    with store.session() as session:
+        saved = session.get(Campaign, campaign_id)
+        assert (saved.window_start, saved.window_end, saved.concurrency) == ("09:15", "17:45", 200)
