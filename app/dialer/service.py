@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from app.dialer import records
 from app.dialer.aftercall import fetch_results
@@ -58,6 +61,8 @@ PLAN_REFRESH_S = 10.0  # campaign settings edited elsewhere apply within this lo
 RATE_LIMIT_BACKOFF_S = 5.0
 LATE_START_GRACE = timedelta(seconds=60)
 MAX_POLL_BACKOFF_S = 60.0
+MAX_PERSIST_BACKOFF_S = 30.0
+T = TypeVar("T")
 LOST = "not placed (the create request never reached the provider)"
 CAMPAIGN_STOPPERS = (AuthenticationFailed, UnverifiedCallerId)
 
@@ -448,9 +453,25 @@ class DialerService(RecoveryMixin):
             )
             return
         self.calls_placed += 1
-        with self.store.engine.begin() as conn:
-            records.record_placed(conn, claim.call_id, info)
+
+        def store_sid() -> None:
+            with self.store.engine.begin() as conn:
+                records.record_placed(conn, claim.call_id, info)
+
+        await self._persist(f"call {claim.call_id}: saving its sid", store_sid)
         await self._follow(claim.call_id, info.sid, first_info=info)
+
+    async def _persist(self, what: str, write: Callable[[], T]) -> T:
+        """Run a write that must not be lost, retrying while the database refuses it
+        (locked, disk full). The line stays held meanwhile: the call is real."""
+        delay = 0.5
+        while True:
+            try:
+                return write()
+            except OperationalError as exc:
+                log.warning("%s failed (%s); retrying in %.1f s", what, exc.orig, delay)
+                await self.clock.sleep_until(self.clock.monotonic() + delay)
+                delay = min(delay * 2, MAX_PERSIST_BACKOFF_S)
 
     def _give_back(self, claim: records.Claim, reason: str) -> None:
         with self.store.session.begin() as session:
@@ -500,7 +521,9 @@ class DialerService(RecoveryMixin):
         live = self._live.get(call_id)
         while True:
             if info is not None and self._worth_writing(live, info):
-                update = self._apply(call_id, info)
+                update = await self._persist(
+                    f"call {call_id}: saving its status", partial(self._apply, call_id, info)
+                )
                 if update.final:
                     break
             await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
