@@ -47,6 +47,7 @@ from app.telephony.errors import (
     AuthenticationFailed,
     InvalidNumber,
     NotFound,
+    NotPlaced,
     ProviderError,
     RateLimited,
     TrialAccountLimit,
@@ -404,7 +405,13 @@ class DialerService(RecoveryMixin):
 
     async def _dial(self, run: CampaignRun, claim: records.Claim, due: float) -> None:
         twiml = records.twiml_for(run.plan.greeting, claim.variables)
-        request = CallRequest(to=claim.to, from_=claim.from_, twiml=twiml)
+        request = CallRequest(
+            to=claim.to,
+            from_=claim.from_,
+            twiml=twiml,
+            # Pause or Ctrl-C while the provider waits out a 429 abandons the call.
+            may_proceed=lambda: not self._holding and claim.campaign_id in self._runs,
+        )
         if due != float("-inf"):
             self.pacing_lateness_s.append(self.clock.monotonic() - due)
         try:
@@ -417,6 +424,9 @@ class DialerService(RecoveryMixin):
             raise  # stop(): the claim stays "calling" and is reconciled next start
         except RateLimited as exc:
             run.backoff_until = self.clock.monotonic() + RATE_LIMIT_BACKOFF_S
+            self._give_back(claim, f"not placed: {exc.user_message}")
+            return
+        except NotPlaced as exc:
             self._give_back(claim, f"not placed: {exc.user_message}")
             return
         except CAMPAIGN_STOPPERS as exc:

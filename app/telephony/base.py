@@ -5,6 +5,7 @@ Nothing here knows about the Twilio SDK: providers return these dataclasses, nev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,9 @@ class CallRequest:
     status_callback: str | None = None
     timeout_s: int = 30
     time_limit_s: int | None = None
+    # Asked before each retry of a create that certainly did not go through (429, no
+    # connection): False (the campaign was paused meanwhile) abandons the call: NotPlaced.
+    may_proceed: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

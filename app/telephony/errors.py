@@ -74,6 +74,10 @@ class AmbiguousCreate(ProviderError):
     """
 
 
+class NotPlaced(ProviderError):
+    """The create was abandoned before it reached Twilio (the campaign was paused meanwhile)."""
+
+
 class NotFound(ProviderError):
     """The call, recording or number does not exist on this account (20404)."""
 

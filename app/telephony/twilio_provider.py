@@ -36,6 +36,7 @@ from app.telephony.errors import (
     AmbiguousCreate,
     CallAlreadyEnded,
     ConnectionFailed,
+    NotPlaced,
     ProviderError,
     ServerError,
     from_twilio,
@@ -206,6 +207,12 @@ class TwilioProvider:
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from exc
                 await self.backoff.wait(attempt)
+                if request.may_proceed is not None and not request.may_proceed():
+                    raise NotPlaced(
+                        f"The call to {request.to} was not placed: dialling stopped while "
+                        "Twilio asked us to wait.",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ) from exc
                 continue
             self._known_sids.add(inst.sid)
             return call_info(inst)

@@ -16,6 +16,7 @@ from app.telephony.errors import (
     AmbiguousCreate,
     AuthenticationFailed,
     InvalidNumber,
+    NotPlaced,
     RateLimited,
 )
 from tests.dialer.fakes import FakeProvider
@@ -238,3 +239,28 @@ def test_campaign_paused_behind_the_dialers_back_stops_dialling(store, tmp_path)
     report = asyncio.run(go())
     assert len(provider.calls) == 2  # at 0 s and 1 s; none after the pause at 1.5 s
     assert report.states[cid] == "paused"
+
+
+def test_a_create_abandoned_on_pause_is_given_back_not_failed(store, tmp_path):
+    number = "+12125550100"
+    cid, _ = make_campaign(store, "Paused mid-retry", [number], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock, place_errors={number: [NotPlaced("dialling stopped")]})
+    run_service(store, provider, clock, tmp_path)
+    # Given back (not counted as an attempt), then dialled once when dialling went on.
+    assert [c.to for c in provider.calls] == [number]
+    assert contacts(store)[number].status == "completed"
+    with store.session() as session:
+        given_back = session.scalars(select(Call).where(Call.provider_sid.is_(None))).all()
+    assert [c.error_message for c in given_back] == ["not placed: dialling stopped"]
+
+
+def test_the_dialer_lets_a_create_proceed_only_while_its_campaign_runs(store, tmp_path):
+    number = "+12125550100"
+    make_campaign(store, "Asks", [number], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock)
+    run_service(store, provider, clock, tmp_path)
+    [(_, request)] = provider.requests
+    assert request.may_proceed is not None
+    assert request.may_proceed() is False  # the run is over: a late retry must not dial

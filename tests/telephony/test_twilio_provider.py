@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import stat
 import wave
@@ -336,3 +337,18 @@ def test_url_calls_fetch_twiml_from_the_app(emulator, sink, make_provider):
     assert final.provider_status == "completed"
     fetched = sink.wait_for(lambda r: r["path"] == "/voice")
     assert dict(fetched[0]["params"])["CallSid"] == final.sid
+
+
+def test_a_create_waiting_out_429s_is_abandoned_when_dialling_stops(make_emulator, make_provider):
+    emu = make_emulator(faults="429=1.0")
+    provider = make_provider(emu, max_retries=8)
+    asked = []
+
+    def may_proceed() -> bool:
+        asked.append(True)
+        return len(asked) < 2  # the campaign is paused during the second wait
+
+    with pytest.raises(errors.NotPlaced) as raised:
+        run(provider.place_call(dataclasses.replace(request(), may_proceed=may_proceed)))
+    assert "not placed" in raised.value.user_message and len(asked) == 2
+    assert created_events(emu) == []  # nothing reached the line
