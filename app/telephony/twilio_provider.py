@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,29 @@ from app.telephony.sdk_mapping import as_seconds, call_info, owned_number, recor
 from app.telephony.transport import may_have_reached_twilio
 
 log = logging.getLogger(__name__)
+
+KNOWN_SIDS_KEPT = 10_000
+
+
+class RecentSet:
+    """A set that forgets its oldest members past *size* (bounded memory for long runs)."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+
+    def add(self, item: str) -> None:
+        self._items[item] = None
+        self._items.move_to_end(item)
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
 
 CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # How far our clock may run ahead of Twilio's when we look for a call we may have created.
@@ -88,7 +112,9 @@ class TwilioProvider:
         self._local = threading.local()
         self._http_clients: list[TwilioHttpClient] = []
         self._lock = threading.Lock()
-        self._known_sids: set[str] = set()  # calls we created: never "adopt" one twice
+        # Calls we created, never to be "adopted" twice. An adoption only looks at calls made
+        # since its own create began, so the most recent few thousand are all it can meet.
+        self._known_sids = RecentSet(KNOWN_SIDS_KEPT)
         self._service_sid: str | None = None
         self._service_lock = asyncio.Lock()
         self.recordings_dir: Path | None = None  # where the app caches downloads, if set

@@ -100,3 +100,15 @@ def test_loopback_callbacks_are_kept_from_real_twilio_but_not_the_emulator(url, 
     assert emulated._create_params(req)["status_callback"] == url
     asyncio.run(real.close())
     asyncio.run(emulated.close())
+
+
+def test_the_provider_remembers_only_its_recent_calls():
+    from app.telephony.twilio_provider import RecentSet
+
+    recent = RecentSet(3)
+    for sid in ["CA1", "CA2", "CA3", "CA4"]:
+        recent.add(sid)
+    assert "CA1" not in recent and all(sid in recent for sid in ["CA2", "CA3", "CA4"])
+    recent.add("CA2")  # seen again: now the newest
+    recent.add("CA5")
+    assert "CA2" in recent and "CA3" not in recent and len(recent) == 3
