@@ -223,15 +223,21 @@ def record_placed(conn: Connection, call_id: int, info: CallInfo) -> None:
     conn.execute(_PLACED, {"sid": info.sid, "ps": info.provider_status, "id": call_id})
 
 
-def give_back(session: Session, call_id: int, reason: str, now: datetime) -> int:
-    """The attempt never happened: fail the Call row with *reason*, contact back to queued."""
+def _close_as_failed(session: Session, call_id: int, reason: str, now: datetime) -> Contact:
+    """End a Call row as failed with *reason* (no recording or transcript will come);
+    returns its contact, whose next status the caller decides."""
     call = session.get_one(Call, call_id)
-    contact = session.get_one(Contact, call.contact_id)
     call.status = S.FAILED.value
     call.error_message = reason
     call.ended_at = now
     call.recording_state = "none"
     call.transcript_state = "none"
+    return session.get_one(Contact, call.contact_id)
+
+
+def give_back(session: Session, call_id: int, reason: str, now: datetime) -> int:
+    """The attempt never happened: fail the Call row with *reason*, contact back to queued."""
+    contact = _close_as_failed(session, call_id, reason, now)
     contact.status = transition(contact.status, S.QUEUED).value
     contact.attempts = max(0, contact.attempts - 1)
     contact.updated_at = now
@@ -390,13 +396,7 @@ def apply_call_info(
 
 def fail_unknown_call(session: Session, call_id: int, message: str, now: datetime) -> StatusUpdate:
     """The provider has no such call any more (its sid is unknown): close the attempt as failed."""
-    call = session.get_one(Call, call_id)
-    contact = session.get_one(Contact, call.contact_id)
-    call.status = S.FAILED.value
-    call.error_message = message
-    call.ended_at = now
-    call.recording_state = "none"
-    call.transcript_state = "none"
+    contact = _close_as_failed(session, call_id, message, now)
     current = S(contact.status)
     outcome = S.FAILED
     contact.status = transition(current, outcome).value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy import or_, select
 from app.domain.phone import format_national
 from app.store.engine import Store
 from app.store.models import Call, Contact, DncEntry
+from app.ui.block_cache import BlockCache
 from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,7 +44,9 @@ class ContactsTableModel(QAbstractTableModel):
         self._campaign_id: int | None = None
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
-        self._blocks: OrderedDict[int, list[ContactRow]] = OrderedDict()
+        self._cache: BlockCache[ContactRow] = BlockCache(
+            self._fetch_block, block_size=BLOCK_SIZE, max_blocks=MAX_CACHED_BLOCKS
+        )
         self._variables: list[str] = []
 
     # -- loading -----------------------------------------------------------------------------
@@ -53,7 +55,7 @@ class ContactsTableModel(QAbstractTableModel):
     ) -> None:
         self.beginResetModel()
         self._campaign_id = campaign_id
-        self._blocks.clear()
+        self._cache.forget()
         self._row_of = None
         self._ids = []
         self._variables = []
@@ -94,23 +96,13 @@ class ContactsTableModel(QAbstractTableModel):
         row = self._row_of.get(contact_id)
         if row is None:
             return
-        self._blocks.pop(row // BLOCK_SIZE, None)
+        self._cache.forget(row)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _row(self, row: int) -> ContactRow:
-        block_no = row // BLOCK_SIZE
-        block = self._blocks.get(block_no)
-        if block is None:
-            block = self._fetch_block(block_no)
-            self._blocks[block_no] = block
-            if len(self._blocks) > MAX_CACHED_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(block_no)
-        return block[row - block_no * BLOCK_SIZE]
+        return self._cache.row(self._ids, row)
 
-    def _fetch_block(self, block_no: int) -> list[ContactRow]:
-        ids = self._ids[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
+    def _fetch_block(self, ids: list[int]) -> list[ContactRow]:
         with self._store.session() as session:
             contacts = {
                 c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))

@@ -7,7 +7,6 @@ New and changed calls are inserted or repainted in place, so selection and scrol
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,7 +22,8 @@ from app.results.calls import (
     call_rows,
 )
 from app.store.engine import Store
-from app.ui.campaigns.badges import badge_colour, status_label
+from app.ui.block_cache import BlockCache
+from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,7 +74,9 @@ class CallsTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._exhausted = True
-        self._blocks: OrderedDict[int, list[CallRow | None]] = OrderedDict()
+        self._cache: BlockCache[CallRow | None] = BlockCache(
+            self._fetch_block, block_size=BLOCK_SIZE, max_blocks=MAX_CACHED_BLOCKS
+        )
 
     # -- what is shown -----------------------------------------------------------------------
     @property
@@ -106,7 +108,7 @@ class CallsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = []
         self._row_of = None
-        self._blocks.clear()
+        self._cache.forget()
         self._exhausted = self._campaign_id is None
         if self._campaign_id is not None:
             self._ids = self._read_ids(0, PAGE_SIZE)
@@ -183,7 +185,7 @@ class CallsTableModel(QAbstractTableModel):
 
     def _forget_blocks(self) -> None:
         # Rows shift on insert/remove; blocks are cheap to read again.
-        self._blocks.clear()
+        self._cache.forget()
 
     # -- lazy paging -------------------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
@@ -204,19 +206,12 @@ class CallsTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     def _row(self, row: int) -> CallRow | None:
-        block_no = row // BLOCK_SIZE
-        block = self._blocks.get(block_no)
-        if block is None:
-            ids = self._ids[block_no * BLOCK_SIZE : (block_no + 1) * BLOCK_SIZE]
-            with self._store.session() as session:
-                found = call_rows(session, ids)
-            block = [found.get(i) for i in ids]  # None: deleted since the ids were read
-            self._blocks[block_no] = block
-            if len(self._blocks) > MAX_CACHED_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(block_no)
-        return block[row - block_no * BLOCK_SIZE]
+        return self._cache.row(self._ids, row)
+
+    def _fetch_block(self, ids: list[int]) -> list[CallRow | None]:
+        with self._store.session() as session:
+            found = call_rows(session, ids)
+        return [found.get(i) for i in ids]  # None: deleted since the ids were read
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -270,6 +265,8 @@ class CallsTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.BackgroundRole and key == "status":
             return badge_colour(call.status)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
+            return BADGE_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("attempt", "duration"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and key == "contact":

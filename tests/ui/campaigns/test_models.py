@@ -58,7 +58,7 @@ def test_contacts_model_reads_only_the_blocks_it_shows(store):
     model = ContactsTableModel(store)
     model.set_campaign(campaign_id)
     assert model.index(5 * BLOCK_SIZE - 1, 1).data() == f"Person {5 * BLOCK_SIZE - 1}"
-    assert list(model._blocks) == [4]
+    assert model._cache.cached_blocks() == [4]
 
 
 def test_filter_search_and_live_refresh(qtbot, store):
