@@ -120,7 +120,7 @@ class ResultsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((130, 115, 85, 58, 100, 62, 88, 110, 40)):
+        for column, width in enumerate((130, 105, 82, 54, 96, 58, 84, 100, 36)):
             self.table.setColumnWidth(column, width)
         # The contact column takes what is left, so the notes marker never scrolls away.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
