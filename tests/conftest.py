@@ -77,6 +77,21 @@ def store(home):
     opened.dispose()
 
 
+@pytest.fixture(autouse=True)
+def main_thread_gc(request):
+    """Qt tests collect garbage on the GUI thread only, as the app does (see main_thread_gc)."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from app.ui.main_thread_gc import MainThreadCollector
+
+    collector = MainThreadCollector(request.getfixturevalue("qapp"))
+    collector.install()
+    yield
+    collector.uninstall()
+    collector.deleteLater()
+
+
 @pytest.fixture
 def qloop(qapp):
     """A qasync loop on the test's QApplication; leftover tasks are cancelled and awaited."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.store.engine import open_store
 from app.ui.context import AppContext
+from app.ui.main_thread_gc import MainThreadCollector
 from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ def run_gui(
     app.setApplicationName("CallDeck")
     app.setOrganizationName("CallDeck")
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the services have stopped
+    collector = MainThreadCollector(app)
+    collector.install()
     store = open_store(home, db_url)
     context = build_context(store, home)
     window = MainWindow(context)
@@ -174,4 +177,5 @@ def run_gui(
         return qasync.run(main())
     finally:
         sys.excepthook = previous_hook
+        collector.uninstall()
         store.dispose()
