@@ -6,19 +6,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, text
-
 from app.dialer import records
 from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
-from app.store.engine import Store
-from app.store.models import Call, Contact
+from app.store.writer import Statement, Writer
 from app.telephony.base import Provider, RecordingInfo
 from app.telephony.errors import ProviderError
 
 log = logging.getLogger(__name__)
 
-_SAVE_RESULTS = text(
+_SAVE_RESULTS = Statement(
     """
     UPDATE calls SET recording_state = :recording_state, transcript_state = :transcript_state,
         recording_sid = COALESCE(:recording_sid, recording_sid),
@@ -26,10 +23,15 @@ _SAVE_RESULTS = text(
     WHERE id = :id
     """
 )
-_DELETE_TURNS = text("DELETE FROM transcript_turns WHERE call_id = :id")
-_ADD_TURN = text(
+_DELETE_TURNS = Statement("DELETE FROM transcript_turns WHERE call_id = :id")
+_ADD_TURN = Statement(
     "INSERT INTO transcript_turns (call_id, speaker, text, offset_s) "
     "VALUES (:call_id, :speaker, :text, :offset_s)"
+)
+# date() gives the same YYYY-MM-DD text on SQLite and PostgreSQL.
+_PHONE_AND_DAY = Statement(
+    "SELECT contacts.phone, date(calls.created_at) FROM calls "
+    "JOIN contacts ON contacts.id = calls.contact_id WHERE calls.id = :id"
 )
 
 # A recording is "processing" for a little while after the call; ask again this many times.
@@ -60,7 +62,7 @@ async def _finished_recording(
 
 
 async def fetch_results(
-    store: Store,
+    writer: Writer,
     provider: Provider,
     call_id: int,
     sid: str,
@@ -94,8 +96,8 @@ async def fetch_results(
         None,
     )
     dnc_added = False
-    with store.engine.begin() as conn:
-        conn.execute(
+    with writer.transaction() as tx:
+        tx.execute(
             _SAVE_RESULTS,
             {
                 "recording_state": rec_state[:200],
@@ -106,8 +108,8 @@ async def fetch_results(
             },
         )
         if sentences:
-            conn.execute(_DELETE_TURNS, {"id": call_id})
-            conn.execute(
+            tx.execute(_DELETE_TURNS, {"id": call_id})
+            tx.execute(
                 _ADD_TURN,
                 [
                     {
@@ -120,13 +122,9 @@ async def fetch_results(
                 ],
             )
         if dnc_request is not None:
-            phone, created = conn.execute(
-                select(Contact.phone, Call.created_at)
-                .join(Call, Call.contact_id == Contact.id)
-                .where(Call.id == call_id)
-            ).one()
+            phone, day = tx.execute(_PHONE_AND_DAY, {"id": call_id}).one()
             dnc_added = records.add_to_dnc(
-                conn, phone, f'asked on the call of {created:%Y-%m-%d}: "{dnc_request}"'
+                tx, phone, f'asked on the call of {day}: "{dnc_request}"'
             )
     if dnc_added:
         log.info("call %s: the callee asked not to be called again; number added to DNC", call_id)

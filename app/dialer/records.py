@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.pacing import Limits
@@ -19,8 +19,9 @@ from app.domain.status import CampaignState, ContactStatus, transition
 from app.domain.template import contact_variables, render
 from app.domain.windows import CallingWindow, window_for
 from app.store.campaigns import dialable_clause
-from app.store.models import Call, Campaign, Contact, DncEntry
-from app.store.types import UTCDateTime, utcnow
+from app.store.models import Agent, Call, Campaign, Contact, PhoneNumber
+from app.store.types import utcnow
+from app.store.writer import Statement, Transaction
 from app.telephony.base import CallInfo
 
 S = ContactStatus
@@ -73,27 +74,50 @@ def twiml_for(greeting: str | None, variables: dict | None = None) -> str:
     return f"<Response><Say>{text}</Say></Response>"
 
 
-def plan_of(campaign: Campaign) -> CampaignPlan:
-    return CampaignPlan(
-        id=campaign.id,
-        name=campaign.name,
-        state=campaign.state,
-        limits=Limits(max(1, campaign.concurrency or 1), max(1, campaign.per_minute or 1)),
-        window=window_for(campaign.window_start, campaign.window_end, campaign.window_days),
-        max_attempts=campaign.max_attempts,
-        retry_delay_min=campaign.retry_delay_min,
-        start_at=campaign.start_at,
-        caller_id=campaign.caller_id.e164 if campaign.caller_id else None,
-        greeting=campaign.agent.greeting if campaign.agent else "",
-        region=campaign.region or "US",
-    )
-
-
 def active_plans(session: Session) -> dict[int, CampaignPlan]:
-    """Campaigns the dialer cares about: running ones and scheduled ones."""
+    """Campaigns the dialer cares about: running ones and scheduled ones.
+
+    One plain query (re-run every few seconds): loading the ORM objects and their agent and
+    caller-ID cost ~10x more.
+    """
     wanted = (CampaignState.RUNNING.value, CampaignState.SCHEDULED.value)
-    campaigns = session.scalars(select(Campaign).where(Campaign.state.in_(wanted))).all()
-    return {c.id: plan_of(c) for c in campaigns}
+    rows = session.execute(
+        select(
+            Campaign.id,
+            Campaign.name,
+            Campaign.state,
+            Campaign.concurrency,
+            Campaign.per_minute,
+            Campaign.window_start,
+            Campaign.window_end,
+            Campaign.window_days,
+            Campaign.max_attempts,
+            Campaign.retry_delay_min,
+            Campaign.start_at,
+            PhoneNumber.e164,
+            Agent.greeting,
+            Campaign.region,
+        )
+        .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
+        .outerjoin(Agent, Agent.id == Campaign.agent_id)
+        .where(Campaign.state.in_(wanted))
+    )
+    return {
+        row.id: CampaignPlan(
+            id=row.id,
+            name=row.name,
+            state=row.state,
+            limits=Limits(max(1, row.concurrency or 1), max(1, row.per_minute or 1)),
+            window=window_for(row.window_start, row.window_end, row.window_days),
+            max_attempts=row.max_attempts,
+            retry_delay_min=row.retry_delay_min,
+            start_at=row.start_at,
+            caller_id=row.e164,
+            greeting=row.greeting or "",
+            region=row.region or "US",
+        )
+        for row in rows
+    }
 
 
 def dialable_candidates(session: Session, plan: CampaignPlan) -> list[Candidate]:
@@ -116,8 +140,7 @@ def has_live_calls(session: Session, campaign_id: int) -> bool:
 
 # The hot statements are plain SQL, built once: composing them with the expression language
 # on every call costs ~10x more CPU than running them (see benchmarks/bench_dialer.py).
-_TS = UTCDateTime()
-_CLAIM = text(
+_CLAIM = Statement(
     """
     UPDATE contacts
     SET status = :new_status, attempts = attempts + 1, next_attempt_at = NULL, updated_at = :now
@@ -128,26 +151,29 @@ _CLAIM = text(
       AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = :campaign_id
                   AND campaigns.state = 'running')
     RETURNING name, fields
-    """
-).bindparams(bindparam("now", type_=_TS))
+    """,
+    timestamps=("now",),
+)
 # Attempt numbers stay unique even when an attempt that never happened was given back.
-_NEW_CALL = text(
+_NEW_CALL = Statement(
     """
     INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes, from_number)
     SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, '', :from_
     FROM calls WHERE contact_id = :contact_id
     RETURNING id, attempt
-    """
-).bindparams(bindparam("now", type_=_TS))
-_PLACED = text("UPDATE calls SET provider_sid = :sid, provider_status = :ps WHERE id = :id")
-_ANSWERED = text(
+    """,
+    timestamps=("now",),
+)
+_PLACED = Statement("UPDATE calls SET provider_sid = :sid, provider_status = :ps WHERE id = :id")
+_ANSWERED = Statement(
     """
     UPDATE calls SET provider_sid = :sid, provider_status = :ps, status = :status,
                      answered_at = :answered_at
     WHERE id = :id
-    """
-).bindparams(bindparam("answered_at", type_=_TS))
-_ENDED = text(
+    """,
+    timestamps=("answered_at",),
+)
+_ENDED = Statement(
     """
     UPDATE calls SET status = :status, provider_status = :ps, provider_sid = :sid,
         ended_at = :ended_at, duration_s = :duration_s, answered_by = :answered_by,
@@ -155,24 +181,35 @@ _ENDED = text(
         recording_state = :recording_state, transcript_state = :transcript_state,
         answered_at = COALESCE(answered_at, :answered_at)
     WHERE id = :id
-    """
-).bindparams(bindparam("ended_at", type_=_TS), bindparam("answered_at", type_=_TS))
-_CONTACT_STATUS = text(
+    """,
+    timestamps=("ended_at", "answered_at"),
+)
+_CONTACT_STATUS = Statement(
     """
     UPDATE contacts SET status = :new, next_attempt_at = :next_at, updated_at = :now
     WHERE id = :id AND status = :old
-    """
-).bindparams(bindparam("now", type_=_TS), bindparam("next_at", type_=_TS))
-_CONTACT_STATUS_KEEP_NEXT = text(
-    "UPDATE contacts SET status = :new, updated_at = :now WHERE id = :id AND status = :old"
-).bindparams(bindparam("now", type_=_TS))
-_CONTACT_NEXT = text(
-    "UPDATE contacts SET next_attempt_at = :next_at, updated_at = :now WHERE id = :id"
-).bindparams(bindparam("now", type_=_TS), bindparam("next_at", type_=_TS))
+    """,
+    timestamps=("now", "next_at"),
+)
+_CONTACT_STATUS_KEEP_NEXT = Statement(
+    "UPDATE contacts SET status = :new, updated_at = :now WHERE id = :id AND status = :old",
+    timestamps=("now",),
+)
+_CONTACT_NEXT = Statement(
+    "UPDATE contacts SET next_attempt_at = :next_at, updated_at = :now WHERE id = :id",
+    timestamps=("now", "next_at"),
+)
+_CONTACT_STATUS_NOW = Statement("SELECT status FROM contacts WHERE id = :id")
+_IN_DNC = Statement("SELECT 1 FROM dnc WHERE phone = :phone")
+_ADD_DNC = Statement(
+    "INSERT INTO dnc (phone, reason, source, created_at) "
+    "VALUES (:phone, :reason, 'call', :created_at)",
+    timestamps=("created_at",),
+)
 
 
 def claim_contact(
-    conn: Connection, plan: CampaignPlan, candidate: Candidate, now: datetime
+    tx: Transaction, plan: CampaignPlan, candidate: Candidate, now: datetime
 ) -> Claim | None:
     """Contact -> calling with a new Call row; None when it may not be dialled right now.
 
@@ -182,7 +219,7 @@ def claim_contact(
     if not plan.caller_id or candidate.attempts >= plan.max_attempts:
         return None
     new_status = transition(candidate.status, S.CALLING)
-    claimed = conn.execute(
+    claimed = tx.execute(
         _CLAIM,
         {
             "new_status": new_status.value,
@@ -197,7 +234,7 @@ def claim_contact(
     if claimed is None:
         return None
     name, fields = claimed
-    call_id, attempt = conn.execute(
+    call_id, attempt = tx.execute(
         _NEW_CALL,
         {
             "campaign_id": plan.id,
@@ -219,8 +256,8 @@ def claim_contact(
     )
 
 
-def record_placed(conn: Connection, call_id: int, info: CallInfo) -> None:
-    conn.execute(_PLACED, {"sid": info.sid, "ps": info.provider_status, "id": call_id})
+def record_placed(tx: Transaction, call_id: int, info: CallInfo) -> None:
+    tx.execute(_PLACED, {"sid": info.sid, "ps": info.provider_status, "id": call_id})
 
 
 def _close_as_failed(session: Session, call_id: int, reason: str, now: datetime) -> Contact:
@@ -307,7 +344,7 @@ class Tracked:
 
 
 def _set_contact_status(
-    conn: Connection,
+    tx: Transaction,
     tracked: Tracked,
     new: ContactStatus,
     now: datetime,
@@ -324,27 +361,27 @@ def _set_contact_status(
         target = transition(current, new)
         params = {"new": target.value, "now": now, "id": tracked.contact_id, "old": current.value}
         if next_at is False:
-            done = conn.execute(_CONTACT_STATUS_KEEP_NEXT, params).rowcount
+            done = tx.execute(_CONTACT_STATUS_KEEP_NEXT, params).rowcount
         else:
-            done = conn.execute(_CONTACT_STATUS, {**params, "next_at": next_at}).rowcount
+            done = tx.execute(_CONTACT_STATUS, {**params, "next_at": next_at}).rowcount
         if done == 1:
             tracked.contact_status = target.value
             return target.value
         # Someone else changed it meanwhile: go again from what the database says.
-        current = S(conn.scalar(select(Contact.status).where(Contact.id == tracked.contact_id)))
+        current = S(tx.execute(_CONTACT_STATUS_NOW, {"id": tracked.contact_id}).scalar())
     raise RuntimeError(f"contact {tracked.contact_id} keeps changing under the dialer")
 
 
 def apply_call_info(
-    conn: Connection, tracked: Tracked, info: CallInfo, now: datetime
+    tx: Transaction, tracked: Tracked, info: CallInfo, now: datetime
 ) -> StatusUpdate:
     """Fold a polled CallInfo into the Call and its contact."""
     current = S(tracked.contact_status)
     reported = S(info.status)
     if not info.is_final:
         if reported == S.CONNECTED and current == S.CALLING:
-            changed = _set_contact_status(conn, tracked, S.CONNECTED, now)
-            conn.execute(
+            changed = _set_contact_status(tx, tracked, S.CONNECTED, now)
+            tx.execute(
                 _ANSWERED,
                 {
                     "sid": info.sid,
@@ -356,7 +393,7 @@ def apply_call_info(
             )
             tracked.answered = True
             return StatusUpdate(tracked.contact_id, changed, final=False, answered=True)
-        record_placed(conn, tracked.call_id, info)
+        record_placed(tx, tracked.call_id, info)
         return StatusUpdate(tracked.contact_id, None, final=False, answered=False)
 
     outcome = reported
@@ -364,7 +401,7 @@ def apply_call_info(
         outcome = S.COMPLETED  # answered, so whatever Twilio says next it was a conversation
     answered = outcome == S.COMPLETED
     ended_at = info.end_time or now
-    conn.execute(
+    tx.execute(
         _ENDED,
         {
             "status": outcome.value,
@@ -388,9 +425,9 @@ def apply_call_info(
         retry_delay_min=tracked.retry_delay_min,
         ended_at=now,
     )
-    changed = _set_contact_status(conn, tracked, outcome, now, next_at=retry_at)
+    changed = _set_contact_status(tx, tracked, outcome, now, next_at=retry_at)
     if changed is None:
-        conn.execute(_CONTACT_NEXT, {"next_at": retry_at, "now": now, "id": tracked.contact_id})
+        tx.execute(_CONTACT_NEXT, {"next_at": retry_at, "now": now, "id": tracked.contact_id})
     return StatusUpdate(tracked.contact_id, changed, True, answered, retry_at)
 
 
@@ -478,10 +515,8 @@ def last_starts(session: Session) -> dict[int, datetime]:
     return {cid: at for cid, at in rows if at is not None}
 
 
-def add_to_dnc(conn: Connection, phone: str, reason: str) -> bool:
-    if conn.scalar(select(DncEntry.id).where(DncEntry.phone == phone)) is not None:
+def add_to_dnc(tx: Transaction, phone: str, reason: str) -> bool:
+    if tx.execute(_IN_DNC, {"phone": phone}).first() is not None:
         return False
-    conn.execute(
-        insert(DncEntry).values(phone=phone, reason=reason, source="call", created_at=utcnow())
-    )
+    tx.execute(_ADD_DNC, {"phone": phone, "reason": reason, "created_at": utcnow()})
     return True

@@ -1,6 +1,6 @@
 """Recovery: settling the attempts a previous run (or a lost request) left open.
 
-Mixed into DialerService; it uses the service's store, provider, clock, pacer and live-call
+Mixed into DialerService; it uses the service's store, writer, provider, clock, pacer and live-call
 table. The rule throughout: ask the provider, never dial again.
 """
 
@@ -134,8 +134,8 @@ class RecoveryMixin:
                 return
             await self.clock.sleep_until(self.clock.monotonic() + self.poll_interval_s)
         self.calls_placed += 1
-        with self.store.engine.begin() as conn:
-            records.record_placed(conn, call_id, found)
+        with self._writer.transaction() as tx:
+            records.record_placed(tx, call_id, found)
         await self._follow(call_id, found.sid, first_info=found)
 
     def _give_back_unplaced(self, call_id: int, reason: str) -> None:

@@ -11,14 +11,13 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from app.dialer import records
 from app.dialer.aftercall import fetch_results
@@ -41,6 +40,7 @@ from app.settings import get_setting
 from app.store import campaigns as campaign_store
 from app.store.engine import Store
 from app.store.models import Campaign
+from app.store.writer import WRITE_REFUSED, Writer
 from app.telephony.base import CallRequest, Provider
 from app.telephony.errors import (
     AmbiguousCreate,
@@ -101,6 +101,7 @@ class DialerService(RecoveryMixin):
         self._pacer = Pacer(cps or 1.0)
         self._hub = EventHub()
         self._lock = DialerLock(lock_path_for(store.url))
+        self._writer = Writer(store.engine)
         self._runs: dict[int, CampaignRun] = {}
         self._scheduled: dict[int, records.CampaignPlan] = {}
         self._live: dict[int, records.Tracked] = {}
@@ -155,6 +156,7 @@ class DialerService(RecoveryMixin):
         self._live.clear()
         self._results_pending.clear()
         self._holding = False
+        self._writer.close()
         self._lock.release()
         self._progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
@@ -287,8 +289,8 @@ class DialerService(RecoveryMixin):
                 self._idle_campaigns.add(cid)
                 self._maybe_complete(run)
                 return self._later_mono(run, mono, wall)
-            with self.store.engine.begin() as conn:
-                claim = records.claim_contact(conn, run.plan, candidate, wall)
+            with self._writer.transaction() as tx:
+                claim = records.claim_contact(tx, run.plan, candidate, wall)
             if claim is None:
                 if self._campaign_state(cid) != CampaignState.RUNNING:
                     self._reload = True  # paused or edited elsewhere: re-read the plans
@@ -465,8 +467,8 @@ class DialerService(RecoveryMixin):
         self.calls_placed += 1
 
         def store_sid() -> None:
-            with self.store.engine.begin() as conn:
-                records.record_placed(conn, claim.call_id, info)
+            with self._writer.transaction() as tx:
+                records.record_placed(tx, claim.call_id, info)
 
         await self._persist(f"call {claim.call_id}: saving its sid", store_sid)
         await self._follow(claim.call_id, info.sid, first_info=info)
@@ -478,8 +480,8 @@ class DialerService(RecoveryMixin):
         while True:
             try:
                 return write()
-            except OperationalError as exc:
-                log.warning("%s failed (%s); retrying in %.1f s", what, exc.orig, delay)
+            except WRITE_REFUSED as exc:
+                log.warning("%s failed (%s); retrying in %.1f s", what, exc, delay)
                 await self.clock.sleep_until(self.clock.monotonic() + delay)
                 delay = min(delay * 2, MAX_PERSIST_BACKOFF_S)
 
@@ -575,8 +577,11 @@ class DialerService(RecoveryMixin):
 
     def _apply(self, call_id: int, info) -> records.StatusUpdate:
         tracked = self._live[call_id]
-        with self.store.engine.begin() as conn:
-            update = records.apply_call_info(conn, tracked, info, self.clock.now())
+        # Work on a copy: if the transaction fails, what we remember must match the database.
+        draft = replace(tracked)
+        with self._writer.transaction() as tx:
+            update = records.apply_call_info(tx, draft, info, self.clock.now())
+        vars(tracked).update(vars(draft))
         if update.final:
             self._after_final(call_id, update)
         elif update.contact_status is not None:
@@ -621,7 +626,7 @@ class DialerService(RecoveryMixin):
     async def _fetch_results(self, call_id: int, sid: str) -> None:
         try:
             await fetch_results(
-                self.store,
+                self._writer,
                 self.provider,
                 call_id,
                 sid,

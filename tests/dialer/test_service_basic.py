@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
+import pytest
 from sqlalchemy import select
 
 from app.dialer import (
@@ -13,8 +15,10 @@ from app.dialer import (
     DialerService,
     DialerStatus,
 )
+from app.dialer import service as service_module
 from app.domain.clock import FakeClock
 from app.store.models import Call, Campaign, Contact, DncEntry, TranscriptTurn
+from app.store.writer import Writer
 from tests.dialer.fakes import EXPECTED_STATUS, FakeProvider
 from tests.dialer.helpers import make_campaign, phones
 
@@ -23,7 +27,10 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def test_every_outcome_is_stored_with_results(store, tmp_path):
+@pytest.mark.parametrize("direct", [True, False], ids=["direct-sqlite", "via-sqlalchemy"])
+def test_every_outcome_is_stored_with_results(store, tmp_path, monkeypatch, direct):
+    # The dialer writes straight to SQLite; other databases take the SQLAlchemy path.
+    monkeypatch.setattr(service_module, "Writer", partial(Writer, direct=direct))
     numbers = phones(10, "0123456789")
     cid, _ = make_campaign(
         store, "All outcomes", numbers, concurrency=3, per_minute=60, max_attempts=1
@@ -61,6 +68,7 @@ def test_every_outcome_is_stored_with_results(store, tmp_path):
         assert [t.speaker for t in turns] == ["agent", "callee"]
         dnc = session.scalars(select(DncEntry)).all()
         assert [(d.phone, d.source) for d in dnc] == [(numbers[9], "call")]
+        assert dnc[0].reason.startswith('asked on the call of 2026-11-25: "Please do not call')
     assert len([e for e in events if isinstance(e, CallEnded)]) == 10
     assert any(isinstance(e, CampaignStateChanged) and e.state == "completed" for e in events)
     statuses = [e.status for e in events if isinstance(e, ContactChanged) and e.contact_id == 1]
