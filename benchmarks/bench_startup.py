@@ -1,7 +1,8 @@
 """Start-up and the campaigns page at 100,000 contacts, each beside a bare-Qt floor.
 
 - start_to_first_paint: process start to the main window's first paint, vs a bare PySide6
-  window showing a 100,000-row model (same interpreter, same machine, same run).
+  window showing a 100,000-row model (same interpreter, same machine, same run); and to the
+  first paint of the campaigns list, which follows once the database is open.
 - open_campaign_100k: selecting a campaign with 100,000 contacts to its first rows painted.
 - jump_to_last_row: scrolling the contacts table to its last row, vs the bare in-memory model.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from benchmarks.common import emit, median_of, ms
 
 ROWS = 100_000
+RUNS = 5  # each start-up figure is the best of this many fresh processes
 
 BARE_WINDOW = r"""
 import time, sys
@@ -40,30 +42,40 @@ f = FirstPaint(); view.viewport().installEventFilter(f)
 view.show(); app.exec()
 """
 
+# The real start-up (app.ui.app.run_gui, as `calldeck` runs it): process start to the window's
+# first paint, and to the first paint of the campaigns list (the window paints before the
+# database is open, see app/ui/main_window.py).
 APP_WINDOW = r"""
 import time, sys
 start = float(sys.argv[1])
 from pathlib import Path
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from app.store.engine import open_store
-from app.ui.app import build_context
-from app.ui.main_window import MainWindow
-class FirstPaint(QObject):
+from app.ui.app import run_gui
+marks = {}
+class Probe(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
-            print(time.time() - start, flush=True); QApplication.instance().exit(0)
+            if obj.objectName() == "mainWindow":
+                marks.setdefault("window", time.time() - start)
+            elif obj.parent() is not None and obj.parent().objectName() == "campaignsTable":
+                if "campaigns" not in marks:
+                    marks["campaigns"] = time.time() - start
+                    print(marks["window"], marks["campaigns"], flush=True)
+                    QTimer.singleShot(0, obj.window().close)
         return False
 app = QApplication([])
-store = open_store(Path(sys.argv[2]))
-window = MainWindow(build_context(store, Path(sys.argv[2])))
-f = FirstPaint(); window.installEventFilter(f)
-window.show(); app.exec()
+probe = Probe(); app.installEventFilter(probe)
+run_gui(home=Path(sys.argv[2]))
 """
 
 
-def _first_paint(script: str, *args: str) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+def _first_paint(script: str, *args: str) -> list[float]:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="bench-config-"),  # not the user's settings
+    )
     started = time.time()
     out = subprocess.run(
         [sys.executable, "-c", script, str(started), *args],
@@ -74,7 +86,7 @@ def _first_paint(script: str, *args: str) -> float:
         timeout=120,
         cwd=Path(__file__).parents[1],
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    return [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
 
 
 def _seed(home: Path) -> int:
@@ -173,13 +185,17 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         _seed(home)
-        bare = min(_first_paint(BARE_WINDOW) for _ in range(3))
-        ours = min(_first_paint(APP_WINDOW, str(home)) for _ in range(3))
+        bare = min(_first_paint(BARE_WINDOW)[0] for _ in range(RUNS))
+        runs = [_first_paint(APP_WINDOW, str(home)) for _ in range(RUNS)]
+        window = min(r[0] for r in runs)
+        listed = min(r[1] for r in runs)
         figures = {
-            "start_to_first_paint_s": round(ours, 3),
+            "start_to_first_paint_s": round(window, 3),
             "bare_window_100k_first_paint_s": round(bare, 3),
-            "start_ratio": round(ours / bare, 2),
+            "start_ratio": round(window / bare, 2),
             "start_goal_ratio": 4.0,
+            "start_to_campaigns_listed_s": round(listed, 3),
+            "campaigns_listed_ratio": round(listed / bare, 2),
         }
         figures.update(_in_process(home))
     return figures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import traceback
@@ -12,7 +13,6 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.store.engine import open_store
 from app.ui.context import AppContext
 from app.ui.main_thread_gc import MainThreadCollector
 from app.ui.main_window import MainWindow
@@ -24,7 +24,7 @@ DEMO_EMULATOR_SPEED = 4.0  # demo calls last a few seconds instead of half a min
 
 def _log_to_file(home: Path) -> None:
     logs = home / "logs"
-    logs.mkdir(exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(logs / "calldeck.log", maxBytes=2_000_000, backupCount=3)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -63,6 +63,21 @@ class ErrorReporter:
         box.finished.connect(lambda _=0, b=box: self._boxes.remove(b))
         self._boxes.append(box)
         box.show()
+
+
+FIRST_PAINT_WAIT_S = 1.0  # a window that is never exposed (minimised) must not stall start-up
+
+
+def open_context(home: Path, db_url: str | None = None) -> AppContext:
+    """Open the database (migrating it) and read what the pages need."""
+    from app.store.engine import open_store
+
+    store = open_store(home, db_url)
+    try:
+        return build_context(store, home)
+    except Exception:
+        store.dispose()
+        raise
 
 
 def build_context(store, home: Path) -> AppContext:
@@ -150,18 +165,35 @@ def run_gui(
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the services have stopped
     collector = MainThreadCollector(app)
     collector.install()
-    store = open_store(home, db_url)
-    context = build_context(store, home)
-    window = MainWindow(context)
+    window = MainWindow()  # a shell until the database is open
     reporter = ErrorReporter(window)
     previous_hook = sys.excepthook
     sys.excepthook = reporter.excepthook
+    context: AppContext | None = None
 
     async def main() -> int:
-        asyncio.get_running_loop().set_exception_handler(reporter.loop_handler)
+        nonlocal context
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(reporter.loop_handler)
         closed = asyncio.Event()
         window.closing.connect(closed.set)
+        painted = loop.create_future()
+        window.firstPainted.connect(lambda: painted.done() or painted.set_result(None))
         window.show()
+        # The window is on screen before SQLAlchemy loads (half of start-up).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
+        try:
+            context = open_context(home, db_url)
+        except Exception as exc:
+            log.exception("could not open the database")
+            window.show_startup_error(f"CallDeck could not open its database: {exc}")
+            if smoke_test:
+                window.close()
+            await closed.wait()
+            return 1
+        window.attach(context)
+        window.repaint()  # the campaigns, on screen before the services' imports hold the loop
         try:
             await start_services(context, window)
         except Exception as exc:  # the window stays usable; the status bar says what failed
@@ -178,4 +210,5 @@ def run_gui(
     finally:
         sys.excepthook = previous_hook
         collector.uninstall()
-        store.dispose()
+        if context is not None:
+            context.store.dispose()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.store.engine import Store
+if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint (see main_window)
+    from app.store.engine import Store
 
 
 @dataclass

@@ -1,12 +1,18 @@
-"""The main window: a navigation rail, the page stack, and an always-on status bar."""
+"""The main window: a navigation rail, the page stack, and an always-on status bar.
+
+It paints before the database is open: the window built without an AppContext is a shell
+(rail, title, "Opening…"), and attach(context) fills in the pages. Opening the store means
+importing SQLAlchemy, about half of start-up, so the user sees the window that much sooner.
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,10 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.secrets import mask_sid
-from app.ui.campaigns.page import CampaignsPage
 from app.ui.context import AppContext
 from app.ui.resources import icon
 
+if TYPE_CHECKING:
+    from app.ui.campaigns.page import CampaignsPage
+
+PAGES = ["Campaigns", "Agents", "Phone numbers", "Results", "Settings"]
 PAGE_ICONS = ["campaigns", "agents", "numbers", "results", "settings"]
 
 
@@ -34,41 +43,39 @@ def _lazy(module: str, name: str):
 class MainWindow(QMainWindow):
     """Signals:
     closing: the user closed the window; the app stops its services, then quits.
+    firstPainted: the window has been painted once (the shell, when there is no context yet).
     """
 
     closing = Signal()
+    firstPainted = Signal()
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext | None = None) -> None:
         super().__init__()
-        self.context = context
+        self.context: AppContext | None = None
+        self.setObjectName("mainWindow")
         self.setWindowTitle("CallDeck")
         self.setWindowIcon(icon("app"))
         self.resize(1280, 800)
-
-        # The first page is built now; the others when first shown (keeps start-up fast).
-        self._factories: dict[str, Callable[[], QWidget]] = {
-            "Campaigns": lambda: CampaignsPage(context),
-            "Agents": lambda: _lazy("app.ui.agents_page", "AgentsPage")(context),
-            "Phone numbers": lambda: _lazy("app.ui.numbers_page", "NumbersPage")(context),
-            "Results": lambda: _lazy("app.ui.results.page", "ResultsPage")(
-                context.store, home=context.home, provider_factory=lambda: context.provider
-            ),
-            "Settings": lambda: _lazy("app.ui.settings_page", "SettingsPage")(context),
-        }
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         self._pages: dict[str, QWidget] = {}
         self._services_attached = False
+        self._painted = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("navRail")
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(170)
+        self.nav.setEnabled(False)  # until attach(): there are no pages to go to yet
         self.stack = QStackedWidget()
-        for name, icon_name in zip(self._factories, PAGE_ICONS, strict=True):
+        for name, icon_name in zip(PAGES, PAGE_ICONS, strict=True):
             self.nav.addItem(QListWidgetItem(icon(icon_name), name))
-        self.campaigns.resultsRequested.connect(self._open_results)
-        self.nav.currentRowChanged.connect(self._on_nav)
+        self.opening_label = QLabel("Opening your campaigns…")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.setWordWrap(True)
+        self.opening_label.setEnabled(False)  # drawn muted
+        self.stack.addWidget(self.opening_label)
 
-        self.title = QLabel()
+        self.title = QLabel(PAGES[0])
         self.title.setObjectName("pageTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -76,6 +83,7 @@ class MainWindow(QMainWindow):
         self.title.setFont(font)
         self.main_action_button = QPushButton()
         self.main_action_button.setDefault(True)
+        self.main_action_button.hide()
         self.main_action_button.clicked.connect(self._run_main_action)
         header = QHBoxLayout()
         header.addWidget(self.title)
@@ -96,26 +104,62 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_shortcuts()
         self._restore_geometry()
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The database is open: build the pages (the first now, the others when first shown)."""
+        self.context = context
+        self._factories = {
+            "Campaigns": lambda: _lazy("app.ui.campaigns.page", "CampaignsPage")(context),
+            "Agents": lambda: _lazy("app.ui.agents_page", "AgentsPage")(context),
+            "Phone numbers": lambda: _lazy("app.ui.numbers_page", "NumbersPage")(context),
+            "Results": lambda: _lazy("app.ui.results.page", "ResultsPage")(
+                context.store, home=context.home, provider_factory=lambda: context.provider
+            ),
+            "Settings": lambda: _lazy("app.ui.settings_page", "SettingsPage")(context),
+        }
+        self._show_mode(context)
+        self.campaigns.resultsRequested.connect(self._open_results)
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self.nav.setEnabled(True)
         self.nav.setCurrentRow(0)
+        self.stack.removeWidget(self.opening_label)
+        self.opening_label.deleteLater()
+
+    def show_startup_error(self, message: str) -> None:
+        """The database could not be opened: say so where the pages would be."""
+        self.opening_label.setText(message)
+        self.opening_label.setEnabled(True)
+        self.opening_label.setStyleSheet("color:#a94442;")
+        self.dialer_label.setText("Not started")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     # -- layout pieces ---------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        if self.context.demo_mode:
-            self.mode_label.setText("  Demo mode (simulated calls)  ")
-            self.mode_label.setStyleSheet("background:#fff3cd;color:#7a5a00;border-radius:3px;")
-        else:
-            self.mode_label.setText(
-                f"  Live — Twilio account {mask_sid(self.context.account_sid or '')}  "
-            )
-            self.mode_label.setStyleSheet("background:#d4edda;color:#155724;border-radius:3px;")
         self.calls_label = QLabel("0 calls in progress")
         self.dialer_label = QLabel("Starting the dialer…")
         bar.addWidget(self.mode_label)
         bar.addWidget(self.calls_label)
         bar.addPermanentWidget(self.dialer_label)
+
+    def _show_mode(self, context: AppContext) -> None:
+        if context.demo_mode:
+            self.mode_label.setText("  Demo mode (simulated calls)  ")
+            self.mode_label.setStyleSheet("background:#fff3cd;color:#7a5a00;border-radius:3px;")
+        else:
+            self.mode_label.setText(
+                f"  Live — Twilio account {mask_sid(context.account_sid or '')}  "
+            )
+            self.mode_label.setStyleSheet("background:#d4edda;color:#155724;border-radius:3px;")
 
     def _build_shortcuts(self) -> None:
         new_campaign = QAction("New campaign", self)
@@ -128,7 +172,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
-        return list(self._factories)
+        return list(PAGES)
 
     def page(self, name: str) -> QWidget:
         """The page called *name*, built on first use."""
@@ -183,10 +227,14 @@ class MainWindow(QMainWindow):
             action()[1]()
 
     def _new_campaign(self) -> None:
+        if self.context is None:
+            return
         self.show_page("Campaigns")
         self.campaigns.new_campaign()
 
     def _import(self) -> None:
+        if self.context is None:
+            return
         self.show_page("Campaigns")
         self.campaigns.import_files()
 

@@ -54,6 +54,7 @@ class CampaignsPage(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
 
         self.table = QTableView()
+        self.table.setObjectName("campaignsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -91,8 +92,14 @@ class CampaignsPage(QWidget):
         layout.addWidget(self.splitter)
         self.model.refresh()
         self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
-        # The first campaign's contacts load right after the window's first paint.
-        QTimer.singleShot(0, self, self.refresh)
+        self._painted = False
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            # The first campaign's contacts load once the window is on screen, not before.
+            self._painted = True
+            QTimer.singleShot(0, self, self.refresh)
 
     # -- building ----------------------------------------------------------------------------
     def _build_empty_state(self) -> QWidget:
