@@ -30,6 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FAST_CONTACTS = int(os.environ.get("BENCH_DIALER_FAST_CONTACTS", "10000"))
 BREAKDOWN_CONTACTS = 2_000
+RUNS = 3
 EMULATOR_CONTACTS = int(os.environ.get("BENCH_DIALER_EMULATOR_CONTACTS", "400"))
 CONCURRENCY = 50
 # 20x time: a 20 s call lasts 1 s, status is polled every 5 emulated seconds and a call starts
@@ -167,18 +168,19 @@ def _run_fast_campaign(contacts: int, sqlite_clock: _SqliteClock | None = None) 
 def cpu_overhead() -> dict:
     from tests.dialer.fakes import FakeProvider
 
-    run = _run_fast_campaign(FAST_CONTACTS)
+    # Best of a few fresh runs: the least disturbed one is closest to the true cost.
+    runs = [_run_fast_campaign(FAST_CONTACTS) for _ in range(RUNS)]
+    run = min(runs, key=lambda r: r["cpu"])
     provider = run["provider"]
     calls = len(provider.calls)
 
     # Floor: the same provider traffic (create, status polls, recording, transcript) alone.
     from app.domain.clock import FakeClock
 
-    bare = FakeProvider(FakeClock(), talk_s=20.0)
-
-    async def drive_bare() -> None:
+    async def drive_bare(attempt: int) -> None:
         from app.telephony.base import CallRequest
 
+        bare = FakeProvider(FakeClock(), talk_s=20.0)
         for call in provider.calls:
             info = await bare.place_call(CallRequest(to=call.to, from_=call.from_, twiml="x"))
             polls = int((call.end_mono - call.created_mono) / 2.0) + 1
@@ -186,12 +188,15 @@ def cpu_overhead() -> dict:
                 await bare.fetch_call(info.sid)
             if call.answers:
                 recs = await bare.list_recordings(info.sid)
-                await bare.download_recording(recs[0], run["home"] / "floor")
+                await bare.download_recording(recs[0], run["home"] / f"floor-{attempt}")
                 await bare.transcribe(recs[0])
 
-    f0 = time.process_time()
-    asyncio.run(drive_bare())
-    floor = time.process_time() - f0
+    floors = []
+    for attempt in range(RUNS):
+        f0 = time.process_time()
+        asyncio.run(drive_bare(attempt))
+        floors.append(time.process_time() - f0)
+    floor = min(floors)
 
     # Where the time goes, from a second, smaller run with SQLite's calls timed (the timing
     # itself costs CPU, so it stays out of the figure above).
@@ -211,6 +216,7 @@ def cpu_overhead() -> dict:
         "cpu_per_call_ms": _ms(per_call),
         "provider_floor_per_call_ms": _ms(floor_per_call),
         "dialer_overhead_per_call_ms": _ms(overhead),
+        "cpu_per_call_ms_each_run": [_ms(r["cpu"] / len(r["provider"].calls)) for r in runs],
         "goal_ms": 1.0,
         "overhead_vs_goal": round(overhead / 0.001, 2),
         "breakdown_run_contacts": BREAKDOWN_CONTACTS,

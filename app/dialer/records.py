@@ -74,34 +74,34 @@ def twiml_for(greeting: str | None, variables: dict | None = None) -> str:
     return f"<Response><Say>{text}</Say></Response>"
 
 
-def active_plans(session: Session) -> dict[int, CampaignPlan]:
-    """Campaigns the dialer cares about: running ones and scheduled ones.
-
-    One plain query (re-run every few seconds): loading the ORM objects and their agent and
-    caller-ID cost ~10x more.
-    """
-    wanted = (CampaignState.RUNNING.value, CampaignState.SCHEDULED.value)
-    rows = session.execute(
-        select(
-            Campaign.id,
-            Campaign.name,
-            Campaign.state,
-            Campaign.concurrency,
-            Campaign.per_minute,
-            Campaign.window_start,
-            Campaign.window_end,
-            Campaign.window_days,
-            Campaign.max_attempts,
-            Campaign.retry_delay_min,
-            Campaign.start_at,
-            PhoneNumber.e164,
-            Agent.greeting,
-            Campaign.region,
-        )
-        .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
-        .outerjoin(Agent, Agent.id == Campaign.agent_id)
-        .where(Campaign.state.in_(wanted))
+# Built once: the dialer re-reads its plans every few seconds.
+_ACTIVE_PLANS = (
+    select(
+        Campaign.id,
+        Campaign.name,
+        Campaign.state,
+        Campaign.concurrency,
+        Campaign.per_minute,
+        Campaign.window_start,
+        Campaign.window_end,
+        Campaign.window_days,
+        Campaign.max_attempts,
+        Campaign.retry_delay_min,
+        Campaign.start_at,
+        PhoneNumber.e164,
+        Agent.greeting,
+        Campaign.region,
     )
+    .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
+    .outerjoin(Agent, Agent.id == Campaign.agent_id)
+    .where(Campaign.state.in_((CampaignState.RUNNING.value, CampaignState.SCHEDULED.value)))
+)
+
+
+def active_plans(session: Session) -> dict[int, CampaignPlan]:
+    """Campaigns the dialer cares about: running ones and scheduled ones, in one query
+    (loading the ORM objects with their agent and caller-ID cost ~10x more)."""
+    rows = session.execute(_ACTIVE_PLANS)
     return {
         row.id: CampaignPlan(
             id=row.id,

@@ -78,7 +78,7 @@ class FakeClock:
         self._mono = 0.0
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
-        self._driver: asyncio.Task[None] | None = None
+        self._driven_loop: asyncio.AbstractEventLoop | None = None
         self._settle_rounds = settle_rounds
 
     def now(self) -> datetime:
@@ -122,22 +122,30 @@ class FakeClock:
                 timer.set_result(None)
 
     def _ensure_driver(self, loop: asyncio.AbstractEventLoop) -> None:
-        if self._driver is None or self._driver.done():
-            self._driver = loop.create_task(self._drive(loop), name="FakeClock driver")
+        if self._driven_loop is not loop:
+            self._driven_loop = loop
+            # One extra round first, as a task's first step would take.
+            loop.call_soon(self._drive, loop, self._settle_rounds + 1)
 
-    async def _drive(self, loop: asyncio.AbstractEventLoop) -> None:
-        while True:
-            # Let everything that can run now run, then jump to the next deadline.
-            for _ in range(self._settle_rounds):
-                await asyncio.sleep(0)
-            if _loop_busy(loop):
-                continue
-            while self._sleepers and self._sleepers[0][2].done():
-                heapq.heappop(self._sleepers)  # cancelled sleepers
-            if not self._sleepers:
-                return
-            self._mono = max(self._mono, self._sleepers[0][0])
-            self._wake_due()
+    def _drive(self, loop: asyncio.AbstractEventLoop, rounds_left: int) -> None:
+        """Let everything that can run now run, then jump to the next deadline. A plain
+        callback rather than a task: it runs at every step of virtual time."""
+        if loop is not self._driven_loop:
+            return  # a driver left over from a loop that has ended
+        if rounds_left > 1:
+            loop.call_soon(self._drive, loop, rounds_left - 1)
+            return
+        if _loop_busy(loop):
+            loop.call_soon(self._drive, loop, self._settle_rounds)
+            return
+        while self._sleepers and self._sleepers[0][2].done():
+            heapq.heappop(self._sleepers)  # cancelled sleepers
+        if not self._sleepers:
+            self._driven_loop = None
+            return
+        self._mono = max(self._mono, self._sleepers[0][0])
+        self._wake_due()
+        loop.call_soon(self._drive, loop, self._settle_rounds)
 
 
 def _loop_busy(loop: asyncio.AbstractEventLoop) -> bool:

@@ -18,10 +18,13 @@ _PATTERNS = (
 _REGEX = re.compile("|".join(_PATTERNS))
 
 
+_DASHES = re.compile(r"[-_]")
+_SPACES = re.compile(r"\s+")
+
+
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("'", "")
-    text = re.sub(r"[-_]", " ", text)
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", _DASHES.sub(" ", text))
 
 
 def asks_not_to_be_called(text: str) -> bool:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.!?])")
+_RUN_OF_SPACES = re.compile(r"\s{2,}")
 
 
 def render(template: str, variables: Mapping[str, object]) -> str:
@@ -17,8 +19,8 @@ def render(template: str, variables: Mapping[str, object]) -> str:
 
     text = _VARIABLE.sub(value, template)
     # "Hi , this is…" reads badly when a name is missing: tidy the gap the variable left.
-    text = re.sub(r"\s+([,.!?])", r"\1", text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    return _RUN_OF_SPACES.sub(" ", text).strip()
 
 
 def contact_variables(name: str | None, fields: Mapping[str, object] | None) -> dict[str, object]:
