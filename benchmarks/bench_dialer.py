@@ -86,31 +86,26 @@ class _SqliteClock:
         self.spent_s = 0.0
         self.commits = 0
 
+    def timed(self, call, *args):
+        started = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.spent_s += time.perf_counter() - started
+
     def connection_class(self):
         clock = self
 
         class TimedConnection(sqlite3.Connection):
             def execute(self, *args):
-                t0 = time.perf_counter()
-                try:
-                    return super().execute(*args)
-                finally:
-                    clock.spent_s += time.perf_counter() - t0
+                return clock.timed(super().execute, *args)
 
             def executemany(self, *args):
-                t0 = time.perf_counter()
-                try:
-                    return super().executemany(*args)
-                finally:
-                    clock.spent_s += time.perf_counter() - t0
+                return clock.timed(super().executemany, *args)
 
             def commit(self):
-                t0 = time.perf_counter()
-                try:
-                    return super().commit()
-                finally:
-                    clock.spent_s += time.perf_counter() - t0
-                    clock.commits += 1
+                clock.commits += 1
+                return clock.timed(super().commit)
 
         return TimedConnection
 
