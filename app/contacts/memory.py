@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
+
+_lock = threading.Lock()
+_paused = 0  # calls of collector_paused functions running now, on any thread
+_enable_after = False  # whether collection was on when the first of them started
+
+
+def collection_paused() -> bool:
+    """True while bulk work asked for no collection (the GUI's own collector checks this)."""
+    return _paused > 0
 
 
 def collector_paused(function):
@@ -17,12 +27,18 @@ def collector_paused(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
+        global _paused, _enable_after
+        with _lock:
+            if _paused == 0:
+                _enable_after = gc.isenabled()
+                gc.disable()
+            _paused += 1
         try:
             return function(*args, **kwargs)
         finally:
-            if was_enabled:
-                gc.enable()
+            with _lock:
+                _paused -= 1
+                if _paused == 0 and _enable_after:
+                    gc.enable()
 
     return wrapper

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """The database is open: build the pages (the first now, the others when first shown)."""
+        if self.context is not None:
+            raise RuntimeError("the window already has its pages")
         self.context = context
         self._factories = {
             "Campaigns": lambda: _lazy("app.ui.campaigns.page", "CampaignsPage")(context),
@@ -121,9 +123,11 @@ class MainWindow(QMainWindow):
         }
         self._show_mode(context)
         self.campaigns.resultsRequested.connect(self._open_results)
-        self.nav.currentRowChanged.connect(self._on_nav)
         self.nav.setEnabled(True)
-        self.nav.setCurrentRow(0)
+        with QSignalBlocker(self.nav):  # the row may be 0 already, which would not signal
+            self.nav.setCurrentRow(0)
+        self._on_nav(0)
+        self.nav.currentRowChanged.connect(self._on_nav)
         self.stack.removeWidget(self.opening_label)
         self.opening_label.deleteLater()
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
@@ -31,6 +32,8 @@ PROBE = textwrap.dedent(
                 if obj.objectName() == "mainWindow" and not self.seen:
                     self.seen.append("sqlalchemy" in sys.modules)
                     print("window painted; sqlalchemy loaded:", self.seen[0], flush=True)
+                    if db == "close-at-once":
+                        QTimer.singleShot(0, obj.close)
                 parent = obj.parent()
                 if parent is not None and parent.objectName() == "campaignsTable":
                     if len(self.seen) == 1:
@@ -39,11 +42,15 @@ PROBE = textwrap.dedent(
                         QTimer.singleShot(0, obj.window().close)
             return False
 
+    db = sys.argv[2] if len(sys.argv) > 2 else None
     app = QApplication([])
     probe = Probe()
     app.installEventFilter(probe)
     QTimer.singleShot(30_000, app.closeAllWindows)  # never hang the suite
-    db = sys.argv[2] if len(sys.argv) > 2 else None
+    if db == "close-at-once":
+        code = run_gui(home=Path(sys.argv[1]))
+        print("database opened:", "sqlalchemy" in sys.modules, flush=True)
+        sys.exit(code)
     sys.exit(run_gui(home=Path(sys.argv[1]), db_url=db, smoke_test=db is not None))
     """
 )
@@ -80,6 +87,15 @@ def test_the_window_paints_before_sqlalchemy_loads_then_lists_campaigns(tmp_path
     ]
 
 
+def test_closing_the_window_before_the_database_opens_starts_nothing(tmp_path):
+    result = run_probe(tmp_path, "close-at-once")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        "window painted; sqlalchemy loaded: False",
+        "database opened: False",
+    ]
+
+
 def test_a_database_that_cannot_be_opened_is_reported_not_crashed_on(tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
@@ -98,6 +114,7 @@ def test_the_shell_waits_for_the_database_then_becomes_the_app(qtbot, store, hom
     assert not window.nav.isEnabled()
     assert window.stack.currentWidget() is window.opening_label
     QTest.keySequence(window, QKeySequence.StandardKey.New)  # nothing to open yet: ignored
+    window.show_page("Campaigns")  # the rail is on row 0 before the pages exist
     window.show_startup_error("CallDeck could not open its database: disk I/O error")
     assert "disk I/O error" in window.opening_label.text()
 
@@ -109,3 +126,5 @@ def test_the_shell_waits_for_the_database_then_becomes_the_app(qtbot, store, hom
     assert "Demo mode" in window.mode_label.text()
     assert window.main_action_button.isVisible()
     assert window.main_action_button.text() == "New campaign"
+    with pytest.raises(RuntimeError):
+        window.attach(build_context(store, home))

@@ -53,3 +53,33 @@ def test_uninstall_restores_automatic_collection(qapp):
     assert not gc.isenabled()
     collector.uninstall()
     assert gc.isenabled()
+
+
+def test_no_collection_while_bulk_work_has_paused_it(qapp):
+    from app.contacts.memory import collector_paused
+
+    collector = MainThreadCollector(qapp)
+    collector.install()
+    collections = []
+    gc.callbacks.append(lambda phase, _info: phase == "start" and collections.append(phase))
+    try:
+        garbage = [Cyclic() for _ in range(gc.get_threshold()[0] * 2)]
+        del garbage
+        collector_paused(collector.collect_if_due)()
+        assert collections == []
+        collector.collect_if_due()
+        assert collections
+    finally:
+        gc.callbacks.pop()
+        collector.uninstall()
+
+
+def test_install_twice_then_uninstall_restores_collection(qapp):
+    gc.enable()
+    collector = MainThreadCollector(qapp)
+    collector.install()
+    collector.install()
+    collector.freeze()
+    assert gc.get_freeze_count() > 0
+    collector.uninstall()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
