@@ -77,16 +77,27 @@ def _port(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(*, defaults: bool) -> argparse.ArgumentParser:
+    """--home, --db and -v, accepted before and after the command. Only the top level sets
+    defaults: a subcommand's own default would overwrite `calldeck --home DIR import …`."""
+    extra = {} if defaults else {"default": argparse.SUPPRESS}
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--home", help="data directory (default: $CALLDECK_HOME or the OS data dir)"
+        "--home", help="data directory (default: $CALLDECK_HOME or the OS data dir)", **extra
     )
-    common.add_argument("--db", help="SQLAlchemy database URL (default: $CALLDECK_DB or SQLite)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    common.add_argument(
+        "--db", help="SQLAlchemy database URL (default: $CALLDECK_DB or SQLite)", **extra
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log more detail", **extra)
+    return common
 
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(defaults=False)
     parser = argparse.ArgumentParser(
-        prog="calldeck", parents=[common], description="Outbound call campaigns on Twilio."
+        prog="calldeck",
+        parents=[_common_options(defaults=True)],
+        description="Outbound call campaigns on Twilio.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

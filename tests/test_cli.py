@@ -154,3 +154,23 @@ def test_run_that_cannot_start_leaves_the_campaign_as_it_was(home, capsys, monke
     assert code == 2 and "calldeck run:" in err
     _, out, _ = run(capsys, "campaign", "list", "--json", "--home", str(home))
     assert json.loads(out)[0]["state"] == "draft"
+
+
+def test_common_options_work_before_and_after_the_command(home, capsys, tmp_path):
+    other = tmp_path / "other"
+    code, _, _ = run(
+        capsys,
+        "--home",
+        str(other),
+        "campaign",
+        "create",
+        "Elsewhere",
+        "--caller-id",
+        "+14155550100",
+    )
+    assert code == 0
+    assert (other / "calldeck.db").exists()
+    _, listed_there, _ = run(capsys, "campaign", "list", "--json", "--home", str(other))
+    _, listed_here, _ = run(capsys, "campaign", "list", "--json")  # $CALLDECK_HOME
+    assert [c["name"] for c in json.loads(listed_there)] == ["Elsewhere"]
+    assert json.loads(listed_here) == []
