@@ -47,9 +47,9 @@ class ImportReport:
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
         }
 
-    def summary(self) -> str:
-        verb = "Would import" if self.dry_run else "Imported"
-        parts = [f"{self.valid:,} valid"]
+    def breakdown(self, valid_word: str) -> list[str]:
+        """ "12 valid", "1 duplicate", "3 invalid"…: the non-zero kinds of row, in order."""
+        parts = [f"{self.valid:,} {valid_word}"]
         for count, label in (
             (self.duplicates, "duplicate" if self.duplicates == 1 else "duplicates"),
             (self.suppressed, "on the do-not-call list"),
@@ -57,9 +57,14 @@ class ImportReport:
         ):
             if count:
                 parts.append(f"{count:,} {label}")
+        return parts
+
+    def summary(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
         count = self.valid if self.dry_run else self.imported
         noun = "contact" if count == 1 else "contacts"
-        return f"{verb} {count:,} {noun} from {self.rows:,} rows ({', '.join(parts)})"
+        parts = ", ".join(self.breakdown("valid"))
+        return f"{verb} {count:,} {noun} from {self.rows:,} rows ({parts})"
 
 
 def imports_dir(home: Path) -> Path:

@@ -248,19 +248,19 @@ class ImportSummary(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
 
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.setVisible(False)
+    return label
+
+
 def _counts_html(report: ImportReport) -> str:
     noun = "contact" if report.imported == 1 else "contacts"
-    parts = [f"{report.valid:,} new"]
-    for count, label in (
-        (report.duplicates, "duplicate" if report.duplicates == 1 else "duplicates"),
-        (report.suppressed, "on the do-not-call list"),
-        (report.invalid, "invalid"),
-    ):
-        if count:
-            parts.append(f"{count:,} {label}")
     return (
         f"Imported <b>{report.imported:,}</b> {noun} from {report.rows:,} rows "
-        f"({' · '.join(parts)})."
+        f"({' · '.join(report.breakdown('new'))})."
     )
 
 
@@ -328,10 +328,7 @@ class ImportDialog(QDialog):
 
         self.details_label = QLabel("Reading…")
         self.details_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setVisible(False)
+        self.error_label = _error_label()
 
         self.phone_combo = QComboBox()
         self.name_combo = QComboBox()
@@ -622,10 +619,7 @@ class PasteNumbersDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setVisible(False)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setVisible(False)
+        self.error_label = _error_label()
         self.summary = ImportSummary()
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(

@@ -103,16 +103,7 @@ class StatsStrip(QWidget):
 
         tiles = QGridLayout()
         tiles.setSpacing(6)
-        for i, tile in enumerate(
-            (
-                self.calls,
-                self.reached,
-                self.answer_rate,
-                self.human_voicemail,
-                self.talk,
-                self.total_talk,
-            )
-        ):
+        for i, tile in enumerate(self._tiles()):
             tiles.addWidget(tile, i // 3, i % 3)
         dispositions = QVBoxLayout()
         dispositions.setSpacing(4)
@@ -128,16 +119,19 @@ class StatsStrip(QWidget):
         layout.addWidget(self.chart, 2)
         self.set_stats(None)
 
+    def _tiles(self) -> tuple[Tile, ...]:
+        return (
+            self.calls,
+            self.reached,
+            self.answer_rate,
+            self.human_voicemail,
+            self.talk,
+            self.total_talk,
+        )
+
     def set_stats(self, stats: dict[str, Any] | None) -> None:
         if not stats:
-            for tile in (
-                self.calls,
-                self.reached,
-                self.answer_rate,
-                self.human_voicemail,
-                self.talk,
-                self.total_talk,
-            ):
+            for tile in self._tiles():
                 tile.set("—")
             self.disposition_bar.set_counts({}, 0)
             self.disposition_legend.setText("")
