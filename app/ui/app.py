@@ -164,57 +164,79 @@ def run_gui(
     app.setOrganizationName("CallDeck")
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the services have stopped
     previous_hook = sys.excepthook
-    context: AppContext | None = None
     collector = MainThreadCollector(app)
     collector.install()
     try:
         window = MainWindow()  # a shell until the database is open
         reporter = ErrorReporter(window)
         sys.excepthook = reporter.excepthook
-
-        async def main() -> int:
-            nonlocal context
-            loop = asyncio.get_running_loop()
-            loop.set_exception_handler(reporter.loop_handler)
-            closed = asyncio.Event()
-            window.closing.connect(closed.set)
-            painted = loop.create_future()
-            window.firstPainted.connect(lambda: painted.done() or painted.set_result(None))
-            window.show()
-            # The window is on screen before SQLAlchemy loads (half of start-up).
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
-            if closed.is_set():
-                return 0  # closed before anything was opened
-            try:
-                context = open_context(home, db_url)
-                window.attach(context)
-            except Exception as exc:
-                log.exception("could not open the database")
-                window.show_startup_error(f"CallDeck could not open its database: {exc}")
-                if smoke_test:
-                    window.close()
-                await closed.wait()
-                return 1
-            window.repaint()  # the campaigns, on screen before the services' imports
-            await asyncio.sleep(0)  # a close clicked meanwhile is seen before services start
-            if closed.is_set():
-                return 0
-            try:
-                await start_services(context, window)
-            except Exception as exc:  # the window stays usable; the status bar says what failed
-                log.exception("could not start the dialer")
-                window.show_service_error(str(exc))
-            collector.freeze()  # start-up is over: what exists now is here to stay
-            if smoke_test:
-                asyncio.ensure_future(_smoke_test(window, screenshot_dir))
-            await closed.wait()
-            await stop_services(context)
-            return 0
-
-        return qasync.run(main())
+        return qasync.run(
+            _run_window(
+                window,
+                reporter,
+                collector,
+                home=home,
+                db_url=db_url,
+                smoke_test=smoke_test,
+                screenshot_dir=screenshot_dir,
+            )
+        )
     finally:
         sys.excepthook = previous_hook
         collector.uninstall()
+
+
+async def _run_window(
+    window: MainWindow,
+    reporter: ErrorReporter,
+    collector: MainThreadCollector,
+    *,
+    home: Path,
+    db_url: str | None,
+    smoke_test: bool,
+    screenshot_dir: Path | None,
+) -> int:
+    """Show the window, open the database after its first paint, then run until closed."""
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(reporter.loop_handler)
+    closed = asyncio.Event()
+    window.closing.connect(closed.set)
+    painted = loop.create_future()
+    window.firstPainted.connect(lambda: painted.done() or painted.set_result(None))
+    window.show()
+    # The window is on screen before SQLAlchemy loads (half of start-up).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(painted, FIRST_PAINT_WAIT_S)
+    if closed.is_set():
+        return 0  # closed before anything was opened
+    context: AppContext | None = None
+    try:
+        context = open_context(home, db_url)
+        window.attach(context)
+    except Exception as exc:
+        log.exception("could not open the database")
+        window.show_startup_error(f"CallDeck could not open its database: {exc}")
         if context is not None:
             context.store.dispose()
+        if smoke_test:
+            window.close()
+        await closed.wait()
+        return 1
+    try:
+        window.repaint()  # the campaigns, on screen before the services' imports
+        await asyncio.sleep(0)  # a close clicked meanwhile is seen before services start
+        if closed.is_set():
+            return 0
+        try:
+            await start_services(context, window)
+        except Exception as exc:  # the window stays usable; the status bar says what failed
+            log.exception("could not start the dialer")
+            window.show_service_error(str(exc))
+        collector.freeze()  # start-up is over: what exists now is here to stay
+        if smoke_test:
+            asyncio.ensure_future(_smoke_test(window, screenshot_dir))
+        await closed.wait()
+        await stop_services(context)
+        return 0
+    finally:
+        context.store.dispose()
