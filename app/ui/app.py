@@ -215,7 +215,12 @@ async def _run_window(
         window.attach(context)
     except Exception as exc:
         log.exception("could not open the database")
-        window.show_startup_error(f"CallDeck could not open its database: {exc}")
+        reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's wrapper
+        window.show_startup_error(
+            f"CallDeck could not open its database: {reason}.\n"
+            "Check the data folder (--home) or the database URL (--db); "
+            "the details are in the log file."
+        )
         if context is not None:
             context.store.dispose()
         if smoke_test:
