@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app import app_version
+
 log = logging.getLogger("calldeck")
 
 DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -99,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(defaults=True)],
         description="Outbound call campaigns on Twilio.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="open the app on a seeded demo workspace")

@@ -34,6 +34,3 @@ def set_setting(session: Session, key: str, value: Any) -> None:
     else:
         row.value = {"v": value}
 
-
-def all_settings(session: Session) -> dict[str, Any]:
-    return {key: get_setting(session, key) for key in DEFAULTS}

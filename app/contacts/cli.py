@@ -1,9 +1,7 @@
-"""`calldeck import FILE --campaign NAME …`; app.cli calls import_command, and so does
-`python -m app.contacts.cli` (handy in tests and scripts)."""
+"""`calldeck import FILE --campaign NAME …` (app.cli parses the arguments)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -82,32 +80,3 @@ def import_command(
 
 def _delimiter_name(delimiter: str | None) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or "", "none")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="calldeck import", description=import_command.__doc__)
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--campaign", required=True)
-    parser.add_argument("--region")
-    parser.add_argument("--phone-column")
-    parser.add_argument("--dry-run", action="store_true")
-    parser.add_argument("--json", action="store_true", dest="as_json")
-    parser.add_argument("--home", type=Path, help="data directory (default: $CALLDECK_HOME)")
-    parser.add_argument("--db-url")
-    args = parser.parse_args(argv)
-    from app.paths import data_home
-
-    return import_command(
-        home=data_home(args.home),
-        db_url=args.db_url,
-        file=args.file,
-        campaign=args.campaign,
-        region=args.region,
-        phone_column=args.phone_column,
-        dry_run=args.dry_run,
-        as_json=args.as_json,
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

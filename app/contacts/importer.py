@@ -24,7 +24,6 @@ from app.contacts.parallel import validate_cells
 from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
 from app.contacts.report import ImportReport, Reject, write_rejects
 from app.domain.status import ContactStatus
-from app.paths import data_home
 from app.store.engine import Store
 from app.store.models import Contact, DncEntry
 from app.store.types import utcnow
@@ -217,7 +216,7 @@ def import_table(
     report_progress(total, total)
     if report.rejects and not dry_run:
         report.rejects_file = write_rejects(
-            home or default_home(store), table.source, table.headers, report.rejects
+            home or store.home, table.source, table.headers, report.rejects
         )
     return report
 
@@ -230,14 +229,6 @@ def check_region(region: str | None) -> str:
             f"unknown region {code!r}: use a two-letter country code such as US, GB or DE"
         )
     return code
-
-
-def default_home(store: Store) -> Path:
-    """The data dir: the SQLite file's folder, else the platform's data dir."""
-    database = store.engine.url.database
-    if store.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
-        return Path(database).resolve().parent
-    return data_home()
 
 
 def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:

@@ -4,12 +4,12 @@ Without --until-done it keeps going until the selected campaigns are completed o
 waiting through calling windows and retry delays; with it, it returns as soon as nobody is
 dialable now, saying when the next retry or window opens.
 `--emulator` with no URL starts an embedded emulator (speed from $CALLDECK_EMULATOR_SPEED, 1
-by default).
+by default). The provider, emulator and dialer come from app.services, as in the window.
 
 Exit codes: 0 done; 2 cannot start (no account, unknown campaign, ...); 130 interrupted.
-Ctrl-C once: no new dials from that moment (campaign states stay as they are, so the next run
-carries on); calls in progress are followed to their end and their results stored. Ctrl-C
-again: stop at once; calls still in progress are reconciled by the next run.
+Ctrl-C (or SIGTERM) once: no new dials from that moment (campaign states stay as they are, so
+the next run carries on); calls in progress are followed to their end and their results stored.
+Again: stop at once; calls still in progress are reconciled by the next run.
 """
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
-from app.dialer.lock import DialerBusy, DialerLock, lock_path_for
-from app.dialer.service import DialerService, DoneReport
+from app.dialer.lock import DialerBusy, DialerLock
+from app.dialer.service import DoneReport
 from app.domain.status import CampaignState
-from app.paths import recordings_dir
-from app.settings import get_setting
+from app.services import Connection, Services, SetupError, choose_connection, open_services
 from app.store import campaigns as campaign_store
 from app.store.engine import Store, open_store
 from app.store.models import Call, Campaign
@@ -41,62 +38,12 @@ EXIT_OK, EXIT_SETUP, EXIT_INTERRUPTED = 0, 2, 130
 STATUS_EVERY_S = 5.0
 
 
-class SetupError(Exception):
-    """The run cannot start; the message says what to do."""
-
-
-@dataclass
-class Connection:
-    provider: object
-    label: str
-    emulator: object | None = None
-
-
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _connect(store: Store, emulator: str | bool | None) -> Connection:
-    from app.telephony.twilio_provider import TwilioProvider
-
-    if emulator is True:
-        from app.telephony.emulator import EmulatorThread
-
-        speed = float(os.environ.get("CALLDECK_EMULATOR_SPEED", "1"))
-        emu = EmulatorThread(speed=speed)
-        emu.start()
-        provider = TwilioProvider(emu.account_sid, emu.auth_token, base_url=emu.base_url)
-        return Connection(provider, f"embedded emulator at {emu.base_url} (simulated calls)", emu)
-    if isinstance(emulator, str) and emulator:
-        sid, token = os.environ.get("TWILIO_ACCOUNT_SID"), os.environ.get("TWILIO_AUTH_TOKEN")
-        if not sid or not token:
-            raise SetupError(
-                "--emulator URL needs the emulator's credentials in TWILIO_ACCOUNT_SID and "
-                "TWILIO_AUTH_TOKEN (the emulator prints them when it starts)."
-            )
-        return Connection(
-            TwilioProvider(sid, token, base_url=emulator), f"emulator at {emulator} (simulated)"
-        )
-    from app.secrets import get_auth_token, mask_sid
-
-    with store.session() as session:
-        sid = get_setting(session, "twilio_account_sid")
-    if not sid:
-        raise SetupError(
-            "No Twilio account is set up. Add one in Settings (or run with --emulator for "
-            "simulated calls)."
-        )
-    token = get_auth_token(sid)
-    if not token:
-        raise SetupError(
-            f"The auth token for Twilio account {mask_sid(sid)} is not in the keyring. "
-            "Enter it again in Settings."
-        )
-    return Connection(TwilioProvider(sid, token), f"Twilio account {mask_sid(sid)} (live calls)")
-
-
 def _check_no_other_dialer(store: Store) -> None:
-    probe = DialerLock(lock_path_for(store.url))
+    probe = DialerLock(store.backend.dialer_lock_path())
     probe.acquire()  # raises DialerBusy
     probe.release()  # the service takes it for real when it starts
 
@@ -183,81 +130,97 @@ def _describe_next(report: DoneReport) -> str:
 
 async def _run(
     store: Store,
-    conn: Connection,
+    connection: Connection,
     ids: list[int] | None,
     cps: float | None,
     until_done: bool,
 ) -> tuple[DoneReport | None, int, bool]:
-    with store.session() as session:
-        poll = float(get_setting(session, "poll_interval_s") or 2.0)
-    service = DialerService(
-        store,
-        conn.provider,
-        recordings_dir=recordings_dir(store_home(store)),
-        cps=cps,
-        poll_interval_s=poll,
-    )
+    services = await open_services(store, connection, cps=cps)
+    _say(f"Dialing through the {services.label}.")
+    try:
+        return await _dial(store, services, ids, until_done)
+    finally:
+        await services.close()
+
+
+class _Interrupts:
+    """Ctrl-C (or SIGTERM, as at logout or `systemctl stop`) once: no new calls, follow the
+    ones in progress; twice: stop now."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, service) -> None:
+        self.service = service
+        self.interrupted = asyncio.Event()
+        self.hard_stop = asyncio.Event()
+
+    def __call__(self) -> None:
+        if self.interrupted.is_set():
+            _say("Stopping now; calls in progress will be reconciled by the next run.")
+            self.hard_stop.set()
+            return
+        self.interrupted.set()
+        self.service.hold()
+        _say("Stopping: no new calls. Waiting for calls in progress (Ctrl-C again to stop now).")
+
+    @contextlib.contextmanager
+    def installed(self):
+        loop = asyncio.get_running_loop()
+        for signum in self.SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self)
+        try:
+            yield self
+        finally:
+            for signum in self.SIGNALS:
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(signum)
+
+
+async def _dial(
+    store: Store, services: Services, ids: list[int] | None, until_done: bool
+) -> tuple[DoneReport | None, int, bool]:
+    service = services.dialer
     service.restrict_to(ids)
     service.subscribe(_Progress(store))
-    interrupted = asyncio.Event()
-    hard_stop = asyncio.Event()
-
-    def on_sigint() -> None:
-        if interrupted.is_set():
-            _say("Stopping now; calls in progress will be reconciled by the next run.")
-            hard_stop.set()
-            return
-        interrupted.set()
-        service.hold()
-        _say("Ctrl-C: no new calls. Waiting for calls in progress (Ctrl-C again to stop now).")
-
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-    report: DoneReport | None = None
-    try:
+    with _Interrupts(service).installed() as stop:
         await service.start()
-        while True:
-            done = asyncio.ensure_future(service.run_until_done(ids))
-            stopper = asyncio.ensure_future(hard_stop.wait())
-            await asyncio.wait({done, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            stopper.cancel()
-            if not done.done():
-                done.cancel()
-                break
-            report = done.result()
-            if until_done or interrupted.is_set():
-                break
-            running = [
-                cid
-                for cid, state in report.states.items()
-                if state in (CampaignState.RUNNING, CampaignState.SCHEDULED)
-                and (ids is not None or state == CampaignState.RUNNING)
-            ]
-            if not running or report.next_dial_at is None:
-                break
-            _say(_describe_next(report))
-            wait = max(1.0, (report.next_dial_at - service.clock.now()).total_seconds())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(hard_stop.wait(), min(wait, 60.0))
-            if hard_stop.is_set():
-                break
-            service.wake()
-    finally:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.remove_signal_handler(signal.SIGINT)
-        await service.stop()
-        await conn.provider.close()
-    return report, service.calls_placed, interrupted.is_set()
+        report = await _until_finished(service, ids, until_done, stop)
+    return report, service.calls_placed, stop.interrupted.is_set()
 
 
-def store_home(store: Store) -> Path:
-    database = store.engine.url.database
-    if store.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
-        return Path(database).parent
-    from app.paths import data_home
-
-    return data_home()
+async def _until_finished(
+    service, ids: list[int] | None, until_done: bool, stop: _Interrupts
+) -> DoneReport | None:
+    """Run until nothing is dialable now (--until-done), or until the campaigns are done,
+    waiting through calling windows and retry delays; None if stopped before a report."""
+    report: DoneReport | None = None
+    while True:
+        done = asyncio.ensure_future(service.run_until_done(ids))
+        stopper = asyncio.ensure_future(stop.hard_stop.wait())
+        await asyncio.wait({done, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not done.done():
+            done.cancel()
+            return report
+        report = done.result()
+        if until_done or stop.interrupted.is_set():
+            return report
+        running = [
+            cid
+            for cid, state in report.states.items()
+            if state in (CampaignState.RUNNING, CampaignState.SCHEDULED)
+            and (ids is not None or state == CampaignState.RUNNING)
+        ]
+        if not running or report.next_dial_at is None:
+            return report
+        _say(_describe_next(report))
+        wait = max(1.0, (report.next_dial_at - service.clock.now()).total_seconds())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.hard_stop.wait(), min(wait, 60.0))
+        if stop.hard_stop.is_set():
+            return report
+        service.wake()
 
 
 def run_headless(
@@ -273,19 +236,19 @@ def run_headless(
     """`calldeck run`: dial the named campaign (or every running or due one) headless."""
     started = time.monotonic()
     store = open_store(Path(home), db_url)
-    conn: Connection | None = None
     try:
         try:
             # Everything that can refuse the run is checked before a campaign is started.
             _check_no_other_dialer(store)
-            conn = _connect(store, emulator)
+            connection = choose_connection(store, emulator)
             ids = _select_campaigns(store, campaign)
         except (SetupError, campaign_store.CampaignError, DialerBusy) as exc:
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
-        _say(f"Dialing through the {conn.label}.")
         try:
-            report, placed, interrupted = asyncio.run(_run(store, conn, ids, cps, until_done))
+            report, placed, interrupted = asyncio.run(
+                _run(store, connection, ids, cps, until_done)
+            )
         except DialerBusy as exc:
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
@@ -296,6 +259,4 @@ def run_headless(
             print(json.dumps(summary, indent=2, default=str), flush=True)
         return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:
-        if conn is not None and conn.emulator is not None:
-            conn.emulator.stop()
         store.dispose()

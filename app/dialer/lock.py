@@ -3,12 +3,10 @@ and one's start-up recovery could take the other's in-flight claim for a crash l
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from app.store.backend import Backend
 
 
 class DialerBusy(RuntimeError):
@@ -16,12 +14,7 @@ class DialerBusy(RuntimeError):
 
 
 def lock_path_for(url: str) -> Path:
-    parsed = make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
-        return Path(database).with_name(Path(database).name + ".dialer.lock")
-    digest = hashlib.sha1(url.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"calldeck-{digest}.dialer.lock"
+    return Backend.for_url(url).dialer_lock_path()
 
 
 class DialerLock:

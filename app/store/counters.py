@@ -11,6 +11,8 @@ import weakref
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from app.store.backend import Backend
+
 Counts = dict[tuple[str, str], int]  # (kind, key) -> n
 
 # The triggers that keep the counters (migration 0002); a later batch migration that rebuilds
@@ -24,7 +26,7 @@ def counters_maintained(engine: Engine) -> bool:
     """True when the database keeps the counters itself (SQLite with the 0002 triggers)."""
     if engine not in _counters_ok:
         ok = False
-        if engine.dialect.name == "sqlite":
+        if Backend(engine.url).counters_by_triggers:
             with engine.connect() as conn:
                 names = conn.scalars(
                     text("SELECT name FROM sqlite_master WHERE type = 'trigger'")

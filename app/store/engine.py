@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.store.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,21 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 @dataclass
 class Store:
+    """An open database, with the data folder it belongs to.
+
+    *home* is the data folder the store was opened for (recordings, reject reports and logs
+    live there, whichever database the URL names); *backend* says what kind of database it is.
+    """
+
     engine: Engine
     session: sessionmaker[Session]
     url: str
+    home: Path
+    backend: Backend
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend.is_sqlite
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -41,8 +54,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    if Backend.for_url(url).is_sqlite:
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )
@@ -53,6 +65,7 @@ def make_engine(url: str) -> Engine:
 
 def open_store(home: Path, url: str | None = None, *, migrate: bool = True) -> Store:
     """Open the database and bring its schema up to date (backing up a SQLite file first)."""
+    home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     resolved = database_url(home, url)
     engine = make_engine(resolved)
@@ -60,16 +73,19 @@ def open_store(home: Path, url: str | None = None, *, migrate: bool = True) -> S
         from app.store.migrate import upgrade_to_head
 
         upgrade_to_head(engine)
-    return Store(engine=engine, session=sessionmaker(engine, expire_on_commit=False), url=resolved)
+    return Store(
+        engine=engine,
+        session=sessionmaker(engine, expire_on_commit=False),
+        url=resolved,
+        home=home,
+        backend=Backend.for_url(resolved),
+    )
 
 
 def backup_sqlite_file(engine: Engine, revision: str | None) -> Path | None:
     """Copy the SQLite file beside itself before a migration changes it."""
-    database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return None
-    source = Path(database)
-    if not source.exists() or source.stat().st_size == 0:
+    source = Backend(engine.url).sqlite_file
+    if source is None or not source.exists() or source.stat().st_size == 0:
         return None
     target = source.with_name(f"{source.name}.before-{revision or 'base'}.bak")
     # The WAL may hold committed pages: checkpoint so the copy is whole.

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import PoolProxiedConnection
 
+from app.store.backend import Backend
 from app.store.types import UTCDateTime
 
 # The database refused a write for now (locked, disk full): worth retrying.
@@ -113,7 +114,7 @@ class Writer:
     def __init__(self, engine: Engine, *, direct: bool | None = None) -> None:
         """*direct*: run on the DBAPI connection (default: when the database is SQLite)."""
         self._engine = engine
-        self._direct = engine.dialect.name == "sqlite" if direct is None else direct
+        self._direct = Backend(engine.url).direct_writes if direct is None else direct
         # The models' own conversion, so the direct path stores the very same text.
         self._to_db = UTCDateTime().dialect_impl(engine.dialect).bind_processor(engine.dialect)
         self._raw: PoolProxiedConnection | None = None

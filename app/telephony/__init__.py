@@ -5,6 +5,5 @@ twilio_provider   TwilioProvider: twilio.rest.Client in worker threads, retries,
 errors.py         typed errors with a user_message; from_twilio() maps SDK exceptions
 callbacks.py      X-Twilio-Signature check and SequenceNumber ordering of status callbacks
 http_seam.py      the one HTTP seam: rewrite https://*.twilio.com to the emulator
-factory.py        demo_provider(): the real provider pointed at an emulator
 emulator/         Emulator / EmulatorThread / run_emulator_cli: Twilio's REST API on loopback
 """

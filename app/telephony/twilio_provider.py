@@ -117,7 +117,6 @@ class TwilioProvider:
         self._known_sids = RecentSet(KNOWN_SIDS_KEPT)
         self._service_sid: str | None = None
         self._service_lock = asyncio.Lock()
-        self.recordings_dir: Path | None = None  # where the app caches downloads, if set
 
     # -- plumbing -------------------------------------------------------------------------
     def _client(self) -> Client:

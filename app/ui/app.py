@@ -19,9 +19,6 @@ from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-DEMO_EMULATOR_SPEED = 4.0  # demo calls last a few seconds instead of half a minute
-
-
 def _log_to_file(home: Path) -> None:
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -81,61 +78,43 @@ def open_context(home: Path, db_url: str | None = None) -> AppContext:
 
 
 def build_context(store, home: Path) -> AppContext:
-    from app.secrets import get_auth_token
+    """Where calls go: the account in Settings, or demo mode when there is none."""
+    from app.services import SetupError, choose_connection
     from app.settings import get_setting
 
-    with store.session() as session:
-        account_sid = get_setting(session, "twilio_account_sid")
-    token = get_auth_token(account_sid) if account_sid else None
+    try:
+        connection = choose_connection(store, demo_when_unconfigured=True)
+    except SetupError as exc:  # an account without its token: live, but nothing dials
+        with store.session() as session:
+            account_sid = get_setting(session, "twilio_account_sid")
+        return AppContext(
+            store=store, home=home, demo_mode=False, account_sid=account_sid, setup_error=str(exc)
+        )
     return AppContext(
         store=store,
         home=home,
-        demo_mode=not (account_sid and token),
-        account_sid=account_sid if token else None,
+        demo_mode=connection.simulated,
+        account_sid=connection.account_sid,
+        connection=connection,
     )
 
 
 async def start_services(context: AppContext, window: MainWindow) -> None:
-    """After the first paint: the provider (emulator in demo mode), the dialer, the bridge."""
-    from app.dialer.service import DialerService
-    from app.paths import recordings_dir
-    from app.secrets import get_auth_token
-    from app.settings import get_setting
-    from app.telephony.twilio_provider import TwilioProvider
+    """After the first paint: the services (app.services), the bridge, then the dialer."""
+    from app.services import SetupError, open_services
     from app.ui.dialer_bridge import DialerBridge
 
-    if context.demo_mode:
-        from app.telephony.emulator import EmulatorThread
-
-        context.emulator = EmulatorThread(speed=DEMO_EMULATOR_SPEED)
-        base_url = await asyncio.to_thread(context.emulator.start)
-        context.provider = TwilioProvider(
-            context.emulator.account_sid, context.emulator.auth_token, base_url=base_url
-        )
-    else:
-        context.provider = TwilioProvider(context.account_sid, get_auth_token(context.account_sid))
-    with context.store.session() as session:
-        cps = float(get_setting(session, "calls_per_second"))
-        poll = float(get_setting(session, "poll_interval_s"))
-    context.dialer = DialerService(
-        context.store,
-        context.provider,
-        recordings_dir=recordings_dir(context.home),
-        cps=cps,
-        poll_interval_s=poll,
-    )
+    if context.connection is None:
+        raise SetupError(context.setup_error or "no Twilio account")
+    context.services = await open_services(context.store, context.connection)
     context.bridge = DialerBridge(context.dialer)
     window.attach_services(context)
     await context.dialer.start()
 
 
 async def stop_services(context: AppContext) -> None:
-    if context.dialer is not None:
-        await context.dialer.stop()
-    if context.provider is not None:
-        await context.provider.close()
-    if context.emulator is not None:
-        await asyncio.to_thread(context.emulator.stop)
+    if context.services is not None:
+        await context.services.close()
 
 
 async def _smoke_test(window: MainWindow, screenshot_dir: Path | None) -> None:

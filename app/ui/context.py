@@ -1,4 +1,4 @@
-"""What every page needs: the store, the data dir, the provider, the dialer."""
+"""What every page needs: the store, the data dir, the mode, and (once started) the services."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint (see main_window)
+    from app.services import Connection, Services
     from app.store.engine import Store
 
 
@@ -16,7 +17,19 @@ class AppContext:
     home: Path
     demo_mode: bool
     account_sid: str | None = None
-    provider: Any = None  # app.telephony.base.Provider
-    dialer: Any = None  # app.dialer.service.DialerService
+    connection: Connection | None = None  # None: calls cannot go anywhere (see setup_error)
+    setup_error: str | None = None
+    services: Services | None = None  # app.services, after the first paint
     bridge: Any = None  # app.ui.dialer_bridge.DialerBridge
-    emulator: Any = None  # EmulatorThread in demo mode
+
+    @property
+    def provider(self):
+        return self.services.provider if self.services else None
+
+    @property
+    def dialer(self):
+        return self.services.dialer if self.services else None
+
+    @property
+    def emulator(self):
+        return self.services.emulator if self.services else None

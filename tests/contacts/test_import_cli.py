@@ -133,7 +133,7 @@ def test_subprocess_entry_point(tmp_path):
     good.write_text("phone\n+1 415 555 0100\n")
     broken = tmp_path / "empty.csv"
     broken.write_text("")
-    command = [sys.executable, "-m", "app.contacts.cli", "--home", str(home), "--campaign", "X"]
+    command = [sys.executable, "-m", "app", "--home", str(home), "import", "--campaign", "X"]
 
     ok = subprocess.run([*command, str(good), "--json"], capture_output=True, text=True, cwd=ROOT)
     bad = subprocess.run([*command, str(broken)], capture_output=True, text=True, cwd=ROOT)

@@ -1,0 +1,165 @@
+"""The one wiring of what dials, for the window (app/ui/app.py) and `calldeck run` alike.
+
+Two steps, so that everything that can refuse a run is known before anything starts:
+`choose_connection` decides where calls go (the Twilio account in Settings, the embedded
+emulator, or an emulator at a URL) and raises SetupError with what to do; `open_services`
+then builds the provider (starting the emulator first in demo mode) and the dialer, and
+`Services.close` takes them down in the reverse order. The agent's relay server joins here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.paths import recordings_dir
+from app.secrets import mask_sid
+from app.settings import get_setting
+
+if TYPE_CHECKING:
+    from app.dialer.service import DialerService
+    from app.store.engine import Store
+    from app.telephony.emulator import EmulatorThread
+    from app.telephony.twilio_provider import TwilioProvider
+
+# Demo calls in the window last a few seconds instead of half a minute.
+DEMO_EMULATOR_SPEED = 4.0
+EMULATOR_SPEED_ENV = "CALLDECK_EMULATOR_SPEED"
+
+
+class SetupError(Exception):
+    """Calls cannot go anywhere yet; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where calls go. *kind*: "twilio" (live), "embedded" (an emulator this process runs)
+    or "external" (an emulator at *base_url*)."""
+
+    kind: str
+    account_sid: str | None = None
+    auth_token: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    speed: float = 1.0
+
+    @property
+    def simulated(self) -> bool:
+        return self.kind != "twilio"
+
+    def label(self, emulator_url: str | None = None) -> str:
+        if self.kind == "twilio":
+            return f"Twilio account {mask_sid(self.account_sid or '')} (live calls)"
+        if self.kind == "embedded":
+            where = f" at {emulator_url}" if emulator_url else ""
+            return f"embedded emulator{where} (simulated calls)"
+        return f"emulator at {self.base_url} (simulated)"
+
+
+def _emulator_speed(default: float) -> float:
+    return float(os.environ.get(EMULATOR_SPEED_ENV) or default)
+
+
+def choose_connection(
+    store: Store, emulator: str | bool | None = None, *, demo_when_unconfigured: bool = False
+) -> Connection:
+    """*emulator* True: the embedded emulator; a URL: that emulator (its credentials in
+    TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN); None: the account in Settings, or, with
+    *demo_when_unconfigured* and no account at all, the embedded emulator (demo mode).
+
+    A configured account whose token is unavailable is an error, never a quiet switch to
+    the emulator: that would put simulated results on real contacts.
+    """
+    if emulator is True:
+        return Connection("embedded", speed=_emulator_speed(1.0))
+    if isinstance(emulator, str) and emulator:
+        sid, token = os.environ.get("TWILIO_ACCOUNT_SID"), os.environ.get("TWILIO_AUTH_TOKEN")
+        if not sid or not token:
+            raise SetupError(
+                "--emulator URL needs the emulator's credentials in TWILIO_ACCOUNT_SID and "
+                "TWILIO_AUTH_TOKEN (the emulator prints them when it starts)."
+            )
+        return Connection("external", account_sid=sid, auth_token=token, base_url=emulator)
+    with store.session() as session:
+        sid = get_setting(session, "twilio_account_sid")
+    if not sid:
+        if demo_when_unconfigured:
+            return Connection("embedded", speed=_emulator_speed(DEMO_EMULATOR_SPEED))
+        raise SetupError(
+            "No Twilio account is set up. Add one in Settings (or run with --emulator for "
+            "simulated calls)."
+        )
+    from app.secrets import get_auth_token
+
+    token = get_auth_token(sid)
+    if not token:
+        raise SetupError(
+            f"The auth token for Twilio account {mask_sid(sid)} is not in the keyring. "
+            "Enter it again in Settings; no calls are placed until then."
+        )
+    return Connection("twilio", account_sid=sid, auth_token=token)
+
+
+@dataclass
+class Services:
+    """What dials, built by open_services; close() once when done."""
+
+    store: Store
+    connection: Connection
+    provider: TwilioProvider
+    dialer: DialerService
+    emulator: EmulatorThread | None = None
+
+    @property
+    def label(self) -> str:
+        return self.connection.label(self.emulator.base_url if self.emulator else None)
+
+    async def close(self) -> None:
+        """Stop the dialer (it cancels and awaits its tasks), then the provider, then the
+        emulator; each runs even if an earlier one failed."""
+        try:
+            await self.dialer.stop()
+        finally:
+            try:
+                await self.provider.close()
+            finally:
+                if self.emulator is not None:
+                    await asyncio.to_thread(self.emulator.stop)
+
+
+async def open_services(
+    store: Store, connection: Connection, *, cps: float | None = None
+) -> Services:
+    """Build the provider (the emulator first, in demo mode) and the dialer; the caller
+    subscribes to the dialer, then starts it. *cps* overrides the Settings cap."""
+    from app.dialer.service import DialerService
+    from app.telephony.twilio_provider import TwilioProvider
+
+    emulator = None
+    if connection.kind == "embedded":
+        from app.telephony.emulator import EmulatorThread
+
+        emulator = EmulatorThread(speed=connection.speed)
+        base_url = await asyncio.to_thread(emulator.start)
+        provider = TwilioProvider(emulator.account_sid, emulator.auth_token, base_url=base_url)
+    else:
+        provider = TwilioProvider(
+            connection.account_sid, connection.auth_token, base_url=connection.base_url
+        )
+    try:
+        with store.session() as session:
+            poll = float(get_setting(session, "poll_interval_s"))
+        dialer = DialerService(
+            store,
+            provider,
+            recordings_dir=recordings_dir(store.home),
+            cps=cps,
+            poll_interval_s=poll,
+        )
+    except BaseException:
+        await provider.close()
+        if emulator is not None:
+            await asyncio.to_thread(emulator.stop)
+        raise
+    return Services(store, connection, provider, dialer, emulator)
