@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from app.telephony.recording_media import inside
+
 
 def private_dir(path: Path) -> Path:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -21,7 +23,7 @@ def write_private(dest: Path, name: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o600)
-        final = dest / name
+        final = inside(dest, name)
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(OSError):

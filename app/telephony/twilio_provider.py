@@ -42,8 +42,9 @@ from app.telephony.errors import (
     ServerError,
     from_twilio,
 )
-from app.telephony.http_seam import RewritingHttpClient, rewrite_url
+from app.telephony.http_seam import RewritingHttpClient
 from app.telephony.private_files import private_dir, write_private
+from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
 from app.telephony.retry import Backoff
 from app.telephony.sdk_mapping import as_seconds, call_info, owned_number, recording_info
 from app.telephony.transport import may_have_reached_twilio
@@ -78,7 +79,6 @@ CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
 CLOCK_SLACK = timedelta(seconds=2)
 TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
 INTELLIGENCE_SERVICE = "calldeck-transcripts"
-API_BASE = "https://api.twilio.com/2010-04-01"
 
 
 class TwilioProvider:
@@ -303,17 +303,10 @@ class TwilioProvider:
         recs = await self._read(lambda c: c.recordings.list(call_sid=call_sid, page_size=50))
         return [recording_info(r) for r in recs]
 
-    def _media_url(self, recording: RecordingInfo) -> str:
-        url = (
-            recording.media_url
-            or f"{API_BASE}/Accounts/{self.account_sid}/Recordings/{recording.sid}"
-        )
-        for ext in (".json", ".wav", ".mp3"):
-            url = url.removesuffix(ext)
-        return rewrite_url(url, self.base_url)
-
     def _get_media(self, url: str) -> requests.Response:
         # A plain GET: the SDK's client.request() decodes the body as text and corrupts audio.
+        if not credentials_allowed(url, self.base_url):
+            raise ProviderError(f"refusing to send the account's credentials to {url}")
         return requests.get(
             url, auth=(self.account_sid, self._auth_token), timeout=self.timeout_s, stream=False
         )
@@ -325,8 +318,9 @@ class TwilioProvider:
         thousands of calls in the local cache, and it plays everywhere. WAV when MP3 is not
         served (the emulator without an encoder) so a recording is never lost to a format.
         """
+        recording_file_name(recording.sid, "")  # a hostile sid never reaches the disk
         dest = private_dir(Path(dest_dir))
-        base = self._media_url(recording)
+        base = media_url(recording, self.account_sid, self.base_url)
         last_error: ProviderError | None = None
         for ext in (".mp3", ".wav"):
 
@@ -338,8 +332,9 @@ class TwilioProvider:
 
             resp = await self._read(get)
             if resp.status_code == 200:
+                name = recording_file_name(recording.sid, ext)
                 return await asyncio.get_running_loop().run_in_executor(
-                    self._executor, write_private, dest, recording.sid + ext, resp.content
+                    self._executor, write_private, dest, name, resp.content
                 )
             last_error = from_twilio(_rest_error(resp, base + ext))
             if resp.status_code != 404:
