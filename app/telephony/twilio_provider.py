@@ -46,7 +46,8 @@ from app.telephony.http_seam import RewritingHttpClient
 from app.telephony.private_files import private_dir, write_private
 from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
 from app.telephony.retry import Backoff
-from app.telephony.sdk_mapping import as_seconds, call_info, owned_number, recording_info
+from app.telephony.sdk_mapping import call_info, owned_number, recording_info
+from app.telephony.transcription import Transcriber
 from app.telephony.transport import may_have_reached_twilio
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,6 @@ class RecentSet:
 CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
 # How far our clock may run ahead of Twilio's when we look for a call we may have created.
 CLOCK_SLACK = timedelta(seconds=2)
-TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
-INTELLIGENCE_SERVICE = "calldeck-transcripts"
 
 
 class TwilioProvider:
@@ -104,7 +103,6 @@ class TwilioProvider:
         self.timeout_s = timeout_s
         self.poll_interval_s = poll_interval_s
         self.max_retries = max_retries
-        self.transcript_timeout_s = transcript_timeout_s
         self._sleep = sleep
         self.backoff = Backoff(sleep=sleep, rand=rand)
         # Our own pool, so slow Twilio requests never starve the loop's default executor.
@@ -115,8 +113,9 @@ class TwilioProvider:
         # Calls we created, never to be "adopted" twice. An adoption only looks at calls made
         # since its own create began, so the most recent few thousand are all it can meet.
         self._known_sids = RecentSet(KNOWN_SIDS_KEPT)
-        self._service_sid: str | None = None
-        self._service_lock = asyncio.Lock()
+        self._transcriber = Transcriber(
+            self._read, sleep, poll_interval_s=poll_interval_s, timeout_s=transcript_timeout_s
+        )
 
     # -- plumbing -------------------------------------------------------------------------
     def _client(self) -> Client:
@@ -343,68 +342,8 @@ class TwilioProvider:
         raise last_error
 
     # -- transcripts ----------------------------------------------------------------------
-    async def _intelligence_service(self) -> str:
-        async with self._service_lock:
-            if self._service_sid is None:
-
-                def ensure(c: Client) -> str:
-                    for svc in c.intelligence.v2.services.list(page_size=50):
-                        if svc.unique_name == INTELLIGENCE_SERVICE:
-                            return svc.sid
-                    svc = c.intelligence.v2.services.create(
-                        unique_name=INTELLIGENCE_SERVICE, auto_transcribe=False
-                    )
-                    return svc.sid
-
-                self._service_sid = await self._read(ensure)
-            return self._service_sid
-
     async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
-        """Voice Intelligence v2 transcript of *recording*: create, poll, read sentences."""
-        service_sid = await self._intelligence_service()
-        participants = [
-            {"channel_participant": 1, "role": "Agent", "full_name": "CallDeck agent"},
-            {"channel_participant": 2, "role": "Customer", "full_name": "Contact"},
-        ]
-        channel = {"media_properties": {"source_sid": recording.sid}, "participants": participants}
-        transcript = await self._run_create_transcript(service_sid, channel)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.transcript_timeout_s
-        status, tsid = transcript.status, transcript.sid
-        while status not in TRANSCRIPT_DONE:
-            if loop.time() >= deadline:
-                raise ProviderError(
-                    "Twilio is taking too long to transcribe this recording. Try again later.",
-                    retryable=True,
-                )
-            await self._sleep(self.poll_interval_s)
-            fetched = await self._read(lambda c: c.intelligence.v2.transcripts(tsid).fetch())
-            status = fetched.status
-        if status != "completed":
-            raise ProviderError(
-                f"Twilio could not transcribe recording {recording.sid} (status {status}).",
-            )
-        sentences = await self._read(
-            lambda c: c.intelligence.v2.transcripts(tsid).sentences.list(
-                redacted=False, word_timestamps=True
-            )
-        )
-        roles = {p["channel_participant"]: p["role"] for p in participants}
-        return [
-            TranscriptSentence(
-                speaker="agent" if roles.get(s.media_channel) == "Agent" else "callee",
-                text=s.transcript or "",
-                start_s=as_seconds(s.start_time),
-                end_s=as_seconds(s.end_time),
-            )
-            for s in sorted(sentences, key=lambda s: s.sentence_index or 0)
-        ]
-
-    async def _run_create_transcript(self, service_sid: str, channel: dict) -> Any:
-        # Creating twice only costs a duplicate transcript, so it is retried like a read.
-        return await self._read(
-            lambda c: c.intelligence.v2.transcripts.create(service_sid=service_sid, channel=channel)
-        )
+        return await self._transcriber.transcribe(recording)
 
     # -- numbers --------------------------------------------------------------------------
     async def list_numbers(self) -> list[OwnedNumber]:

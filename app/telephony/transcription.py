@@ -1,0 +1,108 @@
+"""Voice Intelligence v2 transcripts of recordings, for TwilioProvider.transcribe.
+
+One Intelligence service per account (created on first use, found by its unique name
+afterwards); each transcript is created, polled to its end, and read as sentences with the
+recording's channels mapped to the agent and the callee.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from twilio.rest import Client
+
+from app.telephony.base import RecordingInfo, TranscriptSentence
+from app.telephony.errors import ProviderError
+from app.telephony.sdk_mapping import as_seconds
+
+TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
+INTELLIGENCE_SERVICE = "calldeck-transcripts"
+# Channel 1 is the leg CallDeck placed (the agent), channel 2 the contact.
+PARTICIPANTS = [
+    {"channel_participant": 1, "role": "Agent", "full_name": "CallDeck agent"},
+    {"channel_participant": 2, "role": "Customer", "full_name": "Contact"},
+]
+
+Read = Callable[[Callable[[Client], Any]], Awaitable[Any]]
+
+
+class Transcriber:
+    """*read* runs an SDK request that is safe to repeat (the provider's retrying read)."""
+
+    def __init__(
+        self,
+        read: Read,
+        sleep: Callable[[float], Awaitable[None]],
+        *,
+        poll_interval_s: float,
+        timeout_s: float,
+    ) -> None:
+        self._read = read
+        self._sleep = sleep
+        self.poll_interval_s = poll_interval_s
+        self.timeout_s = timeout_s
+        self._service_sid: str | None = None
+        self._service_lock = asyncio.Lock()
+
+    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
+        """Create, poll, read sentences."""
+        service_sid = await self._service()
+        channel = {"media_properties": {"source_sid": recording.sid}, "participants": PARTICIPANTS}
+        # Creating twice only costs a duplicate transcript, so it is retried like a read.
+        transcript = await self._read(
+            lambda c: c.intelligence.v2.transcripts.create(service_sid=service_sid, channel=channel)
+        )
+        status = await self._wait(transcript.sid, transcript.status)
+        if status != "completed":
+            raise ProviderError(
+                f"Twilio could not transcribe recording {recording.sid} (status {status}).",
+            )
+        sentences = await self._read(
+            lambda c: c.intelligence.v2.transcripts(transcript.sid).sentences.list(
+                redacted=False, word_timestamps=True
+            )
+        )
+        roles = {p["channel_participant"]: p["role"] for p in PARTICIPANTS}
+        return [
+            TranscriptSentence(
+                speaker="agent" if roles.get(s.media_channel) == "Agent" else "callee",
+                text=s.transcript or "",
+                start_s=as_seconds(s.start_time),
+                end_s=as_seconds(s.end_time),
+            )
+            for s in sorted(sentences, key=lambda s: s.sentence_index or 0)
+        ]
+
+    async def _wait(self, transcript_sid: str, status: str) -> str:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        while status not in TRANSCRIPT_DONE:
+            if loop.time() >= deadline:
+                raise ProviderError(
+                    "Twilio is taking too long to transcribe this recording. Try again later.",
+                    retryable=True,
+                )
+            await self._sleep(self.poll_interval_s)
+            fetched = await self._read(
+                lambda c: c.intelligence.v2.transcripts(transcript_sid).fetch()
+            )
+            status = fetched.status
+        return status
+
+    async def _service(self) -> str:
+        async with self._service_lock:
+            if self._service_sid is None:
+
+                def ensure(c: Client) -> str:
+                    for svc in c.intelligence.v2.services.list(page_size=50):
+                        if svc.unique_name == INTELLIGENCE_SERVICE:
+                            return svc.sid
+                    svc = c.intelligence.v2.services.create(
+                        unique_name=INTELLIGENCE_SERVICE, auto_transcribe=False
+                    )
+                    return svc.sid
+
+                self._service_sid = await self._read(ensure)
+            return self._service_sid
