@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -16,6 +17,12 @@ import charset_normalizer
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.contacts.memory import collector_paused
+from app.domain.import_limits import (
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    MAX_XLSX_PACKING_RATIO,
+    MAX_XLSX_UNPACKED_BYTES,
+)
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 64_000
@@ -93,8 +100,12 @@ def read_contacts_file(
 
 
 def decode_text(data: bytes, name: str = "the file") -> tuple[str, str]:
-    """Decode with BOM, then strict UTF-8, then charset-normalizer; refuse binary data."""
+    """Decode with BOM, then strict UTF-8, then line by line when UTF-8 and Windows-1252 lines
+    are mixed, then charset-normalizer; refuse binary data. Returns (text, how it was read)."""
     encoding = _detect_encoding(data, name)
+    mixed = _decode_mixed_lines(data) if _single_byte(encoding) else None
+    if mixed is not None:
+        return mixed
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
@@ -110,6 +121,38 @@ def decode_text(data: bytes, name: str = "the file") -> tuple[str, str]:
             f"{name} does not look like a text or spreadsheet file (it contains binary data)"
         )
     return text, encoding
+
+
+def _single_byte(encoding: str) -> bool:
+    """A code page with one character a byte (cp1252, Latin-n, ...), not Shift-JIS or GBK:
+    only such a pick can be a misreading of UTF-8 lines among Windows-1252 ones."""
+    try:
+        return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+    except LookupError:
+        return False
+
+
+def _decode_mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """Lists pasted together from two sources: some lines UTF-8, some Windows-1252. Decoding
+    the whole file either way garbles one kind, so each line is read as what it is. None
+    when the file is not of that kind (no line has UTF-8 accents)."""
+    lines = data.split(b"\n")
+    decoded: list[str] = []
+    utf8_accented = legacy = 0
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8_accented += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                decoded.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None  # not Windows-1252 either: leave it to the detector
+            legacy += 1
+    if not (utf8_accented and legacy):
+        return None
+    plural = "s" if legacy != 1 else ""
+    return "\n".join(decoded), f"utf-8 and cp1252 ({legacy:,} line{plural} in cp1252)"
 
 
 def _detect_encoding(data: bytes, name: str) -> str:
@@ -211,7 +254,7 @@ def parse_text(
             start = reader.line_num + first_line
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            why = f'a quote (") on line {start} opens a field that never closes'
+            why = _oversized_field(text, start - first_line, start)
         else:
             why = f"{exc} (near line {reader.line_num + first_line - 1})"
         raise ContactImportError(
@@ -222,12 +265,22 @@ def parse_text(
     )
 
 
+def _oversized_field(text: str, line_index: int, line: int) -> str:
+    """Why csv gave up on a field on *line*: a quote that never closes (an odd number of
+    quotes from there on), or simply a cell longer than it reads."""
+    rest = text.split("\n", line_index)[-1] if line_index else text
+    if rest.count('"') % 2:
+        return f'a quote (") on line {line} opens a field that never closes'
+    return f"a cell on line {line} is longer than {csv.field_size_limit():,} characters"
+
+
 # --- spreadsheets -----------------------------------------------------------------------------
 
 
 def _read_xlsx(path: Path, cancelled: Callable[[], bool]) -> ContactTable:
     import openpyxl  # imported here: it is slow to import and only spreadsheets need it
 
+    _check_unpacked_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -248,6 +301,30 @@ def _read_xlsx(path: Path, cancelled: Callable[[], bool]) -> ContactTable:
         workbook.close()
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook that would unpack to more than CallDeck reads (a zip bomb) before
+    anything is decompressed. zipfile never inflates an entry past its declared size, so the
+    declared sizes are a real bound."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl's own message explains a damaged file
+    unpacked = sum(entry.file_size for entry in entries)
+    packed_tight = [
+        e
+        for e in entries
+        if e.file_size > 1_000_000 and e.file_size > MAX_XLSX_PACKING_RATIO * e.compress_size
+    ]
+    if unpacked > MAX_XLSX_UNPACKED_BYTES or packed_tight:
+        raise ContactImportError(
+            f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB"
+            + (" at over 200 times its packed size" if packed_tight else "")
+            + f"; CallDeck reads workbooks up to {MAX_XLSX_UNPACKED_BYTES // 2**20} MB unpacked"
+            " (save it as CSV or split it)"
+        )
+
+
 def _sheet_rows(sheet, name: str, cancelled: Callable[[], bool]) -> list[Row]:
     records: list[Row] = []
     try:
@@ -255,8 +332,19 @@ def _sheet_rows(sheet, name: str, cancelled: Callable[[], bool]) -> list[Row]:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number % 2000 == 0 and cancelled():
                 raise ImportCancelled()
-            records.append(Row(number, [_cell_text(value) for value in values]))
-    except ImportCancelled:
+            cells = [_cell_text(value) for value in values]
+            if len(records) >= MAX_ROWS and any(cells):
+                raise ContactImportError(
+                    f"{name}: sheet {sheet.title!r} has more than {MAX_ROWS:,} rows; "
+                    "split it into several files"
+                )
+            if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+                raise ContactImportError(
+                    f"{name}: row {number} of sheet {sheet.title!r} has a cell longer than "
+                    f"{MAX_CELL_CHARS:,} characters"
+                )
+            records.append(Row(number, cells))
+    except (ImportCancelled, ContactImportError):
         raise
     except Exception as exc:  # damaged sheet XML surfaces only while iterating
         raise ContactImportError(
