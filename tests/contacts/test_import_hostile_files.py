@@ -90,7 +90,7 @@ def test_a_long_cell_in_a_csv_is_called_long_not_an_unclosed_quote(tmp_path):
 def test_an_unclosed_quote_in_a_csv_is_still_called_that(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text('phone,notes\n+14155550100,"never closes\n' + "z" * 140_000 + "\n")
-    with pytest.raises(ContactImportError, match=r'a quote \(\"\) on line 2 opens a field'):
+    with pytest.raises(ContactImportError, match=r"a quote \(\"\) on line 2 opens a field"):
         read_contacts_file(path)
 
 
