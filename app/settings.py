@@ -33,4 +33,3 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value={"v": value}))
     else:
         row.value = {"v": value}
-

@@ -246,9 +246,7 @@ def run_headless(
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
         try:
-            report, placed, interrupted = asyncio.run(
-                _run(store, connection, ids, cps, until_done)
-            )
+            report, placed, interrupted = asyncio.run(_run(store, connection, ids, cps, until_done))
         except DialerBusy as exc:
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP

@@ -19,6 +19,7 @@ from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
+
 def _log_to_file(home: Path) -> None:
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,8 @@ class ForeignHost:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
 ACCOUNT = "AC" + "f" * 32
 
 
