@@ -388,10 +388,11 @@ def main(argv: list[str] | None = None) -> int:
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=console.level, handlers=[console])
     from app.store.campaigns import CampaignError
+    from app.store.errors import StoreError
 
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, CampaignError) as exc:
+    except (UsageError, CampaignError, StoreError) as exc:
         print(f"calldeck: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -9,10 +9,9 @@ import platformdirs
 
 
 def data_home(home: str | os.PathLike[str] | None = None) -> Path:
+    """The folder chosen; open_store creates it (and refuses a file) when the store opens."""
     chosen = home or os.environ.get("CALLDECK_HOME")
-    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir("CallDeck", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return Path(chosen) if chosen else Path(platformdirs.user_data_dir("CallDeck", appauthor=False))
 
 
 def recordings_dir(home: Path) -> Path:

@@ -43,8 +43,16 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_to_head(engine: Engine) -> bool:
     """Upgrade if needed; returns True when a migration ran."""
     current = current_revision(engine)
-    if current == packaged_head():
+    head = packaged_head()
+    if current == head:
         return False
+    if current is not None and current > head:  # ids are zero-padded numbers
+        from app.store.errors import StoreError
+
+        raise StoreError(
+            f"this database was last used by a newer CallDeck (schema {current}; this version "
+            f"knows up to {head}); nothing was changed. Update CallDeck to open it"
+        )
     from alembic import command
 
     from app.store.engine import backup_sqlite_file

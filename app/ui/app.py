@@ -22,8 +22,12 @@ log = logging.getLogger(__name__)
 
 def _log_to_file(home: Path) -> None:
     logs = home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(logs / "calldeck.log", maxBytes=2_000_000, backupCount=3)
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(logs / "calldeck.log", maxBytes=2_000_000, backupCount=3)
+    except OSError as exc:  # the window will say what is wrong with the data folder
+        log.warning("cannot write the log file in %s: %s", logs, exc)
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
