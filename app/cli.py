@@ -382,7 +382,10 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.paths import keep_files_private
+
     args = build_parser().parse_args(argv)
+    keep_files_private()
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))

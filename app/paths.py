@@ -14,6 +14,15 @@ def data_home(home: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen) if chosen else Path(platformdirs.user_data_dir("CallDeck", appauthor=False))
 
 
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """Everything CallDeck writes (database, logs, reject reports, backups, exports) holds
+    contacts' numbers and names: created 0600 in 0700 folders whatever the user's umask."""
+    os.umask(PRIVATE_UMASK)
+
+
 def recordings_dir(home: Path) -> Path:
     path = home / "recordings"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
