@@ -67,8 +67,8 @@ def _positive(text: str) -> int:
 
 def _positive_float(text: str) -> float:
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError("must be a number more than 0")
     return value
 
 
@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--region", help="default country for numbers without + (e.g. US, GB)")
     imp.add_argument("--phone-column", help="header of the phone column (default: guessed)")
     imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument(
+        "--create", action="store_true", help="create the campaign (a draft) if it is missing"
+    )
     imp.add_argument("--json", action="store_true")
 
     camp = sub.add_parser("campaign", parents=[common], help="create, list, start, pause")
@@ -159,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     emu = sub.add_parser("emulator", parents=[common], help="run the local Twilio emulator")
     emu.add_argument("--port", type=_port, default=0)
-    emu.add_argument("--speed", type=float, default=1.0)
+    emu.add_argument("--speed", type=_positive_float, default=1.0)
     emu.add_argument("--call-log", type=Path)
     emu.add_argument("--faults")
     emu.add_argument("--account-sid")
@@ -311,6 +314,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         phone_column=args.phone_column,
         dry_run=args.dry_run,
         as_json=args.json,
+        create=args.create,
     )
 
 

@@ -19,7 +19,16 @@ def test_database_reject_report_and_folders_are_private_under_umask_000(tmp_path
     contacts.write_text("name,phone\nAda,+14155550100\nBad,not a number\n")
     command = [sys.executable, "-m", "app", "--home", str(home), "import", str(contacts)]
     result = subprocess.run(
-        ["/bin/sh", "-c", 'umask 000 && exec "$@"', "sh", *command, "--campaign", "Private"],
+        [
+            "/bin/sh",
+            "-c",
+            'umask 000 && exec "$@"',
+            "sh",
+            *command,
+            "--create",
+            "--campaign",
+            "Private",
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -28,8 +28,10 @@ def import_command(
     phone_column: str | None,
     dry_run: bool,
     as_json: bool,
+    create: bool = False,
 ) -> int:
-    """Import FILE into campaign NAME (created as a draft when missing). Returns the exit code.
+    """Import FILE into campaign NAME (with *create*, a new draft when missing). Returns the
+    exit code.
 
     The region is --region, else the campaign's own region, else the default_region setting.
     """
@@ -39,6 +41,9 @@ def import_command(
             found = session.scalar(select(Campaign).where(Campaign.name == campaign.strip()))
             default_region = get_setting(session, "default_region") or "US"
             campaign_id = found.id if found else None
+            if found is None and not create and not dry_run:
+                known = session.scalars(select(Campaign.name).order_by(Campaign.name)).all()
+                raise CampaignError(_no_such_campaign(campaign, known))
         chosen_region = check_region(region or (found.region if found else default_region))
         table = read_contacts_file(file)
         # Check the mapping before creating the campaign: a broken file creates nothing.
@@ -76,6 +81,11 @@ def import_command(
     if report.rejects_file:
         print(f"Rows not imported, with reasons: {report.rejects_file}")
     return 0
+
+
+def _no_such_campaign(name: str, known: list[str]) -> str:
+    listed = f" (there are: {', '.join(known[:10])})" if known else ""
+    return f"no campaign named {name!r}{listed}; add --create to make it a new draft campaign"
 
 
 def _delimiter_name(delimiter: str | None) -> str:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(home, file, campaign="Spring", **options):
-    args = dict(region=None, phone_column=None, dry_run=False, as_json=True)
+    args = dict(region=None, phone_column=None, dry_run=False, as_json=True, create=True)
     args.update(options)
     return import_command(home=home, db_url=None, file=file, campaign=campaign, **args)
 
@@ -133,7 +133,8 @@ def test_subprocess_entry_point(tmp_path):
     good.write_text("phone\n+1 415 555 0100\n")
     broken = tmp_path / "empty.csv"
     broken.write_text("")
-    command = [sys.executable, "-m", "app", "--home", str(home), "import", "--campaign", "X"]
+    command = [sys.executable, "-m", "app", "--home", str(home), "import", "--create"]
+    command += ["--campaign", "X"]
 
     ok = subprocess.run([*command, str(good), "--json"], capture_output=True, text=True, cwd=ROOT)
     bad = subprocess.run([*command, str(broken)], capture_output=True, text=True, cwd=ROOT)
@@ -154,3 +155,19 @@ def test_unknown_region_is_refused(tmp_path, capsys):
 
     assert "unknown region 'XX'" in capsys.readouterr().err
     assert campaigns(home) == {}
+
+
+def test_a_mistyped_campaign_is_not_created_without_create(tmp_path, capsys):
+    home = tmp_path / "home"
+    path = tmp_path / "list.csv"
+    path.write_text("phone\n4155550100\n")
+    assert run(home, path, campaign="Spring") == 0
+
+    assert run(home, path, campaign="Sprng", create=False) == 1
+
+    err = capsys.readouterr().err
+    assert err == (
+        "calldeck import: no campaign named 'Sprng' (there are: Spring); "
+        "add --create to make it a new draft campaign\n"
+    )
+    assert set(campaigns(home)) == {"Spring"}
