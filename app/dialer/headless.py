@@ -6,7 +6,9 @@ dialable now, saying when the next retry or window opens.
 `--emulator` with no URL starts an embedded emulator (speed from $CALLDECK_EMULATOR_SPEED, 1
 by default). The provider, emulator and dialer come from app.services, as in the window.
 
-Exit codes: 0 done; 2 cannot start (no account, unknown campaign, ...); 130 interrupted.
+Exit codes: 0 done; 2 cannot start (no account, unknown campaign, ...); 3 the dialer had to
+pause a campaign (bad credentials, a caller-ID the account cannot use, ...: the reason is on
+stderr and in the JSON); 130 interrupted.
 Ctrl-C (or SIGTERM) once: no new dials from that moment (campaign states stay as they are, so
 the next run carries on); calls in progress are followed to their end and their results stored.
 Again: stop at once; calls still in progress are reconciled by the next run.
@@ -21,6 +23,7 @@ import logging
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
@@ -33,8 +36,19 @@ from app.store.engine import Store, open_store
 from app.store.models import Call, Campaign
 
 log = logging.getLogger(__name__)
+PAUSED_FOR = "Paused: "  # how the dialer words a pause it had to make (not the user's)
 
-EXIT_OK, EXIT_SETUP, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_SETUP, EXIT_PAUSED, EXIT_INTERRUPTED = 0, 2, 3, 130
+
+
+@dataclass
+class RunOutcome:
+    report: DoneReport | None
+    placed: int
+    interrupted: bool
+    paused: dict[int, str]  # campaign id -> why the dialer paused it
+
+
 STATUS_EVERY_S = 5.0
 
 
@@ -60,14 +74,8 @@ def _select_campaigns(store: Store, name: str | None) -> list[int] | None:
         return [campaign.id]
 
 
-def _summary(
-    store: Store,
-    ids: list[int] | None,
-    report: DoneReport | None,
-    placed: int,
-    interrupted: bool,
-    elapsed: float,
-) -> dict:
+def _summary(store: Store, ids: list[int] | None, outcome: RunOutcome, elapsed: float) -> dict:
+    report = outcome.report
     with store.session() as session:
         campaigns = session.query(Campaign).order_by(Campaign.id)
         if ids is not None:
@@ -83,12 +91,21 @@ def _summary(
                 .filter(Call.campaign_id == c.id, Call.recording_state == "pending")
                 .count(),
             }
-            rows.append({"id": c.id, "name": c.name, "state": c.state, "counts": counts, **results})
+            rows.append(
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "state": c.state,
+                    "paused_because": outcome.paused.get(c.id),
+                    "counts": counts,
+                    **results,
+                }
+            )
     next_at = report.next_dial_at if report else None
     return {
         "campaigns": rows,
-        "calls_placed": placed,
-        "interrupted": interrupted,
+        "calls_placed": outcome.placed,
+        "interrupted": outcome.interrupted,
         "elapsed_s": round(elapsed, 2),
         "next_dial_at": next_at.isoformat() if next_at else None,
         "next_reason": report.next_reason if report else "",
@@ -96,13 +113,20 @@ def _summary(
 
 
 class _Progress:
+    """Says on stderr what happens, and remembers why the dialer paused a campaign."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._last_status = 0.0
+        self.paused: dict[int, str] = {}
 
     def __call__(self, event: DialerEvent) -> None:
         if isinstance(event, CampaignStateChanged):
             _say(f"campaign {event.campaign_id}: {event.state} — {event.message}")
+            if event.state == CampaignState.PAUSED and event.message.startswith(PAUSED_FOR):
+                self.paused[event.campaign_id] = event.message.removeprefix(PAUSED_FOR)
+            elif event.state != CampaignState.PAUSED:
+                self.paused.pop(event.campaign_id, None)
         elif isinstance(event, CallEnded):
             with self.store.session() as session:
                 call = session.get(Call, event.call_id)
@@ -134,7 +158,7 @@ async def _run(
     ids: list[int] | None,
     cps: float | None,
     until_done: bool,
-) -> tuple[DoneReport | None, int, bool]:
+) -> RunOutcome:
     services = await open_services(store, connection, cps=cps)
     _say(f"Dialing through the {services.label}.")
     try:
@@ -179,14 +203,15 @@ class _Interrupts:
 
 async def _dial(
     store: Store, services: Services, ids: list[int] | None, until_done: bool
-) -> tuple[DoneReport | None, int, bool]:
+) -> RunOutcome:
     service = services.dialer
     service.restrict_to(ids)
-    service.subscribe(_Progress(store))
+    progress = _Progress(store)
+    service.subscribe(progress)
     with _Interrupts(service).installed() as stop:
         await service.start()
         report = await _until_finished(service, ids, until_done, stop)
-    return report, service.calls_placed, stop.interrupted.is_set()
+    return RunOutcome(report, service.calls_placed, stop.interrupted.is_set(), progress.paused)
 
 
 async def _until_finished(
@@ -246,15 +271,19 @@ def run_headless(
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
         try:
-            report, placed, interrupted = asyncio.run(_run(store, connection, ids, cps, until_done))
+            outcome = asyncio.run(_run(store, connection, ids, cps, until_done))
         except DialerBusy as exc:
             _say(f"calldeck run: {exc}")
             return EXIT_SETUP
-        if report is not None:
-            _say(_describe_next(report))
+        if outcome.report is not None:
+            _say(_describe_next(outcome.report))
+        for campaign_id, reason in outcome.paused.items():
+            _say(f"calldeck run: campaign {campaign_id} was paused: {reason}")
         if as_json:
-            summary = _summary(store, ids, report, placed, interrupted, time.monotonic() - started)
+            summary = _summary(store, ids, outcome, time.monotonic() - started)
             print(json.dumps(summary, indent=2, default=str), flush=True)
-        return EXIT_INTERRUPTED if interrupted else EXIT_OK
+        if outcome.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_PAUSED if outcome.paused else EXIT_OK
     finally:
         store.dispose()
