@@ -319,7 +319,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from app.dialer.headless import run_headless
+    from app.headless import run_headless
 
     return run_headless(
         home=_home(args),

@@ -92,6 +92,31 @@ def main_thread_gc(request):
     collector.deleteLater()
 
 
+FAST = 200.0  # emulator speed factor: a 20 s call lasts 0.1 s
+
+
+@pytest.fixture
+def make_emulator(tmp_path):
+    """Start real emulators on their own threads (no CPS cap unless asked); stopped after."""
+    from app.telephony.emulator import EmulatorThread
+
+    started = []
+
+    def make(**kwargs):
+        kwargs.setdefault("speed", FAST)
+        kwargs.setdefault("call_log", tmp_path / f"calls-{len(started)}.jsonl")
+        kwargs.setdefault("cps", 0)
+        emu = EmulatorThread(**kwargs)
+        emu.start()
+        emu.call_log = kwargs["call_log"]
+        started.append(emu)
+        return emu
+
+    yield make
+    for emu in started:
+        emu.stop()
+
+
 @pytest.fixture
 def qloop(qapp):
     """A qasync loop on the test's QApplication; leftover tasks are cancelled and awaited."""

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.dialer.headless import EXIT_OK, run_headless
+from app.headless import EXIT_OK, run_headless
 from app.secrets import set_auth_token
 from app.services import (
     DEMO_EMULATOR_SPEED,

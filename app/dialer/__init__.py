@@ -14,7 +14,7 @@ Use it from the thread of the loop it runs on (the qasync loop in the GUI, a pla
     report = await service.run_until_done([id])  # nothing dialable now, all results stored
     await service.stop()             # live calls are reconciled by the next start()
 
-`app.dialer.headless.run_headless` is `calldeck run`; `app.ui.dialer_bridge.DialerBridge`
+`app.headless.run_headless` is `calldeck run`; `app.ui.dialer_bridge.DialerBridge`
 turns the events into Qt signals.
 """
 

@@ -1,35 +1,10 @@
-"""Dialer fixtures: a real emulator on its own thread and a provider pointed at it."""
+"""Dialer test helpers: a provider pointed at an emulator (the `make_emulator` fixture is in
+tests/conftest.py), and readers of the emulator's call log."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pytest
-
-FAST = 200.0  # emulator speed factor: a 20 s call lasts 0.1 s
-
-
-@pytest.fixture
-def make_emulator(tmp_path) -> Iterator[Callable[..., object]]:
-    from app.telephony.emulator import EmulatorThread
-
-    started = []
-
-    def make(**kwargs):
-        kwargs.setdefault("speed", FAST)
-        kwargs.setdefault("call_log", tmp_path / f"calls-{len(started)}.jsonl")
-        kwargs.setdefault("cps", 0)
-        emu = EmulatorThread(**kwargs)
-        emu.start()
-        emu.call_log = kwargs["call_log"]
-        started.append(emu)
-        return emu
-
-    yield make
-    for emu in started:
-        emu.stop()
 
 
 def provider_for(emu):

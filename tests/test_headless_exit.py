@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from app.dialer.headless import EXIT_PAUSED, run_headless
+from app.headless import EXIT_PAUSED, run_headless
 from app.services import EMULATOR_SPEED_ENV
 from app.settings import set_setting
 from app.store.campaigns import create_campaign

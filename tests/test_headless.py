@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.dialer.headless import EXIT_OK, EXIT_SETUP, run_headless
+from app.headless import EXIT_OK, EXIT_SETUP, run_headless
 from app.settings import set_setting
 from tests.dialer.conftest import call_spans, read_call_log
 from tests.dialer.helpers import make_campaign, phones
