@@ -18,7 +18,9 @@ from app.telephony.recording_media import (
     media_url,
     recording_file_name,
 )
+from app.telephony.twilio_provider import TwilioProvider
 from tests.telephony.conftest import run
+from tests.telephony.hostile_proxy import HostileProxy
 from tests.telephony.test_twilio_provider import place_and_finish, request
 
 SID = "RE" + "0123456789abcdef" * 2
@@ -136,3 +138,61 @@ def test_a_hostile_recording_sid_writes_nothing(emulator, make_provider, tmp_pat
     with pytest.raises(ProviderError, match="not one"):
         run(go())
     assert not (tmp_path / "cache").exists() and not list(tmp_path.glob("*.wav"))
+
+
+def _recordings(rewrite_one):
+    """A rewrite that changes every recording in a Recordings list answer."""
+
+    def rewrite(path: str, body: dict) -> dict:
+        if path.endswith("/Recordings.json"):
+            body["recordings"] = [rewrite_one(dict(r)) for r in body.get("recordings", [])]
+        return body
+
+    return rewrite
+
+
+def _provider_through(proxy, emulator) -> TwilioProvider:
+    return TwilioProvider(emulator.account_sid, emulator.auth_token, base_url=proxy.url)
+
+
+def test_through_a_hostile_twilio_a_path_for_a_sid_writes_nothing_outside(emulator, tmp_path):
+    rewrite = _recordings(lambda r: {**r, "sid": "../../../escaped"})
+    folder = tmp_path / "home" / "recordings"
+    with HostileProxy(emulator.base_url, rewrite) as proxy:
+        provider = _provider_through(proxy, emulator)
+
+        async def go():
+            try:
+                info, _ = await place_and_finish(provider, request(record=True))
+                (rec,) = await provider.list_recordings(info.sid)
+                assert rec.sid == "../../../escaped"  # the proxy really lied
+                await provider.download_recording(rec, folder)
+            finally:
+                await provider.close()
+
+        with pytest.raises(ProviderError, match="not one"):
+            run(go())
+    assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_through_a_hostile_twilio_a_foreign_media_url_gets_no_credentials(emulator, tmp_path):
+    foreign = ForeignHost()
+    rewrite = _recordings(lambda r: {**r, "media_url": f"{foreign.url}/steal/{r['sid']}"})
+    try:
+        with HostileProxy(emulator.base_url, rewrite) as proxy:
+            provider = _provider_through(proxy, emulator)
+
+            async def go():
+                try:
+                    info, _ = await place_and_finish(provider, request(record=True))
+                    (rec,) = await provider.list_recordings(info.sid)
+                    assert rec.media_url.startswith(foreign.url)
+                    return rec, await provider.download_recording(rec, tmp_path / "recordings")
+                finally:
+                    await provider.close()
+
+            rec, path = run(go())
+    finally:
+        foreign.close()
+    assert foreign.seen == []  # neither the account SID nor the token went there
+    assert path.name.startswith(rec.sid) and path.stat().st_size > 0
