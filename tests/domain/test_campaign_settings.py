@@ -17,14 +17,17 @@ from app.domain.windows import describe_days, parse_days
 
 
 def test_the_defaults_are_the_documented_ones():
-    assert DEFAULTS == CampaignSettings(
-        concurrency=1,
-        per_minute=10,
-        max_attempts=3,
-        retry_delay_min=30,
-        window_start="08:00",
-        window_end="21:00",
-        window_days="mon,tue,wed,thu,fri,sat",
+    assert (
+        CampaignSettings(
+            concurrency=1,
+            per_minute=10,
+            max_attempts=3,
+            retry_delay_min=30,
+            window_start="08:00",
+            window_end="21:00",
+            window_days="mon,tue,wed,thu,fri,sat",
+        )
+        == DEFAULTS
     )
     assert DEFAULTS.validate() == DEFAULTS  # already in the stored form
 

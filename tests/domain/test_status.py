@@ -94,8 +94,8 @@ def test_final_twilio_statuses():
     from app.domain.status import TWILIO_CALL_STATUSES, TWILIO_FINAL_STATUSES
     from app.telephony.base import TWILIO_TO_CONTACT_STATUS
 
-    assert TWILIO_FINAL_STATUSES == {"completed", "busy", "no-answer", "canceled", "failed"}
-    assert TWILIO_FINAL_STATUSES < set(TWILIO_CALL_STATUSES)
+    assert {"completed", "busy", "no-answer", "canceled", "failed"} == TWILIO_FINAL_STATUSES
+    assert set(TWILIO_CALL_STATUSES) > TWILIO_FINAL_STATUSES
     assert set(TWILIO_CALL_STATUSES) == set(TWILIO_TO_CONTACT_STATUS)
     # A final Twilio status ends the contact's attempt; a live one keeps it in flight.
     for status in TWILIO_CALL_STATUSES:
