@@ -5,64 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
-from datetime import datetime
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from app import app_version
+from app.cli_args import (
+    SettingsHelpFormatter,
+    UsageError,
+    add_campaign_options,
+    parse_start_at,
+    setting_changes,
+)
 
 log = logging.getLogger("calldeck")
-
-DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-class UsageError(Exception):
-    """Bad input on the command line: the message is shown as it is."""
-
-
-def parse_days(text: str) -> str:
-    """'mon-sat' | 'mon-sun' | 'mon,wed,fri' (ranges may be mixed in) -> 'mon,tue,…'."""
-    chosen: set[int] = set()
-    for part in text.lower().replace(" ", "").split(","):
-        if not part:
-            continue
-        first, _, last = part.partition("-")
-        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
-            raise UsageError(f"--days: {part!r} is not a day or range like mon-sat")
-        start, end = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
-        if end < start:
-            raise UsageError(f"--days: {part!r} runs backwards")
-        chosen.update(range(start, end + 1))
-    if not chosen:
-        raise UsageError("--days needs at least one day")
-    return ",".join(DAY_NAMES[i] for i in sorted(chosen))
-
-
-def parse_hours(text: str) -> tuple[str, str]:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", text.strip())
-    if not match:
-        raise UsageError("--hours must look like 08:00-21:00")
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) >= (h2, m2):
-        raise UsageError(f"--hours {text!r} is not a valid window (start before end, 00:00-24:00)")
-    return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
-
-
-def parse_start_at(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"--start-at {text!r} is not an ISO date-time (2026-12-01T09:00)") from exc
-    return moment.astimezone() if moment.tzinfo is None else moment  # naive = local time
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _positive_float(text: str) -> float:
@@ -119,21 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--json", action="store_true")
 
-    camp = sub.add_parser("campaign", parents=[common], help="create, list, start, pause")
+    camp = sub.add_parser("campaign", parents=[common], help="create, edit, list, start, pause")
     camp_sub = camp.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = camp_sub.add_parser("create", parents=[common])
-    create.add_argument("name")
-    create.add_argument("--caller-id", required=True, metavar="E164")
-    create.add_argument("--agent")
-    create.add_argument("--concurrency", type=_positive, default=1)
-    create.add_argument("--per-minute", type=_positive, default=10)
-    create.add_argument("--max-attempts", type=_positive, default=3)
-    create.add_argument("--retry-after", type=_positive, default=30, metavar="MIN")
-    create.add_argument("--start-at", metavar="ISO")
-    create.add_argument("--hours", default="08:00-21:00", metavar="HH:MM-HH:MM")
-    create.add_argument("--days", default="mon-sat")
-    create.add_argument("--region", default="US")
-    create.add_argument("--json", action="store_true")
+    for action, text in (("create", "a new draft"), ("edit", "only the options given change")):
+        p = camp_sub.add_parser(
+            action, parents=[common], formatter_class=SettingsHelpFormatter, help=text
+        )
+        add_campaign_options(p, editing=action == "edit")
     lst = camp_sub.add_parser("list", parents=[common])
     lst.add_argument("--json", action="store_true")
     for action in ("start", "pause"):
@@ -191,28 +140,14 @@ def cmd_campaign(args: argparse.Namespace) -> int:
 
     store = _store(args)
     with store.session.begin() as session:
-        if args.action == "create":
-            start, end = parse_hours(args.hours)
-            campaign = campaigns.create_campaign(
-                session,
-                args.name,
-                caller_id=_e164(args.caller_id, args.region),
-                agent=args.agent,
-                concurrency=args.concurrency,
-                per_minute=args.per_minute,
-                max_attempts=args.max_attempts,
-                retry_delay_min=args.retry_after,
-                start_at=parse_start_at(args.start_at) if args.start_at else None,
-                window_start=start,
-                window_end=end,
-                window_days=parse_days(args.days),
-                region=args.region.upper(),
-            )
-            summary = campaigns.summarize(session, campaign)
+        if args.action in ("create", "edit"):
+            summary = _create_or_edit(session, args)
             if args.json:
                 _print_json(_summary_json(summary))
             else:
-                print(f"created campaign {summary.name!r} (draft)")
+                done = "created" if args.action == "create" else "updated"
+                print(f"{done} campaign {summary.name!r} ({summary.state})")
+                print(summary.settings.describe())
         elif args.action == "list":
             summaries = campaigns.list_campaigns(session)
             if args.json:
@@ -230,6 +165,40 @@ def cmd_campaign(args: argparse.Namespace) -> int:
                 state = campaigns.pause_campaign(campaign)
             print(f"campaign {campaign.name!r} is {state}")
     return 0
+
+
+def _create_or_edit(session, args: argparse.Namespace):
+    """`campaign create` / `campaign edit`: both through the store's checks; the summary."""
+    from app.store import campaigns
+
+    changes = setting_changes(args)
+    region = args.region.upper() if args.region else None
+    start_at = parse_start_at(args.start_at) if args.start_at else None
+    if args.action == "create":
+        region = region or "US"
+        campaign = campaigns.create_campaign(
+            session,
+            args.name,
+            caller_id=_e164(args.caller_id, region),
+            agent=args.agent,
+            start_at=start_at,
+            region=region,
+            **changes,
+        )
+    else:
+        campaign = campaigns.get_by_name(session, args.name)
+        caller = args.caller_id and _e164(args.caller_id, region or campaign.region)
+        keep = campaigns.KEEP  # an option not given leaves the campaign's value
+        campaign = campaigns.update_campaign(
+            session,
+            campaign,
+            caller_id=caller or keep,
+            agent=keep if args.agent is None else args.agent,
+            start_at=start_at or keep,
+            region=region,
+            **changes,
+        )
+    return campaigns.summarize(session, campaign)
 
 
 def _e164(raw: str, region: str) -> str:
@@ -250,6 +219,8 @@ def _summary_json(s) -> dict[str, Any]:
         "state": s.state,
         "concurrency": s.concurrency,
         "per_minute": s.per_minute,
+        "settings": asdict(s.settings),
+        "region": s.region,
         "start_at": s.start_at.isoformat() if s.start_at else None,
         "total": s.total,
         "done": s.done,

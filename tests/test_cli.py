@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from app.cli import UsageError, main, parse_days, parse_hours
+from app.cli import main
+from app.cli_args import UsageError, parse_days, parse_hours
 
 from .conftest import REPO
 
@@ -101,12 +102,17 @@ def test_days_and_hours_parsing():
     assert parse_days("mon-sat") == "mon,tue,wed,thu,fri,sat"
     assert parse_days("mon-sun") == "mon,tue,wed,thu,fri,sat,sun"
     assert parse_days("fri,mon") == "mon,fri"
+    # A range may wrap over the weekend, as the calling window itself reads it.
+    assert parse_days("sat-mon") == "mon,sat,sun"
+    assert parse_days("mon,wed-fri") == "mon,wed,thu,fri"
     assert parse_hours("00:00-24:00") == ("00:00", "24:00")
     assert parse_hours("8:00-21:00") == ("08:00", "21:00")
-    with pytest.raises(UsageError):
-        parse_days("sat-mon")
-    with pytest.raises(UsageError):
-        parse_hours("24:30-25:00")
+    for bad_days in ("funday", "mon-funday", "", ","):
+        with pytest.raises(UsageError, match="--days"):
+            parse_days(bad_days)
+    for bad_hours in ("24:30-25:00", "21:00-08:00", "08:00", "8h-9h", "09:00-09:00"):
+        with pytest.raises(UsageError, match="--hours"):
+            parse_hours(bad_hours)
 
 
 def test_console_script_reports_errors_without_traceback(home):

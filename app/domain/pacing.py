@@ -32,14 +32,6 @@ class Limits:
         return 60.0 / self.per_minute
 
 
-def describe(limits: Limits) -> str:
-    """The sentence the campaign editor shows under the pacing fields."""
-    spacing = limits.spacing_s
-    every = f"{spacing:g} s" if spacing < 120 else f"{spacing / 60:g} min"
-    calls = "call" if limits.concurrency == 1 else "calls"
-    return f"at most {limits.concurrency} {calls} at once, a new call at most every {every}"
-
-
 class Pacer:
     """Remembers starts and live calls; answers "when may campaign X start its next call?"."""
 

@@ -1,4 +1,6 @@
-"""The contact lifecycle and the only transitions allowed between its states."""
+"""The contact lifecycle and the only transitions allowed between its states; which campaign
+states may be paused; which of Twilio's call statuses are final. Each rule is declared here
+once, and the store, the dialer, the telephony layer and the UI ask these names."""
 
 from __future__ import annotations
 
@@ -21,12 +23,15 @@ class ContactStatus(StrEnum):
     @property
     def is_live(self) -> bool:
         """A call attempt is in flight: the provider owns what happens next."""
-        return self in (ContactStatus.CALLING, ContactStatus.CONNECTED)
+        return self in LIVE_STATUSES
 
 
 FINAL_STATUSES = frozenset(
     {ContactStatus.COMPLETED, ContactStatus.NO_ANSWER, ContactStatus.BUSY, ContactStatus.FAILED}
 )
+# A call attempt in flight holds a line: it counts against the campaign's concurrency.
+# A tuple (not a set) so that queries built from it are the same statement every time.
+LIVE_STATUSES = (ContactStatus.CALLING, ContactStatus.CONNECTED)
 
 # Outcomes after which the dialer may try the contact again (within max attempts).
 RETRYABLE_STATUSES = frozenset({ContactStatus.NO_ANSWER, ContactStatus.BUSY, ContactStatus.FAILED})
@@ -73,3 +78,29 @@ class CampaignState(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"
     COMPLETED = "completed"
+
+    @property
+    def is_pausable(self) -> bool:
+        """Pause applies: the campaign dials now, or will at its start time."""
+        return self in PAUSABLE_STATES
+
+
+# The states the dialer works for (running ones dial, scheduled ones wait for their start);
+# "Pause" moves either to paused, and the UI offers Pause for exactly these.
+PAUSABLE_STATES = (CampaignState.RUNNING, CampaignState.SCHEDULED)
+
+
+# Twilio's call statuses (the Call resource's `status`), in lifecycle order. The final ones
+# never change again: a status callback with one ends the call, and polling stops.
+TWILIO_CALL_STATUSES = (
+    "queued",
+    "initiated",
+    "ringing",
+    "in-progress",
+    "completed",
+    "busy",
+    "no-answer",
+    "canceled",
+    "failed",
+)
+TWILIO_FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "canceled", "failed"})

@@ -1,5 +1,10 @@
 """Calling windows: the local hours and days in which a contact may be called.
 
+Hours and days are parsed here and only here: the CLI, the campaign dialog and the dialer
+all read a window through `parse_hours` / `parse_days`. Days are stored as a comma list in
+week order ('mon,tue,wed'), see `normalize_days`. The default window is part of
+`app.domain.campaign_settings.CampaignSettings`.
+
 A number's local time zones come from phonenumbers; where a number spans several zones (a
 toll-free or non-geographic number), the window must hold in every one of them.
 DST is zoneinfo's job: local times are always derived from the UTC instant.
@@ -12,13 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import phonenumbers
-from phonenumbers import timezone as pn_timezone
-
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_START = "08:00"
-DEFAULT_END = "21:00"
-DEFAULT_DAYS = "mon,tue,wed,thu,fri,sat"
 UNKNOWN_ZONE = "Etc/Unknown"
 
 
@@ -52,24 +51,65 @@ def parse_days(text: str) -> frozenset[int]:
             raise WindowError(f"{part!r} is not a day or range of days like mon-sat") from None
         days.update((a + i) % 7 for i in range((b - a) % 7 + 1))
     if not days:
-        raise WindowError("pick at least one day for calls")
+        raise WindowError("Pick at least one calling day.")
     return frozenset(days)
+
+
+def format_days(days: frozenset[int] | set[int]) -> str:
+    """Weekdays -> the stored form, in week order: {4, 0} -> 'mon,fri'."""
+    return ",".join(DAY_NAMES[d] for d in sorted(days))
+
+
+def normalize_days(text: str) -> str:
+    """Any accepted day text -> the stored form: 'fri-mon' -> 'mon,fri,sat,sun'."""
+    return format_days(parse_days(text))
+
+
+def describe_days(days: frozenset[int]) -> str:
+    """Weekdays in words, runs as ranges (wrapping over the weekend): 'mon, wed-fri'."""
+    if len(days) == 7:
+        return "every day"
+    # Start just after a day off, so a run over the weekend (fri-mon) stays one range.
+    first = next(d for d in range(7) if d in days and (d - 1) % 7 not in days)
+    runs: list[list[int]] = []
+    for day in ((first + i) % 7 for i in range(7)):
+        if day not in days:
+            continue
+        if runs and (runs[-1][-1] + 1) % 7 == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs
+    )
+
+
+def format_hhmm(minutes: int) -> str:
+    """510 -> '08:30' (the stored form of a time of day)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_hours(text: str) -> tuple[str, str]:
+    """'8:00-21:00' -> ('08:00', '21:00'): a start before an end within one day."""
+    start, sep, end = text.strip().partition("-")
+    if not sep:
+        raise WindowError(f"{text!r} is not a span of hours like 08:00-21:00")
+    window = CallingWindow(parse_hhmm(start), parse_hhmm(end), frozenset(range(7)))
+    return format_hhmm(window.start_min), format_hhmm(window.end_min)
 
 
 @dataclass(frozen=True)
 class CallingWindow:
-    start_min: int = 8 * 60
-    end_min: int = 21 * 60  # exclusive
-    days: frozenset[int] = frozenset(range(6))
+    start_min: int
+    end_min: int  # exclusive
+    days: frozenset[int]
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_min < self.end_min <= 24 * 60:
-            raise WindowError("the calling hours must end after they start, within one day")
+            raise WindowError("Calling hours must start before they end.")
 
     @classmethod
-    def parse(
-        cls, start: str = DEFAULT_START, end: str = DEFAULT_END, days: str = DEFAULT_DAYS
-    ) -> CallingWindow:
+    def parse(cls, start: str, end: str, days: str) -> CallingWindow:
         return cls(parse_hhmm(start), parse_hhmm(end), parse_days(days))
 
     @property
@@ -95,6 +135,11 @@ def _zone(name: str) -> ZoneInfo:
 @lru_cache(maxsize=65536)
 def zones_for_number(e164: str, fallback: str = "UTC") -> tuple[str, ...]:
     """The IANA zones a number may ring in; *fallback* when phonenumbers cannot tell."""
+    # Imported on first use: the store's models read the default window from this module,
+    # and phonenumbers' metadata costs tens of milliseconds that start-up need not pay.
+    import phonenumbers
+    from phonenumbers import timezone as pn_timezone
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.campaign_settings import CampaignSettings, SettingsError
 from app.domain.status import RETRYABLE_STATUSES, CampaignState, ContactStatus
 from app.store.counters import counters_maintained, read_counters
 from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
@@ -30,6 +32,8 @@ class CampaignSummary:
     start_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)
     next_attempt_at: datetime | None = None
+    settings: CampaignSettings = field(default_factory=CampaignSettings)
+    region: str = "US"
 
     @property
     def total(self) -> int:
@@ -74,6 +78,8 @@ def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
         start_at=campaign.start_at,
         counts=status_counts(session, campaign.id),
         next_attempt_at=next_attempt,
+        settings=settings_of(campaign),
+        region=campaign.region,
     )
 
 
@@ -89,6 +95,39 @@ def get_by_name(session: Session, name: str) -> Campaign:
     return campaign
 
 
+def get_by_id(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise CampaignError("this campaign no longer exists")
+    return campaign
+
+
+def summary_by_id(session: Session, campaign_id: int) -> CampaignSummary:
+    return summarize(session, get_by_id(session, campaign_id))
+
+
+@dataclass(frozen=True)
+class CallerIdChoice:
+    e164: str
+    label: str
+    usable: bool  # owned or verified: Twilio accepts it as a From number
+
+
+def agent_names(session: Session) -> list[str]:
+    """The agents a campaign may use, by name (the campaign editor's choices)."""
+    return list(session.scalars(select(Agent.name).order_by(Agent.name)))
+
+
+def caller_id_choices(session: Session) -> list[CallerIdChoice]:
+    """The numbers a campaign may call from (the campaign editor's choices)."""
+    return [
+        CallerIdChoice(
+            n.e164, f"{n.e164}  {n.friendly_name}".strip(), n.verified or n.kind == "owned"
+        )
+        for n in session.scalars(select(PhoneNumber).order_by(PhoneNumber.e164))
+    ]
+
+
 def ensure_caller_id(session: Session, e164: str) -> PhoneNumber:
     number = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164))
     if number is None:
@@ -98,33 +137,89 @@ def ensure_caller_id(session: Session, e164: str) -> PhoneNumber:
     return number
 
 
+class _Keep:
+    """The value of an update argument that was not given: leave the column as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = _Keep()
+
+
+def settings_of(campaign: Campaign) -> CampaignSettings:
+    return CampaignSettings(**{name: getattr(campaign, name) for name in CampaignSettings.names()})
+
+
+def _checked(settings: CampaignSettings) -> CampaignSettings:
+    try:
+        return settings.validate()
+    except SettingsError as exc:
+        raise CampaignError(str(exc)) from exc
+
+
+def _find_agent(session: Session, name: str | None) -> Agent | None:
+    if not name:
+        return None
+    found = session.scalar(select(Agent).where(Agent.name == name))
+    if found is None:
+        raise CampaignError(f"no agent named {name!r}")
+    return found
+
+
 def create_campaign(
     session: Session,
     name: str,
     *,
     caller_id: str | None = None,
     agent: str | None = None,
-    **settings: object,
+    start_at: datetime | None = None,
+    region: str | None = None,
+    **settings: int | str,
 ) -> Campaign:
-    """Create a draft campaign. *settings* are Campaign columns (concurrency, per_minute, …)."""
+    """Create a draft campaign. *settings* are CampaignSettings fields (concurrency, …); the
+    ones not given take CampaignSettings' defaults, and all are validated."""
     name = name.strip()
     if not name:
         raise CampaignError("a campaign needs a name")
     if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
         raise CampaignError(f"a campaign named {name!r} already exists")
-    campaign = Campaign(name=name, **settings)
+    checked = _checked(CampaignSettings(**settings))
+    campaign = Campaign(name=name, start_at=start_at, **asdict(checked))
+    if region:
+        campaign.region = region
     if caller_id:
         campaign.caller_id = ensure_caller_id(session, caller_id)
-    if agent:
-        found = session.scalar(select(Agent).where(Agent.name == agent))
-        if found is None:
-            raise CampaignError(f"no agent named {agent!r}")
-        campaign.agent = found
-    if campaign.concurrency is not None and campaign.concurrency < 1:
-        raise CampaignError("concurrency must be at least 1")
-    if campaign.per_minute is not None and campaign.per_minute < 1:
-        raise CampaignError("calls per minute must be at least 1")
+    campaign.agent = _find_agent(session, agent)
     session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def update_campaign(
+    session: Session,
+    campaign: Campaign,
+    *,
+    caller_id: str | None | _Keep = KEEP,
+    agent: str | None | _Keep = KEEP,
+    start_at: datetime | None | _Keep = KEEP,
+    region: str | None = None,
+    **changes: int | str,
+) -> Campaign:
+    """Change the given settings of *campaign*, with the same checks as create_campaign;
+    what is not given stays. `agent=None` removes the agent, `caller_id=None` the caller-ID."""
+    checked = _checked(CampaignSettings(**{**asdict(settings_of(campaign)), **changes}))
+    if agent is not KEEP:
+        campaign.agent = _find_agent(session, agent)
+    if caller_id is not KEEP:
+        campaign.caller_id = ensure_caller_id(session, caller_id) if caller_id else None
+    if start_at is not KEEP:
+        campaign.start_at = start_at
+    if region:
+        campaign.region = region
+    for key, value in asdict(checked).items():
+        if getattr(campaign, key) != value:
+            setattr(campaign, key, value)
     session.flush()
     return campaign
 
@@ -144,7 +239,7 @@ def start_campaign(session: Session, campaign: Campaign, now: datetime | None = 
 
 
 def pause_campaign(campaign: Campaign) -> str:
-    if campaign.state in (CampaignState.RUNNING, CampaignState.SCHEDULED):
+    if CampaignState(campaign.state).is_pausable:
         campaign.state = CampaignState.PAUSED.value
     return campaign.state
 

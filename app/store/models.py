@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.domain.campaign_settings import DEFAULTS
 from app.domain.status import CampaignState, ContactStatus
 from app.store.types import UTCDateTime, utcnow
 
@@ -71,14 +72,16 @@ class Campaign(Base):
     caller_id_id: Mapped[int | None] = mapped_column(
         ForeignKey("phone_numbers.id", ondelete="SET NULL")
     )
-    concurrency: Mapped[int] = mapped_column(Integer, default=1)
-    per_minute: Mapped[int] = mapped_column(Integer, default=10)
-    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
-    retry_delay_min: Mapped[int] = mapped_column(Integer, default=30)
+    # The dialling settings: defaults and checks in app.domain.campaign_settings; write them
+    # with app.store.campaigns.create_campaign / update_campaign, which validate them.
+    concurrency: Mapped[int] = mapped_column(Integer, default=DEFAULTS.concurrency)
+    per_minute: Mapped[int] = mapped_column(Integer, default=DEFAULTS.per_minute)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=DEFAULTS.max_attempts)
+    retry_delay_min: Mapped[int] = mapped_column(Integer, default=DEFAULTS.retry_delay_min)
     start_at: Mapped[datetime | None] = mapped_column()
-    window_start: Mapped[str] = mapped_column(String(5), default="08:00")
-    window_end: Mapped[str] = mapped_column(String(5), default="21:00")
-    window_days: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri,sat")
+    window_start: Mapped[str] = mapped_column(String(5), default=DEFAULTS.window_start)
+    window_end: Mapped[str] = mapped_column(String(5), default=DEFAULTS.window_end)
+    window_days: Mapped[str] = mapped_column(String(40), default=DEFAULTS.window_days)
     region: Mapped[str] = mapped_column(String(2), default="US")
     dispositions: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_DISPOSITIONS))
     state: Mapped[str] = mapped_column(String(16), default=CampaignState.DRAFT.value)

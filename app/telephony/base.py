@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from app.domain.status import TWILIO_FINAL_STATUSES
+
 # CallDeck's contact-facing outcome for each Twilio call status.
 # "canceled" means we hung up before an answer: it counts as no answer.
 TWILIO_TO_CONTACT_STATUS: dict[str, str] = {
@@ -59,7 +61,7 @@ class CallInfo:
 
     @property
     def is_final(self) -> bool:
-        return self.provider_status in {"completed", "busy", "no-answer", "canceled", "failed"}
+        return self.provider_status in TWILIO_FINAL_STATUSES
 
 
 @dataclass(frozen=True)

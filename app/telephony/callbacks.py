@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from twilio.request_validator import RequestValidator
 
-FINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "canceled", "failed"})
+from app.domain.status import TWILIO_FINAL_STATUSES
 
 
 def is_valid_signature(
@@ -52,7 +52,7 @@ class StatusCallbackOrderer:
             return []
         queue.pending[seq] = event
         ready = self._drain(queue)
-        if event.get("CallStatus") in FINAL_CALL_STATUSES and not queue.finished:
+        if event.get("CallStatus") in TWILIO_FINAL_STATUSES and not queue.finished:
             ready += self._release_through(queue, seq)
         return ready
 
@@ -62,7 +62,7 @@ class StatusCallbackOrderer:
             event = queue.pending.pop(queue.next_seq)
             queue.next_seq += 1
             ready.append(event)
-            if event.get("CallStatus") in FINAL_CALL_STATUSES:
+            if event.get("CallStatus") in TWILIO_FINAL_STATUSES:
                 queue.finished = True
                 queue.pending.clear()
                 break

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.pacing import Limits, Pacer, describe
+from app.domain.pacing import Limits, Pacer
 
 
 def test_spacing_and_concurrency():
@@ -42,11 +42,6 @@ def test_limit_changes_apply_to_the_next_decision():
     assert pacer.next_start(1, Limits(5, 60)) == pytest.approx(1.0)
     assert pacer.next_start(1, Limits(5, 6)) == pytest.approx(10.0)
     assert pacer.next_start(1, Limits(1, 6)) is None
-
-
-def test_describe():
-    assert describe(Limits(5, 30)) == "at most 5 calls at once, a new call at most every 2 s"
-    assert describe(Limits(1, 1)) == "at most 1 call at once, a new call at most every 60 s"
 
 
 def test_bad_limits():

@@ -72,3 +72,32 @@ def test_completed_is_terminal_and_finals_are_the_four_outcomes():
 def test_unknown_status_is_rejected():
     with pytest.raises(ValueError):
         transition("queued", "ringing")
+
+
+def test_live_statuses_are_the_ones_in_flight():
+    from app.domain.status import LIVE_STATUSES
+
+    assert LIVE_STATUSES == (S.CALLING, S.CONNECTED)
+    assert {s for s in S if s.is_live} == set(LIVE_STATUSES)
+    assert not set(LIVE_STATUSES) & FINAL_STATUSES
+    assert set(S) == set(LIVE_STATUSES) | FINAL_STATUSES | {S.QUEUED}
+
+
+def test_running_and_scheduled_campaigns_are_pausable():
+    from app.domain.status import PAUSABLE_STATES, CampaignState
+
+    assert {s for s in CampaignState if s.is_pausable} == {"running", "scheduled"}
+    assert set(PAUSABLE_STATES) == {CampaignState.RUNNING, CampaignState.SCHEDULED}
+
+
+def test_final_twilio_statuses():
+    from app.domain.status import TWILIO_CALL_STATUSES, TWILIO_FINAL_STATUSES
+    from app.telephony.base import TWILIO_TO_CONTACT_STATUS
+
+    assert {"completed", "busy", "no-answer", "canceled", "failed"} == TWILIO_FINAL_STATUSES
+    assert set(TWILIO_CALL_STATUSES) > TWILIO_FINAL_STATUSES
+    assert set(TWILIO_CALL_STATUSES) == set(TWILIO_TO_CONTACT_STATUS)
+    # A final Twilio status ends the contact's attempt; a live one keeps it in flight.
+    for status in TWILIO_CALL_STATUSES:
+        contact = ContactStatus(TWILIO_TO_CONTACT_STATUS[status])
+        assert contact.is_final == (status in TWILIO_FINAL_STATUSES)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.domain.campaign_settings import DEFAULTS
 from app.domain.windows import (
     CallingWindow,
     WindowError,
@@ -19,7 +20,7 @@ from app.domain.windows import (
 )
 
 NY = ("America/New_York",)
-DEFAULT = CallingWindow.parse()  # 08:00-21:00 mon-sat
+DEFAULT = DEFAULTS.window()  # 08:00-21:00 mon-sat
 
 
 def utc(*args) -> datetime:
@@ -38,7 +39,7 @@ def test_parsing():
     with pytest.raises(WindowError):
         parse_days("funday")
     with pytest.raises(WindowError):
-        CallingWindow.parse("21:00", "08:00")
+        CallingWindow.parse("21:00", "08:00", "mon-sat")
 
 
 def test_default_window_in_new_york():
@@ -121,3 +122,19 @@ def test_next_open_is_the_first_open_minute(start, length, days, zones, at):
     while probe < opening - timedelta(minutes=5):
         probe += timedelta(minutes=5)
         assert not is_open(window, zones, probe) or probe >= opening
+
+
+def test_hours_and_days_in_their_stored_form():
+    from app.domain.windows import format_hhmm, normalize_days, parse_hours
+
+    assert parse_hours("8:00-21:00") == ("08:00", "21:00")
+    assert parse_hours(" 00:00-24:00 ") == ("00:00", "24:00")
+    assert format_hhmm(510) == "08:30"
+    assert normalize_days("fri-mon") == "mon,fri,sat,sun"
+    assert normalize_days("sun,mon-wed") == "mon,tue,wed,sun"
+    assert normalize_days("Mon - Sun") == "mon,tue,wed,thu,fri,sat,sun"
+    for bad in ("21:00-08:00", "08:00", "09:00-09:00", "24:00-24:00", "x-y"):
+        with pytest.raises(WindowError):
+            parse_hours(bad)
+    with pytest.raises(WindowError, match="Pick at least one calling day"):
+        normalize_days(" , ")

@@ -54,3 +54,94 @@ def test_a_campaign_without_caller_id_cannot_start(store):
         campaign = campaigns.create_campaign(session, "No caller")
         with pytest.raises(campaigns.CampaignError, match="caller-ID"):
             campaigns.start_campaign(session, campaign)
+
+
+def test_create_validates_and_normalises_the_settings(store):
+    from app.domain.campaign_settings import DEFAULTS, CampaignSettings
+
+    with store.session.begin() as session:
+        campaign = campaigns.create_campaign(
+            session, "Weekend", window_start="9:00", window_days="fri-mon", retry_delay_min=0
+        )
+        stored = campaigns.settings_of(campaign)
+    assert stored == CampaignSettings(
+        window_start="09:00", window_days="mon,fri,sat,sun", retry_delay_min=0
+    )
+    assert (stored.concurrency, stored.per_minute) == (DEFAULTS.concurrency, DEFAULTS.per_minute)
+    for bad, message in [
+        ({"per_minute": 0}, "calls per minute must be at least 1"),
+        ({"max_attempts": 500}, "attempts per contact must be at most 100"),
+        ({"window_days": "someday"}, "is not a day"),
+        ({"window_start": "22:00"}, "Calling hours must start before they end."),
+    ]:
+        with store.session() as session, pytest.raises(campaigns.CampaignError, match=message):
+            campaigns.create_campaign(session, "Bad", **bad)
+    with store.session() as session:
+        assert [s.name for s in campaigns.list_campaigns(session)] == ["Weekend"]
+
+
+def test_update_changes_only_what_is_given_with_the_same_checks(store):
+    with store.session.begin() as session:
+        session.add_all([Agent(name="Sunny"), Agent(name="Rainy")])
+        session.flush()
+        campaign = campaigns.create_campaign(
+            session, "Spring", caller_id="+15005550006", agent="Sunny", concurrency=3
+        )
+        campaign_id = campaign.id
+    with store.session.begin() as session:
+        campaign = campaigns.get_by_id(session, campaign_id)
+        campaigns.update_campaign(session, campaign, per_minute=20, window_days="sat-sun")
+    with store.session() as session:
+        summary = campaigns.summary_by_id(session, campaign_id)
+    assert (summary.concurrency, summary.per_minute) == (3, 20)
+    assert summary.settings.window_days == "sat,sun" and summary.settings.max_attempts == 3
+    assert (summary.agent, summary.caller_id) == ("Sunny", "+15005550006")
+    # Refused like a create, and nothing of the refused edit is kept.
+    with store.session() as session:
+        campaign = campaigns.get_by_id(session, campaign_id)
+        for bad, message in [
+            ({"concurrency": 0}, "at least 1"),
+            ({"window_end": "07:00"}, "must start before they end"),
+            ({"window_days": ""}, "Pick at least one calling day."),
+            ({"agent": "Nobody"}, "no agent named 'Nobody'"),
+        ]:
+            with pytest.raises(campaigns.CampaignError, match=message):
+                campaigns.update_campaign(session, campaign, **bad)
+            assert campaigns.settings_of(campaign) == summary.settings
+    with store.session.begin() as session:
+        campaign = campaigns.get_by_id(session, campaign_id)
+        campaigns.update_campaign(
+            session, campaign, agent="Rainy", caller_id="+15005550007", region="GB"
+        )
+    with store.session() as session:
+        summary = campaigns.summary_by_id(session, campaign_id)
+    assert (summary.agent, summary.caller_id, summary.region) == ("Rainy", "+15005550007", "GB")
+    with store.session.begin() as session:
+        campaigns.update_campaign(session, campaigns.get_by_id(session, campaign_id), agent=None)
+    with store.session() as session:
+        assert campaigns.summary_by_id(session, campaign_id).agent is None
+        with pytest.raises(campaigns.CampaignError, match="no longer exists"):
+            campaigns.get_by_id(session, campaign_id + 100)
+
+
+def test_the_editor_choices(store):
+    from app.store.models import PhoneNumber
+
+    with store.session.begin() as session:
+        session.add_all([Agent(name="Zed"), Agent(name="Amy")])
+        session.add_all(
+            [
+                PhoneNumber(e164="+15005550006", friendly_name="Main", kind="owned"),
+                PhoneNumber(e164="+15005550001", kind="verified", verified=True),
+                PhoneNumber(e164="+15005550009", kind="manual"),
+            ]
+        )
+    with store.session() as session:
+        assert campaigns.agent_names(session) == ["Amy", "Zed"]
+        choices = campaigns.caller_id_choices(session)
+    assert [(c.e164, c.usable) for c in choices] == [
+        ("+15005550001", True),
+        ("+15005550006", True),
+        ("+15005550009", False),
+    ]
+    assert choices[1].label == "+15005550006  Main" and choices[0].label == "+15005550001"

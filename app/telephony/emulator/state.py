@@ -7,11 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.domain.status import TWILIO_FINAL_STATUSES
 from app.telephony.emulator.conversation import Conversation
 from app.telephony.emulator.outcomes import Outcome
-
-LIVE_STATUSES = ("queued", "ringing", "in-progress")
-FINAL_STATUSES = ("completed", "busy", "no-answer", "canceled", "failed")
 
 
 def new_sid(prefix: str) -> str:
@@ -57,7 +55,7 @@ class CallRecord:
 
     @property
     def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
+        return self.status not in TWILIO_FINAL_STATUSES
 
 
 @dataclass

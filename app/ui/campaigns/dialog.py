@@ -20,23 +20,21 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QVBoxLayout,
 )
-from sqlalchemy import select
 
+from app.domain.campaign_settings import BOUNDS, DEFAULTS, CampaignSettings, pacing_sentence
+from app.domain.windows import DAY_NAMES, parse_days
 from app.store import campaigns as campaign_store
-from app.store.models import Agent, Campaign, PhoneNumber
 from app.store.types import utcnow
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropZone
 
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HOURS = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)] + ["24:00"]
 
 
-def pacing_sentence(concurrency: int, per_minute: int) -> str:
-    gap = 60 / per_minute
-    gap_text = f"{gap:.0f} s" if gap >= 1 and gap == int(gap) else f"{gap:.1f} s"
-    calls = "call" if concurrency == 1 else "calls"
-    return f"At most {concurrency} {calls} at once, a new call at most every {gap_text}."
+def _spin_box(setting: str, value: int, **options) -> QSpinBox:
+    """A spin box over the setting's allowed range (app.domain.campaign_settings.BOUNDS)."""
+    bounds = BOUNDS[setting]
+    return QSpinBox(minimum=bounds.minimum, maximum=bounds.maximum, value=value, **options)
 
 
 class CampaignDialog(QDialog):
@@ -84,8 +82,8 @@ class CampaignDialog(QDialog):
         contacts_layout.addWidget(self.files_label)
         contacts_layout.addWidget(self.paste)
 
-        self.concurrency = QSpinBox(minimum=1, maximum=1000, value=1)
-        self.per_minute = QSpinBox(minimum=1, maximum=6000, value=10)
+        self.concurrency = _spin_box("concurrency", DEFAULTS.concurrency)
+        self.per_minute = _spin_box("per_minute", DEFAULTS.per_minute)
         self.pacing_line = QLabel()
         self.concurrency.valueChanged.connect(self._update_pacing_line)
         self.per_minute.valueChanged.connect(self._update_pacing_line)
@@ -99,11 +97,7 @@ class CampaignDialog(QDialog):
         self.window_end = QComboBox()
         self.window_start.addItems(HOURS[:-1])
         self.window_end.addItems(HOURS[1:])
-        self.window_start.setCurrentText("08:00")
-        self.window_end.setCurrentText("21:00")
-        self.day_boxes = {day: QCheckBox(day.capitalize()) for day in DAYS}
-        for day, box in self.day_boxes.items():
-            box.setChecked(day != "sun")
+        self.day_boxes = {day: QCheckBox(day.capitalize()) for day in DAY_NAMES}
         hours_row = QHBoxLayout()
         hours_row.addWidget(self.window_start)
         hours_row.addWidget(QLabel("to"))
@@ -118,8 +112,8 @@ class CampaignDialog(QDialog):
         hours_form.addRow("Hours", hours_row)
         hours_form.addRow("Days", days_row)
 
-        self.max_attempts = QSpinBox(minimum=1, maximum=100, value=3)
-        self.retry_delay = QSpinBox(minimum=1, maximum=365 * 24 * 60, value=30, suffix=" min")
+        self.max_attempts = _spin_box("max_attempts", DEFAULTS.max_attempts)
+        self.retry_delay = _spin_box("retry_delay_min", DEFAULTS.retry_delay_min, suffix=" min")
         retries = QGroupBox("Retries (no answer, busy, failed)")
         retries_form = QFormLayout(retries)
         retries_form.addRow("Attempts per contact", self.max_attempts)
@@ -164,20 +158,21 @@ class CampaignDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.contacts_box.setVisible(campaign_id is None)
-        if campaign_id is not None:
+        if campaign_id is None:
+            self._show_settings(DEFAULTS)
+        else:
             self._load(campaign_id)
         self._update_pacing_line()
 
     def _fill_choices(self) -> None:
         with self.context.store.session() as session:
-            self.agent.addItem("(no agent)", None)
-            for agent in session.scalars(select(Agent).order_by(Agent.name)):
-                self.agent.addItem(agent.name, agent.name)
-            for number in session.scalars(select(PhoneNumber).order_by(PhoneNumber.e164)):
-                label = f"{number.e164}  {number.friendly_name}".strip()
-                self.caller_id.addItem(
-                    label, (number.e164, number.verified or number.kind == "owned")
-                )
+            agents = campaign_store.agent_names(session)
+            numbers = campaign_store.caller_id_choices(session)
+        self.agent.addItem("(no agent)", None)
+        for name in agents:
+            self.agent.addItem(name, name)
+        for number in numbers:
+            self.caller_id.addItem(number.label, (number.e164, number.usable))
         if self.agent.count() > 1:
             self.agent.setCurrentIndex(1)
 
@@ -204,31 +199,31 @@ class CampaignDialog(QDialog):
 
     def _load(self, campaign_id: int) -> None:
         with self.context.store.session() as session:
-            c = session.get(Campaign, campaign_id)
-            self.name.setText(c.name)
-            self.name.setReadOnly(True)
-            if c.agent is not None:
-                self.agent.setCurrentText(c.agent.name)
-            if c.caller_id is not None:
-                for i in range(self.caller_id.count()):
-                    if self.caller_id.itemData(i)[0] == c.caller_id.e164:
-                        self.caller_id.setCurrentIndex(i)
-            self.concurrency.setValue(c.concurrency)
-            self.per_minute.setValue(c.per_minute)
-            _choose(self.window_start, c.window_start)
-            _choose(self.window_end, c.window_end)
-            days = set(c.window_days.split(","))
-            for day, box in self.day_boxes.items():
-                box.setChecked(day in days)
-            self.max_attempts.setValue(c.max_attempts)
-            self.retry_delay.setValue(c.retry_delay_min)
+            summary = campaign_store.summary_by_id(session, campaign_id)
+        self.name.setText(summary.name)
+        self.name.setReadOnly(True)
+        if summary.agent is not None:
+            self.agent.setCurrentText(summary.agent)
+        if summary.caller_id is not None:
+            for i in range(self.caller_id.count()):
+                if self.caller_id.itemData(i)[0] == summary.caller_id:
+                    self.caller_id.setCurrentIndex(i)
+        self._show_settings(summary.settings)
 
-    def _settings(self) -> dict:
+    def _show_settings(self, settings: CampaignSettings) -> None:
+        self.concurrency.setValue(settings.concurrency)
+        self.per_minute.setValue(settings.per_minute)
+        _choose(self.window_start, settings.window_start)
+        _choose(self.window_end, settings.window_end)
+        days = parse_days(settings.window_days)
+        for index, box in enumerate(self.day_boxes.values()):
+            box.setChecked(index in days)
+        self.max_attempts.setValue(settings.max_attempts)
+        self.retry_delay.setValue(settings.retry_delay_min)
+
+    def _settings(self) -> dict[str, int | str]:
+        """The form's settings; create_campaign / update_campaign check them."""
         days = [day for day, box in self.day_boxes.items() if box.isChecked()]
-        if not days:
-            raise campaign_store.CampaignError("Pick at least one calling day.")
-        if self.window_start.currentText() >= self.window_end.currentText():
-            raise campaign_store.CampaignError("Calling hours must start before they end.")
         return {
             "concurrency": self.concurrency.value(),
             "per_minute": self.per_minute.value(),
@@ -241,34 +236,7 @@ class CampaignDialog(QDialog):
 
     def _save(self, *, start_now: bool, scheduled: bool) -> None:
         try:
-            settings = self._settings()
-            caller = self.caller_id.currentData()
-            with self.context.store.session.begin() as session:
-                if self.campaign_id is None:
-                    if scheduled:
-                        moment = self.schedule_at.dateTime().toPython().astimezone()
-                        if moment <= utcnow() + timedelta(seconds=5):
-                            raise campaign_store.CampaignError("Pick a start time in the future.")
-                        settings["start_at"] = moment
-                    campaign = campaign_store.create_campaign(
-                        session,
-                        self.name.text(),
-                        caller_id=caller[0] if caller else None,
-                        agent=self.agent.currentData(),
-                        **settings,
-                    )
-                    campaign_id = campaign.id
-                else:
-                    campaign = session.get(Campaign, self.campaign_id)
-                    for key, value in settings.items():
-                        setattr(campaign, key, value)
-                    if caller:
-                        campaign.caller_id = campaign_store.ensure_caller_id(session, caller[0])
-                    agent = self.agent.currentData()
-                    campaign.agent = (
-                        session.scalar(select(Agent).where(Agent.name == agent)) if agent else None
-                    )
-                    campaign_id = campaign.id
+            campaign_id = self._store_campaign(scheduled=scheduled)
         except campaign_store.CampaignError as exc:
             self.error.setText(str(exc))
             return
@@ -277,6 +245,36 @@ class CampaignDialog(QDialog):
         else:
             self.saved.emit(campaign_id)
         self.accept()
+
+    def _store_campaign(self, *, scheduled: bool) -> int:
+        """Create or update the campaign through the store's checks; its id."""
+        caller = self.caller_id.currentData()
+        agent = self.agent.currentData()
+        settings = self._settings()
+        with self.context.store.session.begin() as session:
+            if self.campaign_id is not None:
+                campaign = campaign_store.update_campaign(
+                    session,
+                    campaign_store.get_by_id(session, self.campaign_id),
+                    caller_id=caller[0] if caller else campaign_store.KEEP,
+                    agent=agent,
+                    **settings,
+                )
+                return campaign.id
+            start_at = None
+            if scheduled:
+                start_at = self.schedule_at.dateTime().toPython().astimezone()
+                if start_at <= utcnow() + timedelta(seconds=5):
+                    raise campaign_store.CampaignError("Pick a start time in the future.")
+            campaign = campaign_store.create_campaign(
+                session,
+                self.name.text(),
+                caller_id=caller[0] if caller else None,
+                agent=agent,
+                start_at=start_at,
+                **settings,
+            )
+            return campaign.id
 
 
 def _choose(combo: QComboBox, value: str) -> None:
