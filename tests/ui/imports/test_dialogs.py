@@ -13,9 +13,10 @@ from sqlalchemy import select
 from app.contacts.errors import ImportCancelled
 from app.store.campaigns import create_campaign
 from app.store.models import Contact
-from app.ui import import_dialog
 from app.ui.drop_zone import DropZone
-from app.ui.import_dialog import ImportDialog, PasteNumbersDialog
+from app.ui.imports import worker
+from app.ui.imports.file_dialog import ImportDialog
+from app.ui.imports.paste_dialog import PasteNumbersDialog
 from tests.ui.test_drop_zone import drag_and_drop, file_mime
 
 TIMEOUT_MS = 15_000
@@ -164,7 +165,7 @@ def test_cancel_during_import_changes_nothing(
         assert cancel.wait(10)
         raise ImportCancelled()
 
-    monkeypatch.setattr(import_dialog, "import_table", slow_import)
+    monkeypatch.setattr(worker, "import_table", slow_import)
     dialog = open_dialog(qtbot, store, campaign_id, home, [path])
 
     dialog.start_import()
