@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.ui.context import AppContext
+from app.ui.operations import Change
 from app.ui.pages import MainAction
 from app.ui.results.page import ResultsPage
 
@@ -16,8 +17,14 @@ class ResultsPanel(ResultsPage):
         )
         label, run = ResultsPage.main_action(self)
         self.main_action = MainAction(label, run)
+        context.changes.changed.connect(self._on_changed)
 
     def attach(self, context: AppContext) -> None:
         """The dialer is up: ended calls and changed contacts update the table and stats."""
         context.bridge.contactChanged.connect(self.on_contact_changed)
         context.bridge.callEnded.connect(self.on_call_ended)
+
+    def _on_changed(self, change: Change) -> None:
+        # Shown, re-read the campaign list and the stats now; hidden, on_shown does it.
+        if (change.campaigns or change.contacts_of is not None) and self.isVisible():
+            self.on_shown()

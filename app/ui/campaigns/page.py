@@ -35,6 +35,8 @@ from app.ui.pages import MainAction
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
 IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files (*)"
+# The campaign dialog may also add the caller-ID it was given to the phone numbers.
+CAMPAIGN_SAVED = Change(campaigns=True, numbers=True)
 
 
 class CampaignsPage(QWidget):
@@ -297,14 +299,14 @@ class CampaignsPage(QWidget):
 
     def _on_saved(self, _campaign_id: int) -> None:
         self._wake_dialer()  # new limits take effect at once
-        self.context.changes.publish(Change(campaigns=True))
+        self.context.changes.publish(CAMPAIGN_SAVED)
 
     def _wake_dialer(self) -> None:
         if self.context.dialer is not None:
             self.context.dialer.wake()
 
     def _on_created(self, campaign_id: int, files: list, pasted: str, start_now: bool) -> None:
-        self.context.changes.publish(Change(campaigns=True))
+        self.context.changes.publish(CAMPAIGN_SAVED)
         self.select_campaign(campaign_id)
         dialogs = []
         if files:
