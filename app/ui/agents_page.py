@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,32 +18,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from app.store.models import Agent, Campaign
+from app.store import agents as agent_store
+from app.store.agents import AgentDraft, AgentNameTaken, AgentRecord
 from app.ui.context import AppContext
 from app.ui.messages import confirm
+from app.ui.operations import Change, in_transaction, run_op
+from app.ui.pages import MainAction
 from app.ui.simple_table import SimpleTableModel
 
 
-@dataclass
-class AgentRow:
-    id: int | None
-    name: str
-    greeting: str = ""
-    business_info: str = ""
-    knowledge_base: str = ""
-    tools: list[str] = field(default_factory=list)
-    flow: dict[str, Any] = field(default_factory=dict)
-    campaigns: int = 0
-
-
 class AgentsPage(QWidget):
+    title = "Agents"
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.model: SimpleTableModel[AgentRow] = SimpleTableModel(
+        self.model: SimpleTableModel[AgentRecord] = SimpleTableModel(
             [("Agent", lambda r: r.name), ("Campaigns", lambda r: r.campaigns)], self
         )
         self.table = QTableView()
@@ -93,35 +82,33 @@ class AgentsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self._current: AgentRow | None = None
+        self._current: AgentRecord | None = None
+        self.main_action = MainAction("New agent", self.new_agent)
+        context.changes.changed.connect(self._on_changed)
         self.refresh()
 
-    def main_action(self):
-        return "New agent", self.new_agent
+    # -- the main window's hooks -------------------------------------------------------------
+    def attach(self, context: AppContext) -> None:
+        pass  # agents need no running service
 
     def on_shown(self) -> None:
-        self.refresh()
+        self.refresh(select_id=self._current.id if self._current else None)
 
+    def save_state(self, settings) -> None:
+        pass
+
+    def restore_state(self, settings) -> None:
+        pass
+
+    def _on_changed(self, change: Change) -> None:
+        # Hidden, the page re-reads when shown; refreshing now would reset a form being typed.
+        if (change.agents or change.campaigns) and self.isVisible():
+            self.on_shown()
+
+    # -- data --------------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
         with self.context.store.session() as session:
-            used = dict(
-                session.execute(
-                    select(Campaign.agent_id, func.count()).group_by(Campaign.agent_id)
-                ).all()
-            )
-            rows = [
-                AgentRow(
-                    a.id,
-                    a.name,
-                    a.greeting,
-                    a.business_info,
-                    a.knowledge_base,
-                    list(a.tools) if isinstance(a.tools, list) else [],
-                    dict(a.flow) if isinstance(a.flow, dict) else {},
-                    used.get(a.id, 0),
-                )
-                for a in session.scalars(select(Agent).order_by(Agent.name))
-            ]
+            rows = agent_store.list_agents(session)
         self.model.set_rows(rows)
         target = next((i for i, r in enumerate(rows) if r.id == select_id), 0 if rows else None)
         if target is not None:
@@ -133,7 +120,7 @@ class AgentsPage(QWidget):
         if current.isValid():
             self._fill(self.model.row(current.row()))
 
-    def _fill(self, row: AgentRow) -> None:
+    def _fill(self, row: AgentRecord) -> None:
         self._current = row
         self.name.setText(row.name)
         self.greeting.setText(row.greeting)
@@ -145,7 +132,7 @@ class AgentsPage(QWidget):
 
     def new_agent(self) -> None:
         self.table.clearSelection()
-        self._fill(AgentRow(None, ""))
+        self._fill(AgentRecord(id=None, name=""))
         self.name.setFocus()
 
     def save(self) -> None:
@@ -165,26 +152,29 @@ class AgentsPage(QWidget):
                 'The conversation flow must be a JSON object, like {"steps": [...]}.'
             )
             return
-        tools = [t.strip() for t in self.tools.text().split(",") if t.strip()]
-        try:
-            with self.context.store.session.begin() as session:
-                agent = (
-                    session.get(Agent, self._current.id)
-                    if self._current and self._current.id
-                    else Agent()
-                )
-                agent.name = name
-                agent.greeting = self.greeting.text()
-                agent.business_info = self.business_info.toPlainText()
-                agent.knowledge_base = self.knowledge_base.toPlainText()
-                agent.tools = tools
-                agent.flow = flow
-                session.add(agent)
-                session.flush()
-                agent_id = agent.id
-        except IntegrityError:
-            self.message.setText(f"Another agent is already called {name!r}.")
-            return
+        draft = AgentDraft(
+            id=self._current.id if self._current else None,
+            name=name,
+            greeting=self.greeting.text(),
+            business_info=self.business_info.toPlainText(),
+            knowledge_base=self.knowledge_base.toPlainText(),
+            tools=[t.strip() for t in self.tools.text().split(",") if t.strip()],
+            flow=flow,
+        )
+        run_op(
+            self,
+            in_transaction(
+                self.context.store, lambda session: agent_store.save_agent(session, draft)
+            ),
+            kind="now",
+            change=Change(agents=True),
+            changes=self.context.changes,
+            expected=(AgentNameTaken,),
+            on_success=self._saved,
+            on_error=self.message.setText,
+        )
+
+    def _saved(self, agent_id: int) -> None:
         self.refresh(select_id=agent_id)
         self.message.setText("Saved.")
 
@@ -201,8 +191,12 @@ class AgentsPage(QWidget):
         )
 
     def _delete(self, agent_id: int) -> None:
-        with self.context.store.session.begin() as session:
-            agent = session.get(Agent, agent_id)
-            if agent is not None:
-                session.delete(agent)
-        self.refresh()
+        run_op(
+            self,
+            in_transaction(self.context.store, lambda s: agent_store.delete_agent(s, agent_id)),
+            kind="now",
+            change=Change(agents=True, campaigns=True),  # its campaigns lost their agent
+            changes=self.context.changes,
+            on_success=lambda _none: self.refresh(),
+            on_error=self.message.setText,
+        )

@@ -8,7 +8,7 @@ importing SQLAlchemy, about half of start-up, so the user sees the window that m
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
@@ -27,17 +27,34 @@ from PySide6.QtWidgets import (
 
 from app.secrets import mask_sid
 from app.ui.context import AppContext
+from app.ui.pages import Page
 from app.ui.resources import icon
 
 if TYPE_CHECKING:
     from app.ui.campaigns.page import CampaignsPage
 
-PAGES = ["Campaigns", "Agents", "Phone numbers", "Results", "Settings"]
-PAGE_ICONS = ["campaigns", "agents", "numbers", "results", "settings"]
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A rail entry; the page's module is imported when the page is first shown."""
+
+    name: str
+    icon: str
+    module: str
+    cls: str
+
+    def build(self, context: AppContext) -> Page:
+        return getattr(importlib.import_module(self.module), self.cls)(context)
 
 
-def _lazy(module: str, name: str):
-    return getattr(importlib.import_module(module), name)
+PAGE_SPECS = [
+    PageSpec("Campaigns", "campaigns", "app.ui.campaigns.page", "CampaignsPage"),
+    PageSpec("Agents", "agents", "app.ui.agents_page", "AgentsPage"),
+    PageSpec("Phone numbers", "numbers", "app.ui.numbers_page", "NumbersPage"),
+    PageSpec("Results", "results", "app.ui.results_panel", "ResultsPanel"),
+    PageSpec("Settings", "settings", "app.ui.settings_page", "SettingsPage"),
+]
+PAGES = [spec.name for spec in PAGE_SPECS]
 
 
 class MainWindow(QMainWindow):
@@ -56,8 +73,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CallDeck")
         self.setWindowIcon(icon("app"))
         self.resize(1280, 800)
-        self._factories: dict[str, Callable[[], QWidget]] = {}
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[str, Page] = {}
         self._services_attached = False
         self._painted = False
 
@@ -67,8 +83,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.nav.setEnabled(False)  # until attach(): there are no pages to go to yet
         self.stack = QStackedWidget()
-        for name, icon_name in zip(PAGES, PAGE_ICONS, strict=True):
-            self.nav.addItem(QListWidgetItem(icon(icon_name), name))
+        for spec in PAGE_SPECS:
+            self.nav.addItem(QListWidgetItem(icon(spec.icon), spec.name))
         self.opening_label = QLabel("Opening your campaigns…")
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening_label.setWordWrap(True)
@@ -112,15 +128,6 @@ class MainWindow(QMainWindow):
         if self.context is not None:
             raise RuntimeError("the window already has its pages")
         self.context = context
-        self._factories = {
-            "Campaigns": lambda: _lazy("app.ui.campaigns.page", "CampaignsPage")(context),
-            "Agents": lambda: _lazy("app.ui.agents_page", "AgentsPage")(context),
-            "Phone numbers": lambda: _lazy("app.ui.numbers_page", "NumbersPage")(context),
-            "Results": lambda: _lazy("app.ui.results.page", "ResultsPage")(
-                context.store, home=context.home, provider_factory=lambda: context.provider
-            ),
-            "Settings": lambda: _lazy("app.ui.settings_page", "SettingsPage")(context),
-        }
         self._show_mode(context)
         self.campaigns.resultsRequested.connect(self._open_results)
         self.nav.setEnabled(True)
@@ -178,16 +185,17 @@ class MainWindow(QMainWindow):
     def page_names(self) -> list[str]:
         return list(PAGES)
 
-    def page(self, name: str) -> QWidget:
+    def page(self, name: str) -> Page:
         """The page called *name*, built on first use."""
         if name not in self._pages:
-            page = self._factories[name]()
+            if self.context is None:
+                raise RuntimeError("the window has no pages before attach()")
+            page = PAGE_SPECS[PAGES.index(name)].build(self.context)
             self._pages[name] = page
             self.stack.addWidget(page)
-            if hasattr(page, "restore_state"):
-                page.restore_state(QSettings())
+            page.restore_state(QSettings())
             if self._services_attached:
-                self._connect_page(name, page)
+                page.attach(self.context)
         return self._pages[name]
 
     @property
@@ -217,18 +225,18 @@ class MainWindow(QMainWindow):
         name = self.page_names()[row]
         page = self.page(name)
         self.stack.setCurrentWidget(page)
-        self.title.setText(name)
-        action = getattr(page, "main_action", None)
+        self.title.setText(page.title)
+        action = page.main_action
         self.main_action_button.setVisible(action is not None)
         if action is not None:
-            self.main_action_button.setText(action()[0])
-        if hasattr(page, "on_shown"):
-            page.on_shown()
+            self.main_action_button.setText(action.label)
+        page.on_shown()
 
     def _run_main_action(self) -> None:
-        action = getattr(self.stack.currentWidget(), "main_action", None)
+        current = self.stack.currentWidget()
+        action = current.main_action if current in self._pages.values() else None
         if action is not None:
-            action()[1]()
+            action.run()
 
     def _new_campaign(self) -> None:
         if self.context is None:
@@ -250,23 +258,8 @@ class MainWindow(QMainWindow):
     def attach_services(self, context: AppContext) -> None:
         context.bridge.statusChanged.connect(self._on_dialer_status)
         self._services_attached = True
-        for name, page in self._pages.items():
-            self._connect_page(name, page)
-
-    def _connect_page(self, name: str, page: QWidget) -> None:
-        context = self.context
-        bridge = context.bridge
-        if name == "Campaigns":
-            bridge.contactChanged.connect(page.on_contact_changed)
-            bridge.campaignStateChanged.connect(page.on_campaign_state_changed)
-            page.attach_dialer(context.dialer)
-        elif name == "Results":
-            bridge.contactChanged.connect(page.on_contact_changed)
-            bridge.callEnded.connect(page.on_call_ended)
-        elif name == "Phone numbers":
-            page.attach_provider(context.provider)
-        elif name == "Settings":
-            page.attach_services(context)
+        for page in self._pages.values():
+            page.attach(context)
 
     def _on_dialer_status(self, status) -> None:
         active = status.active_calls
@@ -288,7 +281,6 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         for page in self._pages.values():
-            if hasattr(page, "save_state"):
-                page.save_state(settings)
+            page.save_state(settings)
         event.accept()
         self.closing.emit()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -16,13 +14,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from app.domain.phone import InvalidPhone, format_national, to_e164
-from app.store.models import PhoneNumber
+from app.store import numbers as number_store
+from app.store.numbers import NumberRecord
 from app.ui.context import AppContext
+from app.ui.operations import Change, in_transaction, run_op
 from app.ui.simple_table import SimpleTableModel
-from app.ui.tasks import spawn
 
 KIND_LABELS = {
     "owned": "Owned (Twilio)",
@@ -31,20 +29,14 @@ KIND_LABELS = {
 }
 
 
-@dataclass
-class NumberRow:
-    e164: str
-    friendly_name: str
-    kind: str
-    verified: bool
-
-
 class NumbersPage(QWidget):
+    title = "Phone numbers"
+    main_action = None
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.provider = None
-        self.model: SimpleTableModel[NumberRow] = SimpleTableModel(
+        self.model: SimpleTableModel[NumberRecord] = SimpleTableModel(
             [
                 ("Number", lambda r: format_national(r.e164)),
                 ("E.164", lambda r: r.e164),
@@ -52,7 +44,7 @@ class NumbersPage(QWidget):
                 ("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind)),
                 (
                     "Can call from it",
-                    lambda r: "Yes" if r.verified or r.kind == "owned" else "Not verified",
+                    lambda r: "Yes" if r.can_call_from else "Not verified",
                 ),
             ],
             self,
@@ -71,6 +63,16 @@ class NumbersPage(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self._build_manual_box())
+        layout.addWidget(self._build_buy_box())
+        context.changes.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _build_manual_box(self) -> QGroupBox:
         self.manual = QLineEdit(placeholderText="+1 415 555 0100")
         add = QPushButton("Add caller-ID")
         add.clicked.connect(self.add_manual)
@@ -78,7 +80,9 @@ class NumbersPage(QWidget):
         manual_row = QHBoxLayout(manual_box)
         manual_row.addWidget(self.manual, 1)
         manual_row.addWidget(add)
+        return manual_box
 
+    def _build_buy_box(self) -> QGroupBox:
         self.area_code = QLineEdit(placeholderText="Area code, e.g. 415")
         self.area_code.setMaximumWidth(160)
         search = QPushButton("Search")
@@ -108,30 +112,50 @@ class NumbersPage(QWidget):
         search_row.addWidget(buy)
         buy_layout.addLayout(search_row)
         buy_layout.addWidget(self.available_table)
+        return buy_box
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(manual_box)
-        layout.addWidget(buy_box)
-        self.refresh()
-
-    def attach_provider(self, provider) -> None:
-        self.provider = provider
+    # -- the main window's hooks -------------------------------------------------------------
+    def attach(self, context: AppContext) -> None:
+        pass  # the provider is read from the context when a button needs it
 
     def on_shown(self) -> None:
         self.refresh()
 
+    def save_state(self, settings) -> None:
+        pass
+
+    def restore_state(self, settings) -> None:
+        pass
+
+    def _on_changed(self, change: Change) -> None:
+        if change.numbers:
+            self.refresh()
+
+    # -- data --------------------------------------------------------------------------------
     def refresh(self) -> None:
         with self.context.store.session() as session:
-            rows = [
-                NumberRow(n.e164, n.friendly_name, n.kind, n.verified)
-                for n in session.scalars(select(PhoneNumber).order_by(PhoneNumber.e164))
-            ]
+            rows = number_store.list_numbers(session)
         self.model.set_rows(rows)
         if not rows:
             self.status.setText("No caller-IDs yet. Refresh from Twilio, buy a number, or add one.")
+
+    def _write(self, command, *, done: str, after=None) -> None:
+        """Write to the store, then say *done* (the table refreshes on the change)."""
+
+        def succeeded(_result) -> None:
+            if after is not None:
+                after()
+            self.status.setText(done)
+
+        run_op(
+            self,
+            in_transaction(self.context.store, command),
+            kind="now",
+            change=Change(numbers=True),
+            changes=self.context.changes,
+            on_success=succeeded,
+            on_error=self.status.setText,
+        )
 
     def add_manual(self) -> None:
         try:
@@ -139,71 +163,60 @@ class NumbersPage(QWidget):
         except InvalidPhone as exc:
             self.status.setText(f"{self.manual.text()!r}: {exc}.")
             return
-        with self.context.store.session.begin() as session:
-            if session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == e164)) is None:
-                session.add(PhoneNumber(e164=e164, friendly_name="", kind="manual"))
-        self.manual.clear()
-        self.status.setText(f"Added {e164}. Verify it with Twilio before calling from it.")
-        self.refresh()
+        self._write(
+            lambda session: number_store.add_manual_number(session, e164),
+            done=f"Added {e164}. Verify it with Twilio before calling from it.",
+            after=self.manual.clear,
+        )
 
     # -- provider work runs as tasks; the page only shows the outcome ------------------------
-    def _require_provider(self) -> bool:
-        if self.provider is None:
+    def _provider(self):
+        """The provider, or None (said on the page) while it is not up yet."""
+        if self.context.provider is None:
             self.status.setText("Twilio is not connected yet; try again in a moment.")
-            return False
-        return True
+        return self.context.provider
+
+    def _ask_provider(self, request, on_answer) -> None:
+        run_op(self, request, kind="task", on_success=on_answer, on_error=self._failed)
 
     def sync_from_provider(self) -> None:
-        if self._require_provider():
+        if (provider := self._provider()) is not None:
             self.status.setText("Asking Twilio for your numbers…")
-            spawn(self._sync(), on_error=self._failed)
+            self._ask_provider(provider.list_numbers(), self._record_account_numbers)
 
-    async def _sync(self) -> None:
-        numbers = await self.provider.list_numbers()
-        with self.context.store.session.begin() as session:
-            for n in numbers:
-                row = session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == n.phone_number))
-                if row is None:
-                    row = PhoneNumber(e164=n.phone_number)
-                    session.add(row)
-                row.friendly_name = n.friendly_name
-                row.provider_sid = n.sid
-                row.kind = n.kind
-                row.verified = True
-        self.status.setText(f"{len(numbers)} number(s) on the Twilio account.")
-        self.refresh()
+    def _record_account_numbers(self, numbers: list) -> None:
+        self._write(
+            lambda session: number_store.record_account_numbers(session, numbers),
+            done=f"{len(numbers)} number(s) on the Twilio account.",
+        )
 
     def search_numbers(self) -> None:
-        if self._require_provider():
+        if (provider := self._provider()) is not None:
             area = self.area_code.text().strip() or None
-            spawn(self._search(area), on_error=self._failed)
+            self._ask_provider(
+                provider.search_numbers("US", area_code=area, limit=20), self._show_available
+            )
 
-    async def _search(self, area_code: str | None) -> None:
-        found = await self.provider.search_numbers("US", area_code=area_code, limit=20)
+    def _show_available(self, found: list) -> None:
         self.available.set_rows(found)
         self.status.setText(f"{len(found)} number(s) available.")
 
     def buy_selected(self) -> None:
         row = self.available_table.currentIndex().row()
-        if row < 0 or not self._require_provider():
+        if row < 0:
             self.status.setText("Pick a number from the search results first.")
             return
-        spawn(self._buy(self.available.row(row).phone_number), on_error=self._failed)
+        if (provider := self._provider()) is not None:
+            phone_number = self.available.row(row).phone_number
+            self._ask_provider(provider.buy_number(phone_number), self._record_bought)
 
-    async def _buy(self, phone_number: str) -> None:
-        bought = await self.provider.buy_number(phone_number)
-        with self.context.store.session.begin() as session:
-            session.add(
-                PhoneNumber(
-                    e164=bought.phone_number,
-                    friendly_name=bought.friendly_name,
-                    provider_sid=bought.sid,
-                    kind="owned",
-                    verified=True,
-                )
-            )
-        self.status.setText(f"Bought {bought.phone_number}.")
-        self.refresh()
+    def _record_bought(self, bought) -> None:
+        self._write(
+            lambda session: number_store.record_bought_number(
+                session, bought.phone_number, bought.friendly_name, bought.sid
+            ),
+            done=f"Bought {bought.phone_number}.",
+        )
 
     def _failed(self, message: str) -> None:
         self.status.setText(f"Twilio said: {message}")

@@ -22,10 +22,12 @@ from app.ui.context import AppContext
 
 
 class SettingsPage(QWidget):
+    title = "Settings"
+    main_action = None
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.dialer = None
 
         self.account_sid = QLineEdit(placeholderText="AC… (from console.twilio.com)")
         self.auth_token = QLineEdit(placeholderText="Auth token (kept in the OS keyring)")
@@ -67,6 +69,16 @@ class SettingsPage(QWidget):
         general_buttons.addWidget(save)
         general_form.addRow(general_buttons)
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(account)
+        layout.addWidget(general)
+        layout.addWidget(self._build_data_box())
+        layout.addStretch(1)
+        self.load()
+
+    def _build_data_box(self) -> QGroupBox:
+        context = self.context
         data_box = QGroupBox("Data")
         data_row = QHBoxLayout(data_box)
         data_row.addWidget(QLabel(f"Data folder: {context.home}"), 1)
@@ -76,17 +88,20 @@ class SettingsPage(QWidget):
         open_logs.clicked.connect(lambda: self._open(context.home / "logs"))
         data_row.addWidget(open_data)
         data_row.addWidget(open_logs)
+        return data_box
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(account)
-        layout.addWidget(general)
-        layout.addWidget(data_box)
-        layout.addStretch(1)
-        self.load()
+    # -- the main window's hooks -------------------------------------------------------------
+    def attach(self, context: AppContext) -> None:
+        pass  # the dialer is read from the context when the settings are saved
 
-    def attach_services(self, context: AppContext) -> None:
-        self.dialer = context.dialer
+    def on_shown(self) -> None:
+        pass
+
+    def save_state(self, settings) -> None:
+        pass
+
+    def restore_state(self, settings) -> None:
+        pass
 
     def load(self) -> None:
         with self.context.store.session() as session:
@@ -140,8 +155,8 @@ class SettingsPage(QWidget):
             set_setting(session, "default_region", region)
             set_setting(session, "public_url", self.public_url.text().strip() or None)
             set_setting(session, "operator_name", self.operator.text().strip())
-        if self.dialer is not None and hasattr(self.dialer, "set_cps"):
-            self.dialer.set_cps(self.cps.value())
+        if self.context.dialer is not None:  # the running dialer takes the new cap
+            self.context.dialer.set_cps(self.cps.value())
         self.saved.setText("Saved.")
 
     @staticmethod

@@ -1,4 +1,7 @@
-"""Running coroutines from Qt slots: keep the slot thin, log and surface every error."""
+"""Running coroutines from Qt slots: keep the slot thin, log and surface every error.
+
+Work started by the user goes through app.ui.operations.run_op, which uses this too.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,19 @@ log = logging.getLogger(__name__)
 _running: set[asyncio.Task] = set()  # strong references, so tasks are not collected mid-way
 
 
+def keep_running(task: asyncio.Task) -> asyncio.Task:
+    """Hold a strong reference to *task* until it is done."""
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return task
+
+
 def spawn(
     coro: Coroutine[Any, Any, Any], *, on_error: Callable[[str], None] | None = None
 ) -> asyncio.Task:
-    task = asyncio.ensure_future(coro)
-    _running.add(task)
+    task = keep_running(asyncio.ensure_future(coro))
 
     def done(t: asyncio.Task) -> None:
-        _running.discard(t)
         if t.cancelled():
             return
         exc = t.exception()

@@ -12,7 +12,7 @@ def make_page(qtbot, store, home) -> AgentsPage:
     return page
 
 
-def test_create_edit_and_validate_an_agent(qtbot, store, home):
+def test_create_edit_and_validate_an_agent(qtbot, qtmodeltester, store, home):
     page = make_page(qtbot, store, home)
     assert page.model.rowCount() == 0
     page.name.setText("Sunny")
@@ -31,10 +31,12 @@ def test_create_edit_and_validate_an_agent(qtbot, store, home):
             ["reschedule", "cancel"],
             {"steps": ["greet", "goodbye"]},
         )
+    qtmodeltester.check(page.model, force_py=True)
     page.new_agent()
     page.name.setText("Sunny")
     page.save()
     assert "already called 'Sunny'" in page.message.text()
+    assert page.model.rowCount() == 1
 
 
 def test_delete_asks_first_and_names_what_is_lost(qtbot, store, home):

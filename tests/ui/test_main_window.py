@@ -1,11 +1,14 @@
 import asyncio
 
+from PySide6.QtCore import QObject, Signal
+
 from app.demo import seed_demo
 from app.secrets import set_auth_token
 from app.settings import set_setting
 from app.store.models import Campaign
 from app.ui.app import build_context
 from app.ui.main_window import MainWindow
+from app.ui.pages import MainAction
 
 SID = "AC" + "0123456789abcdef" * 2
 
@@ -71,3 +74,40 @@ def test_closing_the_window_starts_the_shutdown(qtbot, store, home):
     window = make_window(qtbot, store, home)
     with qtbot.waitSignal(window.closing):
         window.close()
+
+
+class FakeBridge(QObject):
+    contactChanged = Signal(int, int, str)
+    callEnded = Signal(int, int)
+    campaignStateChanged = Signal(int, str, str)
+    statusChanged = Signal(object)
+
+
+class FakeDialer:
+    def __init__(self) -> None:
+        self.cps: list[float] = []
+
+    def set_cps(self, cps: float) -> None:
+        self.cps.append(cps)
+
+
+def test_pages_are_pages_and_are_attached_before_and_after_services(qtbot, store, home):
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    window.show_page("Agents")  # built before the services start
+    context = window.context
+    context.bridge, context.dialer = FakeBridge(), FakeDialer()
+    window.attach_services(context)
+    for name in window.page_names():
+        page = window.page(name)  # the rest are built after
+        assert page.title == name
+        assert page.main_action is None or isinstance(page.main_action, MainAction)
+
+    campaigns = window.campaigns
+    campaigns.model.refresh = lambda: setattr(campaigns, "refreshed", True)
+    context.bridge.campaignStateChanged.emit(campaigns.model.campaign_id(0), "running", "")
+    assert getattr(campaigns, "refreshed", False)  # the bridge reaches the attached page
+
+    window.settings.cps.setValue(2.5)
+    window.settings.save_settings()
+    assert context.dialer.cps == [2.5]  # the page reads the dialer from the context

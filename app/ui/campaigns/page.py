@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import ContactStatus
-from app.store import campaigns as campaign_store
-from app.store.models import Campaign
+from app.store.campaign_runs import campaign_region, record_start_or_pause
 from app.ui.campaigns.badges import status_label
 from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, PROGRESS_COLUMN, CampaignsTableModel
 from app.ui.campaigns.contacts_model import ContactsTableModel
@@ -31,10 +30,13 @@ from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropZone
 from app.ui.messages import show_error
-from app.ui.tasks import spawn
+from app.ui.operations import Change, in_transaction, run_op
+from app.ui.pages import MainAction
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
 IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files (*)"
+# The campaign dialog may also add the caller-ID it was given to the phone numbers.
+CAMPAIGN_SAVED = Change(campaigns=True, numbers=True)
 
 
 class CampaignsPage(QWidget):
@@ -43,11 +45,12 @@ class CampaignsPage(QWidget):
     """
 
     resultsRequested = Signal(int)
+    title = "Campaigns"
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.dialer = None
+        self.main_action = MainAction("New campaign", self.new_campaign)
         self.model = CampaignsTableModel(context.store, self)
         self.contacts_model = ContactsTableModel(context.store, self)
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
@@ -93,6 +96,7 @@ class CampaignsPage(QWidget):
         self.model.refresh()
         self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
         self._painted = False
+        context.changes.changed.connect(self._on_changed)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -172,8 +176,21 @@ class CampaignsPage(QWidget):
         self._set_contact_controls_enabled(False)
         return panel
 
-    def main_action(self):
-        return "New campaign", self.new_campaign
+    # -- the main window's hooks -------------------------------------------------------------
+    def attach(self, context: AppContext) -> None:
+        """The dialer is up: its events repaint rows as calls progress."""
+        context.bridge.contactChanged.connect(self.on_contact_changed)
+        context.bridge.campaignStateChanged.connect(self.on_campaign_state_changed)
+
+    def on_shown(self) -> None:
+        pass  # kept current by the dialer's events and by changes
+
+    def _on_changed(self, change: Change) -> None:
+        # Campaign rows show agent names and caller-IDs: any of the three changes them.
+        if change.campaigns or change.agents or change.numbers:
+            self.refresh()
+        if change.contacts_of is not None and change.contacts_of == self.selected_campaign_id():
+            self._reload_contacts()
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -222,9 +239,6 @@ class CampaignsPage(QWidget):
         self.drop_zone.setEnabled(enabled)
 
     # -- live updates from the dialer ----------------------------------------------------
-    def attach_dialer(self, dialer) -> None:
-        self.dialer = dialer
-
     def on_contact_changed(self, campaign_id: int, contact_id: int, status: str) -> None:
         if campaign_id == self.selected_campaign_id():
             self.contacts_model.refresh_contact(contact_id)
@@ -237,23 +251,28 @@ class CampaignsPage(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def toggle_row(self, row: int) -> None:
         summary = self.model.summary(row)
-        spawn(self._toggle(summary.id, summary.state), on_error=self._error)
+        self.start_or_pause(summary.id, pausing=summary.state in ("running", "scheduled"))
 
-    async def _toggle(self, campaign_id: int, state: str) -> None:
-        pausing = state in ("running", "scheduled")
-        if self.dialer is not None:
-            if pausing:
-                await self.dialer.pause_campaign(campaign_id)
-            else:
-                await self.dialer.start_campaign(campaign_id)
-        else:  # the dialer is not up (yet): record the intent, it acts on it when it starts
-            with self.context.store.session.begin() as session:
-                campaign = session.get(Campaign, campaign_id)
-                if pausing:
-                    campaign_store.pause_campaign(campaign)
-                else:
-                    campaign_store.start_campaign(session, campaign)
-        self.refresh()
+    def start_or_pause(self, campaign_id: int, *, pausing: bool) -> None:
+        run_op(
+            self,
+            self._start_or_pause(campaign_id, pausing),
+            change=Change(campaigns=True),
+            changes=self.context.changes,
+            on_error=self._error,
+        )
+
+    async def _start_or_pause(self, campaign_id: int, pausing: bool) -> None:
+        dialer = self.context.dialer
+        if dialer is None:  # not up (yet): record the intent, it acts on it when it starts
+            in_transaction(
+                self.context.store,
+                lambda session: record_start_or_pause(session, campaign_id, pausing=pausing),
+            )()
+        elif pausing:
+            await dialer.pause_campaign(campaign_id)
+        else:
+            await dialer.start_campaign(campaign_id)
 
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)
@@ -279,12 +298,15 @@ class CampaignsPage(QWidget):
         dialog.open()
 
     def _on_saved(self, _campaign_id: int) -> None:
-        if self.dialer is not None:
-            self.dialer.wake()  # new limits take effect at once
-        self.refresh()
+        self._wake_dialer()  # new limits take effect at once
+        self.context.changes.publish(CAMPAIGN_SAVED)
+
+    def _wake_dialer(self) -> None:
+        if self.context.dialer is not None:
+            self.context.dialer.wake()
 
     def _on_created(self, campaign_id: int, files: list, pasted: str, start_now: bool) -> None:
-        self.refresh()
+        self.context.changes.publish(CAMPAIGN_SAVED)
         self.select_campaign(campaign_id)
         dialogs = []
         if files:
@@ -292,12 +314,12 @@ class CampaignsPage(QWidget):
         if pasted:
             dialogs.append(self.paste_numbers(text=pasted))
         if start_now and not dialogs:
-            spawn(self._toggle(campaign_id, "draft"), on_error=self._error)
+            self.start_or_pause(campaign_id, pausing=False)
         elif start_now:  # start once the contacts are in; not if the import was cancelled
 
             def start(count: int, cid: int = campaign_id) -> None:
                 if count > 0:
-                    spawn(self._toggle(cid, "draft"), on_error=self._error)
+                    self.start_or_pause(cid, pausing=False)
 
             for dialog in dialogs:
                 if dialog is not None:
@@ -306,8 +328,14 @@ class CampaignsPage(QWidget):
     def open_demo(self) -> None:
         from app.demo import seed_demo
 
-        seed_demo(self.context.store)
-        self.refresh()
+        run_op(
+            self,
+            lambda: seed_demo(self.context.store),
+            kind="now",
+            change=Change(agents=True, numbers=True, campaigns=True),
+            changes=self.context.changes,
+            on_error=self._error,
+        )
 
     def import_files(self) -> None:
         if self.selected_campaign_id() is None:
@@ -320,7 +348,7 @@ class CampaignsPage(QWidget):
             self._import_paths(paths)
 
     def _import_paths(self, paths: list):
-        from app.ui.import_dialog import ImportDialog
+        from app.ui.imports.file_dialog import ImportDialog
 
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
@@ -332,6 +360,7 @@ class CampaignsPage(QWidget):
             [Path(p) for p in paths],
             region=region,
             home=self.context.home,
+            changes=self.context.changes,
             parent=self,
         )
         dialog.imported.connect(self._after_import)
@@ -340,7 +369,7 @@ class CampaignsPage(QWidget):
         return dialog
 
     def paste_numbers(self, *, text: str = ""):
-        from app.ui.import_dialog import PasteNumbersDialog
+        from app.ui.imports.paste_dialog import PasteNumbersDialog
 
         campaign_id = self.selected_campaign_id()
         if campaign_id is None:
@@ -351,6 +380,7 @@ class CampaignsPage(QWidget):
             campaign_id,
             region=region,
             home=self.context.home,
+            changes=self.context.changes,
             parent=self,
             text=text,
         )
@@ -361,13 +391,12 @@ class CampaignsPage(QWidget):
 
     def _region(self, campaign_id: int) -> str:
         with self.context.store.session() as session:
-            return session.get(Campaign, campaign_id).region
+            return campaign_region(session, campaign_id)
 
     def _after_import(self, _count: int) -> None:
-        if self.dialer is not None:
-            self.dialer.wake()  # a running campaign picks up its new contacts now
-        self.refresh()
-        self._reload_contacts()
+        # The rows refresh on the import's change; a running campaign picks up its new
+        # contacts now rather than on its next turn.
+        self._wake_dialer()
 
     # -- layout persistence ------------------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:

@@ -53,7 +53,7 @@ def test_editing_a_campaign_changes_its_limits(qtbot, store, home):
 
 
 def test_pasted_numbers_open_the_import_and_start_after_it(qtbot, qloop, store, home):
-    from app.ui.import_dialog import PasteNumbersDialog
+    from app.ui.imports.paste_dialog import PasteNumbersDialog
 
     seed_demo(store)
     page = CampaignsPage(context(store, home))

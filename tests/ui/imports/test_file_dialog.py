@@ -5,33 +5,14 @@ from __future__ import annotations
 import csv
 import threading
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDesktopServices
-from sqlalchemy import select
 
 from app.contacts.errors import ImportCancelled
-from app.store.campaigns import create_campaign
-from app.store.models import Contact
-from app.ui import import_dialog
 from app.ui.drop_zone import DropZone
-from app.ui.import_dialog import ImportDialog, PasteNumbersDialog
+from app.ui.imports import worker
+from app.ui.imports.file_dialog import ImportDialog
+from tests.ui.imports.helpers import TIMEOUT_MS, phones
 from tests.ui.test_drop_zone import drag_and_drop, file_mime
-
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def campaign_id(store):
-    with store.session.begin() as session:
-        return create_campaign(session, "Spring").id
-
-
-def phones(store, campaign_id):
-    with store.session() as session:
-        return sorted(
-            session.scalars(select(Contact.phone).where(Contact.campaign_id == campaign_id))
-        )
 
 
 def open_dialog(qtbot, store, campaign_id, home, paths) -> ImportDialog:
@@ -40,13 +21,6 @@ def open_dialog(qtbot, store, campaign_id, home, paths) -> ImportDialog:
     with qtbot.waitSignal(dialog.ready, timeout=TIMEOUT_MS):
         dialog.show()
     return dialog
-
-
-@pytest.fixture
-def opened_urls(monkeypatch):
-    urls = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url) or True)
-    return urls
 
 
 def test_drop_change_mapping_import_and_open_report(
@@ -164,7 +138,7 @@ def test_cancel_during_import_changes_nothing(
         assert cancel.wait(10)
         raise ImportCancelled()
 
-    monkeypatch.setattr(import_dialog, "import_table", slow_import)
+    monkeypatch.setattr(worker, "import_table", slow_import)
     dialog = open_dialog(qtbot, store, campaign_id, home, [path])
 
     dialog.start_import()
@@ -176,30 +150,3 @@ def test_cancel_during_import_changes_nothing(
     assert dialog.status_label.text() == "Import cancelled."
     assert "cancelled, nothing imported" in dialog.summary.label.text()
     assert phones(store, campaign_id) == []
-
-
-def test_paste_numbers(qtbot, store, home, campaign_id, opened_urls):
-    dialog = PasteNumbersDialog(store, campaign_id, region="US", home=home)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.editor.setPlainText("4155550100, (415) 555-0101\nnope\n415 555 0100")
-
-    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT_MS) as blocker:
-        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-
-    assert blocker.args == [2]
-    assert phones(store, campaign_id) == ["+14155550100", "+14155550101"]
-    assert "Imported <b>2</b> contacts from 4 rows" in dialog.summary.label.text()
-    dialog.summary.open_rejects()
-    assert opened_urls[0].toLocalFile().endswith(".csv")
-
-
-def test_paste_nothing_says_so(qtbot, store, home, campaign_id):
-    dialog = PasteNumbersDialog(store, campaign_id, region="US", home=home)
-    qtbot.addWidget(dialog)
-
-    with qtbot.waitSignal(dialog.job.failed, timeout=TIMEOUT_MS):
-        dialog.start_import()
-
-    assert "empty" in dialog.error_label.text()
-    assert dialog.import_button.isEnabled()

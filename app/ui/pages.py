@@ -1,0 +1,37 @@
+"""What the main window asks of a page: its title, its main action, and a few hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from app.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class MainAction:
+    """The button in the window's header while the page is shown."""
+
+    label: str
+    run: Callable[[], None]
+
+
+class Page(Protocol):
+    """A page of the main window (a QWidget that also has these)."""
+
+    title: str
+    main_action: MainAction | None
+
+    def attach(self, context: AppContext) -> None:
+        """The services (provider, dialer, bridge) are up: connect to what the page shows."""
+
+    def on_shown(self) -> None:
+        """The page became the current one."""
+
+    def save_state(self, settings: QSettings) -> None: ...
+
+    def restore_state(self, settings: QSettings) -> None: ...
