@@ -40,6 +40,11 @@ class AgentRecord(AgentDraft):
     campaigns: int = 0
 
 
+def agent_names(session: Session) -> list[str]:
+    """The agents a campaign may use, by name (the campaign editor's choices)."""
+    return list(session.scalars(select(Agent.name).order_by(Agent.name)))
+
+
 def list_agents(session: Session) -> list[AgentRecord]:
     """Every agent by name, with its campaign count."""
     used = dict(

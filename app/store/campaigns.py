@@ -106,26 +106,16 @@ def summary_by_id(session: Session, campaign_id: int) -> CampaignSummary:
     return summarize(session, get_by_id(session, campaign_id))
 
 
-@dataclass(frozen=True)
-class CallerIdChoice:
-    e164: str
-    label: str
-    usable: bool  # owned or verified: Twilio accepts it as a From number
+def record_start_or_pause(session: Session, campaign_id: int, *, pausing: bool) -> str:
+    """Record that the user started (or paused) a campaign while no dialer is up (it acts on
+    the new state when it starts); returns the new state."""
+    campaign = get_by_id(session, campaign_id)
+    return pause_campaign(campaign) if pausing else start_campaign(session, campaign)
 
 
-def agent_names(session: Session) -> list[str]:
-    """The agents a campaign may use, by name (the campaign editor's choices)."""
-    return list(session.scalars(select(Agent.name).order_by(Agent.name)))
-
-
-def caller_id_choices(session: Session) -> list[CallerIdChoice]:
-    """The numbers a campaign may call from (the campaign editor's choices)."""
-    return [
-        CallerIdChoice(
-            n.e164, f"{n.e164}  {n.friendly_name}".strip(), n.verified or n.kind == "owned"
-        )
-        for n in session.scalars(select(PhoneNumber).order_by(PhoneNumber.e164))
-    ]
+def campaign_region(session: Session, campaign_id: int) -> str:
+    """The region numbers without a country code are read in, for imports."""
+    return get_by_id(session, campaign_id).region
 
 
 def ensure_caller_id(session: Session, e164: str) -> PhoneNumber:

@@ -21,7 +21,12 @@ class NumberRecord:
 
     @property
     def can_call_from(self) -> bool:
+        """Owned or verified: Twilio accepts it as a From number."""
         return self.verified or self.kind == "owned"
+
+    @property
+    def label(self) -> str:
+        return f"{self.e164}  {self.friendly_name}".strip()
 
 
 class AccountNumber(Protocol):

@@ -125,6 +125,8 @@ def test_update_changes_only_what_is_given_with_the_same_checks(store):
 
 
 def test_the_editor_choices(store):
+    from app.store import agents as agent_store
+    from app.store import numbers as number_store
     from app.store.models import PhoneNumber
 
     with store.session.begin() as session:
@@ -137,9 +139,9 @@ def test_the_editor_choices(store):
             ]
         )
     with store.session() as session:
-        assert campaigns.agent_names(session) == ["Amy", "Zed"]
-        choices = campaigns.caller_id_choices(session)
-    assert [(c.e164, c.usable) for c in choices] == [
+        assert agent_store.agent_names(session) == ["Amy", "Zed"]
+        choices = number_store.list_numbers(session)
+    assert [(c.e164, c.can_call_from) for c in choices] == [
         ("+15005550001", True),
         ("+15005550006", True),
         ("+15005550009", False),

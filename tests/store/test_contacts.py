@@ -1,8 +1,12 @@
 import pytest
 
 from app.store import contacts
-from app.store.campaign_runs import campaign_region, record_start_or_pause
-from app.store.campaigns import CampaignError, create_campaign
+from app.store.campaigns import (
+    CampaignError,
+    campaign_region,
+    create_campaign,
+    record_start_or_pause,
+)
 from app.store.contacts import ContactFilter
 from app.store.models import Call, Contact, DncEntry
 

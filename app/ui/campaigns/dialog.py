@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.campaign_settings import BOUNDS, DEFAULTS, CampaignSettings, pacing_sentence
 from app.domain.windows import DAY_NAMES, parse_days
+from app.store import agents as agent_store
 from app.store import campaigns as campaign_store
+from app.store import numbers as number_store
 from app.store.types import utcnow
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropZone
@@ -166,13 +168,13 @@ class CampaignDialog(QDialog):
 
     def _fill_choices(self) -> None:
         with self.context.store.session() as session:
-            agents = campaign_store.agent_names(session)
-            numbers = campaign_store.caller_id_choices(session)
+            agents = agent_store.agent_names(session)
+            numbers = number_store.list_numbers(session)
         self.agent.addItem("(no agent)", None)
         for name in agents:
             self.agent.addItem(name, name)
         for number in numbers:
-            self.caller_id.addItem(number.label, (number.e164, number.usable))
+            self.caller_id.addItem(number.label, (number.e164, number.can_call_from))
         if self.agent.count() > 1:
             self.agent.setCurrentIndex(1)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import ContactStatus
-from app.store.campaign_runs import campaign_region, record_start_or_pause
+from app.store.campaigns import campaign_region, record_start_or_pause
 from app.ui.campaigns.badges import status_label
 from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, PROGRESS_COLUMN, CampaignsTableModel
 from app.ui.campaigns.contacts_model import ContactsTableModel
