@@ -29,7 +29,7 @@ from pathlib import Path
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
 from app.dialer.lock import DialerBusy, DialerLock
 from app.dialer.service import DoneReport
-from app.domain.status import CampaignState
+from app.domain.status import PAUSABLE_STATES, CampaignState
 from app.services import Connection, Services, SetupError, choose_connection, open_services
 from app.store import campaigns as campaign_store
 from app.store.engine import Store, open_store
@@ -234,7 +234,7 @@ async def _until_finished(
         running = [
             cid
             for cid, state in report.states.items()
-            if state in (CampaignState.RUNNING, CampaignState.SCHEDULED)
+            if state in PAUSABLE_STATES  # still under way
             and (ids is not None or state == CampaignState.RUNNING)
         ]
         if not running or report.next_dial_at is None:

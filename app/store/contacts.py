@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.status import LIVE_STATUSES
 from app.store.models import Call, Contact, DncEntry
 
-IN_FLIGHT = ("calling", "connected")  # a call in flight already shows as the contact's status
+IN_FLIGHT = tuple(s.value for s in LIVE_STATUSES)  # a call in flight shows as the status
 
 
 @dataclass(frozen=True)

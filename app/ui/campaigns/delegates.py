@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QStyleOptionProgressBar,
 )
 
+from app.domain.status import PAUSABLE_STATES
 from app.ui.campaigns.campaigns_model import ProgressRole, StateRole
 
 
@@ -28,7 +29,7 @@ class ProgressDelegate(QStyledItemDelegate):
 
 
 def start_pause_label(state: str) -> str:
-    return "Pause" if state in ("running", "scheduled") else "Start"
+    return "Pause" if state in PAUSABLE_STATES else "Start"
 
 
 class ActionsDelegate(QStyledItemDelegate):

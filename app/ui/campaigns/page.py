@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.status import ContactStatus
+from app.domain.status import PAUSABLE_STATES, ContactStatus
 from app.store.campaigns import campaign_region, record_start_or_pause
 from app.ui.campaigns.badges import status_label
 from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, PROGRESS_COLUMN, CampaignsTableModel
@@ -251,7 +251,7 @@ class CampaignsPage(QWidget):
     # -- actions ---------------------------------------------------------------------------
     def toggle_row(self, row: int) -> None:
         summary = self.model.summary(row)
-        self.start_or_pause(summary.id, pausing=summary.state in ("running", "scheduled"))
+        self.start_or_pause(summary.id, pausing=summary.state in PAUSABLE_STATES)
 
     def start_or_pause(self, campaign_id: int, *, pausing: bool) -> None:
         run_op(
