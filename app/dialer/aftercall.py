@@ -9,6 +9,7 @@ from pathlib import Path
 from app.dialer import records
 from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
+from app.domain.media_state import RecordingState, TranscriptState
 from app.store.writer import Statement, Writer
 from app.telephony.base import Provider, RecordingInfo
 from app.telephony.errors import ProviderError
@@ -40,25 +41,29 @@ RECORDING_CHECKS = 6
 
 @dataclass(frozen=True)
 class Results:
-    recording_state: str
-    transcript_state: str
+    recording_state: RecordingState
+    transcript_state: TranscriptState
     dnc_added: bool
 
 
 async def _finished_recording(
     provider: Provider, sid: str, clock: Clock, poll_interval_s: float
-) -> tuple[RecordingInfo | None, str]:
+) -> tuple[RecordingInfo | None, RecordingState]:
     """The call's completed recording, or None with the state to store."""
     for check in range(RECORDING_CHECKS):
         recordings = await provider.list_recordings(sid)
         done = [r for r in recordings if r.status == "completed"]
         if done:
-            return done[0], "downloaded"
-        if not recordings or all(r.status in ("absent", "failed", "deleted") for r in recordings):
-            return None, "none" if not recordings else "unavailable: the provider kept no audio"
+            return done[0], RecordingState.DOWNLOADED
+        if not recordings:
+            return None, RecordingState.NONE
+        if all(r.status in ("absent", "failed", "deleted") for r in recordings):
+            return None, RecordingState.unavailable("the provider kept no audio")
         if check < RECORDING_CHECKS - 1:
             await clock.sleep_until(clock.monotonic() + poll_interval_s)
-    return None, "unavailable: the recording was still processing; fetch it again later"
+    return None, RecordingState.unavailable(
+        "the recording was still processing; fetch it again later"
+    )
 
 
 async def fetch_results(
@@ -79,17 +84,21 @@ async def fetch_results(
         if recording is not None:
             path = await provider.download_recording(recording, recordings_dir)
     except ProviderError as exc:
-        rec_state = f"unavailable: {exc.user_message}"
+        rec_state = RecordingState.unavailable(exc.user_message)
         recording = None
     sentences = []
     if recording is None:
-        transcript_state = "none" if rec_state == "none" else "unavailable: no recording"
+        transcript_state = (
+            TranscriptState.NONE
+            if rec_state == RecordingState.NONE
+            else TranscriptState.unavailable("no recording")
+        )
     else:
         try:
             sentences = await provider.transcribe(recording)
-            transcript_state = "done" if sentences else "none"
+            transcript_state = TranscriptState.DONE if sentences else TranscriptState.NONE
         except ProviderError as exc:
-            transcript_state = f"unavailable: {exc.user_message}"
+            transcript_state = TranscriptState.unavailable(exc.user_message)
 
     dnc_request = next(
         (s.text for s in sentences if s.speaker == "callee" and asks_not_to_be_called(s.text)),
@@ -100,8 +109,8 @@ async def fetch_results(
         tx.execute(
             _SAVE_RESULTS,
             {
-                "recording_state": rec_state[:200],
-                "transcript_state": transcript_state[:200],
+                "recording_state": rec_state.to_db(),
+                "transcript_state": transcript_state.to_db(),
                 "recording_sid": recording.sid if recording is not None else None,
                 "recording_path": str(path) if path is not None else None,
                 "id": call_id,

@@ -28,6 +28,7 @@ from pathlib import Path
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
 from app.dialer.lock import DialerBusy, DialerLock, lock_path_for
 from app.dialer.service import DialerService, DoneReport
+from app.domain.media_state import RecordingState
 from app.domain.status import CampaignState
 from app.paths import recordings_dir
 from app.settings import get_setting
@@ -130,10 +131,10 @@ def _summary(
             counts = campaign_store.status_counts(session, c.id)
             results = {
                 "recordings_downloaded": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == "downloaded")
+                .filter(Call.campaign_id == c.id, Call.recording_state == RecordingState.DOWNLOADED.to_db())
                 .count(),
                 "results_pending": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == "pending")
+                .filter(Call.campaign_id == c.id, Call.recording_state == RecordingState.PENDING.to_db())
                 .count(),
             }
             rows.append({"id": c.id, "name": c.name, "state": c.state, "counts": counts, **results})

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.domain.media_state import TranscriptState
 from app.results.calls import CallFilter, call_detail, call_ids, call_records, count_calls
 from app.results.edits import (
     DO_NOT_CALL,
@@ -223,7 +224,7 @@ def test_transcript_is_requested_once_for_a_recording_without_turns(store, home)
         ("agent", "Hello there.", 0.5),
         ("callee", "Who is this?", 1.8),
     ]
-    assert detail.transcript_state == "done"
+    assert detail.transcript_state == TranscriptState.DONE
     again = asyncio.run(request_transcript(store, lambda: provider, seeded.pending_call_id))
     assert again == 0 and len(provider.requests) == 1
     # A call with agent turns already, or with no recording, asks nothing.

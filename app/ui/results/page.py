@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.media_state import RecordingState
 from app.domain.status import ContactStatus
 from app.paths import exports_dir
 from app.results.calls import NO_DISPOSITION, CallDetail, CallFilter
@@ -359,7 +360,7 @@ class ResultsPage(QWidget):
         if detail is None:
             self._shown_call = None
             self._shown_recording = None
-            self.player.set_recording(None, None)
+            self.player.set_recording(None, RecordingState.UNSET)
             self.detail_stack.setCurrentWidget(self.no_call)
             return
         same_call = detail.row.id == self._shown_call
@@ -371,22 +372,15 @@ class ResultsPage(QWidget):
         if recording != self._shown_recording:  # never interrupt playback for a repaint
             self._shown_recording = recording
             self.player.set_recording(detail.recording_path, detail.recording_state, live=live)
-        self.transcript.set_turns(detail.turns, self._transcript_message(detail))
+        message = detail.transcript_state.message(
+            detail.recording_state,
+            live=live,
+            transcribing=self.controller.is_transcribing(detail.row.id),
+        )
+        self.transcript.set_turns(detail.turns, message)
         self.disposition.set_dispositions(detail.dispositions, detail.row.disposition)
         if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
             self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
-
-    def _transcript_message(self, detail: CallDetail) -> str:
-        if self.controller.is_transcribing(detail.row.id):
-            return "Transcribing the recording…"
-        state = detail.transcript_state or ""
-        if state.startswith("unavailable"):
-            return "Transcript unavailable: " + (state.partition(":")[2].strip() or "unknown")
-        if ContactStatus(detail.row.status).is_live:
-            return "The call is in progress."
-        if detail.recording_state == "pending":
-            return "The transcript follows once the recording is fetched."
-        return "No transcript for this call."
 
     def _disposition_key(self, number: int) -> None:
         if self.detail_stack.currentIndex() == 1:
