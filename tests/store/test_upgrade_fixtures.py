@@ -6,7 +6,6 @@ tests/data/db/make_fixtures.py; see there for how to add one for a new migration
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -32,7 +31,7 @@ REVISIONS = make_fixtures.revisions()
 def upgraded(request, home):
     """(revision, store): the revision's fixture copied into a data dir and opened by the app."""
     revision = request.param
-    shutil.copy2(FIXTURES / f"calldeck-{revision}.db", home / "calldeck.db")
+    make_fixtures.copy_fixture(revision, home)
     store = open_store(home)
     yield revision, store
     store.dispose()

@@ -15,6 +15,7 @@ for a new revision when its migration is added; regenerate an old one only to fi
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -157,6 +158,13 @@ def _insert_call(db: sqlite3.Connection, call_id: int, call: tuple, *, has_from_
     columns = ", ".join(values)
     marks = ", ".join(f":{name}" for name in values)
     db.execute(f"INSERT INTO calls ({columns}) VALUES ({marks})", values)
+
+
+def copy_fixture(revision: str, home: Path) -> Path:
+    """Put the revision's fixture in *home* as the app's database file; returns its path."""
+    target = home / "calldeck.db"
+    shutil.copy2(HERE / f"calldeck-{revision}.db", target)
+    return target
 
 
 def main(argv: list[str]) -> None:

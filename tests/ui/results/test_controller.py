@@ -13,12 +13,6 @@ from app.store.models import Call, DncEntry
 from app.telephony.base import TranscriptSentence
 from app.telephony.errors import ProviderError
 from app.ui.results.controller import STATS_DELAY_MS, ResultsController
-from tests.results.results_seed import seed_campaign
-
-
-@pytest.fixture
-def seeded(store, home):
-    return seed_campaign(store, home, wav_s=0.5)
 
 
 @pytest.fixture
