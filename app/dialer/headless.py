@@ -131,10 +131,15 @@ def _summary(
             counts = campaign_store.status_counts(session, c.id)
             results = {
                 "recordings_downloaded": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == RecordingState.DOWNLOADED.to_db())
+                .filter(
+                    Call.campaign_id == c.id,
+                    Call.recording_state == RecordingState.DOWNLOADED.to_db(),
+                )
                 .count(),
                 "results_pending": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == RecordingState.PENDING.to_db())
+                .filter(
+                    Call.campaign_id == c.id, Call.recording_state == RecordingState.PENDING.to_db()
+                )
                 .count(),
             }
             rows.append({"id": c.id, "name": c.name, "state": c.state, "counts": counts, **results})

@@ -19,10 +19,17 @@ STORED = [
     ("downloaded", MediaKind.DOWNLOADED, ""),
     ("done", MediaKind.DONE, ""),
     ("unavailable: no recording", MediaKind.UNAVAILABLE, "no recording"),
-    ("unavailable: the provider kept no audio", MediaKind.UNAVAILABLE, "the provider kept no audio"),
+    (
+        "unavailable: the provider kept no audio",
+        MediaKind.UNAVAILABLE,
+        "the provider kept no audio",
+    ),
     ("unavailable: internal error", MediaKind.UNAVAILABLE, "internal error"),
-    ("unavailable: CallDeck hit an error; see the log", MediaKind.UNAVAILABLE,
-     "CallDeck hit an error; see the log"),
+    (
+        "unavailable: CallDeck hit an error; see the log",
+        MediaKind.UNAVAILABLE,
+        "CallDeck hit an error; see the log",
+    ),
     ("unavailable: Twilio said: 20003 auth", MediaKind.UNAVAILABLE, "Twilio said: 20003 auth"),
 ]
 

@@ -414,4 +414,3 @@ class ResultsPage(QWidget):
     def _export_cancelled(self) -> None:
         self._export_done()
         self.count_label.setText("Export cancelled; no file was written")
-

@@ -112,9 +112,7 @@ class RecordingPlayer(QWidget):
         self.set_recording(None, RecordingState.UNSET)
 
     # -- what to play ------------------------------------------------------------------------
-    def set_recording(
-        self, path: str | None, state: RecordingState, *, live: bool = False
-    ) -> None:
+    def set_recording(self, path: str | None, state: RecordingState, *, live: bool = False) -> None:
         self._pending_seek = None
         problem = state.message(path, file_exists=bool(path) and Path(path).is_file(), live=live)
         if problem is None and self.player is None:

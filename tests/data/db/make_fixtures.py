@@ -105,7 +105,7 @@ def _insert_rows(db: sqlite3.Connection, *, has_from_number: bool) -> None:
         "max_attempts, retry_delay_min, start_at, window_start, window_end, window_days, region, "
         "dispositions, state, created_at, updated_at) VALUES (1, ?, 1, 1, 2, 10, 3, 30, NULL, "
         "'08:00', '21:00', 'mon,tue,wed,thu,fri', 'US', "
-        "'[\"Interested\", \"Not interested\", \"Voicemail\"]', 'paused', ?, ?)",
+        '\'["Interested", "Not interested", "Voicemail"]\', \'paused\', ?, ?)',
         (CAMPAIGN, AT.format(0), AT.format(1)),
     )
     for index, (name, phone, status, attempts) in enumerate(CONTACTS, start=1):

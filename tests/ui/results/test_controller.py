@@ -241,4 +241,3 @@ def test_a_failed_transcript_is_told_and_stored_as_unavailable(qtbot, qloop, sto
     qtbot.waitUntil(lambda: not ctl.is_transcribing(seeded.pending_call_id))
     state = seen.args("detailChanged")[-1][0].transcript_state
     assert state.is_unavailable and "Voice Intelligence is not enabled" in state.reason
-
