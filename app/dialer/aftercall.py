@@ -11,7 +11,7 @@ from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
 from app.domain.media_state import RecordingState, TranscriptState
 from app.store.writer import Statement, Writer
-from app.telephony.base import Provider, RecordingInfo
+from app.telephony.base import Provider, RecordingInfo, TranscriptSentence
 from app.telephony.errors import ProviderError
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,33 @@ async def _finished_recording(
     )
 
 
+async def _fetch_recording(
+    provider: Provider, sid: str, recordings_dir: Path, clock: Clock, poll_interval_s: float
+) -> tuple[RecordingInfo | None, Path | None, RecordingState]:
+    """The call's recording downloaded into *recordings_dir*, its local path, and its state."""
+    try:
+        recording, state = await _finished_recording(provider, sid, clock, poll_interval_s)
+        if recording is None:
+            return None, None, state
+        return recording, await provider.download_recording(recording, recordings_dir), state
+    except ProviderError as exc:
+        return None, None, RecordingState.unavailable(exc.user_message)
+
+
+async def _fetch_transcript(
+    provider: Provider, recording: RecordingInfo | None, recording_state: RecordingState
+) -> tuple[list[TranscriptSentence], TranscriptState]:
+    if recording is None:
+        if recording_state == RecordingState.NONE:
+            return [], TranscriptState.NONE
+        return [], TranscriptState.unavailable("no recording")
+    try:
+        sentences = await provider.transcribe(recording)
+    except ProviderError as exc:
+        return [], TranscriptState.unavailable(exc.user_message)
+    return sentences, TranscriptState.DONE if sentences else TranscriptState.NONE
+
+
 async def fetch_results(
     writer: Writer,
     provider: Provider,
@@ -77,29 +104,10 @@ async def fetch_results(
     poll_interval_s: float,
 ) -> Results:
     """Store the recording, the transcript turns and any DNC request of one finished call."""
-    recording: RecordingInfo | None = None
-    path: Path | None = None
-    try:
-        recording, rec_state = await _finished_recording(provider, sid, clock, poll_interval_s)
-        if recording is not None:
-            path = await provider.download_recording(recording, recordings_dir)
-    except ProviderError as exc:
-        rec_state = RecordingState.unavailable(exc.user_message)
-        recording = None
-    sentences = []
-    if recording is None:
-        transcript_state = (
-            TranscriptState.NONE
-            if rec_state == RecordingState.NONE
-            else TranscriptState.unavailable("no recording")
-        )
-    else:
-        try:
-            sentences = await provider.transcribe(recording)
-            transcript_state = TranscriptState.DONE if sentences else TranscriptState.NONE
-        except ProviderError as exc:
-            transcript_state = TranscriptState.unavailable(exc.user_message)
-
+    recording, path, rec_state = await _fetch_recording(
+        provider, sid, recordings_dir, clock, poll_interval_s
+    )
+    sentences, transcript_state = await _fetch_transcript(provider, recording, rec_state)
     dnc_request = next(
         (s.text for s in sentences if s.speaker == "callee" and asks_not_to_be_called(s.text)),
         None,
