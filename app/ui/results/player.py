@@ -95,7 +95,10 @@ class RecordingPlayer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.message)
+        self._wire()
+        self.set_recording(None, RecordingState.UNSET)
 
+    def _wire(self) -> None:
         self.play_button.clicked.connect(self.toggle)
         self.back_button.clicked.connect(lambda: self.skip(-SKIP_MS))
         self.forward_button.clicked.connect(lambda: self.skip(SKIP_MS))
@@ -109,7 +112,6 @@ class RecordingPlayer(QWidget):
             self.player.playbackStateChanged.connect(self._on_playback_state)
             self.player.mediaStatusChanged.connect(self._on_media_status)
             self.player.errorOccurred.connect(self._on_error)
-        self.set_recording(None, RecordingState.UNSET)
 
     # -- what to play ------------------------------------------------------------------------
     def set_recording(self, path: str | None, state: RecordingState, *, live: bool = False) -> None:
