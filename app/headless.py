@@ -29,6 +29,7 @@ from pathlib import Path
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerEvent, DialerStatus
 from app.dialer.lock import DialerBusy, DialerLock
 from app.dialer.service import DoneReport
+from app.domain.media_state import RecordingState
 from app.domain.status import PAUSABLE_STATES, CampaignState
 from app.services import Connection, Services, SetupError, choose_connection, open_services
 from app.store import campaigns as campaign_store
@@ -85,10 +86,15 @@ def _summary(store: Store, ids: list[int] | None, outcome: RunOutcome, elapsed: 
             counts = campaign_store.status_counts(session, c.id)
             results = {
                 "recordings_downloaded": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == "downloaded")
+                .filter(
+                    Call.campaign_id == c.id,
+                    Call.recording_state == RecordingState.DOWNLOADED.to_db(),
+                )
                 .count(),
                 "results_pending": session.query(Call)
-                .filter(Call.campaign_id == c.id, Call.recording_state == "pending")
+                .filter(
+                    Call.campaign_id == c.id, Call.recording_state == RecordingState.PENDING.to_db()
+                )
                 .count(),
             }
             rows.append(

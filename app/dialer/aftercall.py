@@ -9,8 +9,9 @@ from pathlib import Path
 from app.dialer import records
 from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
+from app.domain.media_state import RecordingState, TranscriptState
 from app.store.writer import Statement, Writer
-from app.telephony.base import Provider, RecordingInfo
+from app.telephony.base import Provider, RecordingInfo, TranscriptSentence
 from app.telephony.errors import ProviderError
 
 log = logging.getLogger(__name__)
@@ -40,25 +41,56 @@ RECORDING_CHECKS = 6
 
 @dataclass(frozen=True)
 class Results:
-    recording_state: str
-    transcript_state: str
+    recording_state: RecordingState
+    transcript_state: TranscriptState
     dnc_added: bool
 
 
 async def _finished_recording(
     provider: Provider, sid: str, clock: Clock, poll_interval_s: float
-) -> tuple[RecordingInfo | None, str]:
+) -> tuple[RecordingInfo | None, RecordingState]:
     """The call's completed recording, or None with the state to store."""
     for check in range(RECORDING_CHECKS):
         recordings = await provider.list_recordings(sid)
         done = [r for r in recordings if r.status == "completed"]
         if done:
-            return done[0], "downloaded"
-        if not recordings or all(r.status in ("absent", "failed", "deleted") for r in recordings):
-            return None, "none" if not recordings else "unavailable: the provider kept no audio"
+            return done[0], RecordingState.DOWNLOADED
+        if not recordings:
+            return None, RecordingState.NONE
+        if all(r.status in ("absent", "failed", "deleted") for r in recordings):
+            return None, RecordingState.unavailable("the provider kept no audio")
         if check < RECORDING_CHECKS - 1:
             await clock.sleep_until(clock.monotonic() + poll_interval_s)
-    return None, "unavailable: the recording was still processing; fetch it again later"
+    return None, RecordingState.unavailable(
+        "the recording was still processing; fetch it again later"
+    )
+
+
+async def _fetch_recording(
+    provider: Provider, sid: str, recordings_dir: Path, clock: Clock, poll_interval_s: float
+) -> tuple[RecordingInfo | None, Path | None, RecordingState]:
+    """The call's recording downloaded into *recordings_dir*, its local path, and its state."""
+    try:
+        recording, state = await _finished_recording(provider, sid, clock, poll_interval_s)
+        if recording is None:
+            return None, None, state
+        return recording, await provider.download_recording(recording, recordings_dir), state
+    except ProviderError as exc:
+        return None, None, RecordingState.unavailable(exc.user_message)
+
+
+async def _fetch_transcript(
+    provider: Provider, recording: RecordingInfo | None, recording_state: RecordingState
+) -> tuple[list[TranscriptSentence], TranscriptState]:
+    if recording is None:
+        if recording_state == RecordingState.NONE:
+            return [], TranscriptState.NONE
+        return [], TranscriptState.unavailable("no recording")
+    try:
+        sentences = await provider.transcribe(recording)
+    except ProviderError as exc:
+        return [], TranscriptState.unavailable(exc.user_message)
+    return sentences, TranscriptState.DONE if sentences else TranscriptState.NONE
 
 
 async def fetch_results(
@@ -72,25 +104,10 @@ async def fetch_results(
     poll_interval_s: float,
 ) -> Results:
     """Store the recording, the transcript turns and any DNC request of one finished call."""
-    recording: RecordingInfo | None = None
-    path: Path | None = None
-    try:
-        recording, rec_state = await _finished_recording(provider, sid, clock, poll_interval_s)
-        if recording is not None:
-            path = await provider.download_recording(recording, recordings_dir)
-    except ProviderError as exc:
-        rec_state = f"unavailable: {exc.user_message}"
-        recording = None
-    sentences = []
-    if recording is None:
-        transcript_state = "none" if rec_state == "none" else "unavailable: no recording"
-    else:
-        try:
-            sentences = await provider.transcribe(recording)
-            transcript_state = "done" if sentences else "none"
-        except ProviderError as exc:
-            transcript_state = f"unavailable: {exc.user_message}"
-
+    recording, path, rec_state = await _fetch_recording(
+        provider, sid, recordings_dir, clock, poll_interval_s
+    )
+    sentences, transcript_state = await _fetch_transcript(provider, recording, rec_state)
     dnc_request = next(
         (s.text for s in sentences if s.speaker == "callee" and asks_not_to_be_called(s.text)),
         None,
@@ -100,8 +117,8 @@ async def fetch_results(
         tx.execute(
             _SAVE_RESULTS,
             {
-                "recording_state": rec_state[:200],
-                "transcript_state": transcript_state[:200],
+                "recording_state": rec_state.to_db(),
+                "transcript_state": transcript_state.to_db(),
                 "recording_sid": recording.sid if recording is not None else None,
                 "recording_path": str(path) if path is not None else None,
                 "id": call_id,

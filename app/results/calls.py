@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.domain.media_state import RecordingState, TranscriptState
 from app.store.models import Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -78,8 +79,8 @@ class CallDetail:
     error_message: str | None
     recording_sid: str | None
     recording_path: str | None
-    recording_state: str | None
-    transcript_state: str | None
+    recording_state: RecordingState
+    transcript_state: TranscriptState
     notes: str
     notes_by: str | None
     notes_at: datetime | None
@@ -189,7 +190,6 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
     if call is None:
         return None
     row = call_rows(session, [call_id])[call_id]
-    campaign = session.get(Campaign, call.campaign_id)
     turns = session.execute(
         select(TranscriptTurn.speaker, TranscriptTurn.text, TranscriptTurn.offset_s)
         .where(TranscriptTurn.call_id == call_id)
@@ -198,7 +198,7 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
     return CallDetail(
         row=row,
         campaign_id=call.campaign_id,
-        dispositions=list(campaign.dispositions or []) if campaign else [],
+        dispositions=campaign_dispositions(session, call.campaign_id),
         provider_sid=call.provider_sid,
         answered_at=call.answered_at,
         ended_at=call.ended_at,
@@ -206,13 +206,27 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         error_message=call.error_message,
         recording_sid=call.recording_sid,
         recording_path=call.recording_path,
-        recording_state=call.recording_state,
-        transcript_state=call.transcript_state,
+        recording_state=RecordingState.parse(call.recording_state),
+        transcript_state=TranscriptState.parse(call.transcript_state),
         notes=call.notes or "",
         notes_by=call.notes_by,
         notes_at=call.notes_at,
         turns=[Turn(speaker, text, offset) for speaker, text, offset in turns],
     )
+
+
+def campaign_choices(session: Session) -> list[tuple[int, str]]:
+    """Every campaign as (id, name), oldest first: the Results page's picker."""
+    rows = session.execute(
+        select(Campaign.id, Campaign.name).order_by(Campaign.created_at, Campaign.id)
+    ).all()
+    return [(campaign_id, name) for campaign_id, name in rows]
+
+
+def campaign_dispositions(session: Session, campaign_id: int) -> list[str]:
+    """The campaign's dispositions ([] when it no longer exists)."""
+    campaign = session.get(Campaign, campaign_id)
+    return list(campaign.dispositions or []) if campaign else []
 
 
 def latest_call_id(session: Session, contact_id: int) -> int | None:
@@ -280,7 +294,7 @@ def _record(row: Any, turns: list[tuple[str, str, float]]) -> dict[str, Any]:
     error = None
     if row.error_code or row.error_message:
         error = " ".join(p for p in (str(row.error_code or ""), row.error_message or "") if p)
-    has_file = row.recording_state == "downloaded" and row.recording_path
+    has_file = RecordingState.parse(row.recording_state).is_downloaded and row.recording_path
     return {
         "call_id": row.id,
         "contact_id": row.contact_id,
@@ -326,6 +340,8 @@ __all__ = [
     "call_matches",
     "call_records",
     "call_rows",
+    "campaign_choices",
+    "campaign_dispositions",
     "count_calls",
     "iter_call_records",
     "latest_call_id",

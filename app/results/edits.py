@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,14 +78,17 @@ def _other_dnc_disposition(session: Session, phone: str, call_id: int) -> bool:
     return found is not None
 
 
-def save_notes(session: Session, call_id: int, notes: str, *, by: str | None = None) -> None:
+def save_notes(
+    session: Session, call_id: int, notes: str, *, by: str | None = None
+) -> tuple[str | None, datetime | None]:
+    """Save the call's notes; returns who saved the notes the call now has, and when."""
     call = _call(session, call_id)
-    if (call.notes or "") == notes:
-        return
-    call.notes = notes
-    call.notes_by = by or operator_name(session)
-    call.notes_at = utcnow()
-    session.flush()
+    if (call.notes or "") != notes:
+        call.notes = notes
+        call.notes_by = by or operator_name(session)
+        call.notes_at = utcnow()
+        session.flush()
+    return call.notes_by, call.notes_at
 
 
 def suggested_disposition(session: Session, call: Call) -> str | None:

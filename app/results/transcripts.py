@@ -11,12 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.domain.media_state import TranscriptState
 from app.store.engine import Store
 from app.store.models import Call, TranscriptTurn
 from app.telephony.base import RecordingInfo
-
-PENDING = "pending"
-DONE = "done"  # the dialer's after-call step uses the same word
 
 
 def needs_transcript(store: Store, call_id: int) -> RecordingInfo | None:
@@ -25,7 +23,7 @@ def needs_transcript(store: Store, call_id: int) -> RecordingInfo | None:
         call = session.get(Call, call_id)
         if call is None or not call.recording_sid:
             return None
-        if call.transcript_state in (DONE, "none"):  # already asked: it has no speech
+        if TranscriptState.parse(call.transcript_state).is_settled:  # asked already
             return None
         turns = session.scalar(
             select(func.count())
@@ -49,7 +47,8 @@ async def request_transcript(
 
     *provider_factory* returns the app's provider (or None when there is none yet). Returns
     the number of turns stored (0 when there was nothing to do). Provider errors are
-    recorded in Call.transcript_state ("unavailable: …") and re-raised for the caller to log.
+    recorded in Call.transcript_state (unavailable, with the reason) and re-raised for the
+    caller to log.
     """
     recording = needs_transcript(store, call_id)
     if recording is None:
@@ -57,13 +56,13 @@ async def request_transcript(
     provider = provider_factory()
     if provider is None:  # no account connected yet: try again when the call is shown next
         return 0
-    _set_state(store, call_id, PENDING)
+    _set_state(store, call_id, TranscriptState.PENDING)
     try:
         # The provider is shared (the app owns and closes it): never close it here.
         sentences = await provider.transcribe(recording)
     except Exception as exc:
         reason = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
-        _set_state(store, call_id, f"unavailable: {reason}"[:200])
+        _set_state(store, call_id, TranscriptState.unavailable(reason))
         raise
     with store.session.begin() as session:
         call = session.get(Call, call_id)
@@ -84,12 +83,12 @@ async def request_transcript(
                         offset_s=float(sentence.start_s),
                     )
                 )
-        call.transcript_state = DONE
+        call.transcript_state = TranscriptState.DONE.to_db()
     return 0 if existing else len(sentences)
 
 
-def _set_state(store: Store, call_id: int, state: str) -> None:
+def _set_state(store: Store, call_id: int, state: TranscriptState) -> None:
     with store.session.begin() as session:
         call = session.get(Call, call_id)
         if call is not None:
-            call.transcript_state = state
+            call.transcript_state = state.to_db()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -24,3 +26,15 @@ def count_contacts(store):
             )
 
     return count
+
+
+@pytest.fixture
+def write_list(tmp_path):
+    """Write a contact list into the test's tmp dir: write_list(text, name, encoding) -> path."""
+
+    def write(text: str, name: str = "list.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding=encoding)
+        return path
+
+    return write

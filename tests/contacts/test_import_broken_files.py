@@ -47,9 +47,8 @@ def test_missing_file_and_folder(tmp_path, store, campaign_id):
         import_file(store, campaign_id, tmp_path)
 
 
-def test_unreadable_file(tmp_path, store, campaign_id, monkeypatch):
-    path = tmp_path / "locked.csv"
-    path.write_text("phone\n4155550100\n")
+def test_unreadable_file(write_list, store, campaign_id, monkeypatch):
+    path = write_list("phone\n4155550100\n", "locked.csv")
 
     def refuse(self):
         raise PermissionError(13, "Permission denied")

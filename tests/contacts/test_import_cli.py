@@ -41,10 +41,8 @@ def campaigns(home):
         store.dispose()
 
 
-def test_creates_draft_campaign_and_prints_json(tmp_path, capsys):
-    home = tmp_path / "home"
-    path = tmp_path / "list.csv"
-    path.write_text("Name,Phone\nAmy,4155550100\nBen,oops\nAmy again,415 555 0100\n")
+def test_creates_draft_campaign_and_prints_json(home, write_list, capsys):
+    path = write_list("Name,Phone\nAmy,4155550100\nBen,oops\nAmy again,415 555 0100\n")
 
     assert run(home, path) == 0
 
@@ -69,10 +67,8 @@ def test_creates_draft_campaign_and_prints_json(tmp_path, capsys):
     assert campaigns(home) == {"Spring": ("draft", "US", ["+14155550100"])}
 
 
-def test_dry_run_creates_nothing(tmp_path, capsys):
-    home = tmp_path / "home"
-    path = tmp_path / "list.csv"
-    path.write_text("phone\n4155550100\n")
+def test_dry_run_creates_nothing(home, write_list, capsys):
+    path = write_list("phone\n4155550100\n")
 
     assert run(home, path, dry_run=True) == 0
 
@@ -81,14 +77,12 @@ def test_dry_run_creates_nothing(tmp_path, capsys):
     assert campaigns(home) == {}
 
 
-def test_region_comes_from_settings_then_flag(tmp_path, capsys):
-    home = tmp_path / "home"
+def test_region_comes_from_settings_then_flag(home, write_list, capsys):
     store = open_store(home)
     with store.session.begin() as session:
         set_setting(session, "default_region", "GB")
     store.dispose()
-    path = tmp_path / "uk.csv"
-    path.write_text("mobile\n07911 123456\n")
+    path = write_list("mobile\n07911 123456\n", "uk.csv")
 
     assert run(home, path, campaign="UK") == 0
     assert run(home, path, campaign="US", region="us") == 0
@@ -99,10 +93,8 @@ def test_region_comes_from_settings_then_flag(tmp_path, capsys):
     assert campaigns(home)["US"][1] == "US"
 
 
-def test_phone_column_option_and_human_summary(tmp_path, capsys):
-    home = tmp_path / "home"
-    path = tmp_path / "list.csv"
-    path.write_text("Name;Phone;Backup\nAmy;4155550100;4155550200\n", encoding="cp1252")
+def test_phone_column_option_and_human_summary(home, write_list, capsys):
+    path = write_list("Name;Phone;Backup\nAmy;4155550100;4155550200\n", encoding="cp1252")
 
     assert run(home, path, phone_column="Backup", as_json=False) == 0
 
@@ -113,10 +105,8 @@ def test_phone_column_option_and_human_summary(tmp_path, capsys):
     assert campaigns(home)["Spring"][2] == ["+14155550200"]
 
 
-def test_broken_file_is_one_line_and_creates_no_campaign(tmp_path, capsys):
-    home = tmp_path / "home"
-    path = tmp_path / "cities.csv"
-    path.write_text("name,city\nAmy,Paris\n")
+def test_broken_file_is_one_line_and_creates_no_campaign(home, write_list, capsys):
+    path = write_list("name,city\nAmy,Paris\n", "cities.csv")
 
     assert run(home, path) == 1
 
@@ -127,12 +117,9 @@ def test_broken_file_is_one_line_and_creates_no_campaign(tmp_path, capsys):
     assert campaigns(home) == {}
 
 
-def test_subprocess_entry_point(tmp_path):
-    home = tmp_path / "home"
-    good = tmp_path / "good.csv"
-    good.write_text("phone\n+1 415 555 0100\n")
-    broken = tmp_path / "empty.csv"
-    broken.write_text("")
+def test_subprocess_entry_point(home, write_list):
+    good = write_list("phone\n+1 415 555 0100\n", "good.csv")
+    broken = write_list("", "empty.csv")
     command = [sys.executable, "-m", "app", "--home", str(home), "import", "--create"]
     command += ["--campaign", "X"]
 
@@ -146,10 +133,8 @@ def test_subprocess_entry_point(tmp_path):
     assert bad.stderr.strip() == "calldeck import: empty.csv is empty (0 rows)"
 
 
-def test_unknown_region_is_refused(tmp_path, capsys):
-    home = tmp_path / "home"
-    path = tmp_path / "list.csv"
-    path.write_text("phone\n4155550100\n")
+def test_unknown_region_is_refused(home, write_list, capsys):
+    path = write_list("phone\n4155550100\n")
 
     assert run(home, path, region="XX") == 1
 

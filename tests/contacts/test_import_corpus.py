@@ -105,9 +105,8 @@ def test_dry_run_writes_nothing(tmp_path, store, home, campaign_id, dnc, count_c
     assert not (home / "imports").exists()
 
 
-def test_single_column_without_header(tmp_path, store, home, campaign_id):
-    path = tmp_path / "numbers.txt"
-    path.write_text("4155550100\n4155550101\n\n4155550102\nnot a number\n", encoding="utf-8")
+def test_single_column_without_header(write_list, store, home, campaign_id):
+    path = write_list("4155550100\n4155550101\n\n4155550102\nnot a number\n", "numbers.txt")
 
     table = read_contacts_file(path)
     report = import_file(store, campaign_id, path, home=home)
@@ -118,9 +117,8 @@ def test_single_column_without_header(tmp_path, store, home, campaign_id):
     assert report.rejects[0].line == 5
 
 
-def test_region_changes_how_national_numbers_read(tmp_path, store, home, campaign_id):
-    path = tmp_path / "uk.csv"
-    path.write_text("name,mobile\nAmy,07911 123456\nBen,020 7946 0018\n", encoding="utf-8")
+def test_region_changes_how_national_numbers_read(write_list, store, home, campaign_id):
+    path = write_list("name,mobile\nAmy,07911 123456\nBen,020 7946 0018\n", "uk.csv")
 
     as_us = import_file(store, campaign_id, path, region="US", dry_run=True)
     as_gb = import_file(store, campaign_id, path, region="GB", home=home)
@@ -201,11 +199,10 @@ def test_guessed_mapping_can_be_overridden(tmp_path, store, home, campaign_id):
     assert sorted(_contacts(store, campaign_id)) == ["+14155550200", "+14155550201"]
 
 
-def test_unknown_mapped_column_names_the_columns(tmp_path, store, campaign_id):
+def test_unknown_mapped_column_names_the_columns(write_list, store, campaign_id):
     from app.contacts.mapping import ColumnMapping
 
-    path = tmp_path / "two.csv"
-    path.write_text("Name,Phone\nAmy,4155550100\n", encoding="utf-8")
+    path = write_list("Name,Phone\nAmy,4155550100\n", "two.csv")
 
     with pytest.raises(ContactImportError, match="no column 'Cell'.*Columns found: Name, Phone"):
         import_file(store, campaign_id, path, mapping=ColumnMapping(phone="Cell"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from app.domain.media_state import RecordingState
 from app.paths import recordings_dir
 from app.store.campaigns import create_campaign
 from app.store.engine import Store
@@ -100,7 +101,7 @@ def seed_campaign(
                 seeded.recording = path
                 call.recording_sid = f"RE{i:032d}"
                 call.recording_path = str(path)
-                call.recording_state = "downloaded"
+                call.recording_state = RecordingState.DOWNLOADED.to_db()
                 for offset, speaker, text in [
                     (0.2, "agent", "Hi, this is Ava from Acme. Is now a good time?"),
                     (1.1, "callee", "Sure, what is it about?"),
@@ -112,12 +113,12 @@ def seed_campaign(
                     )
             elif i == 1:
                 seeded.voicemail_call_id = call.id
-                call.recording_state = "pending"
+                call.recording_state = RecordingState.PENDING.to_db()
             elif i == 5:
                 seeded.pending_call_id = call.id
                 call.recording_sid = "RE" + "5" * 32
-                call.recording_state = "pending"
+                call.recording_state = RecordingState.PENDING.to_db()
             elif status == "completed":
-                call.recording_state = "none"
+                call.recording_state = RecordingState.NONE.to_db()
                 seeded.no_recording_call_id = call.id
     return seeded

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.domain.media_state import TranscriptState
 from app.results.calls import CallFilter, call_detail, call_ids, call_records, count_calls
 from app.results.edits import (
     DO_NOT_CALL,
@@ -24,8 +25,7 @@ from app.telephony.base import TranscriptSentence
 from tests.results.results_seed import seed_campaign
 
 
-def test_call_records_hold_every_attempt_with_iso_times(store, home):
-    seeded = seed_campaign(store, home)
+def test_call_records_hold_every_attempt_with_iso_times(store, seeded):
     with store.session() as session:
         records = call_records(session, seeded.campaign_id)
     json.dumps(records)  # JSON-able as `calldeck calls --json` prints it
@@ -56,8 +56,7 @@ def test_call_records_hold_every_attempt_with_iso_times(store, home):
     assert pending["recording"] is None and pending["transcript"] is None
 
 
-def test_ids_sort_and_filter(store, home):
-    seeded = seed_campaign(store, home)
+def test_ids_sort_and_filter(store, seeded):
     with store.session.begin() as session:
         set_disposition(session, seeded.call_ids[2], "Call back")
         save_notes(session, seeded.call_ids[4], "asked for Maria", by="sam")
@@ -80,8 +79,7 @@ def test_ids_sort_and_filter(store, home):
         assert by_name == seeded.call_ids[2:5]
 
 
-def test_disposition_and_notes_survive_a_restart_and_do_not_call_adds_dnc(store, home):
-    seeded = seed_campaign(store, home)
+def test_disposition_and_notes_survive_a_restart_and_do_not_call_adds_dnc(store, home, seeded):
     call_id = seeded.call_ids[0]
     with store.session.begin() as session:
         set_setting(session, "operator_name", "Dana")
@@ -104,8 +102,7 @@ def test_disposition_and_notes_survive_a_restart_and_do_not_call_adds_dnc(store,
     reopened.dispose()
 
 
-def test_prefill_from_the_outcome(store, home):
-    seeded = seed_campaign(store, home)
+def test_prefill_from_the_outcome(store, seeded):
     with store.session.begin() as session:
         assert prefill_disposition(session, seeded.voicemail_call_id) == "Voicemail"
         assert prefill_disposition(session, seeded.call_ids[2]) is None  # no answer
@@ -126,8 +123,7 @@ def test_prefill_from_the_outcome(store, home):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_round_trips_and_neutralises_formulas(store, home, tmp_path, fmt):
-    seeded = seed_campaign(store, home)
+def test_export_round_trips_and_neutralises_formulas(store, tmp_path, fmt, seeded):
     with store.session.begin() as session:
         save_notes(session, seeded.call_ids[1], "=cmd|' /C calc'!A0", by="x")
         save_notes(session, seeded.call_ids[2], "@SUM(1)", by="x")
@@ -211,8 +207,7 @@ class FakeProvider:
         self.closed = True
 
 
-def test_transcript_is_requested_once_for_a_recording_without_turns(store, home):
-    seeded = seed_campaign(store, home)
+def test_transcript_is_requested_once_for_a_recording_without_turns(store, seeded):
     provider = FakeProvider()
     stored = asyncio.run(request_transcript(store, lambda: provider, seeded.pending_call_id))
     assert stored == 2 and not provider.closed  # the app owns the provider
@@ -223,7 +218,7 @@ def test_transcript_is_requested_once_for_a_recording_without_turns(store, home)
         ("agent", "Hello there.", 0.5),
         ("callee", "Who is this?", 1.8),
     ]
-    assert detail.transcript_state == "done"
+    assert detail.transcript_state == TranscriptState.DONE
     again = asyncio.run(request_transcript(store, lambda: provider, seeded.pending_call_id))
     assert again == 0 and len(provider.requests) == 1
     # A call with agent turns already, or with no recording, asks nothing.

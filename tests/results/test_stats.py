@@ -15,9 +15,10 @@ from app.results.stats import (
     read_counters,
     recount,
 )
-from app.store.engine import make_engine, open_store
+from app.store.engine import open_store
 from app.store.migrate import alembic_config
 from app.store.models import Base, Call, Campaign, Contact
+from tests.data.db import make_fixtures
 from tests.results.results_seed import START, seed_campaign
 
 STATUSES = ["calling", "connected", "completed", "no_answer", "busy", "failed"]
@@ -25,8 +26,7 @@ ANSWERED_BY = [None, "human", "machine_start", "machine_end_beep", "fax", "unkno
 DISPOSITIONS = [None, "Interested", "Call back", "Voicemail", "Do not call"]
 
 
-def test_stats_equal_a_hand_count(store, home):
-    seeded = seed_campaign(store, home, contacts=14)
+def test_stats_equal_a_hand_count(store, seeded):
     with store.session() as session:
         stats = campaign_stats(session, seeded.campaign_id)
     # OUTCOMES cycles 7 outcomes over 14 contacts: each twice.
@@ -128,8 +128,7 @@ def test_counters_are_kept_by_triggers_and_match_a_recount_after_random_writes(s
         assert read_counters(session, campaign_ids[1]) == counts_from_rows(session, campaign_ids[1])
 
 
-def test_recount_repairs_counters(store, home):
-    seeded = seed_campaign(store, home)
+def test_recount_repairs_counters(store, seeded):
     with store.session.begin() as session:
         session.execute(text("UPDATE stat_counters SET n = n + 5"))
         session.execute(text("DELETE FROM stat_counters WHERE kind = 'bucket'"))
@@ -145,47 +144,14 @@ def test_recount_repairs_counters(store, home):
 
 
 def test_upgrading_an_existing_database_backfills_the_counters(home):
-    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
-    command.upgrade(alembic_config(engine), "0001")
-    engine.dispose()
-    _insert_at_0001(home)  # rows written before 0002 existed: the upgrade must count them in
+    # Rows written before 0002 existed: the upgrade must count them in.
+    make_fixtures.copy_fixture("0001", home)
     store = open_store(home)
     with store.session() as session:
         campaign_id = session.scalar(text("SELECT id FROM campaigns"))
         assert read_counters(session, campaign_id) == counts_from_rows(session, campaign_id)
-        assert campaign_stats(session, campaign_id)["total_calls"] == 3
+        assert campaign_stats(session, campaign_id)["total_calls"] == len(make_fixtures.CALLS)
     store.dispose()
-
-
-def _insert_at_0001(home):
-    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO campaigns (id, name, concurrency, per_minute, max_attempts,"
-                " retry_delay_min, window_start, window_end, window_days, region, dispositions,"
-                " state, created_at, updated_at) VALUES (1, 'old', 1, 10, 3, 30, '08:00',"
-                " '21:00', 'mon', 'US', '[]', 'draft', '2026-11-01 10:00:00.000000',"
-                " '2026-11-01 10:00:00.000000')"
-            )
-        )
-        for i, status in enumerate(["completed", "busy", "completed"]):
-            conn.execute(
-                text(
-                    "INSERT INTO contacts (campaign_id, phone, name, fields, status, attempts,"
-                    " created_at, updated_at) VALUES (1, :phone, '', '{}', :status, 1,"
-                    " '2026-11-01 10:00:00.000000', '2026-11-01 10:00:00.000000')"
-                ),
-                {"phone": f"+1202555000{i}", "status": status},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at,"
-                    " duration_s, notes) VALUES (1, :cid, 1, :status, :created, 30, '')"
-                ),
-                {"cid": i + 1, "status": status, "created": f"2026-11-01 1{i}:00:00.000000"},
-            )
-    engine.dispose()
 
 
 def test_missing_triggers_fall_back_to_counting_rows(home):
@@ -209,8 +175,7 @@ def test_models_and_migrations_agree(store):
     assert diff == []
 
 
-def test_0002_downgrades_and_upgrades_cleanly(store, home):
-    seeded = seed_campaign(store, home)
+def test_0002_downgrades_and_upgrades_cleanly(store, seeded):
     config = alembic_config(store.engine)
     command.downgrade(config, "0001")
     with store.engine.connect() as conn:

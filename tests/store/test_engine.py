@@ -5,6 +5,7 @@ from sqlalchemy import inspect, text
 from app.store.engine import database_url, open_store
 from app.store.migrate import current_revision, head_revision
 from app.store.models import Base
+from tests.data.db import make_fixtures
 
 
 def test_sqlite_file_in_the_data_dir_with_the_pragmas_we_rely_on(store, home):
@@ -59,22 +60,8 @@ def test_db_url_from_the_environment_wins_over_the_default(home, tmp_path, monke
 def test_a_pending_migration_backs_up_the_file_first(home):
     import sqlite3
 
-    from alembic import command
-
-    from app.store.engine import make_engine
-    from app.store.migrate import alembic_config
-
     assert head_revision() != "0001", "this test needs a migration after 0001"
-    engine = make_engine(f"sqlite:///{home / 'calldeck.db'}")
-    command.upgrade(alembic_config(engine), "0001")
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO dnc (phone, reason, source, created_at) "
-                "VALUES ('+14155550100', 'asked', 'manual', '2026-01-01 00:00:00')"
-            )
-        )
-    engine.dispose()
+    make_fixtures.copy_fixture("0001", home)
 
     store = open_store(home)
     assert current_revision(store.engine) == head_revision()
@@ -82,7 +69,8 @@ def test_a_pending_migration_backs_up_the_file_first(home):
     backup = home / "calldeck.db.before-0001.bak"
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-        assert db.execute("SELECT phone FROM dnc").fetchall() == [("+14155550100",)]
+        assert db.execute("SELECT phone FROM dnc").fetchall() == [("+14155550199",)]
+    db.close()
 
 
 def test_file_names_name_the_head_so_startup_can_skip_alembic():

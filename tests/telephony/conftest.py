@@ -52,10 +52,22 @@ def sdk_client(emu: EmulatorThread, *, token: str | None = None) -> Client:
 
 
 @pytest.fixture
-def client(emulator) -> Iterator[Client]:
-    c = sdk_client(emulator)
-    yield c
-    c.http_client.session.close()
+def make_client() -> Iterator[Callable[..., Client]]:
+    """make_client(emu, token=None): an SDK client on that emulator; its session closed after."""
+    made: list[Client] = []
+
+    def make(emu: EmulatorThread, *, token: str | None = None) -> Client:
+        made.append(sdk_client(emu, token=token))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.http_client.session.close()
+
+
+@pytest.fixture
+def client(emulator, make_client) -> Client:
+    return make_client(emulator)
 
 
 def wait_final(client: Client, sid: str, timeout: float = 20.0):

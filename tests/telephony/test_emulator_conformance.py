@@ -14,7 +14,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from app.telephony.emulator import media
-from tests.telephony.conftest import FROM, call_log, sdk_client, wait_final
+from tests.telephony.conftest import FROM, call_log, wait_final
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your appointment tomorrow.</Say></Response>"
 RFC2822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$")
@@ -114,9 +114,9 @@ def test_twiml_pause_sets_the_length_and_hangup_cuts_it_short(client):
     assert int(wait_final(client, short.sid).duration) < 5
 
 
-def test_hang_up_a_live_call_then_updating_it_again_is_21220(make_emulator):
+def test_hang_up_a_live_call_then_updating_it_again_is_21220(make_emulator, make_client):
     emu = make_emulator(speed=50)
-    client = sdk_client(emu)
+    client = make_client(emu)
     call = create(client, twiml='<Response><Pause length="600"/></Response>')
     deadline = time.monotonic() + 10
     while client.calls(call.sid).fetch().status != "in-progress" and time.monotonic() < deadline:
@@ -129,9 +129,9 @@ def test_hang_up_a_live_call_then_updating_it_again_is_21220(make_emulator):
     assert (info.value.status, info.value.code) == (400, 21220)
 
 
-def test_canceling_a_ringing_call_makes_it_canceled(make_emulator):
+def test_canceling_a_ringing_call_makes_it_canceled(make_emulator, make_client):
     emu = make_emulator(speed=2)  # slow enough to catch it before answer
-    client = sdk_client(emu)
+    client = make_client(emu)
     call = create(client, to="+14155551236")
     assert client.calls(call.sid).update(status="canceled").status == "canceled"
 
@@ -175,8 +175,10 @@ def test_missing_parameters_are_400s(emulator):
         assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}"
 
 
-def test_wrong_credentials_are_401_20003_and_list_failures_are_twilio_exceptions(emulator):
-    bad = sdk_client(emulator, token="0" * 32)
+def test_wrong_credentials_are_401_20003_and_list_failures_are_twilio_exceptions(
+    emulator, make_client
+):
+    bad = make_client(emulator, token="0" * 32)
     with pytest.raises(TwilioRestException) as info:
         bad.calls.create(to="+14155551230", from_=FROM, twiml=SAY)
     assert (info.value.status, info.value.code) == (401, 20003)
@@ -357,11 +359,11 @@ def test_transcript_from_recording_has_both_channels_and_meta_paging(client):
 
 
 # -- Faults, scenario, log ---------------------------------------------------------------------
-def test_429_fault_is_a_20429_error_and_faults_repeat_with_the_seed(make_emulator):
+def test_429_fault_is_a_20429_error_and_faults_repeat_with_the_seed(make_emulator, make_client):
     runs = []
     for _ in range(2):
         emu = make_emulator(faults="429=0.5", seed=42)
-        client = sdk_client(emu)
+        client = make_client(emu)
         outcome = []
         for _i in range(12):
             try:
@@ -375,16 +377,16 @@ def test_429_fault_is_a_20429_error_and_faults_repeat_with_the_seed(make_emulato
     assert runs[0] == runs[1] and "429" in runs[0] and "ok" in runs[0]
 
 
-def test_500_fault_is_a_server_error(make_emulator):
-    client = sdk_client(make_emulator(faults="500=1.0"))
+def test_500_fault_is_a_server_error(make_emulator, make_client):
+    client = make_client(make_emulator(faults="500=1.0"))
     with pytest.raises(TwilioRestException) as info:
         client.calls.create(to="+14155551230", from_=FROM, twiml=SAY)
     assert info.value.status == 500
 
 
-def test_timeout_fault_places_the_call_but_drops_the_connection(make_emulator):
+def test_timeout_fault_places_the_call_but_drops_the_connection(make_emulator, make_client):
     emu = make_emulator(faults="timeout=1.0")
-    client = sdk_client(emu)
+    client = make_client(emu)
     with pytest.raises(requests.exceptions.ConnectionError):
         client.calls.create(to="+14155551230", from_=FROM, twiml=SAY)
     created = [e for e in call_log(emu) if e["event"] == "created"]
@@ -392,22 +394,22 @@ def test_timeout_fault_places_the_call_but_drops_the_connection(make_emulator):
     assert client.calls.list(to="+14155551230")[0].sid == created[0]["sid"]
 
 
-def test_drop_callback_fault_sends_nothing_but_the_call_completes(make_emulator, sink):
+def test_drop_callback_fault_sends_nothing_but_the_call_completes(make_emulator, sink, make_client):
     emu = make_emulator(faults="drop-callback=1.0")
-    client = sdk_client(emu)
+    client = make_client(emu)
     call = create(client, status_callback=f"{sink.url}/cb")
     assert wait_final(client, call.sid).status == "completed"
     time.sleep(0.1)
     assert sink.requests == []
 
 
-def test_scenario_file_overrides_outcome_and_trial_rules(make_emulator, tmp_path):
+def test_scenario_file_overrides_outcome_and_trial_rules(make_emulator, tmp_path, make_client):
     scenario = tmp_path / "scenario.json"
     scenario.write_text(
         '{"numbers": {"+14155551230": {"outcome": "busy"}}, "trial": true,'
         ' "verified_caller_ids": ["+14155551230"]}'
     )
-    client = sdk_client(make_emulator(scenario=scenario))
+    client = make_client(make_emulator(scenario=scenario))
     assert wait_final(client, create(client).sid).status == "busy"
     with pytest.raises(TwilioRestException) as info:
         create(client, to="+14155551231")
@@ -423,8 +425,8 @@ def test_call_log_has_one_line_per_event(client, emulator):
     assert events[0]["at"] <= events[-1]["at"]
 
 
-def test_calls_over_one_per_second_wait_in_the_queue(make_emulator):
-    client = sdk_client(make_emulator(speed=10))  # slow enough that 5 creates beat 1 CPS
+def test_calls_over_one_per_second_wait_in_the_queue(make_emulator, make_client):
+    client = make_client(make_emulator(speed=10))  # slow enough that 5 creates beat 1 CPS
     sids = [create(client, to=f"+1415555{6100 + i}").sid for i in range(5)]
     finals = [wait_final(client, sid) for sid in sids]
     queue_ms = [int(c.queue_time) for c in finals]

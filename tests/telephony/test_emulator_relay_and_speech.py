@@ -16,7 +16,7 @@ from aiohttp import web
 
 from app.telephony.emulator import media
 from app.telephony.emulator.conversation import Segment
-from tests.telephony.conftest import FROM, sdk_client, wait_final
+from tests.telephony.conftest import FROM, wait_final
 
 
 class RelayAgent:
@@ -57,11 +57,13 @@ class RelayAgent:
         self.loop.close()
 
 
-def test_conversation_relay_sends_setup_and_prompts_and_reads_text_tokens(make_emulator):
+def test_conversation_relay_sends_setup_and_prompts_and_reads_text_tokens(
+    make_emulator, make_client
+):
     agent = RelayAgent()
     try:
         emu = make_emulator()
-        client = sdk_client(emu)
+        client = make_client(emu)
         twiml = (
             f'<Response><Connect><ConversationRelay url="{agent.url}" '
             'welcomeGreeting="Hi, this is the CallDeck assistant."/></Connect></Response>'
@@ -83,9 +85,9 @@ def test_conversation_relay_sends_setup_and_prompts_and_reads_text_tokens(make_e
         agent.close()
 
 
-def test_unreachable_relay_plays_the_application_error(make_emulator):
+def test_unreachable_relay_plays_the_application_error(make_emulator, make_client):
     emu = make_emulator()
-    client = sdk_client(emu)
+    client = make_client(emu)
     twiml = '<Response><Connect><ConversationRelay url="ws://127.0.0.1:9/x"/></Connect></Response>'
     call = client.calls.create(to="+14155551230", from_=FROM, twiml=twiml)
     assert wait_final(client, call.sid).status == "completed"

@@ -11,14 +11,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy import select
 
 from app.results import edits
-from app.results.calls import CallDetail, call_detail, latest_call_id
+from app.results.calls import (
+    CallDetail,
+    call_detail,
+    campaign_choices,
+    campaign_dispositions,
+    latest_call_id,
+)
 from app.results.stats import campaign_stats
 from app.results.transcripts import needs_transcript, request_transcript
 from app.store.engine import Store
-from app.store.models import Call, Campaign
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,6 @@ class ResultsController(QObject):
     detailChanged(object): the selected call's CallDetail, or None.
     callChanged(int): a call was created or changed; the table should show it.
     notesSaved(str, object): who saved the notes and when (an aware datetime).
-    transcriptRequested(int): a transcript request for this call id started.
     error(str): something the user should read.
     """
 
@@ -41,7 +44,6 @@ class ResultsController(QObject):
     detailChanged = Signal(object)
     callChanged = Signal(int)
     notesSaved = Signal(str, object)
-    transcriptRequested = Signal(int)
     error = Signal(str)
 
     def __init__(
@@ -67,10 +69,7 @@ class ResultsController(QObject):
     # -- campaign ----------------------------------------------------------------------------
     def campaigns(self) -> list[tuple[int, str]]:
         with self.store.session() as session:
-            rows = session.execute(
-                select(Campaign.id, Campaign.name).order_by(Campaign.created_at, Campaign.id)
-            ).all()
-        return [(cid, name) for cid, name in rows]
+            return campaign_choices(session)
 
     def reload_campaigns(self) -> None:
         campaigns = self.campaigns()
@@ -89,8 +88,7 @@ class ResultsController(QObject):
         if self.campaign_id is None:
             return []
         with self.store.session() as session:
-            campaign = session.get(Campaign, self.campaign_id)
-            return list(campaign.dispositions or []) if campaign else []
+            return campaign_dispositions(session, self.campaign_id)
 
     def refresh_stats_soon(self) -> None:
         if not self._stats_timer.isActive():
@@ -142,9 +140,7 @@ class ResultsController(QObject):
             return
         try:
             with self.store.session.begin() as session:
-                edits.save_notes(session, call_id, text)
-                call = session.get(Call, call_id)
-                by, at = call.notes_by, call.notes_at
+                by, at = edits.save_notes(session, call_id, text)
         except edits.EditError as exc:
             self.error.emit(str(exc))
             return
@@ -188,7 +184,6 @@ class ResultsController(QObject):
         )
         self.transcript_tasks[call_id] = task
         task.add_done_callback(lambda _t, cid=call_id: self._transcript_done(cid))
-        self.transcriptRequested.emit(call_id)
 
     def is_transcribing(self, call_id: int) -> bool:
         return call_id in self.transcript_tasks

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,19 +31,15 @@ from PySide6.QtWidgets import (
 
 from app.domain.status import ContactStatus
 from app.paths import exports_dir
-from app.results.calls import NO_DISPOSITION, CallDetail, CallFilter
+from app.results.calls import NO_DISPOSITION, CallFilter
 from app.store.engine import Store
 from app.ui.campaigns.badges import status_label
 from app.ui.messages import show_error
 from app.ui.results.calls_model import COLUMNS, CallsTableModel
 from app.ui.results.controller import ResultsController
-from app.ui.results.disposition import DispositionEditor
+from app.ui.results.detail_pane import CallDetailPane
 from app.ui.results.export_job import ExportJob
-from app.ui.results.header import CallHeader
-from app.ui.results.notes import NotesEditor
-from app.ui.results.player import RecordingPlayer
 from app.ui.results.stats_strip import StatsStrip
-from app.ui.results.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +68,6 @@ class ResultsPage(QWidget):
         self.model = CallsTableModel(store, self)
         self.export_job: ExportJob | None = None
         self._progress: QProgressDialog | None = None
-        self._shown_call: int | None = None
-        self._shown_recording: tuple[str | None, str | None, bool] | None = None
         self._build()
         self._wire()
         self._build_shortcuts()
@@ -136,30 +129,10 @@ class ResultsPage(QWidget):
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_table)
 
-        self.header = CallHeader()
-        self.player = RecordingPlayer()
-        self.transcript = TranscriptView()
-        self.disposition = DispositionEditor()
-        self.notes = NotesEditor()
-        self.notes.setMaximumHeight(170)
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(8, 0, 0, 0)
-        detail_layout.addWidget(self.header)
-        detail_layout.addWidget(_rule())
-        detail_layout.addWidget(self.player)
-        detail_layout.addWidget(self.transcript, 1)
-        detail_layout.addWidget(self.disposition)
-        detail_layout.addWidget(self.notes)
-        self.no_call = QLabel(
-            "Select a call to listen to it, read the transcript and set its disposition."
-        )
-        self.no_call.setWordWrap(True)
-        self.no_call.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_call.setStyleSheet("color: palette(placeholder-text);")
-        self.detail_stack = QStackedWidget()
-        self.detail_stack.addWidget(self.no_call)
-        self.detail_stack.addWidget(detail)
+        self.detail_stack = CallDetailPane(self.controller.is_transcribing)
+        pane = self.detail_stack  # its parts, by the names the page always offered
+        self.header, self.player, self.transcript = pane.header, pane.player, pane.transcript
+        self.disposition, self.notes, self.no_call = pane.disposition, pane.notes, pane.no_call
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table_stack)
@@ -177,7 +150,7 @@ class ResultsPage(QWidget):
         c = self.controller
         c.campaignsChanged.connect(self._show_campaigns)
         c.statsChanged.connect(self._show_stats)
-        c.detailChanged.connect(self._show_detail)
+        c.detailChanged.connect(self.detail_stack.show_detail)
         c.callChanged.connect(self.model.refresh_call)
         c.notesSaved.connect(self.notes.show_saved)
         c.error.connect(lambda message: show_error(self, "Results", message))
@@ -195,10 +168,8 @@ class ResultsPage(QWidget):
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsAboutToBeInserted.connect(self._before_insert)
         self.model.rowsInserted.connect(self._after_insert)
-        self.player.positionChanged.connect(self.transcript.set_position)
-        self.transcript.seekRequested.connect(self.player.play_from)
         self.disposition.dispositionChosen.connect(c.choose_disposition)
-        self.notes.notesEdited.connect(self._save_notes)
+        self.detail_stack.notesEdited.connect(lambda call_id, text: c.save_notes(text, call_id))
 
     def _build_shortcuts(self) -> None:
         def add(key: QKeySequence | str, slot) -> QShortcut:
@@ -213,8 +184,8 @@ class ResultsPage(QWidget):
             add("Right", lambda: self.player.skip(10_000)),
             add(QKeySequence.StandardKey.Find, self.transcript.focus_find),
         ]
-        for number in range(10):
-            self.shortcuts.append(add(str(number), lambda n=number: self._disposition_key(n)))
+        pick = self.detail_stack.choose_disposition_number
+        self.shortcuts += [add(str(n), lambda n=n: pick(n)) for n in range(10)]
 
     # -- the main window's hooks -------------------------------------------------------------
     def main_action(self) -> tuple[str, Callable[[], None]]:
@@ -355,47 +326,6 @@ class ResultsPage(QWidget):
         self.count_label.setText(f"{shown:,}{more} call{'s' if shown != 1 else ''}")
 
     # -- detail ------------------------------------------------------------------------------
-    def _show_detail(self, detail: CallDetail | None) -> None:
-        if detail is None:
-            self._shown_call = None
-            self._shown_recording = None
-            self.player.set_recording(None, None)
-            self.detail_stack.setCurrentWidget(self.no_call)
-            return
-        same_call = detail.row.id == self._shown_call
-        self._shown_call = detail.row.id
-        self.detail_stack.setCurrentIndex(1)
-        self.header.show_call(detail)
-        live = ContactStatus(detail.row.status).is_live
-        recording = (detail.recording_path, detail.recording_state, live)
-        if recording != self._shown_recording:  # never interrupt playback for a repaint
-            self._shown_recording = recording
-            self.player.set_recording(detail.recording_path, detail.recording_state, live=live)
-        self.transcript.set_turns(detail.turns, self._transcript_message(detail))
-        self.disposition.set_dispositions(detail.dispositions, detail.row.disposition)
-        if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
-            self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
-
-    def _transcript_message(self, detail: CallDetail) -> str:
-        if self.controller.is_transcribing(detail.row.id):
-            return "Transcribing the recording…"
-        state = detail.transcript_state or ""
-        if state.startswith("unavailable"):
-            return "Transcript unavailable: " + (state.partition(":")[2].strip() or "unknown")
-        if ContactStatus(detail.row.status).is_live:
-            return "The call is in progress."
-        if detail.recording_state == "pending":
-            return "The transcript follows once the recording is fetched."
-        return "No transcript for this call."
-
-    def _disposition_key(self, number: int) -> None:
-        if self.detail_stack.currentIndex() == 1:
-            self.disposition.choose_number(number)
-
-    def _save_notes(self, text: str) -> None:
-        if self._shown_call is not None:
-            self.controller.save_notes(text, self._shown_call)
-
     def hideEvent(self, event: QHideEvent) -> None:
         # Another page shown, or the window closing: never lose notes still in the debounce.
         self.notes_flush()
@@ -403,8 +333,7 @@ class ResultsPage(QWidget):
 
     def notes_flush(self) -> None:
         """Save notes still waiting for their debounce (before switching call or campaign)."""
-        if self.notes.has_pending():
-            self.notes.flush()
+        self.detail_stack.notes_flush()
 
     def _show_stats(self, stats: dict | None) -> None:
         self.stats.set_stats(stats)
@@ -485,10 +414,3 @@ class ResultsPage(QWidget):
     def _export_cancelled(self) -> None:
         self._export_done()
         self.count_label.setText("Export cancelled; no file was written")
-
-
-def _rule() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setFrameShadow(QFrame.Shadow.Sunken)
-    return line

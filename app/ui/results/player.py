@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.media_state import RecordingState
 from app.ui.results.calls_model import clock
 
 log = logging.getLogger(__name__)
@@ -35,20 +36,6 @@ except ImportError as exc:  # pragma: no cover - depends on the machine
 
 SPEEDS = (1.0, 1.25, 1.5, 2.0)
 SKIP_MS = 10_000
-
-
-def recording_message(path: str | None, state: str | None, *, live: bool = False) -> str | None:
-    """Why there is nothing to play (None when the file is there)."""
-    if state == "downloaded" and path and Path(path).is_file():
-        return None
-    if state == "downloaded" and path:
-        return f"The recording file is missing: {path}"
-    if state == "pending" or (state is None and live):
-        return "The recording is still being fetched…"
-    if state and state.startswith("unavailable"):
-        reason = state.partition(":")[2].strip() or "the provider has none"
-        return f"Recording unavailable: {reason}"
-    return "No recording for this call."
 
 
 class RecordingPlayer(QWidget):
@@ -108,7 +95,10 @@ class RecordingPlayer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
         layout.addWidget(self.message)
+        self._wire()
+        self.set_recording(None, RecordingState.UNSET)
 
+    def _wire(self) -> None:
         self.play_button.clicked.connect(self.toggle)
         self.back_button.clicked.connect(lambda: self.skip(-SKIP_MS))
         self.forward_button.clicked.connect(lambda: self.skip(SKIP_MS))
@@ -122,12 +112,11 @@ class RecordingPlayer(QWidget):
             self.player.playbackStateChanged.connect(self._on_playback_state)
             self.player.mediaStatusChanged.connect(self._on_media_status)
             self.player.errorOccurred.connect(self._on_error)
-        self.set_recording(None, None)
 
     # -- what to play ------------------------------------------------------------------------
-    def set_recording(self, path: str | None, state: str | None, *, live: bool = False) -> None:
+    def set_recording(self, path: str | None, state: RecordingState, *, live: bool = False) -> None:
         self._pending_seek = None
-        problem = recording_message(path, state, live=live)
+        problem = state.message(path, file_exists=bool(path) and Path(path).is_file(), live=live)
         if problem is None and self.player is None:
             problem = f"Audio playback is unavailable on this computer ({MULTIMEDIA_ERROR})."
         self._path = None if problem else path

@@ -19,8 +19,7 @@ def _model(store, campaign_id):
     return model
 
 
-def test_model_passes_the_model_tester(qtmodeltester, store, home):
-    seeded = seed_campaign(store, home)
+def test_model_passes_the_model_tester(qtmodeltester, store, seeded):
     model = _model(store, seeded.campaign_id)
     qtmodeltester.check(model)
     assert model.rowCount() == 14
@@ -34,8 +33,7 @@ def test_model_passes_the_model_tester(qtmodeltester, store, home):
     assert model.index(12, 6).data() == "Voicemail"
 
 
-def test_sort_and_filter(qtmodeltester, store, home):
-    seeded = seed_campaign(store, home)
+def test_sort_and_filter(qtmodeltester, store, seeded):
     model = _model(store, seeded.campaign_id)
     model.sort(0, Qt.SortOrder.AscendingOrder)  # by contact name
     assert [model.index(r, 0).data() for r in range(3)] == [
@@ -80,8 +78,7 @@ def _add_call(store, campaign_id, i, status="calling", minutes=600):
         return call.id
 
 
-def test_live_calls_are_inserted_keeping_the_selection(qtbot, store, home):
-    seeded = seed_campaign(store, home)
+def test_live_calls_are_inserted_keeping_the_selection(qtbot, store, seeded):
     model = _model(store, seeded.campaign_id)
     view = QTableView()
     qtbot.addWidget(view)

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.qt_log_ignore(*MEDIA_NOISE)
 
 
 @pytest.fixture
-def seeded(store, home):
-    return seed_campaign(store, home, wav_s=3.0)
-
-
-@pytest.fixture
 def page(qtbot, store, home, seeded):
     widget = ResultsPage(store, home=home)
     qtbot.addWidget(widget)

@@ -1,0 +1,108 @@
+"""The Results page's right side: the selected call's header, player, transcript, disposition
+and notes, or a hint while no call is selected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from app.domain.media_state import RecordingState
+from app.domain.status import ContactStatus
+from app.results.calls import CallDetail
+from app.ui.results.disposition import DispositionEditor
+from app.ui.results.header import CallHeader
+from app.ui.results.notes import NotesEditor
+from app.ui.results.player import RecordingPlayer
+from app.ui.results.transcript import TranscriptView
+
+
+class CallDetailPane(QStackedWidget):
+    """Signals:
+    notesEdited(int, str): the user edited the notes of this call id (after the debounce).
+    """
+
+    notesEdited = Signal(int, str)
+
+    def __init__(
+        self, is_transcribing: Callable[[int], bool], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._is_transcribing = is_transcribing
+        self.shown_call: int | None = None
+        self._shown_recording: tuple | None = None
+        self.header = CallHeader()
+        self.player = RecordingPlayer()
+        self.transcript = TranscriptView()
+        self.disposition = DispositionEditor()
+        self.notes = NotesEditor()
+        self.notes.setMaximumHeight(170)
+        detail = QWidget()
+        layout = QVBoxLayout(detail)
+        layout.setContentsMargins(8, 0, 0, 0)
+        for widget, stretch in (
+            (self.header, 0),
+            (_rule(), 0),
+            (self.player, 0),
+            (self.transcript, 1),
+            (self.disposition, 0),
+            (self.notes, 0),
+        ):
+            layout.addWidget(widget, stretch)
+        self.no_call = QLabel(
+            "Select a call to listen to it, read the transcript and set its disposition."
+        )
+        self.no_call.setWordWrap(True)
+        self.no_call.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_call.setStyleSheet("color: palette(placeholder-text);")
+        self.addWidget(self.no_call)
+        self.addWidget(detail)
+        self.player.positionChanged.connect(self.transcript.set_position)
+        self.transcript.seekRequested.connect(self.player.play_from)
+        self.notes.notesEdited.connect(self._notes_edited)
+
+    def show_detail(self, detail: CallDetail | None) -> None:
+        if detail is None:
+            self.shown_call = None
+            self._shown_recording = None
+            self.player.set_recording(None, RecordingState.UNSET)
+            self.setCurrentWidget(self.no_call)
+            return
+        same_call = detail.row.id == self.shown_call
+        self.shown_call = detail.row.id
+        self.setCurrentIndex(1)
+        self.header.show_call(detail)
+        live = ContactStatus(detail.row.status).is_live
+        recording = (detail.recording_path, detail.recording_state, live)
+        if recording != self._shown_recording:  # never interrupt playback for a repaint
+            self._shown_recording = recording
+            self.player.set_recording(detail.recording_path, detail.recording_state, live=live)
+        message = detail.transcript_state.message(
+            detail.recording_state, live=live, transcribing=self._is_transcribing(detail.row.id)
+        )
+        self.transcript.set_turns(detail.turns, message)
+        self.disposition.set_dispositions(detail.dispositions, detail.row.disposition)
+        if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
+            self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
+
+    def choose_disposition_number(self, number: int) -> None:
+        """A digit key: choose that disposition when a call is shown."""
+        if self.currentIndex() == 1:
+            self.disposition.choose_number(number)
+
+    def notes_flush(self) -> None:
+        """Save notes still waiting for their debounce (before switching call or campaign)."""
+        if self.notes.has_pending():
+            self.notes.flush()
+
+    def _notes_edited(self, text: str) -> None:
+        if self.shown_call is not None:
+            self.notesEdited.emit(self.shown_call, text)
+
+
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
