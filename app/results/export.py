@@ -1,12 +1,15 @@
 """Export a campaign's calls to CSV or XLSX, one row per call attempt.
 
 Cells a spreadsheet would run as a formula are neutralised with a leading apostrophe (OWASP
-CSV-injection advice), in both formats.
+CSV-injection advice), in both formats, as the very last step before a cell is written (after
+XLSX drops the control characters it cannot store, which could otherwise uncover a trigger);
+XLSX cells are also typed as text, so none can become a formula.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +20,10 @@ from sqlalchemy.orm import Session
 from app.results.calls import iter_call_records
 from app.store.models import Call, Contact
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's triggers, with the full-width forms some spreadsheets also read as formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# What a spreadsheet or a cleaning step may skip or drop before it reads the first character.
+_SKIPPABLE = re.compile(r"^[\x00-\x20\x7f\u00a0\u200b-\u200f\u2028\u2029\ufeff]+")
 
 # (column heading, record key) after phone and name and the contact variables.
 TAIL_COLUMNS = [
@@ -50,8 +56,13 @@ class ExportCancelled(Exception):
 
 
 def neutralise(value: Any) -> Any:
-    """A string a spreadsheet would treat as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """A string a spreadsheet would treat as a formula gets a leading apostrophe, also when
+    the trigger hides behind spaces or control characters (which a reader may skip)."""
+    if not isinstance(value, str):
+        return value
+    skipped = _SKIPPABLE.match(value)
+    prefix = skipped.group() if skipped else ""
+    if value[len(prefix) :].startswith(FORMULA_TRIGGERS) or "\t" in prefix or "\r" in prefix:
         return "'" + value
     return value
 
@@ -88,7 +99,7 @@ def row_values(record: dict[str, Any], variables: list[str]) -> list[Any]:
     values = [record["phone"], record["name"]]
     values += [fields.get(v) for v in variables]
     values += [record[key] for _, key in TAIL_COLUMNS]
-    return [neutralise(_plain(v)) for v in values]
+    return [_plain(v) for v in values]  # each writer neutralises what it writes
 
 
 def _plain(value: Any) -> Any:
@@ -168,7 +179,7 @@ class _CsvWriter:
         self._writer = csv.writer(self._handle)
 
     def write(self, values: list[Any]) -> None:
-        self._writer.writerow(["" if v is None else v for v in values])
+        self._writer.writerow(["" if v is None else neutralise(v) for v in values])
 
     def close(self) -> None:
         self._handle.close()
@@ -187,7 +198,16 @@ class _XlsxWriter:
         self._saved = False
 
     def write(self, values: list[Any]) -> None:
-        self._sheet.append([_xlsx_safe(v) for v in values])
+        self._sheet.append([self._cell(neutralise(_xlsx_safe(v))) for v in values])
+
+    def _cell(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value=value)
+        cell.data_type = "s"  # text, whatever it looks like: openpyxl makes "=…" a formula
+        return cell
 
     def close(self) -> None:
         if not self._saved:  # write-only workbooks are saved once
