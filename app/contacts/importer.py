@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import column, insert, select
 from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,8 @@ from app.contacts.memory import collector_paused
 from app.contacts.parallel import validate_cells
 from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
 from app.contacts.report import ImportReport, Reject, write_rejects
+from app.domain.phone import InvalidRegion
+from app.domain.phone import check_region as domain_check_region
 from app.domain.status import ContactStatus
 from app.store.engine import Store
 from app.store.models import Contact, DncEntry
@@ -223,12 +224,10 @@ def import_table(
 
 def check_region(region: str | None) -> str:
     """The region as phonenumbers spells it; an unknown one is the user's to fix."""
-    code = (region or "US").strip().upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise ContactImportError(
-            f"unknown region {code!r}: use a two-letter country code such as US, GB or DE"
-        )
-    return code
+    try:
+        return domain_check_region(region)
+    except InvalidRegion as exc:
+        raise ContactImportError(str(exc)) from None
 
 
 def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:

@@ -11,6 +11,22 @@ class InvalidPhone(ValueError):
     pass
 
 
+class InvalidRegion(ValueError):
+    pass
+
+
+def check_region(region: str | None, default: str = "US") -> str:
+    """The region (ISO country code) as phonenumbers spells it; an unknown one is refused."""
+    import phonenumbers
+
+    code = (region or default).strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidRegion(
+            f"unknown region {code!r}: use a two-letter country code such as US, GB or DE"
+        )
+    return code
+
+
 def to_e164(raw: str, region: str = "US") -> str:
     """Parse *raw* in *region* and return its E.164 form, or raise InvalidPhone with a reason."""
     import phonenumbers

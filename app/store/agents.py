@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.names import check_name
 from app.store.models import Agent, Campaign
 
 
@@ -68,11 +69,12 @@ def list_agents(session: Session) -> list[AgentRecord]:
 def save_agent(session: Session, draft: AgentDraft) -> int:
     """Create or update an agent; returns its id. Raises AgentNameTaken (the caller's
     transaction must then be rolled back, which `session.begin()` does on the way out)."""
+    name = check_name(draft.name, "agent")  # before anything is added to the session
     agent = session.get(Agent, draft.id) if draft.id is not None else None
     if agent is None:
         agent = Agent()
         session.add(agent)
-    agent.name = draft.name
+    agent.name = name
     agent.greeting = draft.greeting
     agent.business_info = draft.business_info
     agent.knowledge_base = draft.knowledge_base

@@ -10,6 +10,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.campaign_settings import CampaignSettings, SettingsError
+from app.domain.names import InvalidName, check_name
+from app.domain.phone import InvalidRegion, check_region
 from app.domain.status import RETRYABLE_STATUSES, CampaignState, ContactStatus
 from app.store.counters import counters_maintained, read_counters
 from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
@@ -157,6 +159,20 @@ def _find_agent(session: Session, name: str | None) -> Agent | None:
     return found
 
 
+def _checked_name(name: str) -> str:
+    try:
+        return check_name(name, "campaign")
+    except InvalidName as exc:
+        raise CampaignError(str(exc)) from None
+
+
+def _checked_region(region: str) -> str:
+    try:
+        return check_region(region)
+    except InvalidRegion as exc:
+        raise CampaignError(str(exc)) from None
+
+
 def create_campaign(
     session: Session,
     name: str,
@@ -169,15 +185,13 @@ def create_campaign(
 ) -> Campaign:
     """Create a draft campaign. *settings* are CampaignSettings fields (concurrency, …); the
     ones not given take CampaignSettings' defaults, and all are validated."""
-    name = name.strip()
-    if not name:
-        raise CampaignError("a campaign needs a name")
+    name = _checked_name(name)
     if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
         raise CampaignError(f"a campaign named {name!r} already exists")
     checked = _checked(CampaignSettings(**settings))
     campaign = Campaign(name=name, start_at=start_at, **asdict(checked))
     if region:
-        campaign.region = region
+        campaign.region = _checked_region(region)
     if caller_id:
         campaign.caller_id = ensure_caller_id(session, caller_id)
     campaign.agent = _find_agent(session, agent)
@@ -206,7 +220,7 @@ def update_campaign(
     if start_at is not KEEP:
         campaign.start_at = start_at
     if region:
-        campaign.region = region
+        campaign.region = _checked_region(region)
     for key, value in asdict(checked).items():
         if getattr(campaign, key) != value:
             setattr(campaign, key, value)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.names import InvalidName
 from app.store import agents as agent_store
 from app.store.agents import AgentDraft, AgentNameTaken, AgentRecord
 from app.ui.context import AppContext
@@ -169,7 +170,7 @@ class AgentsPage(QWidget):
             kind="now",
             change=Change(agents=True),
             changes=self.context.changes,
-            expected=(AgentNameTaken,),
+            expected=(AgentNameTaken, InvalidName),
             on_success=self._saved,
             on_error=self.message.setText,
         )
