@@ -43,15 +43,15 @@ class Scheduler:
         self._ctx = ctx
         self._cps_override = cps
         self.pacer = Pacer(cps or 1.0)
-        self.runs: dict[int, CampaignRun] = {}
-        self.scheduled: dict[int, CampaignPlan] = {}
+        self._runs: dict[int, CampaignRun] = {}
+        self._scheduled: dict[int, CampaignPlan] = {}
         self.attempts: dict[int, CallAttempt] = {}  # by call id, until each has its results
-        self.wake_event = asyncio.Event()
+        self._wake = asyncio.Event()
         self.progress = asyncio.Event()  # something finished: run_until_done looks again
-        self.reload = True
-        self.holding = False
-        self.only: set[int] | None = None
-        self.paused: set[int] = set()  # paused by this dialer (for the status line)
+        self._reload = True
+        self._holding = False
+        self._only: set[int] | None = None
+        self._paused: set[int] = set()  # paused by this dialer (for the status line)
         self._opened_at: datetime | None = None
         self._task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -72,7 +72,7 @@ class Scheduler:
         self._opened_at = self._ctx.clock.now()
 
     def start(self) -> None:
-        self.reload = True
+        self._reload = True
         self._task = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
 
     async def stop(self) -> None:
@@ -86,13 +86,13 @@ class Scheduler:
         for attempt in self.attempts.values():
             attempt.release_line()
         self.attempts.clear()
-        self.holding = False
+        self._holding = False
         self.progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
     def wake(self) -> None:
         """Re-read campaign settings (limits, windows, states) now."""
-        self.reload = True
-        self.wake_event.set()
+        self._reload = True
+        self._wake.set()
 
     def set_cps(self, cps: float | None) -> None:
         self._cps_override = cps
@@ -100,20 +100,24 @@ class Scheduler:
             self.pacer.cps = cps
         self.wake()
 
+    def restrict_to(self, campaign_ids: set[int] | None) -> None:
+        self._only = campaign_ids
+        self.wake()
+
     def hold(self) -> None:
-        self.holding = True
-        self.wake_event.set()
+        self._holding = True
+        self._wake.set()
         self.publish_status()
 
     def campaign_started(self, campaign_id: int) -> None:
-        self.paused.discard(campaign_id)
+        self._paused.discard(campaign_id)
         self.wake()
 
     def campaign_paused(self, campaign_id: int) -> None:
         # Take it off the scheduler at once rather than at the next reload.
-        self.paused.add(campaign_id)
-        self.runs.pop(campaign_id, None)
-        self.scheduled.pop(campaign_id, None)
+        self._paused.add(campaign_id)
+        self._runs.pop(campaign_id, None)
+        self._scheduled.pop(campaign_id, None)
         self.wake()
 
     def run(self, attempt: CallAttempt, work: Coroutine, name: str) -> None:
@@ -132,24 +136,24 @@ class Scheduler:
     # -- what CallAttempt asks of its host -------------------------------------------------------
 
     def may_dial(self, campaign_id: int) -> bool:
-        return not self.holding and campaign_id in self.runs
+        return not self._holding and campaign_id in self._runs
 
     def create_answered(self, campaign_id: int) -> None:
         self.pacer.sent(campaign_id, self._ctx.clock.monotonic())
-        self.wake_event.set()
+        self._wake.set()
 
     def line_released(self, campaign_id: int) -> None:
         self.pacer.ended(campaign_id)
-        self.wake_event.set()
+        self._wake.set()
         self.progress.set()
 
     def given_back(self, campaign_id: int) -> None:
-        run = self.runs.get(campaign_id)
+        run = self._runs.get(campaign_id)
         if run is not None:
             run.needs_load = True
 
     def back_off(self, campaign_id: int) -> None:
-        run = self.runs.get(campaign_id)
+        run = self._runs.get(campaign_id)
         if run is not None:
             run.backoff_until = self._ctx.clock.monotonic() + RATE_LIMIT_BACKOFF_S
 
@@ -158,7 +162,7 @@ class Scheduler:
         self.wake()
 
     def note_retry(self, campaign_id: int, retry_at: datetime | None) -> None:
-        run = self.runs.get(campaign_id)
+        run = self._runs.get(campaign_id)
         if run is not None:
             run.note_retry(retry_at)
 
@@ -171,24 +175,24 @@ class Scheduler:
     async def _schedule_forever(self) -> None:
         clock = self._ctx.clock
         while True:
-            self.wake_event.clear()
+            self._wake.clear()
             try:
                 deadline = self._tick()
             except Exception:
                 log.exception("dialer scheduler pass failed; trying again shortly")
                 deadline = clock.monotonic() + 1.0
             self.progress.set()
-            await clock.sleep_until(deadline, self.wake_event)
+            await clock.sleep_until(deadline, self._wake)
 
     def _tick(self) -> float:
         mono, wall = self._ctx.clock.monotonic(), self._ctx.clock.now()
-        if self.reload:
+        if self._reload:
             self._load_plans()
         elif mono >= self._plans_read_at + PLAN_REFRESH_S:  # same sum as the wake-up below
             self._load_plans(refresh_lists=False)  # edits made without wake() (another process)
         next_wake = min(mono + IDLE_RECHECK_S, self._plans_read_at + PLAN_REFRESH_S)
         next_wake = min(next_wake, self._start_due_scheduled(wall, mono))
-        runs = list(self.runs.values())
+        runs = list(self._runs.values())
         if runs:
             self._rotation = (self._rotation + 1) % len(runs)
             runs = runs[self._rotation :] + runs[: self._rotation]
@@ -206,7 +210,7 @@ class Scheduler:
         cid = run.plan.id
         reloaded = False
         while True:
-            if self.holding:
+            if self._holding:
                 self._idle_campaigns.add(cid)
                 return NEVER
             at = self.pacer.next_start(cid, run.plan.limits)
@@ -256,35 +260,35 @@ class Scheduler:
     def _load_plans(self, *, refresh_lists: bool = True) -> None:
         """Re-read campaigns; *refresh_lists* also re-reads every contact list (after wake(),
         e.g. an import), otherwise only the lists of campaigns whose settings changed."""
-        self.reload = False
+        self._reload = False
         self._plans_read_at = self._ctx.clock.monotonic()
         with self._ctx.store.session() as session:
             active = plans.active_plans(session)
-            if self.only is not None:
-                active = {cid: plan for cid, plan in active.items() if cid in self.only}
+            if self._only is not None:
+                active = {cid: plan for cid, plan in active.items() if cid in self._only}
             if self._cps_override is None:
                 self.pacer.cps = float(get_setting(session, "calls_per_second") or 1.0)
-        for cid in list(self.runs):
+        for cid in list(self._runs):
             if cid not in active or active[cid].state != CampaignState.RUNNING:
-                del self.runs[cid]
-        self.scheduled = {}
+                del self._runs[cid]
+        self._scheduled = {}
         for cid, plan in active.items():
             if plan.state == CampaignState.RUNNING and not plan.caller_id:
-                self.runs.pop(cid, None)
+                self._runs.pop(cid, None)
                 self._pause_for(cid, "it has no caller-ID; pick one, then start it again")
             elif plan.state == CampaignState.SCHEDULED:
-                self.scheduled[cid] = plan
-            elif cid in self.runs:
-                run = self.runs[cid]
+                self._scheduled[cid] = plan
+            elif cid in self._runs:
+                run = self._runs[cid]
                 if refresh_lists or run.plan != plan:
                     run.needs_load = True
                 run.plan = plan
             else:
-                self.runs[cid] = CampaignRun(plan)
+                self._runs[cid] = CampaignRun(plan)
 
     def _start_due_scheduled(self, wall: datetime, mono: float) -> float:
         next_wake = NEVER
-        for cid, plan in list(self.scheduled.items()):
+        for cid, plan in list(self._scheduled.items()):
             if plan.start_at is not None and plan.start_at > wall:
                 next_wake = min(next_wake, mono + (plan.start_at - wall).total_seconds())
                 continue
@@ -299,9 +303,9 @@ class Scheduler:
                     state, message = CampaignState.PAUSED.value, f"Could not start: {exc}"
                 else:
                     message = self._scheduled_start_message(plan.start_at, wall)
-            del self.scheduled[cid]
+            del self._scheduled[cid]
             self._ctx.hub.publish(CampaignStateChanged(cid, state, message))
-            self.reload = True
+            self._reload = True
             next_wake = mono
         return next_wake
 
@@ -326,7 +330,7 @@ class Scheduler:
                 run.needs_load = True  # someone became dialable since the queue was filled
                 return
             campaign.state = CampaignState.COMPLETED.value
-        del self.runs[cid]
+        del self._runs[cid]
         self._ctx.hub.publish(
             CampaignStateChanged(
                 cid, CampaignState.COMPLETED.value, "Completed: no one left to call"
@@ -340,15 +344,15 @@ class Scheduler:
             if campaign is None:
                 return
             state = campaign_store.pause_campaign(campaign)
-        self.runs.pop(campaign_id, None)
-        self.paused.add(campaign_id)
+        self._runs.pop(campaign_id, None)
+        self._paused.add(campaign_id)
         self._ctx.hub.publish(CampaignStateChanged(campaign_id, state, f"Paused: {message}"))
 
     # -- completion and the status line ------------------------------------------------------------
 
     def settled(self, wanted: set[int] | None) -> bool:
         """Nothing of these campaigns (None: all) is dialable now or still in flight."""
-        if self.reload or self.wake_event.is_set():
+        if self._reload or self._wake.is_set():
             return False
 
         def mine(cid: int) -> bool:
@@ -356,18 +360,28 @@ class Scheduler:
 
         if any(mine(attempt.live.campaign_id) for attempt in self.attempts.values()):
             return False
-        return all(cid in self._idle_campaigns for cid in self.runs if mine(cid))
+        return all(cid in self._idle_campaigns for cid in self._runs if mine(cid))
+
+    async def wait_until_settled(self, wanted: set[int] | None) -> None:
+        self._wake.set()  # one fresh pass, so "idle" reflects the database as it is now
+        while True:
+            self.progress.clear()
+            if self.settled(wanted):
+                return
+            if not self.running:
+                raise RuntimeError("the dialer's scheduler stopped")
+            await self.progress.wait()
 
     def next_dial(self, wanted: set[int] | None) -> tuple[datetime, str, str] | None:
         """(when, why, local time) of the earliest dial still ahead in these campaigns."""
         upcoming: list[tuple[datetime, str, str]] = [
             (run.later, run.later_reason, run.later_local)
-            for cid, run in self.runs.items()
+            for cid, run in self._runs.items()
             if (wanted is None or cid in wanted) and run.later is not None
         ]
         upcoming += [
             (plan.start_at, "scheduled", "")
-            for cid, plan in self.scheduled.items()
+            for cid, plan in self._scheduled.items()
             if (wanted is None or cid in wanted) and plan.start_at is not None
         ]
         return min(upcoming, key=lambda item: item[0], default=None)
@@ -377,15 +391,15 @@ class Scheduler:
 
     def publish_status(self, next_wake: float | None = None) -> None:
         active = self.pacer.total_active()
-        capacity = sum(run.plan.limits.concurrency for run in self.runs.values())
+        capacity = sum(run.plan.limits.concurrency for run in self._runs.values())
         next_in = None
-        if next_wake is not None and next_wake != NEVER and self.runs and not self.holding:
+        if next_wake is not None and next_wake != NEVER and self._runs and not self._holding:
             next_in = max(0.0, next_wake - self._ctx.clock.monotonic())
         message = status_line(
-            holding=self.holding,
-            runs=list(self.runs.values()),
-            scheduled=list(self.scheduled.values()),
-            any_paused=bool(self.paused),
+            holding=self._holding,
+            runs=list(self._runs.values()),
+            scheduled=list(self._scheduled.values()),
+            any_paused=bool(self._paused),
             active=active,
             capacity=capacity,
             next_in=next_in,

@@ -112,8 +112,7 @@ class DialerService:
 
     def restrict_to(self, campaign_ids: Iterable[int] | None) -> None:
         """Dial only these campaigns (None: every running or due one), e.g. `run --campaign`."""
-        self._scheduler.only = None if campaign_ids is None else set(campaign_ids)
-        self._scheduler.wake()
+        self._scheduler.restrict_to(None if campaign_ids is None else set(campaign_ids))
 
     def wake(self) -> None:
         """Re-read campaign settings (limits, windows, states) now."""
@@ -153,15 +152,8 @@ class DialerService:
         if not self.running:
             await self.start()
         wanted = None if campaign_ids is None else set(campaign_ids)
-        scheduler = self._scheduler
-        scheduler.wake_event.set()  # one fresh pass, so "idle" reflects the database as it is
-        while True:
-            scheduler.progress.clear()
-            if scheduler.settled(wanted):
-                return self._done_report(wanted)
-            if not scheduler.running:
-                raise RuntimeError("the dialer's scheduler stopped")
-            await scheduler.progress.wait()
+        await self._scheduler.wait_until_settled(wanted)
+        return self._done_report(wanted)
 
     def status(self) -> DialerStatus:
         return self._scheduler.status()
