@@ -64,6 +64,8 @@ async def persist(clock: Clock, what: str, write: Callable[[], T]) -> T:
 
 
 class CallAttempt:
+    """One claimed contact's call, driven by the task the scheduler (or recovery) runs it in."""
+
     def __init__(self, live: LiveCall, ctx: DialerContext, host: AttemptHost) -> None:
         self.live = live
         self._ctx = ctx

@@ -25,6 +25,9 @@ class Action(Enum):
     RESOLVE_UNKNOWN_CREATE = "search for the call"  # it may have been placed: never redial
 
 
+GIVE_BACKS = frozenset(
+    {Action.GIVE_BACK, Action.GIVE_BACK_AND_BACK_OFF, Action.GIVE_BACK_AND_PAUSE}
+)
 TRIAL_ONE_CALL_AT_A_TIME = 10004  # the campaign's limit, not the contact's fault
 
 # First match wins. Decided by the type alone, whether or not the error says "retryable".
@@ -55,8 +58,3 @@ def action_for(error: BaseException) -> Action:
         if isinstance(error, error_type):
             return action
     return Action.RESOLVE_UNKNOWN_CREATE
-
-
-GIVE_BACKS = frozenset(
-    {Action.GIVE_BACK, Action.GIVE_BACK_AND_BACK_OFF, Action.GIVE_BACK_AND_PAUSE}
-)
