@@ -16,6 +16,20 @@ Use it from the thread of the loop it runs on (the qasync loop in the GUI, a pla
 
 `app.headless.run_headless` is `calldeck run`; `app.ui.dialer_bridge.DialerBridge`
 turns the events into Qt signals.
+
+Inside, `DialerService` is a facade over its parts:
+
+- `scheduler.Scheduler`: plans, runs, the pacer, what is due now, completion, the status line;
+- `attempt.CallAttempt`: one live call attempt (dial → follow → apply → results, or give the
+  contact back); it releases its line exactly once. `errors.action_for` is the one table
+  from a failed create's error to what happens to the attempt;
+- `recovery.Recovery`: at start, one CallAttempt per call a previous run left open or without
+  results (`search.find_created_call` finds what a lost create made; never redials);
+- `live_call.LiveCall`: the one record of a call in flight, from claim to results;
+- the database by job: `plans` (what the scheduler reads), `writes` (the plain-SQL per-call
+  writes), `failures` (ORM writes for attempts that end in an error), `recovery_queries`.
+
+Each call's TwiML comes from `app.agents.twiml`.
 """
 
 from app.dialer.events import (

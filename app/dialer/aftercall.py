@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.dialer import records
+from app.dialer import writes
 from app.domain.clock import Clock
 from app.domain.donotcall import asks_not_to_be_called
 from app.domain.media_state import RecordingState, TranscriptState
@@ -140,9 +140,7 @@ async def fetch_results(
             )
         if dnc_request is not None:
             phone, day = tx.execute(_PHONE_AND_DAY, {"id": call_id}).one()
-            dnc_added = records.add_to_dnc(
-                tx, phone, f'asked on the call of {day}: "{dnc_request}"'
-            )
+            dnc_added = writes.add_to_dnc(tx, phone, f'asked on the call of {day}: "{dnc_request}"')
     if dnc_added:
         log.info("call %s: the callee asked not to be called again; number added to DNC", call_id)
     return Results(rec_state, transcript_state, dnc_added)

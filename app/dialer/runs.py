@@ -6,7 +6,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.dialer.records import CampaignPlan, Candidate
+from app.dialer.plans import CampaignPlan, Candidate
 from app.domain.windows import is_open, next_open, zones_for_number
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.dialer.records import CampaignPlan
+from app.dialer.plans import CampaignPlan
 from app.dialer.runs import CampaignRun
 
 

@@ -90,10 +90,6 @@ class Pacer:
         if self._in_flight == campaign_id:
             self._in_flight = None
 
-    @property
-    def create_in_flight(self) -> bool:
-        return self._in_flight is not None
-
     def _anchor(self, campaign_id: int, now: float) -> None:
         self._last_start[campaign_id] = max(self._last_start.get(campaign_id, now), now)
         self._account_last = now if self._account_last is None else max(self._account_last, now)

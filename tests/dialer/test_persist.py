@@ -5,6 +5,7 @@ import asyncio
 from sqlalchemy.exc import OperationalError
 
 from app.dialer import DialerService
+from app.dialer.attempt import persist
 from app.domain.clock import FakeClock
 
 from .fakes import FakeProvider
@@ -12,7 +13,6 @@ from .fakes import FakeProvider
 
 def test_a_refused_write_is_retried_until_it_lands(store, tmp_path):
     clock = FakeClock()
-    service = DialerService(store, FakeProvider(clock), recordings_dir=tmp_path, clock=clock)
     attempts = []
 
     def flaky_write() -> str:
@@ -22,7 +22,7 @@ def test_a_refused_write_is_retried_until_it_lands(store, tmp_path):
         return "stored"
 
     async def go() -> str:
-        return await service._persist("test write", flaky_write)
+        return await persist(clock, "test write", flaky_write)
 
     assert asyncio.run(go()) == "stored"
     assert len(attempts) == 4
@@ -37,7 +37,7 @@ def test_a_status_write_that_fails_half_way_is_retried_whole(store, tmp_path, mo
 
     from sqlalchemy import select
 
-    from app.dialer import ContactChanged, records
+    from app.dialer import ContactChanged, writes
     from app.store import writer
     from app.store.models import Call, Contact
     from tests.dialer.helpers import make_campaign, phones
@@ -47,7 +47,7 @@ def test_a_status_write_that_fails_half_way_is_retried_whole(store, tmp_path, mo
     refused = []
 
     def execute(self, statement, params):
-        if statement is records._ANSWERED and not refused:
+        if statement is writes._ANSWERED and not refused:
             refused.append(params["id"])
             raise sqlite3.OperationalError("disk I/O error")
         return real_execute(self, statement, params)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.dialer import CampaignStateChanged, DialerService, DialerStatus
-from app.dialer.records import NOT_PLACED
-from app.dialer.service import LOST
+from app.dialer.attempt import LOST
+from app.dialer.failures import NOT_PLACED
 from app.domain.clock import FakeClock
 from app.store.models import Call, Campaign, Contact, DncEntry
 from app.telephony.errors import (

@@ -1,0 +1,297 @@
+"""CallAttempt: one live call attempt, from its claim to its stored results.
+
+dial → follow (poll to the end) → apply each change → fetch results; or give the contact back
+when the call was never placed. The attempt holds one line of its campaign and releases it
+exactly once, however it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Protocol, TypeVar
+
+from app.agents.twiml import twiml_for
+from app.dialer import failures, writes
+from app.dialer.aftercall import fetch_results
+from app.dialer.context import DialerContext
+from app.dialer.errors import GIVE_BACKS, Action, action_for
+from app.dialer.events import CallEnded, ContactChanged
+from app.dialer.live_call import LiveCall
+from app.dialer.search import find_created_call
+from app.domain.clock import Clock
+from app.domain.status import ContactStatus
+from app.store.writer import WRITE_REFUSED
+from app.telephony.base import CallInfo, CallRequest
+from app.telephony.errors import NotFound, ProviderError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MAX_POLL_BACKOFF_S = 60.0
+MAX_PERSIST_BACKOFF_S = 30.0
+QUEUED = ContactStatus.QUEUED.value
+LOST = "not placed (the create request never reached the provider)"
+
+
+class AttemptHost(Protocol):
+    """What an attempt asks of the scheduler around it."""
+
+    def may_dial(self, campaign_id: int) -> bool: ...
+    def create_answered(self, campaign_id: int) -> None: ...
+    def line_released(self, campaign_id: int) -> None: ...
+    def given_back(self, campaign_id: int) -> None: ...
+    def back_off(self, campaign_id: int) -> None: ...
+    def stop_campaign(self, campaign_id: int, message: str) -> None: ...
+    def note_retry(self, campaign_id: int, retry_at: datetime | None) -> None: ...
+    def attempt_over(self, attempt: CallAttempt) -> None: ...
+
+
+async def persist(clock: Clock, what: str, write: Callable[[], T]) -> T:
+    """Run a write that must not be lost, retrying while the database refuses it
+    (locked, disk full). The line stays held meanwhile: the call is real."""
+    delay = 0.5
+    while True:
+        try:
+            return write()
+        except WRITE_REFUSED as exc:
+            log.warning("%s failed (%s); retrying in %.1f s", what, exc, delay)
+            await clock.sleep_until(clock.monotonic() + delay)
+            delay = min(delay * 2, MAX_PERSIST_BACKOFF_S)
+
+
+class CallAttempt:
+    """One claimed contact's call, driven by the task the scheduler (or recovery) runs it in."""
+
+    def __init__(self, live: LiveCall, ctx: DialerContext, host: AttemptHost) -> None:
+        self.live = live
+        self._ctx = ctx
+        self._host = host
+
+    # -- the ways in: a fresh claim, or what recovery found ---------------------------------
+
+    async def dial(self, greeting: str, due: float) -> None:
+        """Send the create request (paced to *due*), then follow the call to its end."""
+        ctx, live, host = self._ctx, self.live, self._host
+        request = CallRequest(
+            to=live.identity.to,
+            from_=live.identity.from_,
+            twiml=twiml_for(greeting, live.identity.variables),
+            # Pause or Ctrl-C while the provider waits out a 429 abandons the call.
+            may_proceed=lambda: host.may_dial(live.campaign_id),
+        )
+        if due != float("-inf"):
+            ctx.stats.pacing_lateness_s.append(ctx.clock.monotonic() - due)
+        try:
+            try:
+                info = await ctx.provider.place_call(request)
+            finally:
+                host.create_answered(live.campaign_id)
+        except asyncio.CancelledError:
+            raise  # stop(): the claim stays "calling" and is reconciled next start
+        except Exception as exc:
+            await self._create_failed(exc)
+            return
+        ctx.stats.calls_placed += 1
+        await self._persist("saving its sid", partial(self._record_placed, info))
+        await self.follow(info)
+
+    async def resume(self) -> None:
+        """A call a previous run placed (its sid is known): follow it from where it is now."""
+        assert self.live.sid is not None
+        try:
+            info = await self._ctx.provider.fetch_call(self.live.sid)
+        except NotFound:
+            await self._end_unknown("the provider has no record of this call")
+            return
+        except ProviderError:
+            log.warning("call %s: could not check it now; polling", self.live.call_id)
+            info = None
+        await self.follow(info)
+
+    async def resolve_unknown_create(self, not_placed_reason: str = failures.NOT_PLACED) -> None:
+        """A claim without a sid: find the call the provider made for it, or give the
+        contact back as never placed. Never dials."""
+        found = await find_created_call(self._ctx, self.live)
+        if found is None:
+            self.give_back(not_placed_reason)
+            return
+        self._ctx.stats.calls_placed += 1
+        await self._persist("saving its sid", partial(self._record_placed, found))
+        await self.follow(found)
+
+    async def finish_results(self) -> None:
+        """A call that ended before a restart without its recording/transcript stored."""
+        assert self.live.sid is not None
+        await self._fetch_results()
+        self._over(self.live.contact_id)
+
+    # -- create refused or lost ---------------------------------------------------------------
+
+    async def _create_failed(self, error: Exception) -> None:
+        action = action_for(error)
+        live = self.live
+        if action is Action.RESOLVE_UNKNOWN_CREATE:
+            if isinstance(error, ProviderError):  # lost, or a 5xx: it may have been placed
+                log.warning("call %s: %s; reconciling, never redialling", live.call_id, error)
+            else:
+                log.error(
+                    "call %s: unexpected error placing the call", live.call_id, exc_info=error
+                )
+            await self.resolve_unknown_create(LOST)
+            return
+        assert isinstance(error, ProviderError)  # only those have another action
+        if action is Action.GIVE_BACK_AND_BACK_OFF:
+            self._host.back_off(live.campaign_id)
+        if action in GIVE_BACKS:
+            self.give_back(f"not placed: {error.user_message}")
+        if action is Action.GIVE_BACK_AND_PAUSE:
+            self._host.stop_campaign(live.campaign_id, error.user_message)
+        if action in (Action.FAIL_PERMANENT, Action.FAIL_RETRYABLE):
+            self._fail(error, permanent=action is Action.FAIL_PERMANENT)
+
+    def give_back(self, reason: str) -> None:
+        """The call was never placed: the contact goes back to the queue."""
+        ctx, live = self._ctx, self.live
+        with ctx.store.session.begin() as session:
+            failures.give_back(session, live.call_id, reason, ctx.clock.now())
+        self.release_line()
+        self._host.attempt_over(self)
+        self._host.given_back(live.campaign_id)
+        ctx.hub.publish(ContactChanged(live.campaign_id, live.contact_id, QUEUED))
+
+    def _fail(self, error: ProviderError, *, permanent: bool) -> None:
+        ctx, live = self._ctx, self.live
+        with ctx.store.session.begin() as session:
+            _, status, retry_at = failures.fail_attempt(
+                session,
+                live.call_id,
+                error.user_message,
+                error.code,
+                ctx.clock.now(),
+                permanent=permanent,
+            )
+        self._host.note_retry(live.campaign_id, retry_at)
+        self.release_line()
+        self._host.attempt_over(self)
+        ctx.hub.publish(ContactChanged(live.campaign_id, live.contact_id, status))
+        ctx.hub.publish(CallEnded(live.campaign_id, live.call_id, live.contact_id))
+
+    # -- a placed call ------------------------------------------------------------------------
+
+    async def follow(self, info: CallInfo | None) -> None:
+        """Poll the call to its end, store the outcome, then its results."""
+        update = await self._poll_to_the_end(info)
+        if update is None:
+            return  # the provider forgot it; already ended
+        if update.answered:
+            await self._fetch_results()
+        self._over(update.contact_id)
+
+    async def _poll_to_the_end(self, info: CallInfo | None) -> writes.StatusUpdate | None:
+        ctx, sid = self._ctx, self.live.sid
+        assert sid is not None
+        errors = 0
+        while True:
+            if info is not None and self._worth_writing(info):
+                update = await self._persist("saving its status", partial(self._apply, info))
+                if update.final:
+                    return update
+            await ctx.clock.sleep_until(ctx.clock.monotonic() + ctx.poll_interval_s)
+            try:
+                info = await ctx.provider.fetch_call(sid)
+                errors = 0
+            except NotFound:
+                await self._end_unknown("the provider has no record of this call any more")
+                return None
+            except Exception as exc:  # a poll that fails must not strand the line
+                info = None
+                errors += 1
+                log.warning("call %s: status check failed (%s)", self.live.call_id, exc)
+                # Keep asking (the line stays held), but less often while the provider struggles.
+                backoff = min(MAX_POLL_BACKOFF_S, ctx.poll_interval_s * 2 ** min(errors, 8))
+                await ctx.clock.sleep_until(ctx.clock.monotonic() + backoff)
+
+    def _worth_writing(self, info: CallInfo) -> bool:
+        """Only what changes the contact (answered, ended) is written; "ringing" is not."""
+        if info.is_final:
+            return True
+        return info.status == ContactStatus.CONNECTED and not self.live.answered
+
+    def _record_placed(self, info: CallInfo) -> None:
+        draft = self.live.draft()
+        with self._ctx.writer.transaction() as tx:
+            writes.record_placed(tx, draft, info)
+        self.live.keep(draft)
+
+    def _apply(self, info: CallInfo) -> writes.StatusUpdate:
+        live = self.live
+        # Work on a copy: if the transaction fails, what we remember must match the database.
+        draft = live.draft()
+        with self._ctx.writer.transaction() as tx:
+            update = writes.apply_call_info(tx, draft, info, self._ctx.clock.now())
+        live.keep(draft)
+        if update.final:
+            self._ended(update)
+        elif update.contact_status is not None:
+            self._ctx.hub.publish(
+                ContactChanged(live.campaign_id, live.contact_id, update.contact_status)
+            )
+        return update
+
+    async def _end_unknown(self, message: str) -> None:
+        ctx = self._ctx
+        with ctx.store.session.begin() as session:
+            update = failures.fail_unknown_call(
+                session, self.live.call_id, message, ctx.clock.now()
+            )
+        self._ended(update)
+        self._over(update.contact_id)
+
+    def _ended(self, update: writes.StatusUpdate) -> None:
+        live = self.live
+        self._host.note_retry(live.campaign_id, update.retry_at)
+        self.release_line()
+        if update.contact_status is not None:
+            self._ctx.hub.publish(
+                ContactChanged(live.campaign_id, live.contact_id, update.contact_status)
+            )
+
+    async def _fetch_results(self) -> None:
+        ctx, live = self._ctx, self.live
+        assert live.sid is not None
+        try:
+            await fetch_results(
+                ctx.writer,
+                ctx.provider,
+                live.call_id,
+                live.sid,
+                recordings_dir=ctx.recordings_dir,
+                clock=ctx.clock,
+                poll_interval_s=ctx.poll_interval_s,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("call %s: could not store its recording/transcript", live.call_id)
+            with ctx.store.session.begin() as session:
+                failures.mark_results_unavailable(session, live.call_id)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def release_line(self) -> None:
+        """The call no longer counts against its campaign's concurrency (exactly once)."""
+        if self.live.line_held:
+            self.live.line_held = False
+            self._host.line_released(self.live.campaign_id)
+
+    def _over(self, contact_id: int) -> None:
+        self._host.attempt_over(self)
+        live = self.live
+        self._ctx.hub.publish(CallEnded(live.campaign_id, live.call_id, contact_id))
+
+    async def _persist(self, what: str, write: Callable[[], T]) -> T:
+        return await persist(self._ctx.clock, f"call {self.live.call_id}: {what}", write)

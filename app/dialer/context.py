@@ -1,0 +1,33 @@
+"""What the dialer's parts share: the store, the provider, the clock and the event hub."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.dialer.events import EventHub
+from app.domain.clock import Clock
+from app.store.engine import Store
+from app.store.writer import Writer
+from app.telephony.base import Provider
+
+
+@dataclass
+class DialerStats:
+    """Counted for `calldeck run`'s summary and the benchmark."""
+
+    calls_placed: int = 0
+    pacing_lateness_s: deque[float] = field(default_factory=lambda: deque(maxlen=200_000))
+
+
+@dataclass
+class DialerContext:
+    store: Store
+    writer: Writer  # the per-call writes (plain SQL on SQLite)
+    provider: Provider
+    clock: Clock
+    hub: EventHub
+    recordings_dir: Path
+    poll_interval_s: float
+    stats: DialerStats = field(default_factory=DialerStats)

@@ -1,0 +1,77 @@
+"""What recovery reads at start-up: the calls a previous run left open or without results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.dialer.live_call import CallIdentity, LiveCall
+from app.dialer.plans import LIVE_STATUSES
+from app.store.models import Call, Campaign, Contact, PhoneNumber
+
+_CALLS_WITH_CONTACT = (
+    select(
+        Call.id,
+        Call.campaign_id,
+        Call.contact_id,
+        Call.attempt,
+        Contact.phone,
+        # The number it was dialled from; older rows fall back to the campaign's.
+        func.coalesce(Call.from_number, PhoneNumber.e164),
+        Call.created_at,
+        Contact.attempts,
+        Campaign.max_attempts,
+        Campaign.retry_delay_min,
+        Contact.status,
+        Call.provider_sid,
+        Call.answered_at,
+    )
+    .join(Contact, Contact.id == Call.contact_id)
+    .join(Campaign, Campaign.id == Call.campaign_id)
+    .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
+)
+
+
+def _live_calls(session: Session, *where, line_held: bool) -> list[LiveCall]:
+    rows = session.execute(
+        _CALLS_WITH_CONTACT.where(*where).order_by(Call.contact_id, Call.attempt)
+    ).all()
+    calls = []
+    for row in rows:
+        contact_status, sid, answered_at = row[10:]
+        identity = CallIdentity(*row[:10])
+        answered = answered_at is not None
+        calls.append(LiveCall(identity, contact_status, sid, answered, line_held))
+    return calls
+
+
+def open_calls(session: Session) -> list[LiveCall]:
+    """Calls without a final status: each still holds a line of its campaign."""
+    return _live_calls(session, Call.status.in_(LIVE_STATUSES), line_held=True)
+
+
+def pending_results(session: Session) -> list[LiveCall]:
+    """Final calls whose recording/transcript were not fetched yet (they hold no line)."""
+    return _live_calls(
+        session,
+        Call.status.not_in(LIVE_STATUSES),
+        Call.provider_sid.is_not(None),
+        or_(Call.recording_state == "pending", Call.transcript_state == "pending"),
+        line_held=False,
+    )
+
+
+def known_sids(session: Session, sids: list[str]) -> set[str]:
+    if not sids:
+        return set()
+    return set(session.scalars(select(Call.provider_sid).where(Call.provider_sid.in_(sids))))
+
+
+def last_starts(session: Session) -> dict[int, datetime]:
+    """When each campaign last created a call (to keep pacing across a restart)."""
+    rows = session.execute(
+        select(Call.campaign_id, func.max(Call.created_at)).group_by(Call.campaign_id)
+    )
+    return {cid: at for cid, at in rows if at is not None}
