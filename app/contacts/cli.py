@@ -69,9 +69,14 @@ def import_command(
         store.dispose()
     if as_json:
         print(json.dumps(report.as_json()))
-        return 0
-    created = " (new draft campaign)" if found is None and not dry_run else ""
-    print(f"{report.summary()} into campaign {campaign!r}{created}.")
+    else:
+        _print_report(report, campaign, created=found is None and not dry_run)
+    return 0
+
+
+def _print_report(report, campaign: str, *, created: bool) -> None:
+    new = " (new draft campaign)" if created else ""
+    print(f"{report.summary()} into campaign {campaign!r}{new}.")
     if report.encoding or report.delimiter:
         print(
             f"Read as {report.encoding or 'Excel'}, delimiter {_delimiter_name(report.delimiter)}."
@@ -80,7 +85,6 @@ def import_command(
         print(f"Phone column: {report.mapping.phone!r}; name column: {report.mapping.name!r}.")
     if report.rejects_file:
         print(f"Rows not imported, with reasons: {report.rejects_file}")
-    return 0
 
 
 def _no_such_campaign(name: str, known: list[str]) -> str:

@@ -12,13 +12,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.dialer.writes import StatusUpdate
+from app.domain.media_state import MediaKind, RecordingState, TranscriptState
 from app.domain.retry import next_attempt_at
 from app.domain.status import ContactStatus, transition
 from app.store.models import Call, Campaign, Contact
 
 S = ContactStatus
 NOT_PLACED = "not placed (app stopped before the dial)"
-INTERNAL_ERROR = "unavailable: CallDeck hit an error; see the log"
+INTERNAL_ERROR = "CallDeck hit an error; see the log"
 
 
 def _close_as_failed(session: Session, call_id: int, reason: str, now: datetime) -> Contact:
@@ -28,8 +29,8 @@ def _close_as_failed(session: Session, call_id: int, reason: str, now: datetime)
     call.status = S.FAILED.value
     call.error_message = reason
     call.ended_at = now
-    call.recording_state = "none"
-    call.transcript_state = "none"
+    call.recording_state = RecordingState.NONE.to_db()
+    call.transcript_state = TranscriptState.NONE.to_db()
     return session.get_one(Contact, call.contact_id)
 
 
@@ -88,8 +89,8 @@ def mark_results_unavailable(session: Session, call_id: int) -> None:
     call = session.get(Call, call_id)
     if call is None:
         return
-    call.recording_state = call.recording_state or "unavailable: internal error"
-    if call.recording_state == "pending":
-        call.recording_state = INTERNAL_ERROR
-    if call.transcript_state == "pending":
-        call.transcript_state = INTERNAL_ERROR
+    recording = RecordingState.parse(call.recording_state)
+    if recording.is_pending or recording.kind is MediaKind.UNSET:
+        call.recording_state = RecordingState.unavailable(INTERNAL_ERROR).to_db()
+    if TranscriptState.parse(call.transcript_state).is_pending:
+        call.transcript_state = TranscriptState.unavailable(INTERNAL_ERROR).to_db()

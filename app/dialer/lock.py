@@ -6,15 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.store.backend import Backend
-
 
 class DialerBusy(RuntimeError):
     """Another dialer holds this database; the message says what to do."""
-
-
-def lock_path_for(url: str) -> Path:
-    return Backend.for_url(url).dialer_lock_path()
 
 
 class DialerLock:

@@ -9,12 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.pacing import Limits
-from app.domain.status import CampaignState, ContactStatus
+from app.domain.status import LIVE_STATUSES, CampaignState, ContactStatus
 from app.domain.windows import CallingWindow, window_for
 from app.store.campaigns import dialable_clause
 from app.store.models import Agent, Call, Campaign, Contact, PhoneNumber
-
-LIVE_STATUSES = (ContactStatus.CALLING.value, ContactStatus.CONNECTED.value)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.dialer.live_call import CallIdentity, LiveCall
-from app.dialer.plans import LIVE_STATUSES
+from app.domain.media_state import RecordingState, TranscriptState
+from app.domain.status import LIVE_STATUSES
 from app.store.models import Call, Campaign, Contact, PhoneNumber
 
 _CALLS_WITH_CONTACT = (
@@ -58,7 +59,10 @@ def pending_results(session: Session) -> list[LiveCall]:
         session,
         Call.status.not_in(LIVE_STATUSES),
         Call.provider_sid.is_not(None),
-        or_(Call.recording_state == "pending", Call.transcript_state == "pending"),
+        or_(
+            Call.recording_state == RecordingState.PENDING.to_db(),
+            Call.transcript_state == TranscriptState.PENDING.to_db(),
+        ),
         line_held=False,
     )
 

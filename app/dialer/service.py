@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.dialer.context import DialerContext
 from app.dialer.events import CampaignStateChanged, DialerStatus, EventHub, Subscriber
-from app.dialer.lock import DialerLock, lock_path_for
+from app.dialer.lock import DialerLock
 from app.dialer.recovery import Recovery
 from app.dialer.scheduler import Scheduler
 from app.domain.clock import Clock, LoopClock
@@ -59,7 +59,7 @@ class DialerService:
         self.clock: Clock = clock or LoopClock()
         self.poll_interval_s = poll_interval_s
         self._hub = EventHub()
-        self._lock = DialerLock(lock_path_for(store.url))
+        self._lock = DialerLock(store.backend.dialer_lock_path())
         self._context = DialerContext(
             store,
             Writer(store.engine),

@@ -12,12 +12,19 @@ from datetime import datetime
 
 from app.dialer.live_call import CallIdentity, LiveCall
 from app.dialer.plans import CampaignPlan, Candidate
+from app.domain.media_state import RecordingState, TranscriptState
 from app.domain.retry import next_attempt_at
 from app.domain.status import ContactStatus, transition
 from app.domain.template import contact_variables
 from app.store.types import utcnow
 from app.store.writer import Statement, Transaction
 from app.telephony.base import CallInfo
+
+# Stored once per answered call: the words computed once, not on every write.
+_RECORDING_PENDING = RecordingState.PENDING.to_db()
+_RECORDING_NONE = RecordingState.NONE.to_db()
+_TRANSCRIPT_PENDING = TranscriptState.PENDING.to_db()
+_TRANSCRIPT_NONE = TranscriptState.NONE.to_db()
 
 S = ContactStatus
 
@@ -230,8 +237,8 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
             "answered_by": info.answered_by,
             "error_code": info.error_code,
             "error_message": info.error_message,
-            "recording_state": "pending" if answered else "none",
-            "transcript_state": "pending" if answered else "none",
+            "recording_state": _RECORDING_PENDING if answered else _RECORDING_NONE,
+            "transcript_state": _TRANSCRIPT_PENDING if answered else _TRANSCRIPT_NONE,
             "answered_at": (info.start_time or ended_at) if answered else None,
             "id": live.call_id,
         },

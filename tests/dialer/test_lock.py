@@ -1,19 +1,11 @@
+"""The one-dialer lock (where it lives is the store backend's: tests/store/test_backend.py)."""
+
 import subprocess
 import sys
 
 import pytest
 
-from app.dialer.lock import DialerBusy, DialerLock, lock_path_for
-
-
-def test_lock_file_sits_beside_a_sqlite_database(tmp_path):
-    assert (
-        lock_path_for(f"sqlite:///{tmp_path}/calldeck.db") == tmp_path / "calldeck.db.dialer.lock"
-    )
-    other = lock_path_for("postgresql://u@localhost/calls")
-    assert other.name.startswith("calldeck-") and other == lock_path_for(
-        "postgresql://u@localhost/calls"
-    )
+from app.dialer.lock import DialerBusy, DialerLock
 
 
 def test_a_second_dialer_on_the_same_database_is_refused(tmp_path):
