@@ -136,7 +136,9 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
 
 
 @pytest.mark.timeout(60)
-def test_ctrl_c_stops_new_dials_and_lets_live_calls_finish(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_new_dials_and_lets_live_calls_finish(tmp_path, signum):
+    """Ctrl-C, or SIGTERM (logout, `systemctl stop`): the same, summary included."""
     home = tmp_path / "home"
     store = open_store(home)
     numbers = phones(40, "0")
@@ -171,7 +173,7 @@ def test_ctrl_c_stops_new_dials_and_lets_live_calls_finish(tmp_path):
         deadline = time.monotonic() + 30
         while len(_creates(call_log)) < 4 and time.monotonic() < deadline:
             time.sleep(0.02)
-        run.send_signal(signal.SIGINT)
+        run.send_signal(signum)
         at_signal = len(_creates(call_log))
         out, err = run.communicate(timeout=40)
     finally:
