@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
+import pytest
+from sqlalchemy import select
+
+from app.contacts.cli import import_command
 from app.headless import EXIT_OK, EXIT_SETUP, run_headless
+from app.services import EMULATOR_SPEED_ENV
 from app.settings import set_setting
+from app.store.models import Call, Contact
+from tests.conftest import REPO
 from tests.dialer.conftest import call_spans, read_call_log
 from tests.dialer.helpers import make_campaign, phones
 
@@ -112,3 +123,59 @@ def test_until_done_says_when_the_next_retry_is_due(
     assert summary["campaigns"][0]["state"] == "running"
     assert summary["campaigns"][0]["counts"]["no_answer"] == 1
     assert "the next retry is due at" in out.err
+
+
+@pytest.mark.timeout(90)
+def test_contacts_imported_while_the_runner_dials_are_dialled_too(tmp_path, store, home):
+    """`calldeck import` beside a running `calldeck run --until-done`: the runner sees the new
+    contacts within seconds instead of saying "Nothing left to dial" with them still queued."""
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.05)
+        set_setting(session, "calls_per_second", 50)
+    cid, _ = make_campaign(
+        store, "Growing", phones(3, "0"), concurrency=4, per_minute=600, max_attempts=1
+    )
+    env = {**os.environ, EMULATOR_SPEED_ENV: "20"}
+    env.pop("CALLDECK_DB", None)
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "app", "--home", str(home), "run", "--campaign", "Growing"]
+        + ["--emulator", "--until-done", "--json"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _calls(store, cid):
+            time.sleep(0.05)
+        more = tmp_path / "more.csv"
+        more.write_text("phone\n" + "\n".join(phones(20, "1", "+1312555")) + "\n")
+        assert (
+            import_command(
+                home=home,
+                db_url=None,
+                file=more,
+                campaign="Growing",
+                region=None,
+                phone_column=None,
+                dry_run=False,
+                as_json=True,
+            )
+            == 0
+        )
+        out, err = runner.communicate(timeout=60)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert runner.returncode == EXIT_OK, err
+    with store.session() as session:
+        statuses = list(session.scalars(select(Contact.status).where(Contact.campaign_id == cid)))
+    assert len(statuses) == 23 and "queued" not in statuses, statuses
+    assert json.loads(out)["calls_placed"] == 23
+
+
+def _calls(store, campaign_id: int) -> list:
+    with store.session() as session:
+        return list(session.scalars(select(Call.id).where(Call.campaign_id == campaign_id)))

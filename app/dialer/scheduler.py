@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 30.0  # look at the database again at least this often when idle
 STATUS_TICK_S = 1.0
-PLAN_REFRESH_S = 10.0  # campaign settings edited elsewhere apply within this long
+PLAN_REFRESH_S = 3.0  # what another process changed (settings, states, imports) applies this soon
 RATE_LIMIT_BACKOFF_S = 5.0
 LATE_START_GRACE = timedelta(seconds=60)
 CALLING = ContactStatus.CALLING.value
@@ -217,15 +217,16 @@ class Scheduler:
             if at is None or at == NEVER:
                 return NEVER  # lines busy or a create in flight: its end wakes us
             at = max(at, run.backoff_until)
+            # Reading the list needs no line: an idle campaign learns now whether it still is.
+            if run.due_for_reload(wall) and not reloaded:
+                reloaded = True  # at most once per pass: a list that keeps failing must not spin
+                with self._ctx.store.session() as session:
+                    run.fill(plans.dialable_candidates(session, run.plan), wall)
             if at > mono:
                 if not run.queue and not run.due_for_reload(wall):
                     return self._idle(run, mono, wall)
                 self._next_dial = min(self._next_dial, at)
                 return at
-            if run.due_for_reload(wall) and not reloaded:
-                reloaded = True  # at most once per pass: a list that keeps failing must not spin
-                with self._ctx.store.session() as session:
-                    run.fill(plans.dialable_candidates(session, run.plan), wall)
             candidate = run.next_candidate(wall)
             if candidate is None:
                 return self._idle(run, mono, wall)
@@ -249,8 +250,10 @@ class Scheduler:
 
     def _idle(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         """Nothing of *run* to dial now: maybe it is complete; else when someone will be."""
-        self._idle_campaigns.add(run.plan.id)
         self._maybe_complete(run)
+        if run.needs_load:  # contacts arrived since the list was read (an import): not idle
+            return mono
+        self._idle_campaigns.add(run.plan.id)
         if run.later is None:
             return NEVER
         return mono + max(0.0, (run.later - wall).total_seconds())
@@ -280,7 +283,9 @@ class Scheduler:
                 self._scheduled[cid] = plan
             elif cid in self._runs:
                 run = self._runs[cid]
-                if refresh_lists or run.plan != plan:
+                # An idle campaign's list is re-read too: contacts imported by another
+                # process (a `calldeck import` beside `calldeck run`) are seen within seconds.
+                if refresh_lists or run.plan != plan or not run.queue:
                     run.needs_load = True
                 run.plan = plan
             else:
@@ -326,9 +331,11 @@ class Scheduler:
             campaign = session.get(Campaign, cid)
             if campaign is None or campaign.state != CampaignState.RUNNING:
                 return
-            if campaign_store.has_dialable(session, cid) or plans.has_live_calls(session, cid):
+            if campaign_store.has_dialable(session, cid):
                 run.needs_load = True  # someone became dialable since the queue was filled
                 return
+            if plans.has_live_calls(session, cid):
+                return  # not complete while a call is still out there
             campaign.state = CampaignState.COMPLETED.value
         del self._runs[cid]
         self._ctx.hub.publish(
