@@ -9,13 +9,13 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.contacts.cli import import_command
 from app.headless import EXIT_OK, EXIT_SETUP, run_headless
 from app.services import EMULATOR_SPEED_ENV
 from app.settings import set_setting
-from app.store.models import Call, Contact
+from app.store.models import Call, Campaign, Contact
 from tests.conftest import REPO
 from tests.dialer.conftest import call_spans, read_call_log
 from tests.dialer.helpers import make_campaign, phones
@@ -179,3 +179,32 @@ def test_contacts_imported_while_the_runner_dials_are_dialled_too(tmp_path, stor
 def _calls(store, campaign_id: int) -> list:
     with store.session() as session:
         return list(session.scalars(select(Call.id).where(Call.campaign_id == campaign_id)))
+
+
+def test_a_huge_retry_delay_stored_long_ago_does_not_strand_a_contact(
+    store, home, capsys, monkeypatch
+):
+    """5,000,000,000 minutes was once accepted; the first busy call then crashed the dialer
+    and left the contact in "calling"."""
+    monkeypatch.setenv(EMULATOR_SPEED_ENV, "40")
+    cid, (contact_id,) = make_campaign(store, "Old settings", ["+12125550107"], max_attempts=2)
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.03)
+        session.execute(
+            update(Campaign).where(Campaign.id == cid).values(retry_delay_min=5_000_000_000)
+        )
+    code = run_headless(
+        home=home,
+        db_url=None,
+        campaign="Old settings",
+        emulator=True,
+        cps=20,
+        until_done=True,
+        as_json=True,
+    )
+    out = capsys.readouterr()
+    assert code == EXIT_OK, out.err
+    with store.session() as session:
+        contact = session.get(Contact, contact_id)
+        assert contact.status == "busy" and contact.next_attempt_at is not None
+    assert json.loads(out.out)["next_reason"] == "retry"

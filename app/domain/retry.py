@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from app.domain.campaign_settings import BOUNDS
 from app.domain.status import RETRYABLE_STATUSES, ContactStatus
+
+_LONGEST_DELAY_MIN = BOUNDS["retry_delay_min"].maximum
 
 
 def next_attempt_at(
@@ -27,4 +30,7 @@ def next_attempt_at(
         return None
     if attempts >= max_attempts:
         return None
-    return ended_at + timedelta(minutes=max(0.0, retry_delay_min))
+    # Clamped: a value stored before the range was checked must not overflow the date maths
+    # (and strand the contact in "calling").
+    delay = min(max(0.0, float(retry_delay_min)), _LONGEST_DELAY_MIN)
+    return ended_at + timedelta(minutes=delay)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.retry import next_attempt_at
+from app.domain.status import ContactStatus
 
 ENDED = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
@@ -49,3 +50,15 @@ def test_naive_times_are_refused():
             retry_delay_min=5,
             ended_at=ENDED.replace(tzinfo=None),
         )
+
+
+def test_a_retry_delay_stored_before_the_range_was_checked_cannot_overflow():
+    ended = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    at = next_attempt_at(
+        ContactStatus.BUSY,
+        attempts=1,
+        max_attempts=3,
+        retry_delay_min=5_000_000_000,  # what `--retry-after` once accepted
+        ended_at=ended,
+    )
+    assert at == ended + timedelta(days=365)
