@@ -1,0 +1,1 @@
+"""The voice agent: definitions, runtime, knowledge base and the ConversationRelay server."""
