@@ -44,8 +44,17 @@ __all__ = [
     "read_document",
 ]
 
-SCORE_FLOOR = 0.6
+SCORE_FLOOR = 0.5
+# A word no passage contains is likely what the question is about ("wifi" in "is there wifi
+# in the waiting room?"): it weighs this many times the rarest word that one passage has. A
+# fixed factor over a corpus word keeps the balance the same whatever the corpus's size
+# (BM25's own IDF for an unseen word is not: log(2N + 2) against log(N) or so).
+UNKNOWN_WORD_FACTOR = 2.0
+# BM25 column weights: a word in the heading says more about a passage than one in its body,
+# and the document's name ("prices.html") says what each of its passages is about.
 HEADING_WEIGHT = 2.0
+DOCUMENT_WEIGHT = 1.0
+BODY_WEIGHT = 1.0
 _TOKENIZER = "porter unicode61 remove_diacritics 2"
 _STEM_CACHE_MAX = 20_000
 
@@ -74,20 +83,23 @@ class KnowledgeIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(
             f"""
-            CREATE VIRTUAL TABLE kb USING fts5(heading, body, tokenize='{_TOKENIZER}');
+            CREATE VIRTUAL TABLE kb USING fts5(document, heading, body, tokenize='{_TOKENIZER}');
             CREATE VIRTUAL TABLE probe USING fts5(word, tokenize='{_TOKENIZER}');
             CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'instance');
             """
         )
         self._db.executemany(
-            "INSERT INTO kb (rowid, heading, body) VALUES (?, ?, ?)",
-            ((n, p.heading, p.text) for n, p in enumerate(self._passages, start=1)),
+            "INSERT INTO kb (rowid, document, heading, body) VALUES (?, ?, ?, ?)",
+            (
+                (n, _name_words(p.document), p.heading, p.text)
+                for n, p in enumerate(self._passages, start=1)
+            ),
         )
         self._stems: dict[str, str] = {}
         self._groups: dict[str, frozenset[str]] = {}
         for group in SYNONYM_GROUPS:
-            for word in group:
-                self._groups[self._stem_all([word])[word]] = group
+            for stem in self._stem_all(list(group)).values():
+                self._groups[stem] = self._groups.get(stem, frozenset()) | group
 
     def __len__(self) -> int:
         return len(self._passages)
@@ -130,18 +142,21 @@ class KnowledgeIndex:
         for idea in by_idea:
             rows = self._db.execute("SELECT rowid FROM kb WHERE kb MATCH ?", (_any_of(idea),))
             rowids = frozenset(row[0] for row in rows)
-            frequency = len(rowids)
+            frequency = max(len(rowids), 1)
             weight = math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+            if not rowids:
+                weight *= UNKNOWN_WORD_FACTOR
             terms.append(_Term(idea, rowids, weight))
         return terms
 
     def _rank(self, terms: list[_Term], limit: int) -> list[tuple[int, float]]:
         """Candidates by BM25, as positive numbers (FTS5 reports better as more negative)."""
         expression = " OR ".join(_any_of(t.words) for t in terms)
+        weights = f"{DOCUMENT_WEIGHT}, {HEADING_WEIGHT}, {BODY_WEIGHT}"
         rows = self._db.execute(
-            f"SELECT rowid, -bm25(kb, {HEADING_WEIGHT}, 1.0) FROM kb WHERE kb MATCH ?"
-            " ORDER BY bm25(kb, ?, 1.0) LIMIT ?",
-            (expression, HEADING_WEIGHT, limit),
+            f"SELECT rowid, -bm25(kb, {weights}) AS score FROM kb WHERE kb MATCH ?"
+            " ORDER BY score DESC LIMIT ?",
+            (expression, limit),
         )
         return rows.fetchall()
 
@@ -163,6 +178,12 @@ class KnowledgeIndex:
             for rowid, word in enumerate(missing, start=1):
                 self._stems[word] = " ".join(stems.get(rowid, [word]))
         return {w: self._stems[w] for w in words}
+
+
+def _name_words(document: str) -> str:
+    """ "prices.html" -> "prices": a file's name, without its type, as words."""
+    stem, dot, suffix = document.rpartition(".")
+    return (stem if dot and suffix.isalnum() and len(suffix) <= 8 else document).replace("_", " ")
 
 
 def _any_of(words: frozenset[str]) -> str:

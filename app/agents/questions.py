@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n]+|\s+-+\s+")
 
 
@@ -30,6 +30,7 @@ _QUESTION_OPENERS = _words(
     how's hows do does did don't doesn't is isn't are aren't was were can can't could
     couldn't would will won't should shall may might have has any anything"""
 )
+_NEGATIONS = _words("not no never without isn't aren't don't doesn't didn't can't won't wasn't")
 _INDIRECT_ASKS = (
     "tell me", "i wonder", "i was wondering", "i'd like to know", "i would like to know",
     "i want to know", "i need to know", "wanted to ask", "want to ask", "quick question",
@@ -56,9 +57,9 @@ STOPWORDS = _words(
     asking question quick need kind sort anyone someone something one ones thing things
     lot bit way maybe possibly roughly approximately exactly usually generally currently
     still ever even excuse say said mean give idea us guys folks able whether let lets go
-    going gonna wanna there'd hear heard see look looking take takes taking offer offers
+    getting going gonna wanna there'd hear heard see look looking take takes taking offer offers
     offering provide provides available possible allowed okay fine sure happen happens
-    work works come coming make made use using near nearby around"""
+    work works come coming make made use using near nearby around often anywhere somewhere"""
 )
 
 _HOW_MUCH = re.compile(r"\bhow much\b|\bhow expensive\b")
@@ -93,7 +94,12 @@ def _opening_word(clause: str) -> str:
 def query_words(text: str) -> list[str]:
     """The turn's meaningful words, in order, each once (see the module docstring)."""
     lowered = " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
-    words = [w for w in lowered.split() if w not in STOPWORDS and not _is_filler_noise(w)]
+    words = []
+    for word in lowered.split():
+        if word in _NEGATIONS:
+            words.append("not")  # "isn't insured" asks about the uninsured: negation is meaning
+        elif word not in STOPWORDS and not _is_filler_noise(word):
+            words.append(word.removesuffix("'s"))
     if _HOW_MUCH.search(lowered):
         words.append("price")
     if not words and any(_WHEN.match(c) for c in clauses(text)):
