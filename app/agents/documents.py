@@ -101,6 +101,9 @@ def markdown_sections(text: str, title: str) -> list[Section]:
             sections.append(Section(clean_markdown(paragraph.pop())))
         elif not line.strip() or (not in_fence and _SETEXT_RULE.match(line)):
             end_paragraph()
+        elif not in_fence and _LIST_MARKER.match(line):
+            end_paragraph()  # each list item is a paragraph of its own
+            paragraph.append(clean_markdown(line))
         else:
             paragraph.append(line.strip() if in_fence else clean_markdown(line))
     end_paragraph()
@@ -124,12 +127,22 @@ def text_sections(text: str, title: str) -> list[Section]:
     for index, block in enumerate(blocks):
         lines = block.splitlines()
         first = lines[0].strip()
-        if looks_like_heading(first) and (len(lines) > 1 or index + 1 < len(blocks)):
+        if _heads_block(lines) or (
+            len(lines) == 1 and index + 1 < len(blocks) and looks_like_heading(first)
+        ):
             sections.append(Section(first.rstrip(":").strip()))
             lines = lines[1:]
         if lines:
             sections[-1].paragraphs.append(" ".join(line.strip() for line in lines))
     return sections
+
+
+def _heads_block(lines: list[str]) -> bool:
+    """A block's first line heads it unless it is a wrapped line (the next goes on in lower case)."""
+    if len(lines) < 2 or not looks_like_heading(lines[0].strip()):
+        return False
+    following = lines[1].strip()
+    return lines[0].rstrip().endswith(":") or not following[:1].islower()
 
 
 def looks_like_heading(line: str) -> bool:
