@@ -75,8 +75,12 @@ def is_question(text: str) -> bool:
     """Whether a callee's turn asks something (see the module docstring)."""
     if "?" in text:
         before_mark = text.rsplit("?", 1)[0]
-        if query_words(before_mark) or _opening_word(before_mark.lower()) in _QUESTION_OPENERS:
-            return True
+        asked = [w for w in _WORD.findall(before_mark.lower()) if w not in _FILLERS]
+        if (
+            any(w not in STOPWORDS for w in asked)
+            or _opening_word(before_mark.lower()) in _QUESTION_OPENERS
+        ):
+            return True  # "Parking?" asks; "Okay?" and "Right?" only check in
     lowered = " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
     if any(ask in f" {lowered} " for ask in (f" {a} " for a in _INDIRECT_ASKS)):
         return True
