@@ -62,6 +62,9 @@ STOPWORDS = _words(
     work works come coming make made use using near nearby around often anywhere somewhere"""
 )
 
+# A spoken turn has a few words; a pasted essay must not cost one index lookup per word.
+MAX_QUERY_WORDS = 24
+
 _HOW_MUCH = re.compile(r"\bhow much\b|\bhow expensive\b")
 _WHEN = re.compile(r"^(?:when|what time|what hours|what days)\b")
 _WHERE = re.compile(r"^where\b")
@@ -110,7 +113,7 @@ def query_words(text: str) -> list[str]:
         words.append("hours")
     if not words and any(_WHERE.match(c) for c in clauses(text)):
         words.append("location")
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
 
 
 def _is_filler_noise(word: str) -> bool:

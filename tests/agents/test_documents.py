@@ -212,3 +212,15 @@ def test_a_folder_is_not_a_document(tmp_path):
     (tmp_path / "folder.md").mkdir()
     with pytest.raises(KnowledgeError, match="no such file"):
         read_document(tmp_path / "folder.md")
+
+
+def test_markdown_front_matter_and_tables(tmp_path):
+    path = tmp_path / "prices.md"
+    path.write_text(
+        "---\ntitle: Prices\nlayout: page\n---\n# Prices\n\n| Item | Price |\n|:-----|------:|\n"
+        "| Consultation | $65 |\n| Booster | $55 |\n\nPrices include tax.\n",
+        encoding="utf-8",
+    )
+    (passage,) = read_document(path)
+    assert passage.heading == "Prices"
+    assert passage.text == "Item, Price\n\nConsultation, $65\n\nBooster, $55\n\nPrices include tax."

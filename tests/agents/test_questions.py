@@ -89,3 +89,9 @@ def test_answers_and_acknowledgements_are_not_questions(turn):
 )
 def test_query_words_are_the_meaningful_words_without_query_syntax(turn, words):
     assert query_words(turn) == words
+
+
+def test_a_pasted_essay_is_searched_by_its_first_words_only():
+    essay = " ".join(f"word{n}" for n in range(5_000))
+    words = query_words(essay)
+    assert words[:3] == ["word0", "word1", "word2"] and len(words) <= 24
