@@ -65,6 +65,8 @@ def test_text_in_windows_encoding_and_with_a_bom(tmp_path):
     (tmp_path / "b.txt").write_bytes("\ufeffOpening hours are 8 to 6.".encode())
     assert read_document(tmp_path / "a.txt")[0].text == "Café prices: € 5."
     assert read_document(tmp_path / "b.txt")[0].text == "Opening hours are 8 to 6."
+    (tmp_path / "c.txt").write_bytes("Parking is free.".encode("utf-16"))
+    assert read_document(tmp_path / "c.txt")[0].text == "Parking is free."
 
 
 def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
