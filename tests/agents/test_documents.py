@@ -78,7 +78,7 @@ def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
         "<h2>Prices</h2><h4>Dogs</h4><ul><li>Booster $55</li><li>Chip $25</li></ul>"
         "<h3>Table</h3><table><tr><th>Item</th><th>Price</th></tr><tr><td>X-ray</td>"
         "<td>$90</td></tr></table><script>track('x')</script><noscript>Enable JS</noscript>"
-        "</body></html>",
+        "<div hidden><p>Old prices</p></div></body></html>",
         encoding="utf-8",
     )
     passages = read_document(path)
@@ -89,7 +89,7 @@ def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
         ("Table", "Item, Price\n\nX-ray, $90"),
     ]
     everything = " ".join(p.text for p in passages)
-    for hidden in ("secret", "color", "track", "Enable JS", "About"):
+    for hidden in ("secret", "color", "track", "Enable JS", "About", "Old prices"):
         assert hidden not in everything
 
 
