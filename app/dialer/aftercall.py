@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,17 @@ _PHONE_AND_DAY = Statement(
 
 # A recording is "processing" for a little while after the call; ask again this many times.
 RECORDING_CHECKS = 6
+
+
+class DiskFull(Exception):
+    """The recording could not be saved for want of space; nothing was stored (its state
+    stays pending, so it is fetched again once there is room, also after a restart)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"The disk holding {folder} is full: recordings wait until there is room")
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,10 @@ async def _fetch_recording(
         if recording is None:
             return None, None, state
         return recording, await provider.download_recording(recording, recordings_dir), state
+    except OSError as exc:
+        if exc.errno in NO_SPACE:
+            raise DiskFull(recordings_dir) from exc
+        raise
     except ProviderError as exc:
         return None, None, RecordingState.unavailable(exc.user_message)
 

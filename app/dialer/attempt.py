@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from app.agents.twiml import twiml_for
 from app.dialer import failures, writes
-from app.dialer.aftercall import fetch_results
+from app.dialer.aftercall import DiskFull, fetch_results
 from app.dialer.context import DialerContext
 from app.dialer.errors import GIVE_BACKS, Action, action_for
 from app.dialer.events import CallEnded, ContactChanged
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_POLL_BACKOFF_S = 60.0
 MAX_PERSIST_BACKOFF_S = 30.0
+DISK_FULL_RETRY_S = (30.0, 600.0)  # first wait, longest wait
 QUEUED = ContactStatus.QUEUED.value
 LOST = "not placed (the create request never reached the provider)"
 
@@ -48,6 +49,7 @@ class AttemptHost(Protocol):
     def stop_campaign(self, campaign_id: int, message: str) -> None: ...
     def note_retry(self, campaign_id: int, retry_at: datetime | None) -> None: ...
     def attempt_over(self, attempt: CallAttempt) -> None: ...
+    def results_waiting(self, reason: str | None) -> None: ...
 
 
 async def persist(clock: Clock, what: str, write: Callable[[], T]) -> T:
@@ -261,6 +263,21 @@ class CallAttempt:
             )
 
     async def _fetch_results(self) -> None:
+        """Store the recording and transcript; while the disk is full, keep trying (the line
+        is free meanwhile, and the state stays pending for a restart to pick up)."""
+        delay, longest = DISK_FULL_RETRY_S
+        while True:
+            try:
+                await self._fetch_results_once()
+                self._host.results_waiting(None)
+                return
+            except DiskFull as exc:
+                log.warning("call %s: %s; trying again in %.0f s", self.live.call_id, exc, delay)
+                self._host.results_waiting(str(exc))
+                await self._ctx.clock.sleep_until(self._ctx.clock.monotonic() + delay)
+                delay = min(delay * 2, longest)
+
+    async def _fetch_results_once(self) -> None:
         ctx, live = self._ctx, self.live
         assert live.sid is not None
         try:
@@ -273,7 +290,7 @@ class CallAttempt:
                 clock=ctx.clock,
                 poll_interval_s=ctx.poll_interval_s,
             )
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, DiskFull):
             raise
         except Exception:
             log.exception("call %s: could not store its recording/transcript", live.call_id)

@@ -56,6 +56,7 @@ class Scheduler:
         self._task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
         self._last_status: DialerStatus | None = None
+        self._results_waiting: str | None = None  # why finished calls cannot store results
         self._rotation = 0
         self._next_dial = NEVER  # monotonic time of the next paced start, if any
         self._plans_read_at = float("-inf")
@@ -396,6 +397,12 @@ class Scheduler:
     def status(self) -> DialerStatus:
         return self._last_status or DialerStatus(0, 0, None, "Idle")
 
+    def results_waiting(self, reason: str | None) -> None:
+        """A call's results cannot be stored now (the disk is full): the status line says so."""
+        if reason != self._results_waiting:
+            self._results_waiting = reason
+            self.publish_status()
+
     def publish_status(self, next_wake: float | None = None) -> None:
         active = self.pacer.total_active()
         capacity = sum(run.plan.limits.concurrency for run in self._runs.values())
@@ -411,6 +418,8 @@ class Scheduler:
             capacity=capacity,
             next_in=next_in,
         )
+        if self._results_waiting:
+            message = f"{message} · {self._results_waiting}"
         status = DialerStatus(
             active, capacity, None if next_in is None else round(next_in), message
         )

@@ -53,6 +53,9 @@ class RecordingHost:
     def attempt_over(self, attempt: CallAttempt) -> None:
         self.asked.append(("over", attempt.live.campaign_id))
 
+    def results_waiting(self, reason: str | None) -> None:
+        self.asked.append(("results waiting", 0))
+
     def count(self, what: str) -> int:
         return sum(1 for asked, _ in self.asked if asked == what)
 
