@@ -156,6 +156,7 @@ async def open_services(
             recordings_dir=recordings_dir(store.home),
             cps=cps,
             poll_interval_s=poll,
+            simulated=connection.simulated,
         )
     except BaseException:
         await provider.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
 from app.headless import EXIT_OK, run_headless
+from app.results.calls import call_detail, call_records
 from app.secrets import set_auth_token
 from app.services import (
     DEMO_EMULATOR_SPEED,
@@ -17,6 +19,7 @@ from app.services import (
 )
 from app.settings import set_setting
 from app.store.engine import open_store
+from app.store.models import Campaign
 from tests.dialer.helpers import make_campaign
 
 SID = "AC" + "1" * 32
@@ -128,3 +131,12 @@ def test_calldeck_run_downloads_recordings_into_home_not_beside_the_database(
     (recording,) = (home / "recordings").iterdir()
     assert recording.name.startswith("RE") and recording.stat().st_size > 0
     assert not (elsewhere / "recordings").exists()
+    # Calls through the emulator say so wherever they show: they are simulated.
+    store = open_store(home, url)
+    try:
+        with store.session() as session:
+            (record,) = call_records(session, session.scalar(select(Campaign.id)))
+            assert record["simulated"] is True and record["status"] == "completed"
+            assert call_detail(session, record["call_id"]).simulated
+    finally:
+        store.dispose()

@@ -30,4 +30,5 @@ class DialerContext:
     hub: EventHub
     recordings_dir: Path
     poll_interval_s: float
+    simulated: bool = False  # the provider is the emulator: every call is marked simulated
     stats: DialerStats = field(default_factory=DialerStats)

@@ -232,7 +232,9 @@ class Scheduler:
             if candidate is None:
                 return self._idle(run, mono, wall)
             with self._ctx.writer.transaction() as tx:
-                live = writes.claim_contact(tx, run.plan, candidate, wall)
+                live = writes.claim_contact(
+                    tx, run.plan, candidate, wall, simulated=self._ctx.simulated
+                )
             if live is None:
                 with self._ctx.store.session() as session:
                     state = plans.campaign_state(session, cid)

@@ -52,7 +52,9 @@ class DialerService:
         clock: Clock | None = None,
         cps: float | None = None,
         poll_interval_s: float = 2.0,
+        simulated: bool = False,
     ) -> None:
+        """*simulated*: the provider is the emulator, so every call is marked simulated."""
         self.store = store
         self.provider = provider
         self.recordings_dir = Path(recordings_dir)
@@ -68,6 +70,7 @@ class DialerService:
             self._hub,
             self.recordings_dir,
             poll_interval_s,
+            simulated=simulated,
         )
         self._scheduler = Scheduler(self._context, cps=cps)
         self._recovery = Recovery(self._context, self._scheduler)

@@ -47,8 +47,10 @@ _CLAIM = Statement(
 # Attempt numbers stay unique even when an attempt that never happened was given back.
 _NEW_CALL = Statement(
     """
-    INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes, from_number)
-    SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, '', :from_
+    INSERT INTO calls (campaign_id, contact_id, attempt, status, created_at, notes, from_number,
+                       simulated)
+    SELECT :campaign_id, :contact_id, COALESCE(MAX(attempt), 0) + 1, 'calling', :now, '', :from_,
+           :simulated
     FROM calls WHERE contact_id = :contact_id
     RETURNING id, attempt
     """,
@@ -108,7 +110,12 @@ class StatusUpdate:
 
 
 def claim_contact(
-    tx: Transaction, plan: CampaignPlan, candidate: Candidate, now: datetime
+    tx: Transaction,
+    plan: CampaignPlan,
+    candidate: Candidate,
+    now: datetime,
+    *,
+    simulated: bool = False,
 ) -> LiveCall | None:
     """Contact -> calling with a new Call row; None when it may not be dialled right now.
 
@@ -140,6 +147,7 @@ def claim_contact(
             "contact_id": candidate.contact_id,
             "now": now,
             "from_": plan.caller_id,
+            "simulated": simulated,
         },
     ).one()
     identity = CallIdentity(

@@ -85,6 +85,7 @@ class CallDetail:
     notes_by: str | None
     notes_at: datetime | None
     turns: list[Turn] = field(default_factory=list)
+    simulated: bool = False  # placed through the emulator (demo mode)
 
 
 def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
@@ -212,6 +213,7 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         notes_by=call.notes_by,
         notes_at=call.notes_at,
         turns=[Turn(speaker, text, offset) for speaker, text, offset in turns],
+        simulated=bool(call.simulated),
     )
 
 
@@ -320,6 +322,7 @@ def _record(row: Any, turns: list[tuple[str, str, float]]) -> dict[str, Any]:
         "recording": row.recording_path if has_file else None,
         "recording_state": row.recording_state,
         "transcript": transcript_text(turns),
+        "simulated": bool(row.simulated),
     }
 
 

@@ -43,6 +43,7 @@ TAIL_COLUMNS = [
     ("recording", "recording"),
     ("transcript", "transcript"),
     ("provider_sid", "provider_sid"),
+    ("simulated", "simulated"),  # placed through the emulator in demo mode
 ]
 
 # progress(rows_written, total_rows) -> False to cancel

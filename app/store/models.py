@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -128,6 +129,8 @@ class Call(Base):
     attempt: Mapped[int] = mapped_column(Integer)
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     from_number: Mapped[str | None] = mapped_column(String(20))  # E.164 caller-ID used
+    # Placed through the emulator (demo mode): its outcome, recording and transcript are made up.
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.CALLING.value)
     provider_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

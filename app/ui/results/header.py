@@ -57,6 +57,11 @@ class CallHeader(QWidget):
         if row.answered_by:
             facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
         text = html.escape(" · ".join(facts))
+        if detail.simulated:
+            text = (
+                "<b style='color:#7a5a00'>Simulated call (demo mode): nobody was called</b>"
+                f"<br>{text}"
+            )
         if detail.error_message or detail.error_code:
             code = f" (error {detail.error_code})" if detail.error_code else ""
             error = html.escape(f"{detail.error_message or ''}{code}")
