@@ -13,6 +13,13 @@ class SecretStoreUnavailable(RuntimeError):
 
 # keyring is imported inside each function: it costs ~0.1 s, off the start-up path.
 
+# Tokens given for this run only, when no keyring can keep them: in memory, never on disk.
+_session_tokens: dict[str, str] = {}
+
+
+def remember_for_session(account_sid: str, token: str) -> None:
+    _session_tokens[account_sid] = token
+
 
 def set_auth_token(account_sid: str, token: str) -> None:
     import keyring
@@ -34,6 +41,8 @@ def set_auth_token(account_sid: str, token: str) -> None:
 
 
 def get_auth_token(account_sid: str) -> str | None:
+    if account_sid in _session_tokens:
+        return _session_tokens[account_sid]
     import keyring
     from keyring.errors import KeyringError, NoKeyringError
 

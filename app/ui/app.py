@@ -117,6 +117,40 @@ async def start_services(context: AppContext, window: MainWindow) -> None:
     await context.dialer.start()
 
 
+async def try_start_services(context: AppContext, window: MainWindow) -> None:
+    """start_services, with the window staying usable and the status bar saying what failed."""
+    from app.services import SetupError
+
+    try:
+        await start_services(context, window)
+    except SetupError as exc:  # expected: e.g. the token is not in the keyring
+        log.warning("the dialer is not running: %s", exc)
+        window.show_service_error(str(exc))
+    except Exception as exc:
+        log.exception("could not start the dialer")
+        window.show_service_error(str(exc))
+
+
+def start_when_the_account_is_given(context: AppContext, window: MainWindow) -> None:
+    """A live workspace whose token was missing dials as soon as Settings is given it."""
+    from app.services import SetupError, choose_connection
+
+    def on_change(change) -> None:
+        if not change.account or context.services is not None:
+            return
+        try:
+            context.connection = choose_connection(context.store, demo_when_unconfigured=True)
+        except SetupError as exc:
+            window.show_service_error(str(exc))
+            return
+        context.setup_error = None
+        context.demo_mode = context.connection.simulated
+        window.show_mode(context)
+        asyncio.ensure_future(try_start_services(context, window))
+
+    context.changes.changed.connect(on_change)
+
+
 async def stop_services(context: AppContext) -> None:
     if context.services is not None:
         await context.services.close()
@@ -216,11 +250,9 @@ async def _run_window(
         await asyncio.sleep(0)  # a close clicked meanwhile is seen before services start
         if closed.is_set():
             return 0
-        try:
-            await start_services(context, window)
-        except Exception as exc:  # the window stays usable; the status bar says what failed
-            log.exception("could not start the dialer")
-            window.show_service_error(str(exc))
+        await try_start_services(context, window)
+        if context.services is None:
+            start_when_the_account_is_given(context, window)
         collector.freeze()  # start-up is over: what exists now is here to stay
         if smoke_test:
             asyncio.ensure_future(_smoke_test(window, screenshot_dir))

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         if self.context is not None:
             raise RuntimeError("the window already has its pages")
         self.context = context
-        self._show_mode(context)
+        self.show_mode(context)
         self.campaigns.resultsRequested.connect(self._open_results)
         self.nav.setEnabled(True)
         with QSignalBlocker(self.nav):  # the row may be 0 already, which would not signal
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.calls_label)
         bar.addPermanentWidget(self.dialer_label)
 
-    def _show_mode(self, context: AppContext) -> None:
+    def show_mode(self, context: AppContext) -> None:
         if context.demo_mode:
             self.mode_label.setText("  Demo mode (simulated calls)  ")
             self.mode_label.setStyleSheet("background:#fff3cd;color:#7a5a00;border-radius:3px;")
@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         active = status.active_calls
         self.calls_label.setText(f"{active} call{'s' if active != 1 else ''} in progress")
         self.dialer_label.setText(status.message)
+        self.dialer_label.setStyleSheet("")  # a start-up error shown before is over
 
     def show_service_error(self, message: str) -> None:
         self.dialer_label.setText(f"Dialer not running: {message}")

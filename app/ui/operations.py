@@ -39,6 +39,7 @@ class Change:
     numbers: bool = False
     campaigns: bool = False
     contacts_of: int | None = None  # a campaign whose contacts were added or changed
+    account: bool = False  # the Twilio account or its token was given (services may start)
 
 
 class Changes(QObject):

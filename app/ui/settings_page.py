@@ -16,9 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.secrets import SecretStoreUnavailable, delete_auth_token, mask_sid, set_auth_token
+from app.domain.phone import InvalidRegion, check_region
+from app.secrets import (
+    SecretStoreUnavailable,
+    delete_auth_token,
+    mask_sid,
+    remember_for_session,
+    set_auth_token,
+)
 from app.settings import get_setting, set_setting
 from app.ui.context import AppContext
+from app.ui.operations import Change
 
 
 class SettingsPage(QWidget):
@@ -111,7 +119,13 @@ class SettingsPage(QWidget):
             self.public_url.setText(get_setting(session, "public_url") or "")
             self.operator.setText(get_setting(session, "operator_name") or "")
         self.account_sid.setText(sid or "")
-        if self.context.demo_mode:
+        if self.context.setup_error:  # live, but the token is missing: nothing dials
+            self.account_state.setText(
+                f"{self.context.setup_error} Enter the auth token and press Save account: "
+                "calls resume at once."
+            )
+            self.account_state.setStyleSheet("color:#a94442;")
+        elif self.context.demo_mode:
             self.account_state.setText("Demo mode: calls go to the built-in Twilio emulator.")
         else:
             self.account_state.setText(f"Live: Twilio account {mask_sid(sid or '')}.")
@@ -126,14 +140,20 @@ class SettingsPage(QWidget):
             return
         try:
             set_auth_token(sid, token)
-        except SecretStoreUnavailable as exc:
-            self.account_state.setText(str(exc))
-            return
+            kept = "token in the OS keyring"
+        except SecretStoreUnavailable:
+            remember_for_session(sid, token)  # never in clear on disk
+            kept = "no OS keyring: the token is kept for this session only"
         with self.context.store.session.begin() as session:
             set_setting(session, "twilio_account_sid", sid)
         self.auth_token.clear()
+        self.account_state.setStyleSheet("")
+        if self.context.setup_error and self.context.account_sid == sid:
+            self.account_state.setText(f"Account {mask_sid(sid)} ({kept}). Dialing resumes.")
+            self.context.changes.publish(Change(account=True))
+            return
         self.account_state.setText(
-            f"Saved account {mask_sid(sid)} (token in the OS keyring). Restart CallDeck to go live."
+            f"Saved account {mask_sid(sid)} ({kept}). Restart CallDeck to go live."
         )
 
     def forget_account(self) -> None:
@@ -146,9 +166,10 @@ class SettingsPage(QWidget):
         self.account_state.setText("Account removed. Restart CallDeck to use demo mode.")
 
     def save_settings(self) -> None:
-        region = self.region.text().strip().upper()
-        if len(region) != 2 or not region.isalpha():
-            self.saved.setText("The default country is a two-letter code such as US or GB.")
+        try:
+            region = check_region(self.region.text())
+        except InvalidRegion as exc:
+            self.saved.setText(f"Default country: {exc}.")
             return
         with self.context.store.session.begin() as session:
             set_setting(session, "calls_per_second", self.cps.value())
