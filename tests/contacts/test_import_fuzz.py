@@ -61,3 +61,50 @@ def test_random_bytes_never_crash(tmp_path, store, home, campaign_id, data, suff
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
     _check(store, home, campaign_id, path)
+
+
+xlsx_cells = st.one_of(
+    cells,
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(xlsx_cells, min_size=1, max_size=5), min_size=0, max_size=12))
+def test_generated_xlsx_never_crashes(tmp_path, store, home, campaign_id, rows):
+    """Workbooks with every cell type Excel stores: counts add up, or one clear error."""
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    path = tmp_path / "fuzz.xlsx"
+    book.save(path)
+    _check(store, home, campaign_id, path)
+
+
+@FUZZ
+@given(data=st.binary(min_size=1, max_size=600))
+def test_a_damaged_workbook_never_crashes(tmp_path, store, home, campaign_id, data):
+    """A real workbook with its sheet XML replaced by garbage, or cut short."""
+    import zipfile
+
+    import openpyxl
+
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["phone"])
+    book.active.append(["+14155550100"])
+    book.save(good)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as out:
+        for item in source.infolist():
+            body = source.read(item)
+            out.writestr(item, data if item.filename.endswith("sheet1.xml") else body)
+    _check(store, home, campaign_id, damaged)
