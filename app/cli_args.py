@@ -65,6 +65,8 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
     """The options `campaign create` and `campaign edit` share. None = not given: create
     takes CampaignSettings' default, edit leaves the setting as it is."""
 
+    from app.domain.campaign_settings import BOUNDS
+
     def add(*flags: str, explained: str, **options) -> None:
         # An edit changes only what is given: its help names no defaults.
         text = explained.split(" (default")[0] if editing else explained
@@ -75,7 +77,9 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
     add("--agent", explained="agent name" + (" ('' for none)" if editing else ""))
     for option, (setting, text) in NUMBER_SETTINGS.items():
         metavar = "MIN" if setting == "retry_delay_min" else "N"
-        add(option, dest=setting, type=int, metavar=metavar, explained=text)
+        bounds = BOUNDS[setting]
+        ranged = text.replace(" (default", f", {bounds.minimum:,}–{bounds.maximum:,} (default", 1)
+        add(option, dest=setting, type=int, metavar=metavar, explained=ranged)
     add("--start-at", metavar="ISO", explained="start time (naive = local time)")
     hours = "calling hours in each contact's local time (default {window_start}-{window_end})"
     add("--hours", metavar="HH:MM-HH:MM", explained=hours)
