@@ -205,10 +205,12 @@ def test_help_shows_the_declared_defaults_for_create_only(capsys):
         main(["campaign", "create", "--help"])
     assert exited.value.code == 0
     create_help = " ".join(capsys.readouterr().out.split())
-    assert f"calls at once (default {DEFAULTS.concurrency})" in create_help
+    assert f"calls at once, 1–1,000 (default {DEFAULTS.concurrency})" in create_help
+    assert "minutes between attempts, 0–525,600 (default 30)" in create_help
     assert f"(default {DEFAULTS.window_start}-{DEFAULTS.window_end})" in create_help
     assert f"(default {DEFAULTS.window_days})" in create_help
     with pytest.raises(SystemExit):
         main(["campaign", "edit", "--help"])
     edit_help = capsys.readouterr().out
     assert "--per-minute" in edit_help and "default" not in edit_help.split("-v, --verbose")[1]
+    assert "calls at once, 1–1,000" in " ".join(edit_help.split())
