@@ -1,0 +1,1 @@
+"""The voice agent: definitions (a JSON format), the flow engine, compliance and the CLI."""

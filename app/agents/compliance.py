@@ -1,0 +1,78 @@
+"""What the callee said that the agent must act on in any step, whatever the flow says:
+an opt-out, "are you a robot?", "let me talk to a person", "not a good time", and the
+backchannels ("uh-huh") that must not move the conversation.
+
+"No thanks, not interested" is a refusal, not an opt-out: the flow handles it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CALL = r"(call|calling|ring|ringing|phone|phoning|contact|contacting|dial|dialing|dialling)"
+_OPT_OUT = [
+    rf"\b(stop|quit|cease|quit) {_CALL}\b",
+    rf"\b(don'?t|do not|never|dont) (ever )?{_CALL} (me|us|this number|here|this line|my number|again)\b",
+    rf"\bno (more|further) (calls|{_CALL})\b",
+    r"\b(take|get|remove|delete|erase|scratch|cross) (me|my (phone )?number|this number|my name|us)\b"
+    r".{0,30}\b(off|from|out of)\b",
+    r"\b(remove|delete|erase) (me|my (phone )?number|this number|my details|my name)\b",
+    r"\bdo[- ]not[- ]call list\b",
+    r"\b(put|add) (me|my number|this number) (on|to) (your|the) (do[- ]not[- ]call|dnc|no[- ]call) list\b",
+    r"\bunsubscribe\b",
+    r"\blose (my|this) number\b",
+    rf"\bi don'?t want (you|anyone|any of you|to be) (to )?{_CALL}",
+    rf"\bi don'?t want (any )?(more )?(of these |your )?calls\b",
+    rf"\b(leave|let) me alone\b.*\b{_CALL}\b|\b{_CALL}\b.*\b(leave|let) me alone\b",
+    r"\bopt(ing)? out\b",
+    r"\bnever (call|ring|phone) (here|again)\b",
+    r"\b(harass|harassing)\b",
+]
+_OPT_OUT_RE = re.compile("|".join(f"(?:{p})" for p in _OPT_OUT))
+
+_ROBOT = re.compile(
+    r"\b(are you|is this|am i (talking|speaking) (to|with)|is that|you are|you're)\b.{0,25}"
+    r"\b(a |an )?(robot|bot|machine|computer|recording|real person|real human|human|person|"
+    r"ai|a\.i\.|automated|artificial|real|live person)\b"
+)
+_HUMAN = re.compile(
+    r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,25}"
+    r"\b(person|human|someone|somebody|agent|representative|rep|operator|manager|staff|"
+    r"real person|live person|people)\b|\boperator\b|\brepresentative\b|\btransfer me\b"
+)
+_BUSY = re.compile(
+    r"\b(not a good time|bad time|not a great time|busy( right now)?|in a meeting|driving|"
+    r"at work|call (me )?(back )?later|call back|can you call|try (me )?(again )?later|"
+    r"another time|not now|can't talk|cannot talk|can't speak)\b"
+)
+_BACKCHANNELS = {
+    "uh-huh", "uh huh", "uhhuh", "mm-hmm", "mm hmm", "mhm", "mmhmm", "hmm", "mm", "um",
+    "uh", "okay", "ok", "right", "i see", "got it", "sure sure", "yeah yeah", "aha", "ah",
+    "oh", "alright", "all right", "go on",
+}  # fmt: skip
+
+
+def normalize(text: str) -> str:
+    said = text.lower().replace("’", "'").replace("dont ", "don't ")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w'\-\s.]", " ", said)).strip()
+
+
+def is_opt_out(text: str) -> bool:
+    return bool(_OPT_OUT_RE.search(normalize(text)))
+
+
+def is_robot_question(text: str) -> bool:
+    said = normalize(text)
+    return bool(_ROBOT.search(said)) and ("?" in text or said.startswith(("are", "is", "am")))
+
+
+def wants_human(text: str) -> bool:
+    return not is_robot_question(text) and bool(_HUMAN.search(normalize(text)))
+
+
+def is_busy(text: str) -> bool:
+    return bool(_BUSY.search(normalize(text)))
+
+
+def is_backchannel(text: str) -> bool:
+    return normalize(text).strip(" .") in _BACKCHANNELS

@@ -1,0 +1,73 @@
+"""How the runtime reaches the knowledge base: question detection and the best passage.
+
+The flow engine needs only `Grounding` (two methods), so it runs, and is tested, without an
+index; `knowledge_for(definition)` builds the real one from app.agents.knowledge (FTS5).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.agents.definition import AgentDefinition
+    from app.agents.knowledge import Hit
+
+MAX_ANSWER_SENTENCES = 2
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("a an the is are do does you your we our i to of for and or in on at what when where how can it be".split())
+
+
+class Grounding(Protocol):
+    def is_question(self, text: str) -> bool: ...
+
+    def answer_for(self, turn: str) -> Hit | None: ...
+
+
+def spoken_answer(passage_text: str, question: str) -> str:
+    """The passage's sentences that share the most words with the question (at most two, in
+    their order), so the agent says what the document says and nothing it made up."""
+    sentences = [s.strip() for s in _SENTENCE.split(passage_text.strip()) if s.strip()]
+    asked = set(_WORD.findall(question.lower())) - _STOP
+
+    def overlap(sentence: str) -> int:
+        return len(asked & set(_WORD.findall(sentence.lower())))
+
+    ranked = sorted(range(len(sentences)), key=lambda i: (-overlap(sentences[i]), i))
+    chosen = sorted(ranked[:MAX_ANSWER_SENTENCES]) if sentences else []
+    if sentences and overlap(sentences[ranked[0]]) == 0:
+        chosen = list(range(min(MAX_ANSWER_SENTENCES, len(sentences))))
+    return " ".join(sentences[i] for i in chosen)
+
+
+class IndexGrounding:
+    """Grounding over a KnowledgeIndex built from a definition's knowledge items."""
+
+    def __init__(self, definition: AgentDefinition) -> None:
+        from app.agents import knowledge
+
+        self._knowledge = knowledge
+        passages: list[knowledge.Passage] = []
+        for item in definition.knowledge:
+            if item.document:  # a passage of an added document, stored as it was read
+                passages.append(knowledge.Passage(item.document, item.title, item.text))
+            else:
+                passages.extend(knowledge.passages_from_text(item.title, item.text))
+        self.index = knowledge.KnowledgeIndex(passages)
+
+    def is_question(self, text: str) -> bool:
+        return self._knowledge.is_question(text)
+
+    def answer_for(self, turn: str) -> Hit | None:
+        return self.index.answer_for(turn)
+
+
+def knowledge_for(definition: AgentDefinition) -> Grounding | None:
+    """The definition's knowledge base, or None while app.agents.knowledge is not installed."""
+    try:
+        return IndexGrounding(definition)
+    except ModuleNotFoundError as exc:
+        if exc.name != "app.agents.knowledge":
+            raise
+        return None
