@@ -1,0 +1,31 @@
+"""Everyday words a caller uses for what a business writes differently.
+
+A question is matched against the documents' own words, and callers rarely use them:
+they ask what something "costs" of a page headed "Prices", when you "open" of "Opening
+hours", where to "leave the car" of "Parking". Each group below is one idea; a query word
+in a group matches a passage that has any word of the group, and the group counts once
+towards how much of the question a passage covers. Only generic small-business words are
+here (hours, prices, payment, location, parking, booking, cancelling, insurance,
+emergencies, contact), never facts about one business. Words are compared after Porter
+stemming, so "costs", "costing" and "cost" are one entry.
+"""
+
+from __future__ import annotations
+
+SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "hours open opening opened close closing closed time times",
+        "price prices cost costs fee fees charge charges pricing rate rates expensive cheap "
+        "afford dollars",
+        "payment pay paying card cards cash credit debit accept accepted methods",
+        "location located address directions situated",
+        "parking park car cars garage lot",
+        "appointment appointments book booking schedule visit reserve slot",
+        "cancel cancellation cancelling reschedule rescheduling postpone",
+        "insurance insurer insured policy coverage cover covered claim claims",
+        "emergency emergencies urgent urgently accident accidents",
+        "phone call telephone contact reach number ring",
+        "weekend weekends saturday saturdays sunday sundays",
+    )
+)
