@@ -22,7 +22,7 @@ _OPT_OUT = [
     r"\bunsubscribe\b",
     r"\blose (my|this) number\b",
     rf"\bi don'?t want (you|anyone|any of you|to be) (to )?{_CALL}",
-    rf"\bi don'?t want (any )?(more )?(of these |your )?calls\b",
+    r"\bi don'?t want (any )?(more )?(of these |your )?calls\b",
     rf"\b(leave|let) me alone\b.*\b{_CALL}\b|\b{_CALL}\b.*\b(leave|let) me alone\b",
     r"\bopt(ing)? out\b",
     r"\bnever (call|ring|phone) (here|again)\b",

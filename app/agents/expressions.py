@@ -100,9 +100,8 @@ def _compare(node: ast.Compare, fields: Mapping[str, Any]) -> bool:
     left = _value(node.left, fields)
     for op, right_node in zip(node.ops, node.comparators, strict=True):
         right = _value(right_node, fields)
-        if left is None or right is None:
-            if not isinstance(op, ast.Eq | ast.NotEq):
-                return False
+        if (left is None or right is None) and not isinstance(op, ast.Eq | ast.NotEq):
+            return False
         if not _COMPARE[type(op)](left, right):
             return False
         left = right

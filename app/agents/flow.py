@@ -35,8 +35,8 @@ from app.agents.definition import (
     Step,
 )
 from app.agents.grounding import Grounding
-from app.agents.steps import StepRunner
 from app.agents.speech import digits_spoken, for_speech, when_spoken
+from app.agents.steps import StepRunner
 from app.domain.template import render
 
 

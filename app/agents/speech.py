@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand"))
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MARKDOWN_MARKS = re.compile(r"(\*\*|__|[*_`#>]|^\s*[-+]\s+|^\s*\d+\.\s+)", re.M)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _MONEY = re.compile(r"\$(\d+(?:\.\d{2})?)")
@@ -84,8 +83,11 @@ def _clock_words(match: re.Match[str]) -> str:
 def for_speech(text: str) -> str:
     """What a text-to-speech voice should read: markdown gone, numbers as words."""
     text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = _EMAIL.sub(lambda m: m.group(0).replace("@", " at ").replace(".", " dot "), text)
     text = _MARKDOWN_MARKS.sub("", text)
+    text = _ISO_DATE.sub(_date_words, text)  # before phones: 2026-12-01 is not a number to dial
     text = _PHONE.sub(lambda m: digits_spoken(m.group(0)), text)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 12,000 -> 12000
     text = _CLOCK.sub(_clock_words, text)
     text = _MONEY.sub(lambda m: _money(m.group(1)), text)
     text = _PERCENT.sub(lambda m: f"{m.group(1)} percent", text)
@@ -94,6 +96,14 @@ def for_speech(text: str) -> str:
                         + " ".join(_ONES[int(d)] for d in m.group(2)), text)  # fmt: skip
     text = _INTEGER.sub(lambda m: number_words(int(m.group(0))), text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _date_words(match: re.Match[str]) -> str:
+    try:
+        day = datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return match.group(0).replace("-", " ")
+    return f"{day:%B} {ordinal_words(day.day)}, {number_words(day.year)}"
 
 
 def _money(amount: str) -> str:

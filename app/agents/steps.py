@@ -11,7 +11,6 @@ from app.agents import lines
 from app.agents.actions import (
     AgentAction,
     CallWebhook,
-    EndCall,
     ScheduleCallback,
     SendDtmf,
     Transfer,
