@@ -31,14 +31,15 @@ _OPT_OUT = [
 _OPT_OUT_RE = re.compile("|".join(f"(?:{p})" for p in _OPT_OUT))
 
 _ROBOT = re.compile(
-    r"\b(are you|is this|am i (talking|speaking) (to|with)|is that|you are|you're)\b.{0,25}"
+    r"\b(are you|is this|am i (talking|speaking) (to|with)|is that|is it)\b.{0,25}"
     r"\b(a |an )?(robot|bot|machine|computer|recording|real person|real human|human|person|"
     r"ai|a\.i\.|automated|artificial|real|live person)\b"
 )
 _HUMAN = re.compile(
     r"\b(talk|speak|chat|connect me|put me through|transfer me)\b.{0,25}"
     r"\b(person|human|someone|somebody|agent|representative|rep|operator|manager|staff|"
-    r"real person|live person|people)\b|\boperator\b|\brepresentative\b|\btransfer me\b"
+    r"real person|live person|people)\b|\boperator\b|\brepresentative\b|\btransfer me\b|"
+    r"\b(want|need|get me|give me)\b.{0,15}\b(real|live|actual) (person|human)\b"
 )
 _BUSY = re.compile(
     r"\b(not a good time|bad time|not a great time|busy( right now)?|in a meeting|driving|"
@@ -62,8 +63,7 @@ def is_opt_out(text: str) -> bool:
 
 
 def is_robot_question(text: str) -> bool:
-    said = normalize(text)
-    return bool(_ROBOT.search(said)) and ("?" in text or said.startswith(("are", "is", "am")))
+    return bool(_ROBOT.search(normalize(text)))
 
 
 def wants_human(text: str) -> bool:

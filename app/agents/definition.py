@@ -82,6 +82,12 @@ class FieldSpec(_Model):
     required: bool = True
     ask: str | None = None  # how to ask for this field alone when the step's line missed it
 
+    @model_validator(mode="after")
+    def _choices_for_a_choice(self) -> FieldSpec:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a choice field needs choices")
+        return self
+
 
 class Condition(_Model):
     """Exactly one kind: always, after_speaking, field (+ is / filled), keywords, regex, dtmf,

@@ -67,6 +67,8 @@ def _words_to_digits(text: str) -> str:
     out: list[str] = []
     current: int | None = None
     for word in re.split(r"[\s-]+", text):
+        if word == "and" and current is not None and current >= 100:
+            continue  # "a hundred and twenty"
         if word in _WORD_NUMBERS:
             value = _WORD_NUMBERS[word]
             if current is not None and value < 10 <= current and current % 10 == 0 and current % 100:
@@ -209,7 +211,8 @@ def phone(text: str, region: str = "US") -> str | None:
 
 def email(text: str) -> str | None:
     said = _clean(text)
-    spoken = re.sub(r"\s+at\s+", "@", said)
+    spelled = re.sub(r"\b(\w)\s+(?=\w\b)", r"\1", said)  # "j a n e" -> "jane"
+    spoken = re.sub(r"\s+at\s+", "@", spelled)
     spoken = re.sub(r"\s+dot\s+", ".", spoken)
     for candidate in (said, spoken, spoken.replace(" ", "")):
         found = _EMAIL.search(candidate)

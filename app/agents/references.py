@@ -42,9 +42,6 @@ def reference_errors(definition: AgentDefinition) -> list[str]:
             problems.append(f"{path}.tool: no tool named {step.tool!r}")
         if not step.next and not step.end and path.startswith("flow.steps") and not step.tool:
             problems.append(f"{path}: needs 'next' or 'end': true")
-        for k, spec in enumerate(step.collect):
-            if spec.type == "choice" and not spec.choices:
-                problems.append(f"{path}.collect[{k}].choices: a choice field needs choices")
         if hasattr(step, "when"):
             problems += _condition_errors(f"{path}.when", step.when, fields)
     for i, tool in enumerate(definition.tools):
