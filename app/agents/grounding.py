@@ -27,7 +27,8 @@ class Grounding(Protocol):
 
 def spoken_answer(passage_text: str, question: str) -> str:
     """The passage's sentences that share the most words with the question (at most two, in
-    their order), so the agent says what the document says and nothing it made up."""
+    their order; the opening ones when none does), so the agent says what the document
+    says and nothing it made up."""
     sentences = [s.strip() for s in _SENTENCE.split(passage_text.strip()) if s.strip()]
     asked = set(_WORD.findall(question.lower())) - _STOP
 
@@ -35,9 +36,8 @@ def spoken_answer(passage_text: str, question: str) -> str:
         return len(asked & set(_WORD.findall(sentence.lower())))
 
     ranked = sorted(range(len(sentences)), key=lambda i: (-overlap(sentences[i]), i))
-    chosen = sorted(ranked[:MAX_ANSWER_SENTENCES]) if sentences else []
-    if sentences and overlap(sentences[ranked[0]]) == 0:
-        chosen = list(range(min(MAX_ANSWER_SENTENCES, len(sentences))))
+    relevant = [i for i in ranked[:MAX_ANSWER_SENTENCES] if overlap(sentences[i]) > 0]
+    chosen = sorted(relevant) or list(range(min(MAX_ANSWER_SENTENCES, len(sentences))))
     return " ".join(sentences[i] for i in chosen)
 
 
