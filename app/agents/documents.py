@@ -20,6 +20,9 @@ from app.agents.pdf_text import pdf_sections
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _SETEXT_RULE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*(?:\n|\Z)", re.DOTALL)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
@@ -89,7 +92,7 @@ def markdown_sections(text: str, title: str) -> list[Section]:
             sections[-1].paragraphs.append(" ".join(paragraph))
             paragraph.clear()
 
-    for line in text.splitlines():
+    for line in _FRONT_MATTER.sub("", text).splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
@@ -97,10 +100,15 @@ def markdown_sections(text: str, title: str) -> list[Section]:
         if heading:
             end_paragraph()
             sections.append(Section(clean_markdown(heading.group(2))))
+        elif not in_fence and "|" in line and _TABLE_RULE.match(line):
+            continue  # the |---|---| line under a table's header row
         elif not in_fence and _SETEXT_RULE.match(line) and len(paragraph) == 1:
             sections.append(Section(clean_markdown(paragraph.pop())))
         elif not line.strip() or (not in_fence and _SETEXT_RULE.match(line)):
             end_paragraph()
+        elif not in_fence and (_LIST_MARKER.match(line) or _TABLE_ROW.match(line)):
+            end_paragraph()  # each list item and table row is a paragraph of its own
+            paragraph.append(clean_markdown(line))
         else:
             paragraph.append(line.strip() if in_fence else clean_markdown(line))
     end_paragraph()
@@ -113,7 +121,8 @@ def clean_markdown(line: str) -> str:
     line = _LINK.sub(r"\1", line)
     line = _EMPHASIS.sub(r"\2", line)
     line = line.strip().lstrip(">").strip()
-    return line.strip("|").replace(" | ", ", ").strip()
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    return ", ".join(cell for cell in cells if cell)
 
 
 def text_sections(text: str, title: str) -> list[Section]:
@@ -124,12 +133,22 @@ def text_sections(text: str, title: str) -> list[Section]:
     for index, block in enumerate(blocks):
         lines = block.splitlines()
         first = lines[0].strip()
-        if looks_like_heading(first) and (len(lines) > 1 or index + 1 < len(blocks)):
+        if _heads_block(lines) or (
+            len(lines) == 1 and index + 1 < len(blocks) and looks_like_heading(first)
+        ):
             sections.append(Section(first.rstrip(":").strip()))
             lines = lines[1:]
         if lines:
             sections[-1].paragraphs.append(" ".join(line.strip() for line in lines))
     return sections
+
+
+def _heads_block(lines: list[str]) -> bool:
+    """A block's first line heads it unless it is a wrapped line (the next goes on in lower case)."""
+    if len(lines) < 2 or not looks_like_heading(lines[0].strip()):
+        return False
+    following = lines[1].strip()
+    return lines[0].rstrip().endswith(":") or not following[:1].islower()
 
 
 def looks_like_heading(line: str) -> bool:

@@ -8,7 +8,18 @@ from pathlib import Path
 from app.agents.passages import Section
 
 _SECTION_TAGS = {"h1", "h2", "h3"}
-_SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object"}
+# Navigation menus repeat on every page and answer nothing; the rest is not visible text.
+_SKIPPED_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "iframe",
+    "object",
+    "nav",
+}
 _VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "source"}
 _BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "section", "article",

@@ -38,6 +38,10 @@ def pdf_sections(path: Path, title: str) -> list[Section]:
     plain: list[str] = []
     for number, page in enumerate(reader.pages):
         plain.append(page.extract_text(visitor_text=_collector(lines, number)) or "")
+    if not any(text.strip() for text in plain) and not lines:
+        raise KnowledgeError(
+            f"{path.name}: no text found (a scanned PDF holds only pictures of text)"
+        )
     if not lines:
         from app.agents.documents import text_sections
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n]+|\s+-+\s+")
 
 
@@ -30,6 +30,7 @@ _QUESTION_OPENERS = _words(
     how's hows do does did don't doesn't is isn't are aren't was were can can't could
     couldn't would will won't should shall may might have has any anything"""
 )
+_NEGATIONS = _words("not no never without isn't aren't don't doesn't didn't can't won't wasn't")
 _INDIRECT_ASKS = (
     "tell me", "i wonder", "i was wondering", "i'd like to know", "i would like to know",
     "i want to know", "i need to know", "wanted to ask", "want to ask", "quick question",
@@ -56,10 +57,13 @@ STOPWORDS = _words(
     asking question quick need kind sort anyone someone something one ones thing things
     lot bit way maybe possibly roughly approximately exactly usually generally currently
     still ever even excuse say said mean give idea us guys folks able whether let lets go
-    going gonna wanna there'd hear heard see look looking take takes taking offer offers
+    getting going gonna wanna there'd hear heard see look looking take takes taking offer offers
     offering provide provides available possible allowed okay fine sure happen happens
-    work works come coming make made use using near nearby around"""
+    work works come coming make made use using near nearby around often anywhere somewhere"""
 )
+
+# A spoken turn has a few words; a pasted essay must not cost one index lookup per word.
+MAX_QUERY_WORDS = 24
 
 _HOW_MUCH = re.compile(r"\bhow much\b|\bhow expensive\b")
 _WHEN = re.compile(r"^(?:when|what time|what hours|what days)\b")
@@ -74,8 +78,12 @@ def is_question(text: str) -> bool:
     """Whether a callee's turn asks something (see the module docstring)."""
     if "?" in text:
         before_mark = text.rsplit("?", 1)[0]
-        if query_words(before_mark) or _opening_word(before_mark.lower()) in _QUESTION_OPENERS:
-            return True
+        asked = [w for w in _WORD.findall(before_mark.lower()) if w not in _FILLERS]
+        if (
+            any(w not in STOPWORDS for w in asked)
+            or _opening_word(before_mark.lower()) in _QUESTION_OPENERS
+        ):
+            return True  # "Parking?" asks; "Okay?" and "Right?" only check in
     lowered = " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
     if any(ask in f" {lowered} " for ask in (f" {a} " for a in _INDIRECT_ASKS)):
         return True
@@ -93,14 +101,19 @@ def _opening_word(clause: str) -> str:
 def query_words(text: str) -> list[str]:
     """The turn's meaningful words, in order, each once (see the module docstring)."""
     lowered = " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
-    words = [w for w in lowered.split() if w not in STOPWORDS and not _is_filler_noise(w)]
+    words = []
+    for word in lowered.split():
+        if word in _NEGATIONS:
+            words.append("not")  # "isn't insured" asks about the uninsured: negation is meaning
+        elif word not in STOPWORDS and not _is_filler_noise(word):
+            words.append(word.removesuffix("'s"))
     if _HOW_MUCH.search(lowered):
         words.append("price")
     if not words and any(_WHEN.match(c) for c in clauses(text)):
         words.append("hours")
     if not words and any(_WHERE.match(c) for c in clauses(text)):
         words.append("location")
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
 
 
 def _is_filler_noise(word: str) -> bool:

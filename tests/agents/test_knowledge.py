@@ -109,3 +109,23 @@ def test_passages_keep_their_document_and_heading():
     index = KnowledgeIndex([Passage("clinic.md", "Parking", "Park behind the clinic.")])
     (hit,) = index.search("where do I park?")
     assert hit.passage == Passage("clinic.md", "Parking", "Park behind the clinic.")
+
+
+def test_a_statement_about_a_known_topic_is_not_answered(index):
+    assert index.search("parking behind the building")
+    assert index.answer_for("Parking behind the building is fine.") is None
+    assert index.answer_for("Okay, I'll pay by card then.") is None
+
+
+def test_every_hit_clears_the_floor_and_weaker_ones_are_left_out(index):
+    for query in ["price consultation parking cards", "open saturday", "insurance claim"]:
+        hits = index.search(query, limit=10)
+        assert all(SCORE_FLOOR <= h.score <= 1.0 for h in hits)
+    assert index.search("booster consultation giraffe zebra", limit=10) == []
+
+
+def test_synonyms_reach_the_documents_wording(index):
+    hit = index.answer_for("What are your fees?")
+    assert hit is not None and hit.passage.heading == "Prices"
+    hit = index.answer_for("Do you accept debit?")
+    assert hit is not None and hit.passage.heading == "Payment"
