@@ -209,19 +209,18 @@ class Conversation(StepRunner):
             return []
         if self.phase == "callback":
             return self._callback_turn(text)
-        if dtmf is None:
-            special = self._global_turn(text)
-            if special is not None:
-                return special
-        return self.step_turn(text, dtmf)
+        special = self._global_turn(text, dtmf)
+        return special if special is not None else self.step_turn(text, dtmf)
 
-    def _global_turn(self, text: str) -> list[AgentAction] | None:
+    def _global_turn(self, text: str, dtmf: str | None) -> list[AgentAction] | None:
         """A global step, or a built-in compliance behaviour, that this turn sets off."""
         rules = self.definition.compliance
         for step in self.definition.flow.global_:
-            if step.id != self.step_id and self.condition_holds(step.when, text, None, True):
+            if step.id != self.step_id and self.condition_holds(step.when, text, dtmf, True):
                 self.return_to = self.return_to or self.step_id
                 return self.enter(step.id)
+        if dtmf is not None:
+            return None
         if rules.answer_robot_truthfully and compliance.is_robot_question(text):
             return [self._say(lines.ROBOT_ANSWER), self._say(self._question_line())]
         if rules.offer_human and compliance.wants_human(text):

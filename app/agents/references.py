@@ -13,6 +13,7 @@ from app.agents.expressions import ExpressionError, compile_expression
 if TYPE_CHECKING:
     from app.agents.definition import AgentDefinition, Condition, Step
 
+GLOBAL_TRIGGERS = ("keywords", "regex", "dtmf", "llm")
 _AUTOMATED = re.compile(r"\b(automated|virtual|ai|artificial|robot|recorded message|assistant)\b", re.I)
 _RECORDED = re.compile(r"\brecord", re.I)
 
@@ -44,6 +45,11 @@ def reference_errors(definition: AgentDefinition) -> list[str]:
             problems.append(f"{path}: needs 'next' or 'end': true")
         if hasattr(step, "when"):
             problems += _condition_errors(f"{path}.when", step.when, fields)
+            if step.when.kind not in GLOBAL_TRIGGERS:
+                problems.append(
+                    f"{path}.when: a global step fires on what the callee says or presses "
+                    f"({', '.join(GLOBAL_TRIGGERS)}), not on {step.when.kind!r}"
+                )
     for i, tool in enumerate(definition.tools):
         for key in ("fallback", "on_success", "on_failure"):
             step_ref(f"tools[{i}].{key}", getattr(tool, key, None))

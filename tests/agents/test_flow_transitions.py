@@ -192,3 +192,24 @@ def test_the_issue_example_end_to_end(example):
     assert result.fields == {"confirmed": False, "new_time": "2026-12-03T14:00:00-05:00"}
     assert result.step_path == ["confirm", "reschedule", "bye"]
     assert result.summary.startswith("The call was completed. Captured confirmed: no; new time:")
+
+
+def test_a_global_step_can_fire_on_a_key():
+    steps = [{"id": "first", "say": "Question?", "next": [{"to": "bye"}]}, BYE]
+    global_ = [{"id": "menu", "when": {"dtmf": "0"}, "say": "Press 1 to hear this again."}]
+    c, _ = greeted(with_steps(steps, global_=global_))
+    assert said(c.on_dtmf("0")) == ["Press one to hear this again.", "Question?"]
+
+
+def test_a_global_step_must_fire_on_the_callees_words_or_keys():
+    import pytest
+
+    from app.agents.definition import DefinitionError
+
+    steps = [{"id": "first", "say": "Question?", "next": [{"to": "bye"}]}, BYE]
+    with pytest.raises(DefinitionError) as caught:
+        with_steps(steps, global_=[{"id": "loop", "when": {"always": True}, "say": "Again."}])
+    assert caught.value.problems == [
+        "flow.global[0].when: a global step fires on what the callee says or presses "
+        "(keywords, regex, dtmf, llm), not on 'always'"
+    ]
