@@ -42,8 +42,8 @@ _HUMAN = re.compile(
     r"\b(want|need|get me|give me)\b.{0,15}\b(real|live|actual) (person|human)\b"
 )
 _BUSY = re.compile(
-    r"\b(not a good time|bad time|not a great time|busy( right now)?|in a meeting|driving|"
-    r"at work|call (me )?(back )?later|call back|can you call|try (me )?(again )?later|"
+    r"\b(not a good time|bad time|not a great time|busy( right now)?|in a meeting|"
+    r"(i'm|i am) (driving|at work)|call (me )?(back )?later|call back|can you call|try (me )?(again )?later|"
     r"another time|not now|can't talk|cannot talk|can't speak)\b"
 )
 _BACKCHANNELS = {

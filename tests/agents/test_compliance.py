@@ -98,7 +98,9 @@ def test_not_a_good_time(said):
     assert compliance.is_busy(said)
 
 
-@pytest.mark.parametrize("said", ["Yes I can make it", "No", "Tuesday works", "What time?"])
+@pytest.mark.parametrize(
+    "said", ["Yes I can make it", "No", "Tuesday works", "What time?", "I'll be driving there at 3"]
+)
 def test_ordinary_answers_are_not_busy(said):
     assert not compliance.is_busy(said)
 
