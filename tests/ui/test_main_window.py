@@ -1,4 +1,5 @@
 import asyncio
+from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -96,7 +97,8 @@ def test_pages_are_pages_and_are_attached_before_and_after_services(qtbot, store
     window = make_window(qtbot, store, home)
     window.show_page("Agents")  # built before the services start
     context = window.context
-    context.bridge, context.dialer = FakeBridge(), FakeDialer()
+    context.bridge = FakeBridge()
+    context.services = SimpleNamespace(dialer=FakeDialer(), provider=None, emulator=None)
     window.attach_services(context)
     for name in window.page_names():
         page = window.page(name)  # the rest are built after
