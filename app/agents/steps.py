@@ -32,8 +32,8 @@ class StepRunner:
         """Say the step's line; a step with nothing to collect runs its tool, ends, or moves on
         at once when its transition is "after_speaking"."""
         step = self.definition.step(step_id)
-        if step_id in {s.id for s in self.definition.flow.steps}:
-            self.return_to = None if self.return_to == step_id else self.return_to
+        if not self._is_global(step):
+            self.return_to = None  # back in the main flow, whichever way it came
         self.step_id, self.reprompts = step_id, 0
         self.step_path.append(step_id)
         self.phase = "step"

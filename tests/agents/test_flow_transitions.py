@@ -213,3 +213,16 @@ def test_a_global_step_must_fire_on_the_callees_words_or_keys():
         "flow.global[0].when: a global step fires on what the callee says or presses "
         "(keywords, regex, dtmf, llm), not on 'always'"
     ]
+
+
+def test_a_global_step_that_routes_away_forgets_where_it_came_from():
+    steps = [{"id": "first", "say": "First?", "next": [{"to": "second"}]},
+             {"id": "second", "say": "Second?", "next": [{"to": "bye"}]}, BYE]  # fmt: skip
+    global_ = [
+        {"id": "skip", "when": {"keywords": ["skip"]}, "say": "Skipping.",
+         "next": [{"when": {"after_speaking": True}, "to": "second"}]},
+        {"id": "hours", "when": {"keywords": ["hours"]}, "say": "Nine to five."},
+    ]  # fmt: skip
+    c, _ = greeted(with_steps(steps, global_=global_))
+    c.on_prompt("skip this")
+    assert said(c.on_prompt("what are your hours")) == ["Nine to five.", "Second?"]
