@@ -34,6 +34,7 @@ from app.agents.definition import (
     AgentDefinition,
     Step,
 )
+from app.agents.extractors import datetime_value
 from app.agents.grounding import Grounding
 from app.agents.speech import digits_spoken, for_speech, when_spoken
 from app.agents.steps import StepRunner
@@ -208,6 +209,8 @@ class Conversation(StepRunner):
         if self.phase == "tool" or (dtmf is None and compliance.is_backchannel(text)):
             return []
         if self.phase == "callback":
+            if self.definition.compliance.answer_robot_truthfully and compliance.is_robot_question(text):
+                return [self._say(lines.ROBOT_ANSWER), self._say(lines.CALLBACK_ASK)]
             return self._callback_turn(text)
         special = self._global_turn(text, dtmf)
         return special if special is not None else self.step_turn(text, dtmf)
@@ -258,8 +261,6 @@ class Conversation(StepRunner):
         return self._callback_turn(text, ask=ask)
 
     def _callback_turn(self, text: str, ask: str | None = None) -> list[AgentAction]:
-        from app.agents.extractors import datetime_value
-
         moment = datetime_value(text, self.local_now()) if text else None
         if moment is not None:
             self.fields["callback_at"] = moment

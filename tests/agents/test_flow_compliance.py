@@ -153,3 +153,13 @@ def test_asking_for_a_person_without_a_transfer_offers_a_callback(example):
     ]
     actions = c.on_prompt("Thursday at 10 am")
     assert actions[0].kind == "schedule_callback" and actions[0].at == "2026-12-03T10:00:00-05:00"
+
+
+def test_the_robot_question_is_answered_while_arranging_a_callback_too(example):
+    c, _ = greeted(example)
+    c.on_prompt("not a good time")
+    assert said(c.on_prompt("wait, are you a robot?")) == [
+        "I'm an automated assistant calling for Evergreen Vets, not a person.",
+        "No problem. When would be a better time to call you back?",
+    ]
+    assert c.on_prompt("tomorrow at 6 pm")[0].at == "2026-12-02T18:00:00-05:00"
