@@ -115,8 +115,10 @@ class CallResult:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["turns"] = [{"speaker": t.speaker, "text": t.text, "step": t.step,
-                          "offset_s": round(t.offset_s, 2)} for t in self.turns]  # fmt: skip
+        data["turns"] = [
+            {"speaker": t.speaker, "text": t.text, "step": t.step, "offset_s": round(t.offset_s, 2)}
+            for t in self.turns
+        ]
         return data
 
 

@@ -33,7 +33,9 @@ def add_agent_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     exp.add_argument("name")
     kb = sub.add_parser("kb", parents=[common], help="the agent's knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_action", metavar="ACTION", required=True)
-    kb_add = kb_sub.add_parser("add", parents=[common], help="add documents (.md .txt .pdf .docx .html)")
+    kb_add = kb_sub.add_parser(
+        "add", parents=[common], help="add documents (.md .txt .pdf .docx .html)"
+    )
     kb_add.add_argument("name")
     kb_add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     kb_add.add_argument("--json", action="store_true")
@@ -115,7 +117,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([listing.to_json() for listing in listings])
         return 0
     for listing in listings:
-        version = f"version {listing.published_version}" if listing.published_version else "unpublished"
+        version = (
+            f"version {listing.published_version}" if listing.published_version else "unpublished"
+        )
         changed = " (draft changed)" if listing.draft_changed and listing.published_version else ""
         note = "" if listing.has_definition else " (no definition)"
         print(f"{listing.name}\t{version}{changed}{note}")
@@ -147,8 +151,11 @@ def cmd_kb_add(args: argparse.Namespace) -> int:
     for path in args.files:
         for passage in read_document(path):
             items.append(
-                KnowledgeItem(title=passage.heading or passage.document, text=passage.text,
-                              document=passage.document)  # fmt: skip
+                KnowledgeItem(
+                    title=passage.heading or passage.document,
+                    text=passage.text,
+                    document=passage.document,
+                )
             )
     _with_session(args, lambda s: library.add_knowledge(s, args.name, items))
     counts = {"documents": len(args.files), "passages": len(items)}

@@ -47,10 +47,31 @@ _BUSY = re.compile(
     r"another time|not now|can't talk|cannot talk|can't speak)\b"
 )
 _BACKCHANNELS = {
-    "uh-huh", "uh huh", "uhhuh", "mm-hmm", "mm hmm", "mhm", "mmhmm", "hmm", "mm", "um",
-    "uh", "okay", "ok", "right", "i see", "got it", "sure sure", "yeah yeah", "aha", "ah",
-    "oh", "alright", "all right", "go on",
-}  # fmt: skip
+    "uh-huh",
+    "uh huh",
+    "uhhuh",
+    "mm-hmm",
+    "mm hmm",
+    "mhm",
+    "mmhmm",
+    "hmm",
+    "mm",
+    "um",
+    "uh",
+    "okay",
+    "ok",
+    "right",
+    "i see",
+    "got it",
+    "sure sure",
+    "yeah yeah",
+    "aha",
+    "ah",
+    "oh",
+    "alright",
+    "all right",
+    "go on",
+}
 
 
 def normalize(text: str) -> str:

@@ -254,7 +254,15 @@ class AgentDefinition(_Model):
 
 
 TOOL_TYPES = frozenset(
-    ("end_call", "transfer", "send_dtmf", "leave_voicemail", "kb_search", "schedule_callback", "webhook")
+    (
+        "end_call",
+        "transfer",
+        "send_dtmf",
+        "leave_voicemail",
+        "kb_search",
+        "schedule_callback",
+        "webhook",
+    )
 )
 
 

@@ -18,7 +18,14 @@ class ExpressionError(ValueError):
     pass
 
 
-_CONSTANTS = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
+_CONSTANTS = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "True": True,
+    "False": False,
+    "None": None,
+}
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,

@@ -34,15 +34,30 @@ _WORD_NUMBERS = {w: i for i, w in enumerate(_ONES)} | {
 _SCALE_WORDS = {"hundred": 100, "thousand": 1000}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-]  # fmt: skip
-_PARTS_OF_DAY = {"morning": 9, "noon": 12, "midday": 12, "lunchtime": 12, "afternoon": 14,
-                 "evening": 18, "tonight": 19}  # fmt: skip
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_PARTS_OF_DAY = {
+    "morning": 9,
+    "noon": 12,
+    "midday": 12,
+    "lunchtime": 12,
+    "afternoon": 14,
+    "evening": 18,
+    "tonight": 19,
+}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_CLOCK = re.compile(
-    r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?=\W|$)", re.I
-)
+_CLOCK = re.compile(r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?=\W|$)", re.I)
 
 
 def _clean(text: str) -> str:
@@ -71,7 +86,12 @@ def _words_to_digits(text: str) -> str:
             continue  # "a hundred and twenty"
         if word in _WORD_NUMBERS:
             value = _WORD_NUMBERS[word]
-            if current is not None and value < 10 <= current and current % 10 == 0 and current % 100:
+            if (
+                current is not None
+                and value < 10 <= current
+                and current % 10 == 0
+                and current % 100
+            ):
                 current += value  # twenty + five
             elif current is not None and current >= 100 and current % 100 == 0 and value < 100:
                 current += value  # a hundred + twenty
@@ -153,7 +173,11 @@ def _time_in(said: str) -> time | None:
     said = _words_to_digits(said)
     for match in _CLOCK.finditer(said):
         hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-        if not half and not match.group(2) and not re.search(rf"\bat {hour}\b|\b{hour} o'?clock", said):
+        if (
+            not half
+            and not match.group(2)
+            and not re.search(rf"\bat {hour}\b|\b{hour} o'?clock", said)
+        ):
             continue  # a bare number ("in 2 weeks") is not a time
         if half and half[0] == "p" and hour < 12:
             hour += 12

@@ -79,8 +79,12 @@ class Conversation(StepRunner):
         self.contact = dict(variables or {})
         self.knowledge = knowledge
         self.clock = clock or SystemClock()
-        self.timezone = _zone(timezone or str(self.contact.get("timezone") or "")
-                              or definition.business.timezone or DEFAULT_TIMEZONE)  # fmt: skip
+        self.timezone = _zone(
+            timezone
+            or str(self.contact.get("timezone") or "")
+            or definition.business.timezone
+            or DEFAULT_TIMEZONE
+        )
         self.fields: dict[str, Any] = {}
         self.turns: list[Turn] = []
         self.step_path: list[str] = []
@@ -177,10 +181,13 @@ class Conversation(StepRunner):
     def result(self) -> CallResult:
         outcome = self.outcome or ("completed" if self._callee_spoke() else "unresponsive")
         disposition = next(
-            (s.disposition for s in map(self._step_or_none, reversed(self.step_path))
-             if s is not None and s.disposition),
+            (
+                s.disposition
+                for s in map(self._step_or_none, reversed(self.step_path))
+                if s is not None and s.disposition
+            ),
             None,
-        )  # fmt: skip
+        )
         if outcome in DISPOSITION_FOR_OUTCOME:
             disposition = DISPOSITION_FOR_OUTCOME[outcome]
         return CallResult(
@@ -209,7 +216,7 @@ class Conversation(StepRunner):
         if self.phase == "tool" or (dtmf is None and compliance.is_backchannel(text)):
             return []
         if self.phase == "callback":
-            if self.definition.compliance.answer_robot_truthfully and compliance.is_robot_question(text):
+            if rules.answer_robot_truthfully and compliance.is_robot_question(text):
                 return [self._say(lines.ROBOT_ANSWER), self._say(lines.CALLBACK_ASK)]
             return self._callback_turn(text)
         special = self._global_turn(text, dtmf)

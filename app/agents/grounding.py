@@ -16,7 +16,37 @@ if TYPE_CHECKING:
 MAX_ANSWER_SENTENCES = 2
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(["a", "an", "the", "is", "are", "do", "does", "you", "your", "we", "our", "i", "to", "of", "for", "and", "or", "in", "on", "at", "what", "when", "where", "how", "can", "it", "be"])
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "do",
+        "does",
+        "you",
+        "your",
+        "we",
+        "our",
+        "i",
+        "to",
+        "of",
+        "for",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "what",
+        "when",
+        "where",
+        "how",
+        "can",
+        "it",
+        "be",
+    ]
+)
 
 
 class Grounding(Protocol):
@@ -84,16 +114,25 @@ def answer_question(definition: AgentDefinition, question: str) -> dict[str, obj
     hit = grounding.answer_for(question)
     if hit is None:
         business = definition.business
-        variables = {"company": business.company,
-                     "callback_number": digits_spoken(business.callback_number)}  # fmt: skip
-        return {"answer": for_speech(render(lines.DONT_KNOW, variables)), "grounded": False,
-                "sources": []}  # fmt: skip
+        variables = {
+            "company": business.company,
+            "callback_number": digits_spoken(business.callback_number),
+        }
+        return {
+            "answer": for_speech(render(lines.DONT_KNOW, variables)),
+            "grounded": False,
+            "sources": [],
+        }
     hits = [hit] + [h for h in grounding.index.search(question) if h.passage != hit.passage]
     return {
         "answer": for_speech(spoken_answer(hit.passage.text, question)),
         "grounded": True,
         "sources": [
-            {"document": h.passage.document, "heading": h.passage.heading, "score": round(h.score, 3)}
+            {
+                "document": h.passage.document,
+                "heading": h.passage.heading,
+                "score": round(h.score, 3),
+            }
             for h in hits
         ],
     }

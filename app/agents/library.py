@@ -103,10 +103,13 @@ def publish(session: Session, name: str) -> int:
     now = utcnow()
     session.add(
         AgentVersion(
-            agent_id=agent.id, version=number, definition=definition, published_at=now,
+            agent_id=agent.id,
+            version=number,
+            definition=definition,
+            published_at=now,
             created_at=now,
         )
-    )  # fmt: skip
+    )
     session.flush()
     return number
 

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from app.agents.definition import AgentDefinition, Condition, Step
 
 GLOBAL_TRIGGERS = ("keywords", "regex", "dtmf", "llm")
-_AUTOMATED = re.compile(r"\b(automated|virtual|ai|artificial|robot|recorded message|assistant)\b", re.I)
+_AUTOMATED = re.compile(
+    r"\b(automated|virtual|ai|artificial|robot|recorded message|assistant)\b", re.I
+)
 _RECORDED = re.compile(r"\brecord", re.I)
 
 
@@ -59,7 +61,9 @@ def reference_errors(definition: AgentDefinition) -> list[str]:
 
 
 def _steps_with_paths(definition: AgentDefinition) -> list[tuple[str, Step]]:
-    pairs: list[tuple[str, Step]] = [(f"flow.steps[{i}]", s) for i, s in enumerate(definition.flow.steps)]
+    pairs: list[tuple[str, Step]] = [
+        (f"flow.steps[{i}]", s) for i, s in enumerate(definition.flow.steps)
+    ]
     pairs += [(f"flow.global[{i}]", s) for i, s in enumerate(definition.flow.global_)]
     return pairs
 
@@ -96,7 +100,9 @@ def _compliance_errors(definition: AgentDefinition) -> list[str]:
     problems: list[str] = []
     company = definition.business.company
     if rules.disclose_automation:
-        if company.lower() not in greeting.lower() and "{{company}}" not in greeting.replace(" ", ""):
+        if company.lower() not in greeting.lower() and "{{company}}" not in greeting.replace(
+            " ", ""
+        ):
             problems.append(
                 "opening.greeting: must name the business "
                 f"({company!r} or {{{{company}}}}; compliance.disclose_automation is on)"
@@ -112,4 +118,3 @@ def _compliance_errors(definition: AgentDefinition) -> list[str]:
             "(compliance.recording_notice is on)"
         )
     return problems
-

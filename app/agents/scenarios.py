@@ -112,7 +112,14 @@ def run_scenarios(definition: AgentDefinition, scenarios: Sequence[Scenario]) ->
             timezone=scenario.timezone,
         )
         problems = problems_with(result, scenario.expect)
-        outcomes.append({"name": scenario.name, "passed": not problems, "problems": problems,
-                         "outcome": result.outcome, "step_path": result.step_path})  # fmt: skip
+        outcomes.append(
+            {
+                "name": scenario.name,
+                "passed": not problems,
+                "problems": problems,
+                "outcome": result.outcome,
+                "step_path": result.step_path,
+            }
+        )
     failed = sum(1 for o in outcomes if not o["passed"])
     return {"passed": len(outcomes) - failed, "failed": failed, "scenarios": outcomes}

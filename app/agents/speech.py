@@ -5,7 +5,28 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand"))
 
@@ -21,9 +42,14 @@ _DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
 _INTEGER = re.compile(r"\b\d{1,12}\b")
 _ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b")
 _ORDINAL_WORDS = {
-    "one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-    "nine": "ninth", "twelve": "twelfth",
-}  # fmt: skip
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 
 
 def number_words(n: int) -> str:
@@ -92,8 +118,12 @@ def for_speech(text: str) -> str:
     text = _MONEY.sub(lambda m: _money(m.group(1)), text)
     text = _PERCENT.sub(lambda m: f"{m.group(1)} percent", text)
     text = _ORDINAL.sub(lambda m: ordinal_words(int(m.group(1))), text)
-    text = _DECIMAL.sub(lambda m: f"{number_words(int(m.group(1)))} point "
-                        + " ".join(_ONES[int(d)] for d in m.group(2)), text)  # fmt: skip
+    text = _DECIMAL.sub(
+        lambda m: (
+            f"{number_words(int(m.group(1)))} point " + " ".join(_ONES[int(d)] for d in m.group(2))
+        ),
+        text,
+    )
     text = _INTEGER.sub(lambda m: number_words(int(m.group(0))), text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -117,8 +147,12 @@ def _money(amount: str) -> str:
 def when_spoken(moment: datetime) -> str:
     """A callback time as said on the phone: 'Wednesday, December second at three pm'."""
     hour = moment.hour % 12 or 12
-    clock = number_words(hour) if moment.minute == 0 else _clock_words(
-        re.match(r"(\d+):(\d+)", f"{hour}:{moment.minute:02d}")  # type: ignore[arg-type]
+    clock = (
+        number_words(hour)
+        if moment.minute == 0
+        else _clock_words(
+            re.match(r"(\d+):(\d+)", f"{hour}:{moment.minute:02d}")  # type: ignore[arg-type]
+        )
     )
     half = "am" if moment.hour < 12 else "pm"
     return f"{moment:%A}, {moment:%B} {ordinal_words(moment.day)} at {clock} {half}"

@@ -76,8 +76,9 @@ class StepRunner:
             actions += self.complete(step)
             if self.phase != "step":
                 return answer + actions
-        target = next((t.to for t in step.next
-                       if self.condition_holds(t.when, text, dtmf, filled)), None)  # fmt: skip
+        target = next(
+            (t.to for t in step.next if self.condition_holds(t.when, text, dtmf, filled)), None
+        )
         if target is not None:
             return answer + actions + self._go(target)
         if filled and self._is_global(step) and not step.end:
@@ -160,7 +161,9 @@ class StepRunner:
         if target is not None:
             return self._go(target)
         step = self.definition.step(self.step_id)
-        after = next((t.to for t in step.next if self.condition_holds(t.when, "", None, True)), None)
+        after = next(
+            (t.to for t in step.next if self.condition_holds(t.when, "", None, True)), None
+        )
         return self._go(after) if after else []
 
     # -- private -----------------------------------------------------------------------------

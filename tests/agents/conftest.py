@@ -40,16 +40,18 @@ def definition(**changes: Any) -> AgentDefinition:
     return parse_definition(data)
 
 
-def with_steps(steps: list[dict], start: str | None = None, global_: list | None = None,
-               **changes: Any) -> AgentDefinition:  # fmt: skip
+def with_steps(
+    steps: list[dict], start: str | None = None, global_: list | None = None, **changes: Any
+) -> AgentDefinition:
     data = copy.deepcopy(ISSUE_EXAMPLE)
     data["flow"] = {"start": start or steps[0]["id"], "steps": steps, "global": global_ or []}
     data.update(changes)
     return parse_definition(data)
 
 
-def talk(defn: AgentDefinition, *, knowledge=None, timezone="America/New_York",
-         variables=None) -> tuple[Conversation, FakeClock]:  # fmt: skip
+def talk(
+    defn: AgentDefinition, *, knowledge=None, timezone="America/New_York", variables=None
+) -> tuple[Conversation, FakeClock]:
     clock = FakeClock()
     conversation = Conversation(defn, variables or CONTACT, knowledge, clock, timezone)
     return conversation, clock

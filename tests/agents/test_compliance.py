@@ -78,9 +78,15 @@ def test_robot_questions(said):
 
 @pytest.mark.parametrize(
     "said",
-    ["Can I talk to a person?", "Let me speak to someone", "I want a real person",
-     "Transfer me to an agent", "operator", "Put me through to a representative"],
-)  # fmt: skip
+    [
+        "Can I talk to a person?",
+        "Let me speak to someone",
+        "I want a real person",
+        "Transfer me to an agent",
+        "operator",
+        "Put me through to a representative",
+    ],
+)
 def test_requests_for_a_person(said):
     assert compliance.wants_human(said)
 
@@ -91,9 +97,16 @@ def test_a_real_person_request_without_a_verb_is_not_a_robot_question():
 
 @pytest.mark.parametrize(
     "said",
-    ["It's not a good time", "I'm busy right now", "Can you call me back later?",
-     "I'm in a meeting", "I'm driving", "Sorry, bad time", "Try me another time"],
-)  # fmt: skip
+    [
+        "It's not a good time",
+        "I'm busy right now",
+        "Can you call me back later?",
+        "I'm in a meeting",
+        "I'm driving",
+        "Sorry, bad time",
+        "Try me another time",
+    ],
+)
 def test_not_a_good_time(said):
     assert compliance.is_busy(said)
 

@@ -80,7 +80,10 @@ def test_unknown_keys_and_missing_keys_are_reported_where_they_are():
         d["flow"]["steps"][0]["sayy"] = "typo"
         del d["business"]["company"]
 
-    assert problems(changed(edit)) == ["business.company: required", "flow.steps[0].sayy: unknown key"]
+    assert problems(changed(edit)) == [
+        "business.company: required",
+        "flow.steps[0].sayy: unknown key",
+    ]
 
 
 def test_field_types_are_a_closed_list():

@@ -39,7 +39,11 @@ def test_only_a_small_language_is_accepted(expression):
 
 
 def test_field_names():
-    assert field_names("budget > 3 and owner == true and roof != null") == {"budget", "owner", "roof"}
+    assert field_names("budget > 3 and owner == true and roof != null") == {
+        "budget",
+        "owner",
+        "roof",
+    }
 
 
 def test_numbers_in_words():
@@ -47,14 +51,24 @@ def test_numbers_in_words():
     assert number_words(42) == "forty-two"
     assert number_words(115) == "one hundred fifteen"
     assert number_words(20_000) == "twenty thousand"
-    assert number_words(1_234_567) == "one million two hundred thirty-four thousand five hundred sixty-seven"
+    assert (
+        number_words(1_234_567)
+        == "one million two hundred thirty-four thousand five hundred sixty-seven"
+    )
     assert [ordinal_words(n) for n in (1, 2, 3, 12, 20, 21)] == [
-        "first", "second", "third", "twelfth", "twentieth", "twenty-first",
-    ]  # fmt: skip
+        "first",
+        "second",
+        "third",
+        "twelfth",
+        "twentieth",
+        "twenty-first",
+    ]
 
 
 def test_phone_numbers_are_read_digit_by_digit():
-    assert digits_spoken("+15005550006") == "one, five zero zero, five five five, zero zero zero six"
+    assert (
+        digits_spoken("+15005550006") == "one, five zero zero, five five five, zero zero zero six"
+    )
     assert digits_spoken("020 7946 0958").startswith("zero two zero")
 
 
@@ -74,4 +88,6 @@ def test_for_speech_has_no_markdown_and_no_digits():
 
 def test_a_callback_time_as_said():
     assert when_spoken(datetime(2026, 12, 2, 15, 0)) == "Wednesday, December second at three pm"
-    assert when_spoken(datetime(2026, 12, 2, 9, 5)) == "Wednesday, December second at nine oh five am"
+    assert (
+        when_spoken(datetime(2026, 12, 2, 9, 5)) == "Wednesday, December second at nine oh five am"
+    )

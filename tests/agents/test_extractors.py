@@ -51,7 +51,9 @@ def test_number(said, value):
 def test_choice_by_words_and_by_key():
     options = ["asphalt shingle", "tile", "metal", "flat"]
     assert extract("choice", "It's a metal roof", now=NOW, choices=options) == "metal"
-    assert extract("choice", "Asphalt shingle I think", now=NOW, choices=options) == "asphalt shingle"
+    assert (
+        extract("choice", "Asphalt shingle I think", now=NOW, choices=options) == "asphalt shingle"
+    )
     assert extract("choice", "3", now=NOW, choices=options) == "metal"
     assert extract("choice", "thatch", now=NOW, choices=options) is None
     assert extract("choice", "9", now=NOW, choices=options) is None

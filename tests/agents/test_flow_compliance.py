@@ -7,8 +7,14 @@ from .conftest import definition, greeted, kinds, said, talk, with_steps
 from .test_compliance import NOT_OPT_OUTS, OPT_OUTS
 
 QUESTION = "Can you still make it on Wednesday at three pm?"
-TRANSFER = {"type": "transfer", "name": "front_desk", "number": "+15005550010", "mode": "warm",
-            "summary": "{{first_name}} wants to talk about the appointment.", "fallback": "bye"}  # fmt: skip
+TRANSFER = {
+    "type": "transfer",
+    "name": "front_desk",
+    "number": "+15005550010",
+    "mode": "warm",
+    "summary": "{{first_name}} wants to talk about the appointment.",
+    "fallback": "bye",
+}
 
 
 @pytest.mark.parametrize("words", OPT_OUTS)
@@ -21,8 +27,11 @@ def test_an_opt_out_ends_the_call_with_the_callees_words_as_evidence(example, wo
     assert "We won't call this number again" in actions[1].text
     result = c.result()
     assert (result.outcome, result.dnc, result.dnc_evidence, result.dnc_offset_s) == (
-        "dnc", True, words, 12.5,
-    )  # fmt: skip
+        "dnc",
+        True,
+        words,
+        12.5,
+    )
     assert result.suggested_disposition == "Do not call"
 
 
@@ -30,7 +39,11 @@ def test_an_opt_out_counts_in_a_later_step_too(example):
     c, clock = greeted(example)
     c.on_prompt("No")
     clock.seconds = 30.0
-    assert kinds(c.on_prompt("Actually, just take me off your list")) == ["add_to_dnc", "say", "end_call"]
+    assert kinds(c.on_prompt("Actually, just take me off your list")) == [
+        "add_to_dnc",
+        "say",
+        "end_call",
+    ]
     assert c.result().step_path == ["confirm", "reschedule", "opt_out"]
 
 
@@ -50,13 +63,28 @@ def test_no_thanks_is_not_an_opt_out(example, words):
 
 
 def test_not_interested_goes_where_the_flow_says():
-    steps = [{"id": "pitch", "say": "Interested?", "collect": [{"name": "interested", "type": "yes_no"}],
-              "next": [{"when": {"field": "interested", "is": False}, "to": "bye"}, {"to": "bye"}]},
-             {"id": "bye", "say": "Thanks anyway, goodbye.", "end": True, "disposition": "Not interested"}]  # fmt: skip
+    steps = [
+        {
+            "id": "pitch",
+            "say": "Interested?",
+            "collect": [{"name": "interested", "type": "yes_no"}],
+            "next": [{"when": {"field": "interested", "is": False}, "to": "bye"}, {"to": "bye"}],
+        },
+        {
+            "id": "bye",
+            "say": "Thanks anyway, goodbye.",
+            "end": True,
+            "disposition": "Not interested",
+        },
+    ]
     c, _ = greeted(with_steps(steps))
     c.on_prompt("No thanks, I'm not interested")
     result = c.result()
-    assert (result.outcome, result.dnc, result.suggested_disposition) == ("completed", False, "Not interested")
+    assert (result.outcome, result.dnc, result.suggested_disposition) == (
+        "completed",
+        False,
+        "Not interested",
+    )
 
 
 def test_opt_out_detection_can_be_turned_off_only_explicitly():
@@ -64,7 +92,9 @@ def test_opt_out_detection_can_be_turned_off_only_explicitly():
     assert "add_to_dnc" not in kinds(c.on_prompt("stop calling me"))
 
 
-@pytest.mark.parametrize("question", ["Are you a robot?", "Is this a real person?", "Am I talking to a machine?"])
+@pytest.mark.parametrize(
+    "question", ["Are you a robot?", "Is this a real person?", "Am I talking to a machine?"]
+)
 def test_the_robot_question_is_answered_truthfully_and_the_step_resumes(example, question):
     c, _ = greeted(example)
     assert said(c.on_prompt(question)) == [
@@ -85,7 +115,10 @@ def test_not_a_good_time_books_a_callback_in_the_contacts_time_zone(example):
     assert kinds(actions) == ["schedule_callback", "say", "end_call"]
     assert actions[0].at == "2026-12-02T16:00:00-08:00"
     assert actions[0].timezone == "America/Los_Angeles"
-    assert actions[1].text == "Thank you. We'll call you back on Wednesday, December second at four pm. Goodbye."
+    assert (
+        actions[1].text
+        == "Thank you. We'll call you back on Wednesday, December second at four pm. Goodbye."
+    )
     result = c.result()
     assert (result.outcome, result.callback_at) == ("callback", "2026-12-02T16:00:00-08:00")
     assert result.fields["callback_at"] == "2026-12-02T16:00:00-08:00"
@@ -112,11 +145,20 @@ def test_a_callback_without_a_time_ends_after_two_reprompts(example):
 
 
 def test_a_global_step_for_busy_wins_over_the_built_in_one():
-    steps = [{"id": "ask", "say": "Question?", "next": [{"to": "bye"}]},
-             {"id": "bye", "say": "Goodbye.", "end": True}]  # fmt: skip
-    global_ = [{"id": "later", "when": {"keywords": ["busy"]}, "say": "When shall we call?",
-                "collect": [{"name": "callback_at", "type": "datetime"}], "tool": "schedule_callback",
-                "next": [{"to": "bye"}]}]  # fmt: skip
+    steps = [
+        {"id": "ask", "say": "Question?", "next": [{"to": "bye"}]},
+        {"id": "bye", "say": "Goodbye.", "end": True},
+    ]
+    global_ = [
+        {
+            "id": "later",
+            "when": {"keywords": ["busy"]},
+            "say": "When shall we call?",
+            "collect": [{"name": "callback_at", "type": "datetime"}],
+            "tool": "schedule_callback",
+            "next": [{"to": "bye"}],
+        }
+    ]
     c, _ = greeted(with_steps(steps, global_=global_, tools=[{"type": "schedule_callback"}]))
     assert said(c.on_prompt("I'm busy")) == ["When shall we call?"]
     actions = c.on_prompt("Friday at 11 am")
@@ -131,8 +173,10 @@ def test_asking_for_a_person_transfers_when_a_transfer_tool_exists():
     assert kinds(actions) == ["say", "transfer"]
     transfer = actions[1]
     assert (transfer.number, transfer.mode, transfer.summary) == (
-        "+15005550010", "warm", "Ana wants to talk about the appointment.",
-    )  # fmt: skip
+        "+15005550010",
+        "warm",
+        "Ana wants to talk about the appointment.",
+    )
     assert c.result().outcome == "transferred"
     assert c.result().tools_called == ["front_desk"]
 
@@ -141,7 +185,10 @@ def test_a_failed_transfer_goes_to_its_fallback_step():
     c, _ = greeted(definition(tools=[TRANSFER]))
     c.on_prompt("Let me talk to someone")
     actions = c.on_tool_result("front_desk", ok=False)
-    assert said(actions) == ["I'm sorry, nobody is available to take the call right now.", "Thank you, goodbye."]
+    assert said(actions) == [
+        "I'm sorry, nobody is available to take the call right now.",
+        "Thank you, goodbye.",
+    ]
     assert c.result().outcome == "completed"
 
 

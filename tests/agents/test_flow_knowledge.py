@@ -6,10 +6,16 @@ from app.agents.grounding import answer_question, knowledge_for, spoken_answer
 from .conftest import definition, greeted, said
 
 KNOWLEDGE = [
-    {"title": "Opening hours", "text": "We are open Monday to Friday, 8 am to 6 pm. On Saturdays we open 9 am to 1 pm."},
+    {
+        "title": "Opening hours",
+        "text": "We are open Monday to Friday, 8 am to 6 pm. On Saturdays we open 9 am to 1 pm.",
+    },
     {"title": "Parking", "text": "Free parking is behind the building on Elm Street."},
-    {"title": "Payment", "text": "We accept cash, debit and credit cards. Payment is due at the visit."},
-]  # fmt: skip
+    {
+        "title": "Payment",
+        "text": "We accept cash, debit and credit cards. Payment is due at the visit.",
+    },
+]
 QUESTION = "Can you still make it on Wednesday at three pm?"
 DONT_KNOW = (
     "I don't have that information, but Evergreen Vets can help at "
@@ -69,7 +75,10 @@ def test_statements_are_not_looked_up():
 def test_spoken_answer_keeps_the_passages_own_sentences():
     passage = "We are open Monday to Friday. Parking is free. Dogs must be on a lead."
     assert spoken_answer(passage, "is parking free?") == "Parking is free."
-    assert spoken_answer(passage, "are dogs free to park?") == "Parking is free. Dogs must be on a lead."
+    assert (
+        spoken_answer(passage, "are dogs free to park?")
+        == "Parking is free. Dogs must be on a lead."
+    )
     assert spoken_answer(passage, "xyz?") == "We are open Monday to Friday. Parking is free."
 
 

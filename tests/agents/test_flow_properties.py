@@ -22,10 +22,22 @@ DEFINITIONS = [
 ]
 KNOWLEDGE = [knowledge_for(d) for d in DEFINITIONS]
 PHRASES = NOT_OPT_OUTS + [
-    "Hello?", "yes", "no", "uh-huh", "What are your hours?", "Are you a robot?", "tomorrow at 3 pm",
-    "about 200 dollars", "metal", "jane at example dot com", "Can I talk to a person?", "I'm busy",
-    "cancel it", "Do you do grooming?", "",
-]  # fmt: skip
+    "Hello?",
+    "yes",
+    "no",
+    "uh-huh",
+    "What are your hours?",
+    "Are you a robot?",
+    "tomorrow at 3 pm",
+    "about 200 dollars",
+    "metal",
+    "jane at example dot com",
+    "Can I talk to a person?",
+    "I'm busy",
+    "cancel it",
+    "Do you do grooming?",
+    "",
+]
 EVENTS = st.one_of(
     st.tuples(st.just("prompt"), st.sampled_from(PHRASES) | st.text(max_size=40)),
     st.tuples(st.just("dtmf"), st.sampled_from(list("0123456789*#"))),
@@ -86,6 +98,12 @@ def test_the_runtime_does_no_io_and_loads_no_database():
         "print(sorted(m for m in ('sqlalchemy', 'asyncio', 'aiohttp', 'urllib.request', "
         "'PySide6', 'openai') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
-                         timeout=60, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
+    ).stdout
     assert out.strip() == "[]"

@@ -3,18 +3,36 @@
 from .conftest import greeted, kinds, said, with_steps
 
 WEBHOOK = {
-    "type": "webhook", "name": "crm", "method": "POST", "url": "https://crm.example.com/leads",
-    "headers": {"Authorization": "Bearer x"}, "timeout_s": 3,
-    "parameters": {"type": "object", "properties": {"first_name": {"type": "string"}, "ok": {"type": "boolean"}}},
+    "type": "webhook",
+    "name": "crm",
+    "method": "POST",
+    "url": "https://crm.example.com/leads",
+    "headers": {"Authorization": "Bearer x"},
+    "timeout_s": 3,
+    "parameters": {
+        "type": "object",
+        "properties": {"first_name": {"type": "string"}, "ok": {"type": "boolean"}},
+    },
     "response_fields": {"ticket": "result.ticket"},
-    "filler": "One moment while I save that.", "on_success": "saved", "on_failure": "failed",
-}  # fmt: skip
+    "filler": "One moment while I save that.",
+    "on_success": "saved",
+    "on_failure": "failed",
+}
 STEPS = [
-    {"id": "ask", "say": "Shall I save it?", "collect": [{"name": "ok", "type": "yes_no"}],
-     "tool": "crm", "next": [{"to": "saved"}]},
+    {
+        "id": "ask",
+        "say": "Shall I save it?",
+        "collect": [{"name": "ok", "type": "yes_no"}],
+        "tool": "crm",
+        "next": [{"to": "saved"}],
+    },
     {"id": "saved", "say": "Saved as ticket {{ticket}}. Goodbye.", "end": True},
-    {"id": "failed", "say": "I couldn't save it, but the team will follow up. Goodbye.", "end": True},
-]  # fmt: skip
+    {
+        "id": "failed",
+        "say": "I couldn't save it, but the team will follow up. Goodbye.",
+        "end": True,
+    },
+]
 
 
 def test_a_webhook_says_its_filler_and_waits_for_the_result():
@@ -56,17 +74,28 @@ def test_a_webhook_without_edges_continues_with_the_steps_transitions():
 
 
 def test_send_dtmf_on_entering_a_step():
-    steps = [{"id": "menu", "say": "", "tool": "press", "next": [{"when": {"after_speaking": True}, "to": "bye"}]},
-             {"id": "bye", "say": "Goodbye.", "end": True}]  # fmt: skip
-    c, _ = greeted(with_steps(steps, tools=[{"type": "send_dtmf", "name": "press", "digits": "1w2"}]))
+    steps = [
+        {
+            "id": "menu",
+            "say": "",
+            "tool": "press",
+            "next": [{"when": {"after_speaking": True}, "to": "bye"}],
+        },
+        {"id": "bye", "say": "Goodbye.", "end": True},
+    ]
+    c, _ = greeted(
+        with_steps(steps, tools=[{"type": "send_dtmf", "name": "press", "digits": "1w2"}])
+    )
     result = c.result()
     assert result.step_path == ["menu", "bye"]
     assert result.tools_called == ["press"]
 
 
 def test_send_dtmf_is_an_action_the_caller_performs():
-    steps = [{"id": "menu", "tool": "press", "next": [{"to": "bye"}]},
-             {"id": "bye", "say": "Goodbye.", "end": True}]  # fmt: skip
+    steps = [
+        {"id": "menu", "tool": "press", "next": [{"to": "bye"}]},
+        {"id": "bye", "say": "Goodbye.", "end": True},
+    ]
     from .conftest import talk
 
     c, _ = talk(with_steps(steps, tools=[{"type": "send_dtmf", "name": "press", "digits": "1w2"}]))
@@ -76,10 +105,19 @@ def test_send_dtmf_is_an_action_the_caller_performs():
 
 
 def test_schedule_callback_tool_uses_the_collected_datetime():
-    steps = [{"id": "when", "say": "When should we call?", "collect": [{"name": "callback_at", "type": "datetime"}],
-              "tool": "schedule_callback", "next": [{"to": "bye"}]},
-             {"id": "bye", "say": "Talk then. Goodbye.", "end": True}]  # fmt: skip
-    c, _ = greeted(with_steps(steps, tools=[{"type": "schedule_callback"}]), timezone="Europe/London")
+    steps = [
+        {
+            "id": "when",
+            "say": "When should we call?",
+            "collect": [{"name": "callback_at", "type": "datetime"}],
+            "tool": "schedule_callback",
+            "next": [{"to": "bye"}],
+        },
+        {"id": "bye", "say": "Talk then. Goodbye.", "end": True},
+    ]
+    c, _ = greeted(
+        with_steps(steps, tools=[{"type": "schedule_callback"}]), timezone="Europe/London"
+    )
     actions = c.on_prompt("Monday at 9:30 am")
     assert kinds(actions) == ["schedule_callback", "say", "end_call"]
     assert (actions[0].at, actions[0].timezone) == ("2026-12-07T09:30:00+00:00", "Europe/London")
@@ -87,18 +125,26 @@ def test_schedule_callback_tool_uses_the_collected_datetime():
 
 
 def test_the_end_call_tool_comes_after_the_line():
-    steps = [{"id": "ask", "say": "Anything else?", "next": [{"to": "bye"}]},
-             {"id": "bye", "say": "Goodbye now.", "tool": "end_call"}]  # fmt: skip
+    steps = [
+        {"id": "ask", "say": "Anything else?", "next": [{"to": "bye"}]},
+        {"id": "bye", "say": "Goodbye now.", "tool": "end_call"},
+    ]
     c, _ = greeted(with_steps(steps, tools=[{"type": "end_call"}]))
     actions = c.on_prompt("no")
     assert kinds(actions) == ["say", "end_call"] and actions[0].text == "Goodbye now."
 
 
 def test_the_leave_voicemail_tool():
-    steps = [{"id": "ask", "say": "Is this a machine?", "collect": [{"name": "machine", "type": "yes_no"}],
-              "next": [{"when": {"field": "machine", "is": True}, "to": "vm"}, {"to": "bye"}]},
-             {"id": "vm", "tool": "leave_voicemail"},
-             {"id": "bye", "say": "Goodbye.", "end": True}]  # fmt: skip
+    steps = [
+        {
+            "id": "ask",
+            "say": "Is this a machine?",
+            "collect": [{"name": "machine", "type": "yes_no"}],
+            "next": [{"when": {"field": "machine", "is": True}, "to": "vm"}, {"to": "bye"}],
+        },
+        {"id": "vm", "tool": "leave_voicemail"},
+        {"id": "bye", "say": "Goodbye.", "end": True},
+    ]
     c, _ = greeted(with_steps(steps, tools=[{"type": "leave_voicemail"}]))
     actions = c.on_prompt("yes")
     assert kinds(actions) == ["say", "end_call"]

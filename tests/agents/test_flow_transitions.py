@@ -7,8 +7,11 @@ OTHER = {"id": "other", "say": "Other.", "end": True}
 
 
 def one_step(next_: list, collect: list | None = None, **extra) -> list[dict]:
-    return [{"id": "ask", "say": "Question?", "collect": collect or [], "next": next_, **extra},
-            BYE, OTHER]  # fmt: skip
+    return [
+        {"id": "ask", "say": "Question?", "collect": collect or [], "next": next_, **extra},
+        BYE,
+        OTHER,
+    ]
 
 
 def test_always_waits_for_the_callee_then_moves():
@@ -19,17 +22,28 @@ def test_always_waits_for_the_callee_then_moves():
 
 
 def test_after_speaking_moves_without_waiting():
-    steps = [{"id": "intro", "say": "Some news.", "next": [{"when": {"after_speaking": True}, "to": "bye"}]},
-             BYE]  # fmt: skip
+    steps = [
+        {
+            "id": "intro",
+            "say": "Some news.",
+            "next": [{"when": {"after_speaking": True}, "to": "bye"}],
+        },
+        BYE,
+    ]
     c, _ = greeted(with_steps(steps))
     assert c.step_path == ["intro", "bye"]
     assert c.result().outcome == "completed"
-    assert [t.text for t in c.result().turns if t.speaker == "agent"][-2:] == ["Some news.", "Goodbye."]
+    assert [t.text for t in c.result().turns if t.speaker == "agent"][-2:] == [
+        "Some news.",
+        "Goodbye.",
+    ]
 
 
 def test_yes_no_field_values():
-    next_ = [{"when": {"field": "ok", "is": True}, "to": "bye"},
-             {"when": {"field": "ok", "is": False}, "to": "other"}]  # fmt: skip
+    next_ = [
+        {"when": {"field": "ok", "is": True}, "to": "bye"},
+        {"when": {"field": "ok", "is": False}, "to": "other"},
+    ]
     defn = with_steps(one_step(next_, [{"name": "ok", "type": "yes_no"}]))
     c, _ = greeted(defn)
     c.on_prompt("Nope")
@@ -40,7 +54,9 @@ def test_yes_no_field_values():
 
 
 def test_keywords_match_whole_words_case_blind():
-    defn = with_steps(one_step([{"when": {"keywords": ["price", "cost"]}, "to": "other"}, {"to": "bye"}]))
+    defn = with_steps(
+        one_step([{"when": {"keywords": ["price", "cost"]}, "to": "other"}, {"to": "bye"}])
+    )
     c, _ = greeted(defn)
     c.on_prompt("What does it COST?")
     assert c.step_path[-1] == "other"
@@ -50,7 +66,9 @@ def test_keywords_match_whole_words_case_blind():
 
 
 def test_regex():
-    defn = with_steps(one_step([{"when": {"regex": r"\border (number )?\d+"}, "to": "other"}, {"to": "bye"}]))
+    defn = with_steps(
+        one_step([{"when": {"regex": r"\border (number )?\d+"}, "to": "other"}, {"to": "bye"}])
+    )
     c, _ = greeted(defn)
     c.on_prompt("It's about order number 4411")
     assert c.step_path[-1] == "other"
@@ -93,14 +111,20 @@ def test_llm_conditions_never_fire_without_an_llm():
 
 
 def test_the_first_true_transition_wins():
-    next_ = [{"when": {"keywords": ["maybe"]}, "to": "other"}, {"when": {"keywords": ["maybe"]}, "to": "bye"}]
+    next_ = [
+        {"when": {"keywords": ["maybe"]}, "to": "other"},
+        {"when": {"keywords": ["maybe"]}, "to": "bye"},
+    ]
     c, _ = greeted(with_steps(one_step(next_)))
     c.on_prompt("maybe")
     assert c.step_path[-1] == "other"
 
 
 def test_a_step_asks_for_the_field_still_missing():
-    collect = [{"name": "day", "type": "date"}, {"name": "hour", "type": "time", "ask": "At what time?"}]
+    collect = [
+        {"name": "day", "type": "date"},
+        {"name": "hour", "type": "time", "ask": "At what time?"},
+    ]
     c, _ = greeted(with_steps(one_step([{"to": "bye"}], collect)))
     assert said(c.on_prompt("Friday")) == ["Sorry, I didn't catch that. At what time?"]
     c.on_prompt("3 pm")
@@ -109,8 +133,12 @@ def test_a_step_asks_for_the_field_still_missing():
 
 def test_reprompt_at_most_twice_then_the_fallback():
     collect = [{"name": "ok", "type": "yes_no"}]
-    steps = one_step([{"when": {"field": "ok", "is": True}, "to": "bye"}], collect,
-                     fallback="other", reprompt="Please say yes or no.")  # fmt: skip
+    steps = one_step(
+        [{"when": {"field": "ok", "is": True}, "to": "bye"}],
+        collect,
+        fallback="other",
+        reprompt="Please say yes or no.",
+    )
     c, _ = greeted(with_steps(steps))
     assert said(c.on_prompt("purple")) == ["Sorry, I didn't catch that. Please say yes or no."]
     assert said(c.on_prompt("banana")) == ["Sorry, I didn't catch that. Please say yes or no."]
@@ -119,8 +147,14 @@ def test_reprompt_at_most_twice_then_the_fallback():
 
 
 def test_without_a_fallback_the_agent_gives_up_politely():
-    c, _ = greeted(with_steps(one_step([{"when": {"field": "ok", "is": True}, "to": "bye"}],
-                                       [{"name": "ok", "type": "yes_no"}])))  # fmt: skip
+    c, _ = greeted(
+        with_steps(
+            one_step(
+                [{"when": {"field": "ok", "is": True}, "to": "bye"}],
+                [{"name": "ok", "type": "yes_no"}],
+            )
+        )
+    )
     c.on_prompt("purple")
     c.on_prompt("purple")
     actions = c.on_prompt("purple")
@@ -129,8 +163,11 @@ def test_without_a_fallback_the_agent_gives_up_politely():
 
 
 def test_global_steps_fire_from_any_step_and_return():
-    steps = [{"id": "first", "say": "First question?", "next": [{"to": "second"}]},
-             {"id": "second", "say": "Second question?", "next": [{"to": "bye"}]}, BYE]  # fmt: skip
+    steps = [
+        {"id": "first", "say": "First question?", "next": [{"to": "second"}]},
+        {"id": "second", "say": "Second question?", "next": [{"to": "bye"}]},
+        BYE,
+    ]
     global_ = [{"id": "hours", "when": {"keywords": ["hours", "open"]}, "say": "We open at nine."}]
     c, _ = greeted(with_steps(steps, global_=global_))
     assert said(c.on_prompt("When are you open?")) == ["We open at nine.", "First question?"]
@@ -141,10 +178,23 @@ def test_global_steps_fire_from_any_step_and_return():
 
 
 def test_a_global_step_that_collects_returns_once_it_has_its_field():
-    steps = [{"id": "first", "say": "Can you come?", "collect": [{"name": "ok", "type": "yes_no"}],
-              "next": [{"to": "bye"}]}, BYE]  # fmt: skip
-    global_ = [{"id": "pet", "when": {"keywords": ["dog", "cat"]}, "say": "What is your pet's name?",
-                "collect": [{"name": "pet_name", "type": "text"}]}]  # fmt: skip
+    steps = [
+        {
+            "id": "first",
+            "say": "Can you come?",
+            "collect": [{"name": "ok", "type": "yes_no"}],
+            "next": [{"to": "bye"}],
+        },
+        BYE,
+    ]
+    global_ = [
+        {
+            "id": "pet",
+            "when": {"keywords": ["dog", "cat"]},
+            "say": "What is your pet's name?",
+            "collect": [{"name": "pet_name", "type": "text"}],
+        }
+    ]
     c, _ = greeted(with_steps(steps, global_=global_))
     c.on_prompt("It's about my dog")
     assert said(c.on_prompt("Rex")) == ["Can you come?"]
@@ -155,7 +205,14 @@ def test_a_global_step_that_collects_returns_once_it_has_its_field():
 
 def test_a_global_step_may_route_instead_of_returning():
     steps = [{"id": "first", "say": "Question?", "next": [{"to": "bye"}]}, BYE, OTHER]
-    global_ = [{"id": "angry", "when": {"regex": "manager"}, "say": "I'm sorry.", "next": [{"when": {"after_speaking": True}, "to": "other"}]}]
+    global_ = [
+        {
+            "id": "angry",
+            "when": {"regex": "manager"},
+            "say": "I'm sorry.",
+            "next": [{"when": {"after_speaking": True}, "to": "other"}],
+        }
+    ]
     c, _ = greeted(with_steps(steps, global_=global_))
     assert said(c.on_prompt("Get me your manager")) == ["I'm sorry.", "Other."]
 
@@ -165,11 +222,17 @@ def test_backchannels_do_not_change_steps():
     for word in ("uh-huh", "okay", "mm-hmm"):
         assert c.on_prompt(word) == []
     assert c.step_path == ["ask"]
-    assert [t.text for t in c.result().turns if t.speaker == "callee"][-3:] == ["uh-huh", "okay", "mm-hmm"]
+    assert [t.text for t in c.result().turns if t.speaker == "callee"][-3:] == [
+        "uh-huh",
+        "okay",
+        "mm-hmm",
+    ]
 
 
 def test_partial_prompts_are_joined():
-    c, _ = greeted(with_steps(one_step([{"when": {"keywords": ["order 12"]}, "to": "other"}, {"to": "bye"}])))
+    c, _ = greeted(
+        with_steps(one_step([{"when": {"keywords": ["order 12"]}, "to": "other"}, {"to": "bye"}]))
+    )
     assert c.on_prompt("it's about", last=False) == []
     c.on_prompt("order 12")
     assert c.step_path[-1] == "other"
@@ -216,13 +279,20 @@ def test_a_global_step_must_fire_on_the_callees_words_or_keys():
 
 
 def test_a_global_step_that_routes_away_forgets_where_it_came_from():
-    steps = [{"id": "first", "say": "First?", "next": [{"to": "second"}]},
-             {"id": "second", "say": "Second?", "next": [{"to": "bye"}]}, BYE]  # fmt: skip
+    steps = [
+        {"id": "first", "say": "First?", "next": [{"to": "second"}]},
+        {"id": "second", "say": "Second?", "next": [{"to": "bye"}]},
+        BYE,
+    ]
     global_ = [
-        {"id": "skip", "when": {"keywords": ["skip"]}, "say": "Skipping.",
-         "next": [{"when": {"after_speaking": True}, "to": "second"}]},
+        {
+            "id": "skip",
+            "when": {"keywords": ["skip"]},
+            "say": "Skipping.",
+            "next": [{"when": {"after_speaking": True}, "to": "second"}],
+        },
         {"id": "hours", "when": {"keywords": ["hours"]}, "say": "Nine to five."},
-    ]  # fmt: skip
+    ]
     c, _ = greeted(with_steps(steps, global_=global_))
     c.on_prompt("skip this")
     assert said(c.on_prompt("what are your hours")) == ["Nine to five.", "Second?"]

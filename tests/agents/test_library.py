@@ -85,7 +85,14 @@ def test_a_call_records_the_version_and_versions_outlive_their_agent(store):
         contact = Contact(campaign_id=campaign.id, phone="+14155550100")
         s.add(contact)
         s.flush()
-        s.add(Call(campaign_id=campaign.id, contact_id=contact.id, attempt=1, agent_version_id=version_id))
+        s.add(
+            Call(
+                campaign_id=campaign.id,
+                contact_id=contact.id,
+                attempt=1,
+                agent_version_id=version_id,
+            )
+        )
     with store.session.begin() as s:
         s.delete(s.scalar(select(Agent)))
     with store.session.begin() as s:
