@@ -11,9 +11,17 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from app.agents.references import reference_errors
+from app.domain.names import check_name
 
 # Runtime limits (the numbers): the flow engine and docs/agents.md read them from here.
 REPROMPT_MAX = 2  # a step asks again at most twice, then takes its fallback
@@ -227,7 +235,13 @@ class Compliance(_Model):
 
 
 class AgentDefinition(_Model):
-    name: str = Field(min_length=1, max_length=200)
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def _a_usable_name(cls, name: str) -> str:
+        return check_name(name, "agent")  # the rule every front end uses
+
     business: Business
     opening: Opening
     voicemail: Voicemail = Voicemail()

@@ -179,3 +179,14 @@ def test_export_round_trips_and_leaves_defaults_out():
     assert parse_definition(json.dumps(exported)) == parsed
     assert "compliance" not in exported
     assert exported["flow"]["steps"][0]["next"][0]["when"] == {"field": "confirmed", "is": True}
+
+
+def test_the_name_follows_the_rule_for_every_name():
+    assert parse_definition(changed(lambda d: d.update(name="  Clinic   reminder "))).name == (
+        "Clinic reminder"
+    )
+    assert problems(changed(lambda d: d.update(name="Clinic\x1b[2J"))) == [
+        "name: the agent name 'Clinic\\x1b[2J' contains control characters"
+    ]
+    [empty] = problems(changed(lambda d: d.update(name="   ")))
+    assert empty.startswith("name: ") and empty.endswith("needs a name")
