@@ -10,19 +10,25 @@ from __future__ import annotations
 import re
 
 _CALL = r"(call|calling|ring|ringing|phone|phoning|contact|contacting|dial|dialing|dialling)"
+# "Don't call me before noon" asks for another time; it is not an opt-out.
+_NOT_A_TIME = r"(?! (before|after|until|till|at|on|during|in the|between|this|tomorrow|today|so))"
 _OPT_OUT = [
-    rf"\b(stop|quit|cease|quit) {_CALL}\b",
-    rf"\b(don'?t|do not|never|dont) (ever )?{_CALL} (me|us|this number|here|this line|my number|again)\b",
-    rf"\bno (more|further) (calls|{_CALL})\b",
+    rf"\b(stop|quit|cease) (\w+ (and|or) )?{_CALL}\b",
+    r"\b(stop|quit) (with )?(these|the|your|all these|all the) (\w+ )?calls\b",
+    rf"\b(don'?t|do not|never) (ever )?{_CALL} (me|us|this number|here|this line|my number)"
+    rf"( again)?\b{_NOT_A_TIME}",
+    rf"\bno (more|further) (phone )?(calls|{_CALL})\b",
     r"\b(take|get|remove|delete|erase|scratch|cross) (me|my (phone )?number|this number|my name|us)\b"
     r".{0,30}\b(off|from|out of)\b",
     r"\b(remove|delete|erase) (me|my (phone )?number|this number|my details|my name)\b",
-    r"\bdo[- ]not[- ]call list\b",
-    r"\b(put|add) (me|my number|this number) (on|to) (your|the) (do[- ]not[- ]call|dnc|no[- ]call) list\b",
+    r"\b(be|get|been|being) (removed|taken off|deleted)\b",
+    r"\bdo[- ]not[- ]call (list|registry|register)\b",
+    r"\b(put|add) (me|my number|this number) (on|to) (your|the) (dnc|no[- ]call) list\b",
     r"\bunsubscribe\b",
     r"\blose (my|this) number\b",
     rf"\bi don'?t want (you|anyone|any of you|to be) (to )?{_CALL}",
     r"\bi don'?t want (any )?(more )?(of these |your )?calls\b",
+    r"\bnever want to hear from (you|your company|you people)\b",
     rf"\b(leave|let) me alone\b.*\b{_CALL}\b|\b{_CALL}\b.*\b(leave|let) me alone\b",
     r"\bopt(ing)? out\b",
     r"\bnever (call|ring|phone) (here|again)\b",

@@ -31,6 +31,22 @@ OPT_OUTS = [
     "Leave me alone and stop phoning",
     "STOP CALLING",
     "don’t call me again",  # a typographic apostrophe
+    "Please don't contact me again",
+    "I want to be removed from your list",
+    "Never call me again",
+    "Stop with these calls",
+    "stop texting and calling",
+    "Take this number off your list",
+    "Please stop contacting me",
+    "I asked you to stop calling",
+    "You need to stop calling this number",
+    "Could you stop calling?",
+    "No more phone calls",
+    "Please add me to your do not call list",
+    "Put my number on the do not call registry",
+    "Delete me from your records",
+    "I never want to hear from you again",
+    "Don't ever phone here again",
 ]
 NOT_OPT_OUTS = [
     "No thanks, not interested",
@@ -45,6 +61,13 @@ NOT_OPT_OUTS = [
     "Stop, I have a question",
     "Please remove the extra charge",
     "Yes",
+    "No, stop, I have a question",
+    "I'm not interested in solar",
+    "Remove the old appointment",
+    "Can you stop by tomorrow",
+    "Don't call me before noon",
+    "Please don't call me at work, call my cell",
+    "Don't call me tomorrow, call on Friday",
 ]
 
 
