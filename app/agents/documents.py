@@ -45,9 +45,8 @@ def read_document(path: Path) -> list[Passage]:
         sections = reader(path, title)
     except KnowledgeError:
         raise
-    except (
-        Exception
-    ) as error:  # each format's library has its own exceptions; all mean "unreadable"
+    except Exception as error:
+        # pypdf, python-docx, zipfile and the OS each raise their own; all mean "unreadable"
         raise KnowledgeError(f"{path.name}: cannot be read ({_reason(error)})") from error
     passages = chunk(path.name, sections)
     if not passages:
@@ -71,6 +70,8 @@ def _reason(error: Exception) -> str:
 
 def read_text_file(path: Path) -> str:
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # Notepad's "Unicode"; its NUL bytes are not binary
     if b"\x00" in data:
         raise KnowledgeError(f"{path.name}: not a text file")
     for encoding in ("utf-8-sig", "cp1252"):

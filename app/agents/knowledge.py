@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from app.agents.documents import passages_from_text, read_document
 from app.agents.passages import KnowledgeError, Passage
-from app.agents.questions import is_question, query_words
+from app.agents.questions import is_question, query_words, question_intents
 from app.agents.synonyms import SYNONYM_GROUPS
 
 __all__ = [
@@ -76,6 +76,7 @@ class _Term:
     words: frozenset[str]
     rowids: frozenset[int]
     weight: float
+    literal_rowids: frozenset[int]  # passages with the caller's own word, not only a synonym
 
 
 class KnowledgeIndex:
@@ -109,23 +110,40 @@ class KnowledgeIndex:
         return len(self._passages)
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
-        """The best passages for the query, best first, each covering at least SCORE_FLOOR."""
+        """The best passages for the query, best first, each covering at least SCORE_FLOOR.
+
+        The share of the question's words covered is the score. Among equal shares, a
+        passage that also has what the question's shape asks for ("how much" -> a price)
+        comes first, then one with the caller's own words over their synonyms, then BM25.
+        """
         if limit <= 0 or not self._passages:
             return []
+        words, intents = query_words(query), question_intents(query)
+        if not words:
+            words, intents = intents, []  # "how much is it?" is all about the price
         with self._lock:
-            terms = self._terms(query_words(query))
+            terms = self._terms(words)
             if not terms:
                 return []
-            ranked = self._rank(terms, max(20, limit * 5))
-        total = sum(t.weight for t in terms)
-        hits = []
-        for rowid, bm25 in ranked:
-            covered = sum(t.weight for t in terms if rowid in t.rowids) / total
-            hits.append((covered, bm25, rowid))
-        hits.sort(key=lambda h: (-h[0], -h[1]))
+            ideas = {t.words for t in terms}
+            hints = [t for t in self._terms(intents) if t.words not in ideas]
+            ranked = self._rank(terms + hints, max(20, limit * 5))
+        order = sorted(
+            (
+                (
+                    _share(terms, rowid),
+                    _share(hints, rowid),
+                    _share(terms, rowid, literal=True),
+                    bm25,
+                    rowid,
+                )
+                for rowid, bm25 in ranked
+            ),
+            reverse=True,
+        )
         return [
             Hit(self._passages[rowid - 1], round(covered, 4))
-            for covered, _, rowid in hits[:limit]
+            for covered, *_, rowid in order[:limit]
             if covered >= SCORE_FLOOR
         ]
 
@@ -138,20 +156,25 @@ class KnowledgeIndex:
 
     def _terms(self, words: list[str]) -> list[_Term]:
         stems = self._stem_all(words)
-        by_idea: dict[frozenset[str], None] = {}
+        by_idea: dict[frozenset[str], set[str]] = {}
         for word in words:
-            by_idea.setdefault(self._groups.get(stems[word], frozenset([word])))
+            idea = self._groups.get(stems[word], frozenset([word]))
+            by_idea.setdefault(idea, set()).add(word)
         count = len(self._passages)
         terms = []
-        for idea in by_idea:
-            rows = self._db.execute("SELECT rowid FROM kb WHERE kb MATCH ?", (_any_of(idea),))
-            rowids = frozenset(row[0] for row in rows)
+        for idea, own_words in by_idea.items():
+            rowids = self._matching(idea)
             frequency = max(len(rowids), 1)
             weight = math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
             if not rowids:
                 weight *= UNKNOWN_WORD_FACTOR
-            terms.append(_Term(idea, rowids, weight))
+            literal = rowids if len(idea) == 1 else self._matching(frozenset(own_words))
+            terms.append(_Term(idea, rowids, weight, literal))
         return terms
+
+    def _matching(self, words: frozenset[str]) -> frozenset[int]:
+        rows = self._db.execute("SELECT rowid FROM kb WHERE kb MATCH ?", (_any_of(words),))
+        return frozenset(row[0] for row in rows)
 
     def _rank(self, terms: list[_Term], limit: int) -> list[tuple[int, float]]:
         """Candidates by BM25, as positive numbers (FTS5 reports better as more negative)."""
@@ -182,6 +205,13 @@ class KnowledgeIndex:
             for rowid, word in enumerate(missing, start=1):
                 self._stems[word] = " ".join(stems.get(rowid, [word]))
         return {w: self._stems[w] for w in words}
+
+
+def _share(terms: list[_Term], rowid: int, literal: bool = False) -> float:
+    """The IDF-weighted share of the terms the passage has (0 when there are none)."""
+    total = sum(t.weight for t in terms)
+    found = sum(t.weight for t in terms if rowid in (t.literal_rowids if literal else t.rowids))
+    return found / total if total else 0.0
 
 
 def _name_words(document: str) -> str:

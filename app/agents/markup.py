@@ -49,7 +49,7 @@ class _SectionParser(HTMLParser):
         if tag == "body" and "head" in self._skipping:
             self._skipping.clear()  # </head> may be left out; <body> ends it
             self._in_title = False
-        if self._skipping or tag in _SKIPPED_TAGS:
+        if self._skipping or tag in _SKIPPED_TAGS or any(name == "hidden" for name, _ in attrs):
             self._skipping.append(tag)
             self._in_title = tag == "title" or self._in_title
             return

@@ -8,9 +8,9 @@ after leading fillers ("um", "okay so", "yes and").
 
 `query_words` keeps the words of a turn that carry its meaning: letters and digits only
 (quotes, asterisks and every other FTS5 operator character are gone, so no turn can be
-read as query syntax), lower-cased, without stopwords. Two question shapes whose meaning
-is all in stopwords add the word they stand for: "how much" asks for a price, and a bare
-"when…?" / "what time…?" for hours, a bare "where…?" for the location.
+read as query syntax), lower-cased, without stopwords. `question_intents` names what a
+question's shape asks for when its words are all stopwords: "how much" a price, "when…?" /
+"what time…?" hours, "where…?" a location.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ STOPWORDS = _words(
     lot bit way maybe possibly roughly approximately exactly usually generally currently
     still ever even excuse say said mean give idea us guys folks able whether let lets go
     getting going gonna wanna there'd hear heard see look looking take takes taking offer offers
-    offering provide provides available possible allowed okay fine sure happen happens
+    offering bring provide provides available possible allowed okay fine sure happen happens
     work works come coming make made use using near nearby around often anywhere somewhere"""
 )
 
@@ -92,10 +92,7 @@ def is_question(text: str) -> bool:
 
 def _opening_word(clause: str) -> str:
     """The first word that is not a filler: "okay so do you…" opens with "do"."""
-    for word in _WORD.findall(clause.replace("\u2019", "'")):
-        if word not in _FILLERS:
-            return word
-    return ""
+    return _after_fillers(clause).partition(" ")[0]
 
 
 def query_words(text: str) -> list[str]:
@@ -107,13 +104,29 @@ def query_words(text: str) -> list[str]:
             words.append("not")  # "isn't insured" asks about the uninsured: negation is meaning
         elif word not in STOPWORDS and not _is_filler_noise(word):
             words.append(word.removesuffix("'s"))
-    if _HOW_MUCH.search(lowered):
-        words.append("price")
-    if not words and any(_WHEN.match(c) for c in clauses(text)):
-        words.append("hours")
-    if not words and any(_WHERE.match(c) for c in clauses(text)):
-        words.append("location")
     return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
+
+
+def question_intents(text: str) -> list[str]:
+    """The word a question's shape stands for: "how much" a price, "when" hours, "where" a place."""
+    lowered = " ".join(_WORD.findall(text.lower().replace("\u2019", "'")))
+    openings = [_after_fillers(clause) for clause in clauses(text)]
+    intents = []
+    if _HOW_MUCH.search(lowered):
+        intents.append("price")
+    if any(_WHEN.match(opening) for opening in openings):
+        intents.append("hours")
+    if any(_WHERE.match(opening) for opening in openings):
+        intents.append("location")
+    return intents
+
+
+def _after_fillers(clause: str) -> str:
+    """ "okay and where do I park" -> "where do i park" """
+    words = _WORD.findall(clause.replace("\u2019", "'"))
+    while words and words[0] in _FILLERS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _is_filler_noise(word: str) -> bool:

@@ -65,6 +65,8 @@ def test_text_in_windows_encoding_and_with_a_bom(tmp_path):
     (tmp_path / "b.txt").write_bytes("\ufeffOpening hours are 8 to 6.".encode())
     assert read_document(tmp_path / "a.txt")[0].text == "Café prices: € 5."
     assert read_document(tmp_path / "b.txt")[0].text == "Opening hours are 8 to 6."
+    (tmp_path / "c.txt").write_bytes("Parking is free.".encode("utf-16"))
+    assert read_document(tmp_path / "c.txt")[0].text == "Parking is free."
 
 
 def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
@@ -76,7 +78,7 @@ def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
         "<h2>Prices</h2><h4>Dogs</h4><ul><li>Booster $55</li><li>Chip $25</li></ul>"
         "<h3>Table</h3><table><tr><th>Item</th><th>Price</th></tr><tr><td>X-ray</td>"
         "<td>$90</td></tr></table><script>track('x')</script><noscript>Enable JS</noscript>"
-        "</body></html>",
+        "<div hidden><p>Old prices</p></div></body></html>",
         encoding="utf-8",
     )
     passages = read_document(path)
@@ -87,7 +89,7 @@ def test_html_sections_at_h1_to_h3_without_scripts_or_styles(tmp_path):
         ("Table", "Item, Price\n\nX-ray, $90"),
     ]
     everything = " ".join(p.text for p in passages)
-    for hidden in ("secret", "color", "track", "Enable JS", "About"):
+    for hidden in ("secret", "color", "track", "Enable JS", "About", "Old prices"):
         assert hidden not in everything
 
 

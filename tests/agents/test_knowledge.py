@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.agents.knowledge import (
     SCORE_FLOOR,
@@ -13,17 +17,25 @@ from app.agents.knowledge import (
     passages_from_text,
 )
 
+ITEMS = {
+    "Opening hours": "We are open Monday to Friday, 8 am to 6 pm, and Saturday mornings.",
+    "Prices": "A consultation costs $55. Each vaccination is $30.",
+    "Parking": "Free parking is available behind the building.",
+    "Insurance": "We accept all major pet insurance providers and can claim directly.",
+    "Payment": "We take cash, debit and credit cards.",
+}
+
+
+def small_index() -> KnowledgeIndex:
+    return KnowledgeIndex([p for t, text in ITEMS.items() for p in passages_from_text(t, text)])
+
+
+_SHARED_INDEX = small_index()
+
 
 @pytest.fixture
 def index() -> KnowledgeIndex:
-    items = {
-        "Opening hours": "We are open Monday to Friday, 8 am to 6 pm, and Saturday mornings.",
-        "Prices": "A consultation costs $55. Each vaccination is $30.",
-        "Parking": "Free parking is available behind the building.",
-        "Insurance": "We accept all major pet insurance providers and can claim directly.",
-        "Payment": "We take cash, debit and credit cards.",
-    }
-    return KnowledgeIndex([p for t, text in items.items() for p in passages_from_text(t, text)])
+    return small_index()
 
 
 def test_question_is_answered_from_the_right_passage(index):
@@ -129,3 +141,20 @@ def test_synonyms_reach_the_documents_wording(index):
     assert hit is not None and hit.passage.heading == "Prices"
     hit = index.answer_for("Do you accept debit?")
     assert hit is not None and hit.passage.heading == "Payment"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_no_text_at_all_makes_search_raise(query):
+    index = _SHARED_INDEX
+    hits = index.search(query, limit=5)
+    assert all(isinstance(h, Hit) and SCORE_FLOOR <= h.score <= 1.0 for h in hits)
+    assert isinstance(is_question(query), bool)
+    index.answer_for(query)
+
+
+def test_searches_from_several_threads_agree():
+    questions = ["Where can I park?", "How much is it?", "Can I pay by card?", "yes"] * 25
+    expected = [_SHARED_INDEX.answer_for(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(_SHARED_INDEX.answer_for, questions)) == expected
