@@ -52,7 +52,7 @@ class Agent(Base):
 
 
 class AgentVersion(Base):
-    """A published, frozen agent definition (migration 0004); each Call records the one it used.
+    """A published, frozen agent definition (migration agent_versions); each Call records the one it used.
 
     Versions outlive their agent (agent_id becomes NULL): a call's record of what handled it
     stays whole, and calls.agent_version_id needs no ON DELETE rule."""
@@ -147,7 +147,6 @@ class Call(Base):
     attempt: Mapped[int] = mapped_column(Integer)
     provider_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     from_number: Mapped[str | None] = mapped_column(String(20))  # E.164 caller-ID used
-    agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.CALLING.value)
     provider_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -166,6 +165,8 @@ class Call(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_by: Mapped[str | None] = mapped_column(String(100))
     notes_at: Mapped[datetime | None] = mapped_column()
+    # The published agent version that handled the call (app.agents.library).
+    agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
 
     contact: Mapped[Contact] = relationship()
     turns: Mapped[list[TranscriptTurn]] = relationship(

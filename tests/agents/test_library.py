@@ -109,4 +109,4 @@ def test_the_migration_adds_columns_without_rebuilding_calls(store):
         triggers = conn.execute(
             text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'calls'")
         ).scalar()
-    assert triggers > 0  # 0002's stats triggers survived 0004
+    assert triggers > 0  # 0002's stats triggers survived the agent_versions migration
