@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import app_version
+from app.agents.cli import add_agent_parser, cmd_agent
 from app.cli_args import (
     SettingsHelpFormatter,
     UsageError,
@@ -116,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     emu.add_argument("--faults")
     emu.add_argument("--account-sid")
     emu.add_argument("--auth-token")
+    add_agent_parser(sub, common)
     return parser
 
 
@@ -353,6 +355,7 @@ COMMANDS = {
     "stats": cmd_stats,
     "export": cmd_export,
     "emulator": cmd_emulator,
+    "agent": cmd_agent,
 }
 
 

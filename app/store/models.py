@@ -47,6 +47,25 @@ class Agent(Base):
     knowledge_base: Mapped[str] = mapped_column(Text, default="")
     tools: Mapped[list[str]] = mapped_column(default=list)
     flow: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The draft agent definition (app.agents.definition); campaigns use a published version.
+    definition: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AgentVersion(Base):
+    """A published, frozen agent definition (migration agent_versions); each Call records the one it used.
+
+    Versions outlive their agent (agent_id becomes NULL): a call's record of what handled it
+    stays whole, and calls.agent_version_id needs no ON DELETE rule."""
+
+    __tablename__ = "agent_versions"
+    __table_args__ = (UniqueConstraint("agent_id", "version", name="uq_agent_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    published_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -149,6 +168,8 @@ class Call(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_by: Mapped[str | None] = mapped_column(String(100))
     notes_at: Mapped[datetime | None] = mapped_column()
+    # The published agent version that handled the call (app.agents.library).
+    agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
 
     contact: Mapped[Contact] = relationship()
     turns: Mapped[list[TranscriptTurn]] = relationship(
