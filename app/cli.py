@@ -90,12 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = camp_sub.add_parser(action, parents=[common])
         p.add_argument("name")
 
-    run = sub.add_parser("run", parents=[common], help="run the dialer headless")
-    run.add_argument("--campaign")
-    run.add_argument("--emulator", nargs="?", const=True, default=None, metavar="URL")
-    run.add_argument("--cps", type=_positive_float)
-    run.add_argument("--until-done", action="store_true")
-    run.add_argument("--json", action="store_true")
+    _add_run_parser(sub, common)
 
     calls = sub.add_parser("calls", parents=[common], help="list a campaign's call attempts")
     calls.add_argument("--campaign", required=True)
@@ -110,15 +105,41 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "xlsx"], required=True)
     export.add_argument("--out", type=Path, required=True)
 
+    _add_emulator_parser(sub, common)
+    add_agent_parser(sub, common)
+    return parser
+
+
+def _add_run_parser(sub, common: argparse.ArgumentParser) -> None:
+    run = sub.add_parser("run", parents=[common], help="run the dialer headless")
+    run.add_argument("--campaign")
+    run.add_argument(
+        "--emulator",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="URL",
+        help="dial the embedded emulator (or the one at URL) instead of Twilio",
+    )
+    run.add_argument(
+        "--cps", type=_positive_float, help="calls per second for the account, more than 0"
+    )
+    run.add_argument(
+        "--until-done", action="store_true", help="stop as soon as nobody is dialable now"
+    )
+    run.add_argument("--json", action="store_true")
+
+
+def _add_emulator_parser(sub, common: argparse.ArgumentParser) -> None:
     emu = sub.add_parser("emulator", parents=[common], help="run the local Twilio emulator")
-    emu.add_argument("--port", type=_port, default=0)
-    emu.add_argument("--speed", type=_positive_float, default=1.0)
+    emu.add_argument("--port", type=_port, default=0, help="0 (any free port) to 65535")
+    emu.add_argument(
+        "--speed", type=_positive_float, default=1.0, help="time runs this many times faster (> 0)"
+    )
     emu.add_argument("--call-log", type=Path)
     emu.add_argument("--faults")
     emu.add_argument("--account-sid")
     emu.add_argument("--auth-token")
-    add_agent_parser(sub, common)
-    return parser
 
 
 def _home(args: argparse.Namespace) -> Path:
