@@ -30,9 +30,7 @@ def _button_in_view(dialog, text: str) -> None:
     assert dialog.rect().contains(top_left) and dialog.rect().contains(bottom_right)
 
 
-def test_new_campaign_dialog_scrolls_its_form_and_keeps_the_buttons_on_screen(
-    qtbot, store, home
-):
+def test_new_campaign_dialog_scrolls_its_form_and_keeps_the_buttons_on_screen(qtbot, store, home):
     seed_demo(store)
     dialog = CampaignDialog(AppContext(store=store, home=home, demo_mode=True))
     area = _inside_screen(qtbot, dialog)
