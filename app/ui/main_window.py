@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from app.secrets import mask_sid
 from app.ui.context import AppContext
 from app.ui.pages import Page
 from app.ui.resources import icon
+from app.ui.screen_fit import available_area, fit_window_rect, window_size
 
 if TYPE_CHECKING:
     from app.ui.campaigns.page import CampaignsPage
@@ -55,6 +56,9 @@ PAGE_SPECS = [
     PageSpec("Settings", "settings", "app.ui.settings_page", "SettingsPage"),
 ]
 PAGES = [spec.name for spec in PAGE_SPECS]
+PREFERRED_SIZE = QSize(1280, 800)
+# Small enough for a 1366x768 laptop (at 90 %, 1229x691), big enough for every page's actions.
+MINIMUM_SIZE = QSize(960, 600)
 
 
 class MainWindow(QMainWindow):
@@ -72,7 +76,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("CallDeck")
         self.setWindowIcon(icon("app"))
-        self.resize(1280, 800)
+        size = window_size(available_area(self), PREFERRED_SIZE)
+        self.setMinimumSize(MINIMUM_SIZE.boundedTo(size))  # a small screen still fits it
+        self.resize(size)
         self._pages: dict[str, Page] = {}
         self._services_attached = False
         self._painted = False
@@ -144,6 +150,11 @@ class MainWindow(QMainWindow):
         self.opening_label.setEnabled(True)
         self.opening_label.setStyleSheet("color:#a94442;")
         self.dialer_label.setText("Not started")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.fit_to_screen()  # again, now that the window frame's size is known
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -277,6 +288,18 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window into its screen (a geometry saved on a bigger one)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        area = available_area(self)
+        fitted = fit_window_rect(self.frameGeometry(), area)
+        if fitted != self.frameGeometry():
+            frame = self.frameGeometry().size() - self.geometry().size()
+            self.resize(fitted.size() - frame)
+            self.move(fitted.topLeft())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

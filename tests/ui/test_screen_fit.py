@@ -67,3 +67,65 @@ def test_a_saved_geometry_larger_than_the_screen_is_shrunk_and_moved_inside():
     fitted = fit_window_rect(QRect(300, 200, 1920, 1000), area)
     assert area.contains(fitted) and fitted.size() == QSize(1366, 744)
     assert fit_window_rect(QRect(10, 40, 800, 600), area) == QRect(10, 40, 800, 600)
+
+
+def _main_window_inside_screen(qtbot, window) -> None:
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    area = available_area(window)
+    assert area.contains(window.frameGeometry()), (window.frameGeometry(), area)
+    assert window.statusBar().isVisible()
+    bar = window.statusBar()
+    assert area.contains(QRect(bar.mapToGlobal(bar.rect().topLeft()), bar.size()))
+
+
+def test_the_main_window_opens_inside_the_screen(qtbot, store, home):
+    from app.ui.app import build_context
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(build_context(store, home))
+    area = available_area(window)
+    assert window.width() <= area.width() and window.height() <= area.height()
+    _main_window_inside_screen(qtbot, window)
+
+
+def test_at_1366x768_the_window_takes_90_percent_and_shows_every_page_action(
+    qtbot, store, home, monkeypatch
+):
+    from app.ui import main_window
+    from app.ui.app import build_context
+
+    seed_demo(store)
+    monkeypatch.setattr(main_window, "available_area", lambda widget: QRect(0, 0, 1366, 768))
+    window = main_window.MainWindow(build_context(store, home))
+    qtbot.addWidget(window)
+    assert window.size() == QSize(1229, 691)
+    window.show()
+    qtbot.waitExposed(window)
+    for name in window.page_names():
+        window.show_page(name)
+        qtbot.wait(10)
+        for button in window.findChildren(QPushButton):
+            if button.isVisibleTo(window) and button.window() is window:
+                corner = button.mapTo(window, button.rect().bottomRight())
+                assert window.rect().contains(corner), (name, button.text(), corner)
+
+
+def test_a_saved_geometry_bigger_than_the_screen_is_fitted_on_restore(qtbot, store, home):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.app import build_context
+    from app.ui.main_window import MainWindow
+
+    big = MainWindow()
+    qtbot.addWidget(big)
+    big.setMinimumSize(0, 0)
+    big.setMaximumSize(4000, 4000)
+    big.setGeometry(400, 300, 1920, 1200)
+    QSettings().setValue("window/geometry", big.saveGeometry())
+    try:
+        window = MainWindow(build_context(store, home))
+        _main_window_inside_screen(qtbot, window)
+    finally:
+        QSettings().remove("window/geometry")
