@@ -68,8 +68,13 @@ class ActionsDelegate(QStyledItemDelegate):
             button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
             QApplication.style().drawControl(QStyle.ControlElement.CE_PushButton, button, painter)
 
+    @classmethod
+    def width(cls) -> int:
+        """The column width that shows both buttons whole."""
+        return cls.BUTTON_WIDTH * 2 + 14
+
     def sizeHint(self, option, index: QModelIndex) -> QSize:
-        return QSize(self.BUTTON_WIDTH * 2 + 14, 30)
+        return QSize(self.width(), 30)
 
     def editorEvent(self, event, model, option, index: QModelIndex) -> bool:
         if (

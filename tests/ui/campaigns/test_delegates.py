@@ -1,6 +1,6 @@
 """The painted cells of the campaigns table: a horizontal progress bar with its text."""
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
@@ -64,3 +64,39 @@ def test_progress_text_is_drawn_centred_in_the_bar(qtbot):
     ]
     assert text, "no text drawn"
     assert abs((min(text) + max(text)) / 2 - 100) <= 12
+
+
+def test_row_buttons_are_on_screen_at_1366x768_and_stay_put(qtbot, store, home, monkeypatch):
+    from sqlalchemy import update
+
+    from app.demo import seed_demo
+    from app.store.models import Agent, Campaign
+    from app.ui import main_window
+    from app.ui.app import build_context
+    from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, NAME_COLUMN
+    from app.ui.campaigns.delegates import ActionsDelegate
+
+    seed_demo(store)
+    monkeypatch.setattr(main_window, "available_area", lambda widget: QRect(0, 0, 1366, 768))
+    window = main_window.MainWindow(build_context(store, home))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.campaigns.table
+    header = table.horizontalHeader()
+
+    def buttons_rect() -> QRect:
+        return table.visualRect(table.model().index(0, ACTIONS_COLUMN))
+
+    before = buttons_rect()
+    assert before.width() >= 2 * ActionsDelegate.BUTTON_WIDTH + 4 + 6  # both buttons whole
+    assert table.viewport().rect().contains(before)  # whole, without scrolling
+    assert header.sectionViewportPosition(ACTIONS_COLUMN) == header.sectionSize(NAME_COLUMN)
+    with store.session.begin() as session:
+        session.execute(update(Agent).values(name="A much, much longer agent name than before"))
+        session.execute(update(Campaign).values(name=Campaign.name + " with a long suffix added"))
+    window.campaigns.refresh()
+    qtbot.wait(50)
+    assert buttons_rect() == before  # other columns grew; the buttons did not move
+    name = table.model().index(0, NAME_COLUMN)
+    assert name.data(Qt.ItemDataRole.ToolTipRole) == name.data()  # an elided name in full
