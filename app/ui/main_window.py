@@ -190,7 +190,15 @@ class MainWindow(QMainWindow):
         import_action = QAction("Import…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self._import)
-        self.addActions([new_campaign, import_action])
+        self.quit_action = QAction("Quit", self)
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        if QKeySequence("Ctrl+Q") not in quit_keys:
+            quit_keys.append(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
+        self.quit_action.setShortcuts(quit_keys)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        # close(), not quit(): closeEvent saves the layout and the app stops its services.
+        self.quit_action.triggered.connect(self.close)
+        self.addActions([new_campaign, import_action, self.quit_action])
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
