@@ -93,10 +93,13 @@ def test_the_main_window_opens_inside_the_screen(qtbot, store, home):
 def test_at_1366x768_the_window_takes_90_percent_and_shows_every_page_action(
     qtbot, store, home, monkeypatch
 ):
+    from PySide6.QtCore import QSettings
+
     from app.ui import main_window
     from app.ui.app import build_context
 
     seed_demo(store)
+    QSettings().remove("window/geometry")  # a first start: other tests' windows saved theirs
     monkeypatch.setattr(main_window, "available_area", lambda widget: QRect(0, 0, 1366, 768))
     window = main_window.MainWindow(build_context(store, home))
     qtbot.addWidget(window)

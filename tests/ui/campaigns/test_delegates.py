@@ -67,6 +67,7 @@ def test_progress_text_is_drawn_centred_in_the_bar(qtbot):
 
 
 def test_row_buttons_are_on_screen_at_1366x768_and_stay_put(qtbot, store, home, monkeypatch):
+    from PySide6.QtCore import QSettings
     from sqlalchemy import update
 
     from app.demo import seed_demo
@@ -77,6 +78,7 @@ def test_row_buttons_are_on_screen_at_1366x768_and_stay_put(qtbot, store, home, 
     from app.ui.campaigns.delegates import ActionsDelegate
 
     seed_demo(store)
+    QSettings().remove("window/geometry")  # a first start at 1366x768 (90 %: 1229x691)
     monkeypatch.setattr(main_window, "available_area", lambda widget: QRect(0, 0, 1366, 768))
     window = main_window.MainWindow(build_context(store, home))
     qtbot.addWidget(window)
