@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from app.secrets import mask_sid
 from app.ui.context import AppContext
 from app.ui.pages import Page
 from app.ui.resources import icon
+from app.ui.screen_fit import available_area, fit_window_rect, window_size
 
 if TYPE_CHECKING:
     from app.ui.campaigns.page import CampaignsPage
@@ -55,6 +56,9 @@ PAGE_SPECS = [
     PageSpec("Settings", "settings", "app.ui.settings_page", "SettingsPage"),
 ]
 PAGES = [spec.name for spec in PAGE_SPECS]
+PREFERRED_SIZE = QSize(1280, 800)
+# Small enough for a 1366x768 laptop (at 90 %, 1229x691), big enough for every page's actions.
+MINIMUM_SIZE = QSize(960, 600)
 
 
 class MainWindow(QMainWindow):
@@ -72,7 +76,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("CallDeck")
         self.setWindowIcon(icon("app"))
-        self.resize(1280, 800)
+        size = window_size(available_area(self), PREFERRED_SIZE)
+        self.setMinimumSize(MINIMUM_SIZE.boundedTo(size))  # a small screen still fits it
+        self.resize(size)
         self._pages: dict[str, Page] = {}
         self._services_attached = False
         self._painted = False
@@ -145,6 +151,11 @@ class MainWindow(QMainWindow):
         self.opening_label.setStyleSheet("color:#a94442;")
         self.dialer_label.setText("Not started")
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.fit_to_screen()  # again, now that the window frame's size is known
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
@@ -179,7 +190,15 @@ class MainWindow(QMainWindow):
         import_action = QAction("Import…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self._import)
-        self.addActions([new_campaign, import_action])
+        self.quit_action = QAction("Quit", self)
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        if QKeySequence("Ctrl+Q") not in quit_keys:
+            quit_keys.append(QKeySequence("Ctrl+Q"))  # Windows has no standard Quit key
+        self.quit_action.setShortcuts(quit_keys)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        # close(), not quit(): closeEvent saves the layout and the app stops its services.
+        self.quit_action.triggered.connect(self.close)
+        self.addActions([new_campaign, import_action, self.quit_action])
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
@@ -277,6 +296,18 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window into its screen (a geometry saved on a bigger one)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        area = available_area(self)
+        fitted = fit_window_rect(self.frameGeometry(), area)
+        if fitted != self.frameGeometry():
+            frame = self.frameGeometry().size() - self.geometry().size()
+            self.resize(fitted.size() - frame)
+            self.move(fitted.topLeft())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

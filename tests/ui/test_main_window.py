@@ -113,3 +113,16 @@ def test_pages_are_pages_and_are_attached_before_and_after_services(qtbot, store
     window.settings.cps.setValue(2.5)
     window.settings.save_settings()
     assert context.dialer.cps == [2.5]  # the page reads the dialer from the context
+
+
+def test_ctrl_q_closes_the_window_the_normal_way(qtbot, store, home):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window(qtbot, store, home)
+    assert QKeySequence("Ctrl+Q") in window.quit_action.shortcuts()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    with qtbot.waitSignal(window.closing):  # emitted by closeEvent, which stops services
+        qtbot.keyClick(window.nav, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()

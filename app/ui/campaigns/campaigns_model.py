@@ -21,6 +21,7 @@ COLUMNS = (
     + [status_label(s) for s in COUNT_STATUSES]
     + ["Next run", "Actions"]
 )
+NAME_COLUMN = COLUMNS.index("Name")
 PROGRESS_COLUMN = COLUMNS.index("Progress")
 STATE_COLUMN = COLUMNS.index("State")
 ACTIONS_COLUMN = COLUMNS.index("Actions")
@@ -94,6 +95,8 @@ class CampaignsTableModel(QAbstractTableModel):
             return badge_colour(s.state)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATE_COLUMN:
             return BADGE_TEXT
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
+            return s.name  # the column has a fixed width: a long name elides
         if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
             return "Scheduled start, or the earliest retry"
         if 5 <= column < 5 + len(COUNT_STATUSES):

@@ -18,14 +18,22 @@ from app.ui.campaigns.campaigns_model import ProgressRole, StateRole
 class ProgressDelegate(QStyledItemDelegate):
     def paint(self, painter, option, index: QModelIndex) -> None:
         done, total = index.data(ProgressRole) or (0, 0)
+        widget = option.widget
         bar = QStyleOptionProgressBar()
+        if widget is not None:
+            bar.initFrom(widget)
+        bar.palette = option.palette
+        bar.fontMetrics = option.fontMetrics
         bar.rect = option.rect.adjusted(4, 4, -4, -4)
         bar.minimum, bar.maximum = 0, max(total, 1)
-        bar.progress = done
+        bar.progress = min(done, bar.maximum)
         bar.text = f"{done} / {total}"
         bar.textVisible = True
-        bar.state = QStyle.StateFlag.State_Enabled
-        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        # Qt 6 has no orientation field: without State_Horizontal the bar fills bottom-up.
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
 
 
 def start_pause_label(state: str) -> str:
@@ -60,8 +68,13 @@ class ActionsDelegate(QStyledItemDelegate):
             button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
             QApplication.style().drawControl(QStyle.ControlElement.CE_PushButton, button, painter)
 
+    @classmethod
+    def width(cls) -> int:
+        """The column width that shows both buttons whole."""
+        return cls.BUTTON_WIDTH * 2 + 14
+
     def sizeHint(self, option, index: QModelIndex) -> QSize:
-        return QSize(self.BUTTON_WIDTH * 2 + 14, 30)
+        return QSize(self.width(), 30)
 
     def editorEvent(self, event, model, option, index: QModelIndex) -> bool:
         if (

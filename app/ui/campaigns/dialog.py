@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.campaign_settings import BOUNDS, DEFAULTS, CampaignSettings, pacing_sentence
@@ -29,6 +31,7 @@ from app.store import numbers as number_store
 from app.store.types import utcnow
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropZone
+from app.ui.screen_fit import ScrollBody, fit_dialog
 
 HOURS = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)] + ["24:00"]
 
@@ -151,12 +154,16 @@ class CampaignDialog(QDialog):
             save.clicked.connect(lambda: self._save(start_now=False, scheduled=False))
             buttons.addWidget(save)
 
+        form = QWidget()
+        form_layout = QVBoxLayout(form)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        for group in (who, self.contacts_box, pacing, hours, retries):
+            form_layout.addWidget(group)
+        form_layout.addStretch(1)
+        # The form scrolls on a short screen; the error and the buttons stay in view.
+        self.body = ScrollBody(form)
         layout = QVBoxLayout(self)
-        layout.addWidget(who)
-        layout.addWidget(self.contacts_box)
-        layout.addWidget(pacing)
-        layout.addWidget(hours)
-        layout.addWidget(retries)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.contacts_box.setVisible(campaign_id is None)
@@ -165,6 +172,11 @@ class CampaignDialog(QDialog):
         else:
             self._load(campaign_id)
         self._update_pacing_line()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():
+            fit_dialog(self)  # before QDialog centres it, so it centres the capped size
+        super().showEvent(event)
 
     def _fill_choices(self) -> None:
         with self.context.store.session() as session:

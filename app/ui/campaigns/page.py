@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 from app.domain.status import PAUSABLE_STATES, ContactStatus
 from app.store.campaigns import campaign_region, record_start_or_pause
 from app.ui.campaigns.badges import status_label
-from app.ui.campaigns.campaigns_model import ACTIONS_COLUMN, PROGRESS_COLUMN, CampaignsTableModel
+from app.ui.campaigns.campaigns_model import (
+    ACTIONS_COLUMN,
+    NAME_COLUMN,
+    PROGRESS_COLUMN,
+    CampaignsTableModel,
+)
 from app.ui.campaigns.contacts_model import ContactsTableModel
 from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
 from app.ui.context import AppContext
@@ -34,6 +39,7 @@ from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
+NAME_WIDTH = 180  # the campaigns table's Name column; longer names elide (the tooltip has them)
 IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files (*)"
 # The campaign dialog may also add the caller-ID it was given to the phone numbers.
 CAMPAIGN_SAVED = Change(campaigns=True, numbers=True)
@@ -71,11 +77,7 @@ class CampaignsPage(QWidget):
             lambda row: self.resultsRequested.emit(self.model.campaign_id(row))
         )
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(PROGRESS_COLUMN, 130)
-        header.setMinimumSectionSize(40)
+        self._size_columns()
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.setToolTip("Double-click a campaign to change its pacing, hours or retries")
@@ -106,6 +108,20 @@ class CampaignsPage(QWidget):
             QTimer.singleShot(0, self, self.refresh)
 
     # -- building ----------------------------------------------------------------------------
+    def _size_columns(self) -> None:
+        """The row buttons sit right after the name, both at fixed widths: they are on screen
+        at any window width, and stay put while the count columns grow with their numbers."""
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(NAME_COLUMN, NAME_WIDTH)
+        header.setSectionResizeMode(ACTIONS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(ACTIONS_COLUMN, self.actions_delegate.width())
+        header.moveSection(header.visualIndex(ACTIONS_COLUMN), header.visualIndex(NAME_COLUMN) + 1)
+        header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(PROGRESS_COLUMN, 130)
+
     def _build_empty_state(self) -> QWidget:
         widget = QWidget()
         text = QLabel(

@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QVBoxLayout, QWidget
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.store.engine import Store
 from app.ui.imports.summary import FileOutcome, ImportSummary, error_label
 from app.ui.imports.worker import PROGRESS_STEPS, Destination, ThreadWork
 from app.ui.operations import Change, Changes, Operation
+from app.ui.screen_fit import ScrollBody, fit_dialog
 
 CANCELLED = "Cancelled; nothing was imported."
 
@@ -86,6 +88,19 @@ class ImportDialogBase(QDialog):
 
     def on_cancelling(self) -> None:
         """Cancel was asked for while importing."""
+
+    # -- layout --------------------------------------------------------------------------------
+    def lay_out(self, content: QWidget) -> None:
+        """*content* scrolls when the screen is short; the buttons stay under it, in view."""
+        self.body = ScrollBody(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():
+            fit_dialog(self)  # capped to the screen before QDialog centres it
+        super().showEvent(event)
 
     # -- running -------------------------------------------------------------------------------
     def run_reading(self, work: ThreadWork) -> None:

@@ -243,6 +243,7 @@ class CallsTableModel(QAbstractTableModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.TextAlignmentRole,
             Qt.ItemDataRole.FontRole,
         ):

@@ -34,6 +34,7 @@ from app.paths import exports_dir
 from app.results.calls import NO_DISPOSITION, CallFilter
 from app.store.engine import Store
 from app.ui.campaigns.badges import status_label
+from app.ui.column_fit import StretchWithMinimum
 from app.ui.messages import show_error
 from app.ui.results.calls_model import COLUMNS, CallsTableModel
 from app.ui.results.controller import ResultsController
@@ -44,6 +45,7 @@ from app.ui.results.stats_strip import StatsStrip
 log = logging.getLogger(__name__)
 
 STARTED_COLUMN = [key for _, key in COLUMNS].index("started")
+CONTACT_MIN_EMS = 11  # the contact column keeps room for a name (in widths of "M")
 MAX_PAGES_TO_FIND = 50  # select_call reads at most this many pages of ids (100,000 calls)
 SEARCH_DELAY_MS = 300  # a text search scans the campaign: run it once typing pauses
 
@@ -115,9 +117,12 @@ class ResultsPage(QWidget):
         header.setStretchLastSection(False)
         for column, width in enumerate((130, 105, 82, 54, 96, 58, 84, 100, 36)):
             self.table.setColumnWidth(column, width)
-        # The contact column takes what is left, so the notes marker never scrolls away.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
+        # The contact column takes what is left, so the notes marker does not scroll away,
+        # but keeps room for a name: in a narrow pane the table scrolls sideways instead.
+        self.contact_column = StretchWithMinimum(
+            self.table, 0, self.fontMetrics().horizontalAdvance("M") * CONTACT_MIN_EMS
+        )
         header.setSortIndicator(STARTED_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.empty_table = QLabel(
@@ -209,6 +214,7 @@ class ResultsPage(QWidget):
             state = settings.value(key)
             if state is not None:
                 target.restoreState(state)
+        self.contact_column.fit()  # a saved header state may bring back an older mode
 
     # -- campaign ----------------------------------------------------------------------------
     def set_campaign(self, campaign_id: int | None) -> None:

@@ -108,3 +108,39 @@ def test_live_calls_are_inserted_keeping_the_selection(qtbot, store, seeded):
     with qtbot.waitSignal(model.rowsRemoved):
         model.refresh_call(new_id)
     assert model.loaded_ids() == [older]
+
+
+def _luminance(colour) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def test_status_badges_keep_readable_text_on_their_fill_in_a_dark_palette(qapp, store, seeded):
+    from PySide6.QtGui import QColor, QPalette
+
+    from app.ui.campaigns.badges import BADGE_TEXT
+
+    model = _model(store, seeded.campaign_id)
+    view = QTableView()
+    dark = QPalette(qapp.palette())
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    view.setPalette(dark)
+    view.setModel(model)
+    statuses = set()
+    for row in range(model.rowCount()):
+        index = model.index(row, 2)
+        fill = index.data(Qt.ItemDataRole.BackgroundRole)
+        text = index.data(Qt.ItemDataRole.ForegroundRole)
+        assert fill is not None and text == BADGE_TEXT  # the contacts table's colour
+        lighter, darker = sorted((_luminance(fill), _luminance(text)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5  # WCAG AA
+        statuses.add(index.data())
+    assert {"Completed", "Busy"} <= statuses
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None  # palette text

@@ -343,3 +343,35 @@ def test_live_calls_keep_the_scroll_position(qtbot, store, home):
     call_id, contact_id = new_call(9)
     page.on_contact_changed(seeded.campaign_id, contact_id, "calling")
     assert page.model.call_id(page.table.rowAt(0)) == call_id
+
+
+def _contact_fits(page) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    font = QFont(page.table.font())
+    font.setBold(True)
+    widest = max(
+        QFontMetrics(font).horizontalAdvance(page.model.index(row, 0).data())
+        for row in range(page.model.rowCount())
+    )
+    assert page.table.columnWidth(0) >= widest + 8  # "Contact 13" whole, not "Co…"
+
+
+def test_the_contact_column_keeps_room_for_a_name_and_takes_what_is_left(qtbot, page):
+    from app.ui.results.page import CONTACT_MIN_EMS
+
+    header = page.table.horizontalHeader()
+    minimum = page.fontMetrics().horizontalAdvance("M") * CONTACT_MIN_EMS
+    # Wide: the column fills the rest, so the last (notes) column is at the right edge.
+    assert header.length() == page.table.viewport().width()
+    assert page.table.columnWidth(0) > minimum
+    _contact_fits(page)
+    # Narrow (the table's pane at 1366x768, or less): the name keeps its room.
+    page.splitter.setSizes([420, 980])
+    qtbot.waitUntil(lambda: page.table.viewport().width() < 500)
+    assert page.table.columnWidth(0) == minimum
+    _contact_fits(page)
+    # Wide again: it stretches back.
+    page.splitter.setSizes([1000, 400])
+    qtbot.waitUntil(lambda: header.length() == page.table.viewport().width())
+    assert page.table.columnWidth(0) > minimum
