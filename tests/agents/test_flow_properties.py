@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.agents.definition import parse_definition
@@ -64,6 +64,10 @@ def play(c: Conversation, kind: str, value):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([0, 1]), st.lists(EVENTS, max_size=25), st.booleans())
+# A transfer that fails: the agent takes the call back (found by this test on CI's seed).
+@example(0, [("prompt", "Can I talk to a person?"), ("tool", False)], False)
+@example(1, [("prompt", "Can I talk to a person?"), ("tool", False)], False)
+@example(1, [("prompt", "Can I talk to a person?"), ("tool", True), ("tool", False)], True)
 def test_any_sequence_of_events(which, events, opt_out_last):
     clock = FakeClock()
     c = Conversation(DEFINITIONS[which], {"first_name": "Ana"}, KNOWLEDGE[which], clock)
@@ -73,8 +77,11 @@ def test_any_sequence_of_events(which, events, opt_out_last):
     for kind, value in events + ([("prompt", OPT_OUTS[0])] if opt_out_last else []):
         clock.seconds += 1.0
         opted_out |= kind == "prompt" and value in OPT_OUTS and not ended
+        awaited = c.pending_tool  # a transfer that fails hands the call back to the agent
         actions = play(c, kind, value)
-        if ended:
+        if ended and kind == "tool" and value is False and awaited is not None:
+            ended = False
+        elif ended:
             assert actions == []  # nothing is said or done after the end
         batches.append(actions)
         ended = ended or any(a.kind in ("end_call", "transfer") for a in actions)
