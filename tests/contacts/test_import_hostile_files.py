@@ -20,17 +20,23 @@ def workbook(path, rows) -> None:
     book.save(path)
 
 
-def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tmp_path):
-    """A real workbook whose sheet XML is padded with 300 MB of blanks (it packs to ~300 KB)."""
-    good = tmp_path / "good.xlsx"
+def padded_workbook(folder, name: str, blanks: int):
+    """A real one-contact workbook whose sheet XML is padded with *blanks* spaces."""
+    good = folder / "good.xlsx"
     workbook(good, [["phone"], ["+14155550100"]])
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+    padded = folder / name
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 300_000_000, 1)
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * blanks, 1)
             out.writestr(item, data)
+    return padded
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tmp_path):
+    """A real workbook whose sheet XML is padded with 300 MB of blanks (it packs to ~300 KB)."""
+    bomb = padded_workbook(tmp_path, "bomb.xlsx", 300_000_000)
     assert bomb.stat().st_size < 2_000_000
 
     with pytest.raises(ContactImportError) as refused:
@@ -42,15 +48,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tmp_path):
 
 
 def test_a_tightly_packed_sheet_under_the_size_limit_is_refused_too(tmp_path):
-    good = tmp_path / "good.xlsx"
-    workbook(good, [["phone"], ["+14155550100"]])
-    packed = tmp_path / "packed.xlsx"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 20_000_000, 1)
-            out.writestr(item, data)
+    packed = padded_workbook(tmp_path, "packed.xlsx", 20_000_000)
     with pytest.raises(ContactImportError, match="over 200 times its packed size"):
         read_contacts_file(packed)
 
