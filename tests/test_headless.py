@@ -66,14 +66,20 @@ def test_unknown_campaign_exits_2(store, home, capsys):
     assert "no campaign named 'Nope'" in capsys.readouterr().err
 
 
-def test_named_campaign_runs_until_done_and_prints_a_summary(
-    store, home, capsys, monkeypatch, make_emulator
-):
+def emulator_at_url(store, monkeypatch, make_emulator):
+    """A running emulator for `run --emulator URL` (its credentials in the environment)."""
     emu = make_emulator()
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", emu.account_sid)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", emu.auth_token)
     with store.session.begin() as session:
         set_setting(session, "poll_interval_s", 0.03)
+    return emu
+
+
+def test_named_campaign_runs_until_done_and_prints_a_summary(
+    store, home, capsys, monkeypatch, make_emulator
+):
+    emu = emulator_at_url(store, monkeypatch, make_emulator)
     numbers = phones(4, "0678")
     make_campaign(store, "Draft one", numbers, state="draft", per_minute=600, max_attempts=1)
     make_campaign(store, "Other", phones(2, "0", "+1312555"), per_minute=600)
@@ -101,11 +107,7 @@ def test_named_campaign_runs_until_done_and_prints_a_summary(
 def test_until_done_says_when_the_next_retry_is_due(
     store, home, capsys, monkeypatch, make_emulator
 ):
-    emu = make_emulator()
-    monkeypatch.setenv("TWILIO_ACCOUNT_SID", emu.account_sid)
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", emu.auth_token)
-    with store.session.begin() as session:
-        set_setting(session, "poll_interval_s", 0.03)
+    emu = emulator_at_url(store, monkeypatch, make_emulator)
     make_campaign(store, "Retry later", ["+12125550106"], max_attempts=2, retry_delay_min=30)
     code = run_headless(
         home=home,
