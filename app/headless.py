@@ -37,7 +37,6 @@ from app.store.engine import Store, open_store
 from app.store.models import Call, Campaign
 
 log = logging.getLogger(__name__)
-PAUSED_FOR = "Paused: "  # how the dialer words a pause it had to make (not the user's)
 
 EXIT_OK, EXIT_SETUP, EXIT_PAUSED, EXIT_INTERRUPTED = 0, 2, 3, 130
 
@@ -129,8 +128,8 @@ class _Progress:
     def __call__(self, event: DialerEvent) -> None:
         if isinstance(event, CampaignStateChanged):
             _say(f"campaign {event.campaign_id}: {event.state} — {event.message}")
-            if event.state == CampaignState.PAUSED and event.message.startswith(PAUSED_FOR):
-                self.paused[event.campaign_id] = event.message.removeprefix(PAUSED_FOR)
+            if event.paused_because:
+                self.paused[event.campaign_id] = event.paused_because
             elif event.state != CampaignState.PAUSED:
                 self.paused.pop(event.campaign_id, None)
         elif isinstance(event, CallEnded):

@@ -30,6 +30,7 @@ class CampaignStateChanged:
     campaign_id: int
     state: str
     message: str
+    paused_because: str | None = None  # set when the dialer itself had to pause the campaign
 
 
 @dataclass(frozen=True)

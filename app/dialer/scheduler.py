@@ -356,7 +356,9 @@ class Scheduler:
             state = campaign_store.pause_campaign(campaign)
         self._runs.pop(campaign_id, None)
         self._paused.add(campaign_id)
-        self._ctx.hub.publish(CampaignStateChanged(campaign_id, state, f"Paused: {message}"))
+        self._ctx.hub.publish(
+            CampaignStateChanged(campaign_id, state, f"Paused: {message}", paused_because=message)
+        )
 
     # -- completion and the status line ------------------------------------------------------------
 
