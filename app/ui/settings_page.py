@@ -50,8 +50,9 @@ class SettingsPage(QWidget):
         account_form = QFormLayout(account)
         account_form.addRow("Account SID", self.account_sid)
         account_form.addRow("Auth token", self.auth_token)
+        account_form.addRow(self.account_state)  # its own row: the messages run to two lines
         account_buttons = QHBoxLayout()
-        account_buttons.addWidget(self.account_state, 1)
+        account_buttons.addStretch(1)
         account_buttons.addWidget(forget)
         account_buttons.addWidget(save_account)
         account_form.addRow(account_buttons)
@@ -121,8 +122,8 @@ class SettingsPage(QWidget):
         self.account_sid.setText(sid or "")
         if self.context.setup_error:  # live, but the token is missing: nothing dials
             self.account_state.setText(
-                f"{self.context.setup_error} Enter the auth token and press Save account: "
-                "calls resume at once."
+                f"The auth token for Twilio account {mask_sid(sid or '')} is not in the keyring, "
+                "so no calls are placed. Enter it and press Save account: calls resume at once."
             )
             self.account_state.setStyleSheet("color:#a94442;")
         elif self.context.demo_mode:

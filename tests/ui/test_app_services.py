@@ -42,7 +42,7 @@ def test_a_missing_token_dials_nothing_until_it_is_given_for_this_session(
     assert "not in the keyring" in window.dialer_label.text()
     assert "Live — Twilio account AC…2222" in window.mode_label.text()
     settings = window.settings
-    assert "Enter the auth token and press Save account" in settings.account_state.text()
+    assert "Enter it and press Save account: calls resume at once" in settings.account_state.text()
 
     settings.auth_token.setText("live-token")
     settings.save_account()
