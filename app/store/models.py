@@ -170,6 +170,15 @@ class Call(Base):
     notes_at: Mapped[datetime | None] = mapped_column()
     # The published agent version that handled the call (app.agents.library).
     agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
+    # What the agent made of the call (app.agents.actions.CallResult; migration 0006).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    agent_fields: Mapped[dict[str, Any] | None] = mapped_column()
+    step_path: Mapped[list[str] | None] = mapped_column()
+    summary: Mapped[str | None] = mapped_column(Text)
+    suggested_disposition: Mapped[str | None] = mapped_column(String(64))
+    dnc_evidence: Mapped[str | None] = mapped_column(Text)  # the callee's own words
+    dnc_offset_s: Mapped[float | None] = mapped_column(Float)  # when, in call seconds
+    callback_at: Mapped[datetime | None] = mapped_column()  # the agreed time to call back
 
     contact: Mapped[Contact] = relationship()
     turns: Mapped[list[TranscriptTurn]] = relationship(
