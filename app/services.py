@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from app.paths import recordings_dir
@@ -19,6 +20,7 @@ from app.secrets import mask_sid
 from app.settings import get_setting
 
 if TYPE_CHECKING:
+    from app.agents.relay.server import RelayServer
     from app.dialer.service import DialerService
     from app.store.engine import Store
     from app.telephony.emulator import EmulatorThread
@@ -110,6 +112,7 @@ class Services:
     provider: TwilioProvider
     dialer: DialerService
     emulator: EmulatorThread | None = None
+    relay: RelayServer | None = None
 
     @property
     def label(self) -> str:
@@ -122,10 +125,14 @@ class Services:
             await self.dialer.stop()
         finally:
             try:
-                await self.provider.close()
+                if self.relay is not None:
+                    await self.relay.close()
             finally:
-                if self.emulator is not None:
-                    await asyncio.to_thread(self.emulator.stop)
+                try:
+                    await self.provider.close()
+                finally:
+                    if self.emulator is not None:
+                        await asyncio.to_thread(self.emulator.stop)
 
 
 async def open_services(
@@ -147,9 +154,24 @@ async def open_services(
         provider = TwilioProvider(
             connection.account_sid, connection.auth_token, base_url=connection.base_url
         )
+    relay = None
     try:
         with store.session() as session:
             poll = float(get_setting(session, "poll_interval_s"))
+            public_url = get_setting(session, "public_url")
+            relay_port = int(get_setting(session, "relay_port"))
+        agent_calls, refusal = None, None
+        if connection.kind == "twilio" and not public_url:
+            refusal = NO_PUBLIC_ADDRESS
+        else:
+            relay, agent_calls = await _start_relay(
+                store,
+                provider,
+                auth_token=emulator.auth_token if emulator else connection.auth_token,
+                public_url=public_url if connection.kind == "twilio" else None,
+                port=relay_port if connection.kind == "twilio" else 0,
+                time_scale=connection.speed if connection.kind == "embedded" else 1.0,
+            )
         dialer = DialerService(
             store,
             provider,
@@ -157,10 +179,41 @@ async def open_services(
             cps=cps,
             poll_interval_s=poll,
             simulated=connection.simulated,
+            agent_calls=agent_calls,
+            agent_refusal=refusal,
         )
     except BaseException:
+        if relay is not None:
+            await relay.close()
         await provider.close()
         if emulator is not None:
             await asyncio.to_thread(emulator.stop)
         raise
-    return Services(store, connection, provider, dialer, emulator)
+    return Services(store, connection, provider, dialer, emulator, relay)
+
+
+NO_PUBLIC_ADDRESS = (
+    "Live calls need a public address for the voice agent: set one in Settings "
+    "(an https:// address that forwards to this computer, e.g. an ngrok tunnel). "
+    "No call was placed."
+)
+
+
+async def _start_relay(store, provider, *, auth_token, public_url, port, time_scale):
+    """The agent's ConversationRelay server, and the dialer's side of it."""
+    from app.agents.relay.server import RelayServer
+    from app.dialer.agent_calls import AgentCalls, store_result
+
+    async def answered_by(call_sid: str) -> str | None:
+        return (await provider.fetch_call(call_sid)).answered_by
+
+    relay = RelayServer(
+        auth_token=auth_token,
+        on_result=partial(store_result, store),
+        public_url=public_url,
+        port=port,
+        time_scale=time_scale,
+        answered_by=answered_by,
+    )
+    await relay.start()
+    return relay, AgentCalls(store, relay)

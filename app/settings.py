@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "default_region": "US",
     "twilio_account_sid": None,  # the token is in the keyring
     "public_url": None,  # for signed status callbacks and ConversationRelay
+    "relay_port": 8780,  # the local port the public address forwards to (live calls)
     "poll_interval_s": 2.0,
     "operator_name": "",
 }

@@ -77,6 +77,16 @@ class Voicemail(_Model):
     message: str = "Hi {{first_name}}, this is {{agent_name}} from {{company}}. Please call us back at {{callback_number}}."
 
 
+class Speech(_Model):
+    """How ConversationRelay speaks and listens; None leaves Twilio's own default (for
+    tts_provider ElevenLabs, for transcription Deepgram, each with its default voice/model)."""
+
+    language: str = "en-US"
+    tts_provider: Literal["Google", "Amazon", "ElevenLabs"] | None = None
+    voice: str | None = None
+    transcription_provider: Literal["Google", "Deepgram"] | None = None
+
+
 class KnowledgeItem(_Model):
     title: str = Field(min_length=1)
     text: str = Field(min_length=1)
@@ -245,6 +255,7 @@ class AgentDefinition(_Model):
     business: Business
     opening: Opening
     voicemail: Voicemail = Voicemail()
+    speech: Speech = Speech()
     knowledge: list[KnowledgeItem] = Field(default_factory=list)
     flow: Flow
     tools: list[Tool] = Field(default_factory=list)

@@ -36,6 +36,8 @@ _PHONE_AND_DAY = Statement(
     "JOIN contacts ON contacts.id = calls.contact_id WHERE calls.id = :id"
 )
 
+_AGENT_OUTCOME = Statement("SELECT outcome FROM calls WHERE id = :id")
+
 # A recording is "processing" for a little while after the call; ask again this many times.
 RECORDING_CHECKS = 6
 
@@ -123,7 +125,14 @@ async def fetch_results(
     recording, path, rec_state = await _fetch_recording(
         provider, sid, recordings_dir, clock, poll_interval_s
     )
-    sentences, transcript_state = await _fetch_transcript(provider, recording, rec_state)
+    with writer.transaction() as tx:
+        handled_by_agent = tx.execute(_AGENT_OUTCOME, {"id": call_id}).scalar() is not None
+    if handled_by_agent:
+        # The relay session's turns are the transcript, and the agent itself honoured any
+        # opt-out (with the callee's words as evidence): nothing to transcribe.
+        sentences, transcript_state = [], TranscriptState.DONE
+    else:
+        sentences, transcript_state = await _fetch_transcript(provider, recording, rec_state)
     dnc_request = next(
         (s.text for s in sentences if s.speaker == "callee" and asks_not_to_be_called(s.text)),
         None,

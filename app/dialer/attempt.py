@@ -21,6 +21,7 @@ from app.dialer.context import DialerContext
 from app.dialer.errors import GIVE_BACKS, Action, action_for
 from app.dialer.events import CallEnded, ContactChanged
 from app.dialer.live_call import LiveCall
+from app.dialer.plans import CampaignPlan
 from app.dialer.search import find_created_call
 from app.domain.clock import Clock
 from app.domain.status import ContactStatus
@@ -72,16 +73,26 @@ class CallAttempt:
         self.live = live
         self._ctx = ctx
         self._host = host
+        self._token: str | None = None  # the relay ticket of a fresh dial
 
     # -- the ways in: a fresh claim, or what recovery found ---------------------------------
 
-    async def dial(self, greeting: str, due: float) -> None:
+    async def dial(self, plan: CampaignPlan, due: float) -> None:
         """Send the create request (paced to *due*), then follow the call to its end."""
         ctx, live, host = self._ctx, self.live, self._host
+        if ctx.agent_calls is not None:
+            prepared, live.agent_version_id = ctx.agent_calls.prepare(live, plan.agent_id)
+            self._token = prepared.token
+            # The recording is <Start><Recording> in the TwiML: Twilio ignores record=true
+            # on a ConversationRelay call.
+            twiml, record = prepared.twiml, False
+        else:
+            twiml, record = twiml_for(plan.greeting, live.identity.variables), True
         request = CallRequest(
             to=live.identity.to,
             from_=live.identity.from_,
-            twiml=twiml_for(greeting, live.identity.variables),
+            twiml=twiml,
+            record=record,
             # Pause or Ctrl-C while the provider waits out a 429 abandons the call.
             may_proceed=lambda: host.may_dial(live.campaign_id),
         )
@@ -158,6 +169,7 @@ class CallAttempt:
     def give_back(self, reason: str) -> None:
         """The call was never placed: the contact goes back to the queue."""
         ctx, live = self._ctx, self.live
+        self._forget_token()
         with ctx.store.session.begin() as session:
             failures.give_back(session, live.call_id, reason, ctx.clock.now())
         self.release_line()
@@ -167,6 +179,7 @@ class CallAttempt:
 
     def _fail(self, error: ProviderError, *, permanent: bool) -> None:
         ctx, live = self._ctx, self.live
+        self._forget_token()
         with ctx.store.session.begin() as session:
             _, status, retry_at = failures.fail_attempt(
                 session,
@@ -228,6 +241,8 @@ class CallAttempt:
         with self._ctx.writer.transaction() as tx:
             writes.record_placed(tx, draft, info)
         self.live.keep(draft)
+        if self._token is not None and self._ctx.agent_calls is not None:
+            self._ctx.agent_calls.relay.bind(self._token, info.sid)
 
     def _apply(self, info: CallInfo) -> writes.StatusUpdate:
         live = self.live
@@ -298,6 +313,11 @@ class CallAttempt:
                 failures.mark_results_unavailable(session, live.call_id)
 
     # -- bookkeeping --------------------------------------------------------------------------
+
+    def _forget_token(self) -> None:
+        """The call was not placed: its relay ticket must open nothing."""
+        if self._token is not None and self._ctx.agent_calls is not None:
+            self._ctx.agent_calls.relay.discard(self._token)
 
     def release_line(self) -> None:
         """The call no longer counts against its campaign's concurrency (exactly once)."""

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.dialer.events import EventHub
 from app.domain.clock import Clock
 from app.store.engine import Store
 from app.store.writer import Writer
 from app.telephony.base import Provider
+
+if TYPE_CHECKING:  # the agent runtime loads with the relay server, not with the dialer
+    from app.dialer.agent_calls import AgentCalls
 
 
 @dataclass
@@ -31,4 +35,8 @@ class DialerContext:
     recordings_dir: Path
     poll_interval_s: float
     simulated: bool = False  # the provider is the emulator: every call is marked simulated
+    # The voice agent's relay; None only for a dialer without an agent runtime (its own
+    # tests), whose calls <Say> the greeting. *agent_refusal* says why campaigns cannot run.
+    agent_calls: AgentCalls | None = None
+    agent_refusal: str | None = None
     stats: DialerStats = field(default_factory=DialerStats)

@@ -35,6 +35,7 @@ class LiveCall:
     sid: str | None = None  # the provider's id, once the create was answered
     answered: bool = False
     line_held: bool = True  # counts against the campaign's concurrency until it ends
+    agent_version_id: int | None = None  # the published agent version the call uses
 
     @property
     def call_id(self) -> int:

@@ -30,6 +30,7 @@ class CampaignPlan:
     caller_id: str | None
     greeting: str  # the agent's opening line, with {{variables}} filled per contact
     region: str
+    agent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ _ACTIVE_PLANS = (
         Campaign.start_at,
         PhoneNumber.e164,
         Agent.greeting,
+        Campaign.agent_id,
         Campaign.region,
     )
     .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
@@ -81,6 +83,7 @@ def active_plans(session: Session) -> dict[int, CampaignPlan]:
             start_at=row.start_at,
             caller_id=row.e164,
             greeting=row.greeting or "",
+            agent_id=row.agent_id,
             region=row.region or "US",
         )
         for row in rows

@@ -231,6 +231,9 @@ class Scheduler:
             candidate = run.next_candidate(wall)
             if candidate is None:
                 return self._idle(run, mono, wall)
+            if self._ctx.agent_refusal is not None:  # before any call: nothing is claimed
+                self.stop_campaign(cid, self._ctx.agent_refusal)
+                return NEVER
             with self._ctx.writer.transaction() as tx:
                 live = writes.claim_contact(
                     tx, run.plan, candidate, wall, simulated=self._ctx.simulated
@@ -249,7 +252,7 @@ class Scheduler:
             # answered if that came later (creates go one at a time).
             due = max(at, self.pacer.last_answer)
             attempt = CallAttempt(live, self._ctx, self)
-            self.run(attempt, attempt.dial(run.plan.greeting, due), f"call {live.call_id}")
+            self.run(attempt, attempt.dial(run.plan, due), f"call {live.call_id}")
 
     def _idle(self, run: CampaignRun, mono: float, wall: datetime) -> float:
         """Nothing of *run* to dial now: maybe it is complete; else when someone will be."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -27,6 +28,9 @@ from app.store.engine import Store
 from app.store.models import Campaign
 from app.store.writer import Writer
 from app.telephony.base import Provider
+
+if TYPE_CHECKING:
+    from app.dialer.agent_calls import AgentCalls
 
 
 @dataclass
@@ -53,8 +57,12 @@ class DialerService:
         cps: float | None = None,
         poll_interval_s: float = 2.0,
         simulated: bool = False,
+        agent_calls: AgentCalls | None = None,
+        agent_refusal: str | None = None,
     ) -> None:
-        """*simulated*: the provider is the emulator, so every call is marked simulated."""
+        """*simulated*: the provider is the emulator, so every call is marked simulated.
+        *agent_calls*: the voice agent's relay; *agent_refusal*: why no campaign may dial
+        (e.g. live calls without a public address)."""
         self.store = store
         self.provider = provider
         self.recordings_dir = Path(recordings_dir)
@@ -71,6 +79,8 @@ class DialerService:
             self.recordings_dir,
             poll_interval_s,
             simulated=simulated,
+            agent_calls=agent_calls,
+            agent_refusal=agent_refusal,
         )
         self._scheduler = Scheduler(self._context, cps=cps)
         self._recovery = Recovery(self._context, self._scheduler)

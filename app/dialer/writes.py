@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.dialer.live_call import CallIdentity, LiveCall
 from app.dialer.plans import CampaignPlan, Candidate
@@ -56,7 +56,13 @@ _NEW_CALL = Statement(
     """,
     timestamps=("now",),
 )
-_PLACED = Statement("UPDATE calls SET provider_sid = :sid, provider_status = :ps WHERE id = :id")
+_PLACED = Statement(
+    """
+    UPDATE calls SET provider_sid = :sid, provider_status = :ps,
+        agent_version_id = COALESCE(:version, agent_version_id)
+    WHERE id = :id
+    """
+)
 _ANSWERED = Statement(
     """
     UPDATE calls SET provider_sid = :sid, provider_status = :ps, status = :status,
@@ -73,6 +79,7 @@ _ENDED = Statement(
         recording_state = :recording_state, transcript_state = :transcript_state,
         answered_at = COALESCE(answered_at, :answered_at)
     WHERE id = :id
+    RETURNING callback_at
     """,
     timestamps=("ended_at", "answered_at"),
 )
@@ -168,7 +175,15 @@ def claim_contact(
 
 def record_placed(tx: Transaction, live: LiveCall, info: CallInfo) -> None:
     """The create was answered (or the call found by a search): remember its sid."""
-    tx.execute(_PLACED, {"sid": info.sid, "ps": info.provider_status, "id": live.call_id})
+    tx.execute(
+        _PLACED,
+        {
+            "sid": info.sid,
+            "ps": info.provider_status,
+            "version": live.agent_version_id,
+            "id": live.call_id,
+        },
+    )
     live.sid = info.sid
 
 
@@ -234,7 +249,7 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
         outcome = S.COMPLETED  # answered, so whatever Twilio says next it was a conversation
     answered = outcome == S.COMPLETED
     ended_at = info.end_time or now
-    tx.execute(
+    booked = tx.execute(
         _ENDED,
         {
             "status": outcome.value,
@@ -250,7 +265,7 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
             "answered_at": (info.start_time or ended_at) if answered else None,
             "id": live.call_id,
         },
-    )
+    ).scalar()
     identity = live.identity
     retry_at = next_attempt_at(
         outcome,
@@ -259,10 +274,19 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
         retry_delay_min=identity.retry_delay_min,
         ended_at=now,
     )
+    if outcome == S.COMPLETED and booked is not None:
+        # The agent agreed a callback with the callee (app.dialer.agent_calls).
+        retry_at = _stored_utc(booked)
     changed = _set_contact_status(tx, live, outcome, now, next_at=retry_at)
     if changed is None:
         tx.execute(_CONTACT_NEXT, {"next_at": retry_at, "now": now, "id": live.contact_id})
     return StatusUpdate(live.contact_id, changed, True, answered, retry_at)
+
+
+def _stored_utc(value: datetime | str) -> datetime:
+    """A UTC column read by plain SQL: naive UTC text on SQLite, a naive datetime elsewhere."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC)
 
 
 def add_to_dnc(tx: Transaction, phone: str, reason: str) -> bool:

@@ -35,6 +35,9 @@ LIVE_STATUSES = (ContactStatus.CALLING, ContactStatus.CONNECTED)
 
 # Outcomes after which the dialer may try the contact again (within max attempts).
 RETRYABLE_STATUSES = frozenset({ContactStatus.NO_ANSWER, ContactStatus.BUSY, ContactStatus.FAILED})
+# Dialled again once their next_attempt_at comes: a retry, or (completed) a callback the agent
+# agreed with the callee.
+REDIAL_STATUSES = RETRYABLE_STATUSES | {ContactStatus.COMPLETED}
 
 _S = ContactStatus
 TRANSITIONS: dict[ContactStatus, frozenset[ContactStatus]] = {
@@ -45,7 +48,7 @@ TRANSITIONS: dict[ContactStatus, frozenset[ContactStatus]] = {
         {_S.CONNECTED, _S.COMPLETED, _S.NO_ANSWER, _S.BUSY, _S.FAILED, _S.QUEUED}
     ),
     _S.CONNECTED: frozenset({_S.COMPLETED, _S.FAILED}),
-    _S.COMPLETED: frozenset(),
+    _S.COMPLETED: frozenset({_S.CALLING}),  # only at a booked callback (next_attempt_at)
     # A retryable outcome is claimed again for the next attempt.
     _S.NO_ANSWER: frozenset({_S.CALLING}),
     _S.BUSY: frozenset({_S.CALLING}),

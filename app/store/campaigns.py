@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.domain.campaign_settings import CampaignSettings, SettingsError
 from app.domain.names import InvalidName, check_name
 from app.domain.phone import InvalidRegion, check_region
-from app.domain.status import RETRYABLE_STATUSES, CampaignState, ContactStatus
+from app.domain.status import REDIAL_STATUSES, CampaignState, ContactStatus
 from app.store.counters import counters_maintained, read_counters
 from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
 from app.store.types import utcnow
@@ -249,8 +249,9 @@ def pause_campaign(campaign: Campaign) -> str:
 
 
 def dialable_clause(max_attempts: int):
-    """Queued, or waiting for a scheduled retry, with attempts left and not on the DNC list."""
-    retry_waiting = [s.value for s in RETRYABLE_STATUSES]
+    """Queued, or waiting for a scheduled retry or callback, with attempts left and not on
+    the DNC list."""
+    retry_waiting = [s.value for s in REDIAL_STATUSES]
     return and_(
         or_(
             Contact.status == ContactStatus.QUEUED.value,

@@ -27,6 +27,9 @@ TWILIO_TO_CONTACT_STATUS: dict[str, str] = {
     "failed": "failed",
 }
 
+# Twilio refuses a `Twiml` parameter on calls.create longer than this (error 20001).
+TWIML_MAX_CHARS = 4000
+
 
 @dataclass(frozen=True)
 class CallRequest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -75,14 +76,14 @@ def claimed_attempt(store, tmp_path, provider, clock, **settings):
     hub.subscribe(lambda e: ended.append(e) if isinstance(e, CallEnded) else None)
     ctx = DialerContext(store, writer, provider, clock, hub, tmp_path / "rec", 2.0)
     host = RecordingHost()
-    return CallAttempt(live, ctx, host), host, ended, writer
+    return CallAttempt(live, ctx, host), host, ended, writer, plan
 
 
 def test_a_call_followed_to_its_end_releases_its_line_once(store, tmp_path):
     clock = FakeClock()
     provider = FakeProvider(clock)
-    attempt, host, ended, writer = claimed_attempt(store, tmp_path, provider, clock)
-    asyncio.run(attempt.dial("Hi {{first_name}}", due=float("-inf")))
+    attempt, host, ended, writer, plan = claimed_attempt(store, tmp_path, provider, clock)
+    asyncio.run(attempt.dial(replace(plan, greeting="Hi {{first_name}}"), due=float("-inf")))
     attempt.release_line()  # what stop() does to every attempt it still knows
     writer.close()
     assert host.count("line released") == 1
@@ -100,8 +101,8 @@ def test_a_call_followed_to_its_end_releases_its_line_once(store, tmp_path):
 def test_a_create_never_placed_gives_the_line_back_once(store, tmp_path):
     clock = FakeClock()
     provider = FakeProvider(clock, place_errors={NUMBER: [NotPlaced("dialling stopped")]})
-    attempt, host, ended, writer = claimed_attempt(store, tmp_path, provider, clock)
-    asyncio.run(attempt.dial("", due=float("-inf")))
+    attempt, host, ended, writer, plan = claimed_attempt(store, tmp_path, provider, clock)
+    asyncio.run(attempt.dial(plan, due=float("-inf")))
     attempt.release_line()
     writer.close()
     assert host.count("line released") == 1
@@ -114,8 +115,8 @@ def test_a_refused_create_fails_the_attempt_and_releases_the_line_once(store, tm
     clock = FakeClock()
     error = InvalidNumber("not a valid phone number", code=21211)
     provider = FakeProvider(clock, place_errors={NUMBER: [error]})
-    attempt, host, ended, writer = claimed_attempt(store, tmp_path, provider, clock)
-    asyncio.run(attempt.dial("", due=float("-inf")))
+    attempt, host, ended, writer, plan = claimed_attempt(store, tmp_path, provider, clock)
+    asyncio.run(attempt.dial(plan, due=float("-inf")))
     attempt.release_line()
     writer.close()
     assert host.count("line released") == 1 and host.count("over") == 1
@@ -127,7 +128,7 @@ def test_a_refused_create_fails_the_attempt_and_releases_the_line_once(store, tm
 
 def test_a_status_write_works_on_a_copy_until_it_commits(store, tmp_path):
     clock = FakeClock()
-    attempt, _, _, writer = claimed_attempt(store, tmp_path, FakeProvider(clock), clock)
+    attempt, _, _, writer, _ = claimed_attempt(store, tmp_path, FakeProvider(clock), clock)
     live = attempt.live
     draft = live.draft()
     draft.contact_status, draft.answered, draft.sid = "connected", True, "CA1"

@@ -24,6 +24,7 @@ LEGAL = [
     (S.NO_ANSWER, S.CALLING),
     (S.BUSY, S.CALLING),
     (S.FAILED, S.CALLING),
+    (S.COMPLETED, S.CALLING),  # a callback the agent booked
 ]
 
 
@@ -43,8 +44,8 @@ ILLEGAL = [
     (S.QUEUED, S.CONNECTED),
     (S.QUEUED, S.COMPLETED),
     (S.QUEUED, S.QUEUED),
-    (S.COMPLETED, S.CALLING),
     (S.COMPLETED, S.QUEUED),
+    (S.COMPLETED, S.CONNECTED),
     (S.CONNECTED, S.NO_ANSWER),
     (S.CONNECTED, S.BUSY),
     (S.CONNECTED, S.CALLING),
@@ -63,8 +64,8 @@ def test_illegal_transitions_raise(current, new):
     assert current.value in str(raised.value) and new.value in str(raised.value)
 
 
-def test_completed_is_terminal_and_finals_are_the_four_outcomes():
-    assert TRANSITIONS[S.COMPLETED] == frozenset()
+def test_completed_is_dialled_again_only_for_a_callback_and_finals_are_the_four_outcomes():
+    assert TRANSITIONS[S.COMPLETED] == frozenset({S.CALLING})
     assert {s.value for s in FINAL_STATUSES} == {"completed", "no_answer", "busy", "failed"}
     assert S.CALLING.is_live and S.CONNECTED.is_live and not S.QUEUED.is_live
 

@@ -1,0 +1,245 @@
+"""The app's ConversationRelay server: Twilio's websocket and the `<Connect action>` endpoint.
+
+Both are checked like every Twilio request: `X-Twilio-Signature` over the URL as configured
+(the public address, never the Host header, which a tunnel rewrites), and the websocket's
+one-time token against the CallSid in `setup`. Each call's session runs on this loop (the
+dialer's), and its result goes to *on_result* when the session ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from html import escape
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from app.agents.actions import CallResult, Say
+from app.agents.flow import Conversation
+from app.agents.grounding import Grounding, knowledge_for
+from app.agents.relay.session import RelaySession, ScaledClock, SessionEnd
+from app.agents.relay.tickets import CallTicket, TicketBook
+from app.agents.responder import Responder
+from app.agents.twiml import relay_twiml
+from app.telephony.callbacks import is_valid_signature
+
+log = logging.getLogger(__name__)
+
+RELAY_PATH = "/relay"
+ACTION_PATH = "/relay/action"
+SETUP_WAIT_S = 10.0
+PING_EVERY_S = 25.0  # keeps proxies and tunnels from cutting a quiet socket (ALB: 60 s)
+SORRY = "Sorry, we are having technical trouble. We will call you back. Goodbye."
+
+ResultSink = Callable[[CallTicket, CallResult], None]
+ResponderFactory = Callable[[Conversation], Responder]
+AnsweredBy = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class PreparedCall:
+    token: str
+    twiml: str
+
+
+def public_bases(public_url: str) -> tuple[str, str]:
+    """(ws base, http base) of a public address: https://x → wss://x, http://x → ws://x."""
+    parts = urlsplit(public_url.strip().rstrip("/"))
+    scheme = parts.scheme.lower()
+    if scheme in ("https", "wss"):
+        return f"wss://{parts.netloc}{parts.path}", f"https://{parts.netloc}{parts.path}"
+    if scheme in ("http", "ws"):
+        return f"ws://{parts.netloc}{parts.path}", f"http://{parts.netloc}{parts.path}"
+    raise ValueError(f"public address {public_url!r}: use an https:// address")
+
+
+class RelayServer:
+    def __init__(
+        self,
+        *,
+        auth_token: str,
+        on_result: ResultSink,
+        public_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        time_scale: float = 1.0,
+        answered_by: AnsweredBy | None = None,
+        responder: ResponderFactory = Responder,
+    ) -> None:
+        self._auth_token = auth_token
+        self._on_result = on_result
+        self._public_url = public_url
+        self._host, self._port = host, port
+        self.time_scale = time_scale
+        self._answered_by = answered_by
+        self._responder = responder
+        self.tickets = TicketBook()
+        self._sessions: dict[str, RelaySession] = {}
+        self._knowledge: dict[int | None, Grounding | None] = {}
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self.ws_base = self.http_base = ""
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get(RELAY_PATH, self._relay)
+        app.router.add_post(ACTION_PATH, self._action)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        port = self._runner.addresses[0][1]  # the one the OS gave, for port 0
+        self.port = port
+        self.ws_base, self.http_base = public_bases(
+            self._public_url or f"http://{self._host}:{port}"
+        )
+
+    async def close(self) -> None:
+        for session in list(self._sessions.values()):
+            await session.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- what the dialer asks ---------------------------------------------------------------
+
+    def prepare_call(
+        self, ticket: CallTicket, *, record: bool, recording_callback: str | None = None
+    ) -> PreparedCall:
+        """A token for *ticket* and the call's TwiML (the greeting in it when the agent
+        speaks first, so Twilio plays it the moment the socket opens)."""
+        token = self.tickets.issue(ticket)
+        greeting = None
+        if ticket.definition.opening.mode == "speak_first":
+            first = Conversation(ticket.definition, ticket.variables).start()
+            greeting = next((a.text for a in first if isinstance(a, Say)), None)
+        twiml = relay_twiml(
+            ticket.definition,
+            ws_url=f"{self.ws_base}{RELAY_PATH}?t={token}",
+            action_url=f"{self.http_base}{ACTION_PATH}",
+            welcome_greeting=greeting,
+            parameters={"call_id": ticket.call_id, **ticket.variables},
+            record=record,
+            recording_callback=recording_callback,
+        )
+        return PreparedCall(token, twiml)
+
+    def bind(self, token: str, call_sid: str) -> None:
+        self.tickets.bind(token, call_sid)
+
+    def discard(self, token: str) -> None:
+        self.tickets.discard(token)
+
+    # -- Twilio's requests ------------------------------------------------------------------
+
+    def _signed(self, base: str, request: web.Request, params: dict[str, str]) -> bool:
+        url = f"{base}{request.path_qs}"
+        signature = request.headers.get("X-Twilio-Signature")
+        return is_valid_signature(self._auth_token, url, params, signature)
+
+    async def _relay(self, request: web.Request) -> web.StreamResponse:
+        token = request.query.get("t", "")
+        if not self._signed(self.ws_base, request, {}):
+            log.warning("relay: refused an upgrade without a valid Twilio signature")
+            raise web.HTTPForbidden(text="signature")
+        if not self.tickets.usable(token):
+            log.warning("relay: refused an upgrade with an unknown or spent token")
+            raise web.HTTPForbidden(text="token")
+        ws = web.WebSocketResponse(heartbeat=PING_EVERY_S)
+        await ws.prepare(request)
+        setup = await self._setup(ws)
+        call_sid = str(setup.get("callSid") or "") if setup else ""
+        ticket = await self.tickets.redeem(token, call_sid) if call_sid else None
+        if ticket is None:
+            log.warning("relay: the setup's CallSid does not match its token; closing")
+            await ws.close(code=1008, message=b"token")
+            return ws
+        await self._serve(ws, ticket, call_sid)
+        return ws
+
+    async def _setup(self, ws: web.WebSocketResponse) -> dict | None:
+        try:
+            msg = await ws.receive(timeout=SETUP_WAIT_S)
+            data = json.loads(msg.data) if msg.type == WSMsgType.TEXT else None
+        except (TimeoutError, ValueError):
+            return None
+        return data if isinstance(data, dict) and data.get("type") == "setup" else None
+
+    async def _serve(self, ws: web.WebSocketResponse, ticket: CallTicket, call_sid: str) -> None:
+        if self._answered_by is not None and ticket.answered_by is None:
+            try:
+                verdict = await asyncio.wait_for(self._answered_by(call_sid), 3.0)
+            except Exception as exc:  # the agent talks to whoever it is rather than wait
+                log.info("call %s: answered-by unknown (%s)", ticket.call_id, exc)
+                verdict = None
+            if verdict:
+                ticket = replace(ticket, answered_by=verdict)
+        clock = ScaledClock(self.time_scale)
+        conversation = Conversation(
+            ticket.definition,
+            ticket.variables,
+            self._knowledge_of(ticket),
+            clock,
+        )
+        session = RelaySession(
+            ws,
+            ticket,
+            self._responder(conversation),
+            clock=clock,
+            time_scale=self.time_scale,
+            greeting_played=ticket.definition.opening.mode == "speak_first",
+        )
+        self._sessions[call_sid] = session
+        end: SessionEnd | None = None
+        try:
+            end = await session.run()
+        except Exception:
+            log.exception("call %s: the agent's session failed", ticket.call_id)
+        finally:
+            if end is not None and end.result is not None:
+                try:
+                    self._on_result(ticket, end.result)
+                except Exception:
+                    log.exception("call %s: could not store the agent's result", ticket.call_id)
+
+    def _knowledge_of(self, ticket: CallTicket) -> Grounding | None:
+        """Each published version's index is built once (a KB can hold thousands of passages)."""
+        key = ticket.version_id
+        if key is None or key not in self._knowledge:
+            grounding = knowledge_for(ticket.definition) if ticket.definition.knowledge else None
+            if key is None:
+                return grounding
+            self._knowledge[key] = grounding
+        return self._knowledge[key]
+
+    async def _action(self, request: web.Request) -> web.Response:
+        params = {k: str(v) for k, v in (await request.post()).items()}
+        if not self._signed(self.http_base, request, params):
+            raise web.HTTPForbidden(text="signature")
+        call_sid = params.get("CallSid", "")
+        session = self._sessions.pop(call_sid, None)
+        self.tickets.close(call_sid)
+        status = params.get("SessionStatus", "")
+        body = "<Response/>"
+        if status == "ended":
+            transfer = session.end.transfer if session is not None else None
+            if transfer is not None:
+                body = f"<Response><Dial>{escape(transfer.number)}</Dial></Response>"
+            else:
+                body = "<Response><Hangup/></Response>"
+        elif status == "failed":
+            log.warning(
+                "call %s: ConversationRelay failed (%s %s)",
+                call_sid,
+                params.get("ErrorCode"),
+                params.get("ErrorMessage"),
+            )
+            body = f"<Response><Say>{SORRY}</Say><Hangup/></Response>"
+        return web.Response(text=body, content_type="text/xml")
+

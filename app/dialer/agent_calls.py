@@ -1,0 +1,148 @@
+"""The dialer's side of the voice agent: each call's ticket and TwiML, and what the agent
+made of the call once its ConversationRelay session ends.
+
+A campaign's calls use its agent's newest published version (read per call: publishing takes
+effect at the next call); an agent without one (made before definitions existed) speaks its
+greeting and says goodbye, through the same relay.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+
+from app.agents.actions import CallResult
+from app.agents.definition import AgentDefinition, parse_definition
+from app.agents.relay.server import PreparedCall, RelayServer
+from app.agents.relay.tickets import CallTicket
+from app.agents.twiml import DEFAULT_GREETING
+from app.dialer.live_call import LiveCall
+from app.domain.media_state import TranscriptState
+from app.domain.status import ContactStatus
+from app.store.engine import Store
+from app.store.models import Agent, AgentVersion, Call, Contact, DncEntry, TranscriptTurn
+
+log = logging.getLogger(__name__)
+
+GOODBYE = "Thank you for your time. Goodbye."
+
+
+def greeting_only(name: str, greeting: str) -> AgentDefinition:
+    """What an agent without a published definition does: its greeting, then goodbye."""
+    return parse_definition(
+        {
+            "name": name or "Greeting",
+            "business": {"company": name or "CallDeck"},
+            "opening": {"mode": "speak_first", "greeting": greeting or DEFAULT_GREETING},
+            "flow": {"start": "bye", "steps": [{"id": "bye", "say": GOODBYE, "end": True}]},
+            # The supervisor's own words, as they wrote them before definitions existed.
+            "compliance": {"disclose_automation": False, "recording_notice": False},
+        }
+    )
+
+
+class AgentCalls:
+    def __init__(self, store: Store, relay: RelayServer) -> None:
+        self._store = store
+        self.relay = relay
+        self._parsed: dict[int, AgentDefinition] = {}  # published versions never change
+
+    def prepare(self, live: LiveCall, agent_id: int | None) -> tuple[PreparedCall, int | None]:
+        """The call's TwiML (with a fresh one-time token) and the agent version it uses."""
+        definition, version_id = self._definition(agent_id)
+        identity = live.identity
+        ticket = CallTicket(
+            call_id=identity.call_id,
+            contact_id=identity.contact_id,
+            to=identity.to,
+            definition=definition,
+            version_id=version_id,
+            variables=dict(identity.variables),
+        )
+        return self.relay.prepare_call(ticket, record=True), version_id
+
+    def _definition(self, agent_id: int | None) -> tuple[AgentDefinition, int | None]:
+        with self._store.session() as session:
+            row = (
+                session.execute(
+                    select(AgentVersion.id, AgentVersion.definition)
+                    .where(AgentVersion.agent_id == agent_id)
+                    .order_by(AgentVersion.version.desc())
+                    .limit(1)
+                ).first()
+                if agent_id is not None
+                else None
+            )
+            if row is None:
+                agent = session.get(Agent, agent_id) if agent_id is not None else None
+                name, greeting = (agent.name, agent.greeting) if agent else ("", "")
+                return greeting_only(name, greeting), None
+        version_id, data = row
+        if version_id not in self._parsed:
+            self._parsed[version_id] = parse_definition(data)
+        return self._parsed[version_id], version_id
+
+
+def store_result(store: Store, ticket: CallTicket, result: CallResult) -> None:
+    """The relay's result sink: what the agent made of the call, saved."""
+    with store.session.begin() as session:
+        save_agent_result(session, ticket.call_id, result, datetime.now(UTC))
+    log.info("call %s: the agent's outcome is %s", ticket.call_id, result.outcome)
+
+
+def save_agent_result(session, call_id: int, result: CallResult, now: datetime) -> None:
+    call = session.get(Call, call_id)
+    if call is None:
+        return
+    callback_at = _utc(result.callback_at)
+    session.execute(
+        update(Call)
+        .where(Call.id == call_id)
+        .values(
+            outcome=result.outcome,
+            agent_fields=result.fields or None,
+            step_path=result.step_path or None,
+            summary=result.summary,
+            suggested_disposition=result.suggested_disposition,
+            dnc_evidence=result.dnc_evidence,
+            dnc_offset_s=result.dnc_offset_s,
+            callback_at=callback_at,
+            transcript_state=TranscriptState.DONE.to_db(),
+        )
+    )
+    # The relay session's own turns are the transcript: no Voice Intelligence needed.
+    session.execute(delete(TranscriptTurn).where(TranscriptTurn.call_id == call_id))
+    session.add_all(
+        TranscriptTurn(call_id=call_id, speaker=t.speaker, text=t.text, offset_s=t.offset_s)
+        for t in result.turns
+        if t.text
+    )
+    contact = session.get_one(Contact, call.contact_id)
+    if result.dnc and result.dnc_evidence:
+        when = _clock_time(result.dnc_offset_s)
+        day = (call.created_at or now).date().isoformat()
+        reason = f'asked on the call of {day} at {when}: "{result.dnc_evidence}"'
+        if session.scalar(select(DncEntry.id).where(DncEntry.phone == contact.phone)) is None:
+            session.add(DncEntry(phone=contact.phone, reason=reason, source="call"))
+    if callback_at is not None and contact.status == ContactStatus.COMPLETED.value:
+        # The call already ended (the callee hung up first): book the callback here; otherwise
+        # the dialer's end-of-call write reads calls.callback_at and books it.
+        contact.next_attempt_at = callback_at
+        contact.updated_at = now
+
+
+def _utc(moment: str | None) -> datetime | None:
+    if not moment:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _clock_time(seconds: float | None) -> str:
+    total = int(seconds or 0)
+    return f"{total // 60}:{total % 60:02d}"

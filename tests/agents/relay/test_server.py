@@ -1,0 +1,365 @@
+"""The relay server against a scripted Twilio side: real websockets and HTTP on 127.0.0.1,
+signed with twilio's RequestValidator like Twilio signs them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+from twilio.request_validator import RequestValidator
+
+from app.agents.actions import CallResult
+from app.agents.relay.server import ACTION_PATH, RelayServer
+from app.agents.relay.tickets import CallTicket
+from tests.agents.conftest import CONTACT, definition
+
+TOKEN = "test-auth-token"
+SID = "CA" + "1" * 32
+
+
+def sign(url: str, params: dict | None = None) -> str:
+    return RequestValidator(TOKEN).compute_signature(url, params or {})
+
+
+class Call:
+    """Twilio's side of one call: the socket, and what the agent sent on it."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.lines: list[str] = []
+        self.messages: list[dict] = []
+        self._line: list[str] = []
+
+    async def line(self, timeout: float = 5.0) -> str:
+        """The agent's next spoken line (its tokens up to last:true)."""
+        while True:
+            msg = await self.next(timeout)
+            if msg["type"] == "text":
+                self._line.append(msg["token"])
+                if msg["last"]:
+                    text = "".join(self._line)
+                    self._line.clear()
+                    self.lines.append(text)
+                    return text
+
+    async def next(self, timeout: float = 5.0) -> dict:
+        msg = await self.ws.receive(timeout=timeout)
+        assert msg.type == aiohttp.WSMsgType.TEXT, msg
+        data = json.loads(msg.data)
+        self.messages.append(data)
+        return data
+
+    async def until(self, kind: str, timeout: float = 5.0) -> dict:
+        while True:
+            data = await self.next(timeout)
+            if data["type"] == "text":
+                self._line.append(data["token"])
+                if data["last"]:
+                    self.lines.append("".join(self._line))
+                    self._line.clear()
+            if data["type"] == kind:
+                return data
+
+    async def say(self, text: str) -> None:
+        await self.ws.send_json(
+            {"type": "prompt", "voicePrompt": text, "lang": "en-US", "last": True}
+        )
+
+
+class Harness:
+    def __init__(self, relay: RelayServer, results: list[CallResult]) -> None:
+        self.relay = relay
+        self.results = results
+        self.http = aiohttp.ClientSession()
+
+    def ticket(self, defn=None, **changes) -> tuple[str, str]:
+        """(token, twiml) of a call the dialer is about to place, bound to SID."""
+        ticket = CallTicket(1, 7, "+15551230000", defn or definition(), 3, dict(CONTACT), **changes)
+        prepared = self.relay.prepare_call(ticket, record=True)
+        self.relay.bind(prepared.token, SID)
+        return prepared.token, prepared.twiml
+
+    def url(self, token: str) -> str:
+        return f"{self.relay.ws_base}/relay?t={token}"
+
+    async def connect(self, token: str, *, signature: str | None = "good", call_sid: str = SID):
+        url = self.url(token)
+        headers = {}
+        if signature == "good":
+            headers["X-Twilio-Signature"] = sign(url)
+        elif signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        ws = await self.http.ws_connect(url, headers=headers)
+        await ws.send_json(
+            {
+                "type": "setup",
+                "sessionId": "VX1",
+                "accountSid": "AC1",
+                "callSid": call_sid,
+                "from": "+15005550006",
+                "to": "+15551230000",
+                "direction": "outbound",
+                "callStatus": "IN_PROGRESS",
+                "customParameters": {"first_name": "Ana"},
+            }
+        )
+        return Call(ws)
+
+    async def action(self, **params: str) -> tuple[int, str]:
+        url = f"{self.relay.http_base}{ACTION_PATH}"
+        form = {"CallSid": SID, "AccountSid": "AC1", **params}
+        headers = {"X-Twilio-Signature": sign(url, form)}
+        async with self.http.post(url, data=form, headers=headers) as response:
+            return response.status, await response.text()
+
+    async def result(self, timeout: float = 5.0) -> CallResult:
+        for _ in range(int(timeout / 0.02)):
+            if self.results:
+                return self.results[-1]
+            await asyncio.sleep(0.02)
+        raise AssertionError("the session stored no result")
+
+
+def run(scenario: Callable, *, time_scale: float = 1.0) -> None:
+    async def main() -> None:
+        results: list[CallResult] = []
+        relay = RelayServer(
+            auth_token=TOKEN,
+            on_result=lambda ticket, result: results.append(result),
+            time_scale=time_scale,
+        )
+        await relay.start()
+        harness = Harness(relay, results)
+        try:
+            await asyncio.wait_for(scenario(harness), 30)
+        finally:
+            await harness.http.close()
+            await relay.close()
+
+    asyncio.run(main())
+
+
+def test_a_call_from_hello_to_goodbye_and_the_hang_up_twilio_is_told():
+    async def scenario(h: Harness) -> None:
+        token, twiml = h.ticket()
+        assert f'url="{h.url(token)}"' in twiml.replace("&amp;", "&")
+        call = await h.connect(token)
+        await call.say("Hello?")
+        greeting = await call.line()
+        assert greeting.startswith("Hi Ana, this is Sunny")
+        assert "Wednesday at three pm" in await call.line()
+        await call.say("Yes, I can make it.")
+        assert await call.line() == "Thank you, goodbye."
+        end = await call.until("end")
+        assert json.loads(end["handoffData"])["outcome"] == "completed"
+        status, body = await h.action(SessionStatus="ended", CallStatus="in-progress")
+        assert (status, body) == (200, "<Response><Hangup/></Response>")
+        await call.ws.close()
+        result = await h.result()
+        assert result.outcome == "completed"
+        assert result.fields == {"confirmed": True}
+        assert [t.speaker for t in result.turns] == ["callee", "agent", "agent", "callee", "agent"]
+
+    run(scenario)
+
+
+def test_the_greeting_is_not_interruptible_and_each_line_streams_in_word_tokens():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        first_line = [m for m in call.messages if m["type"] == "text"]
+        assert len(first_line) > 5 and all(m["interruptible"] is False for m in first_line)
+        assert first_line[-1]["last"] and not any(m["last"] for m in first_line[:-1])
+        await call.line()
+        step = [m for m in call.messages if m["type"] == "text"][len(first_line) :]
+        assert all(m["interruptible"] is True for m in step)
+
+    run(scenario)
+
+
+def test_speak_first_puts_the_greeting_in_the_twiml_and_never_sends_it_again():
+    async def scenario(h: Harness) -> None:
+        greeting = (
+            "Hi {{first_name}}, Sunny, automated, from {{company}}. This call may be recorded."
+        )
+        defn = definition(opening={"mode": "speak_first", "greeting": greeting})
+        token, twiml = h.ticket(defn)
+        expected = "Hi Ana, Sunny, automated, from Evergreen Vets. This call may be recorded."
+        assert f'welcomeGreeting="{expected}"' in twiml
+        assert 'welcomeGreetingInterruptible="none"' in twiml
+        call = await h.connect(token)
+        assert "Wednesday at three pm" in await call.line()  # the step, not the greeting
+        assert all("Sunny, automated" not in line for line in call.lines)
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("signature", [None, "bad-signature"])
+def test_an_upgrade_without_a_valid_signature_is_refused(signature):
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await h.connect(token, signature=signature)
+        assert refused.value.status == 403
+        assert h.relay.tickets.usable(token)  # the real Twilio connect can still use it
+
+    run(scenario)
+
+
+def test_the_signature_is_checked_against_the_public_address_not_the_host_header():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        host = urlsplit(h.relay.ws_base).netloc
+        forged = sign(f"ws://evil.example/relay?t={token}")
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            ws = await h.http.ws_connect(
+                h.url(token), headers={"X-Twilio-Signature": forged, "Host": "evil.example"}
+            )
+            await ws.close()
+        assert host.startswith("127.0.0.1:")
+
+    run(scenario)
+
+
+def test_a_replayed_upgrade_is_refused_once_its_token_is_spent():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await h.connect(token)
+        assert refused.value.status == 403
+
+    run(scenario)
+
+
+def test_a_token_presented_for_another_call_opens_nothing():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token, call_sid="CA" + "2" * 32)
+        msg = await call.ws.receive(timeout=5)
+        assert msg.type == aiohttp.WSMsgType.CLOSE and msg.data == 1008
+        assert not call.messages
+
+    run(scenario)
+
+
+def test_silence_probes_then_leaves_the_voicemail_message():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)  # nobody says hello
+        assert await call.line() == "Hello? Is this Ana?"
+        message = await call.line()
+        assert "call us back at one five zero zero" in message.lower().replace(",", "")
+        await call.until("end")
+        await call.ws.close()
+        assert (await h.result()).outcome == "voicemail_left"
+
+    run(scenario, time_scale=20.0)
+
+
+def test_a_machine_answer_known_from_amd_gets_the_message_at_once():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket(answered_by="machine_end_beep")
+        call = await h.connect(token)
+        assert (await call.line()).startswith("Hi Ana, please call us back")
+        await call.until("end")
+
+    run(scenario)
+
+
+def test_an_interruption_keeps_only_what_was_heard_of_the_agents_line():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        await call.line()
+        await call.ws.send_json(
+            {
+                "type": "interrupt",
+                "utteranceUntilInterrupt": "Can you still",
+                "durationUntilInterruptMs": 600,
+            }
+        )
+        await call.say("Sorry, yes I can.")
+        await call.until("end")
+        await call.ws.close()
+        turns = (await h.result()).turns
+        assert [t.text for t in turns if t.speaker == "agent"][1] == "Can you still"
+
+    run(scenario)
+
+
+def test_an_opt_out_ends_politely_with_the_callees_words_as_evidence():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        await call.line()
+        await call.say("Please take me off your list.")
+        farewell = await call.line()
+        end = await call.until("end")
+        assert farewell and call.messages.index(end) > 0
+        assert call.messages[call.messages.index(end) - 1]["last"] is True  # farewell first
+        await call.ws.close()
+        result = await h.result()
+        assert (result.outcome, result.dnc_evidence) == ("dnc", "Please take me off your list.")
+
+    run(scenario)
+
+
+def test_a_transfer_ends_the_session_with_a_summary_and_twilio_is_told_to_dial():
+    async def scenario(h: Harness) -> None:
+        defn = definition(
+            tools=[
+                {
+                    "type": "transfer",
+                    "number": "+15005550009",
+                    "summary": "{{first_name}} wants a person",
+                }
+            ]
+        )
+        token, _ = h.ticket(defn)
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        await call.line()
+        await call.say("Can I talk to a real person please?")
+        end = await call.until("end")
+        handoff = json.loads(end["handoffData"])
+        assert handoff["reasonCode"] == "live-agent-handoff"
+        assert handoff["reason"] == "Ana wants a person"
+        status, body = await h.action(SessionStatus="ended", CallStatus="in-progress")
+        assert body == "<Response><Dial>+15005550009</Dial></Response>"
+        await call.ws.close()
+        assert (await h.result()).outcome == "transferred"
+
+    run(scenario)
+
+
+def test_an_unsigned_action_callback_is_refused():
+    async def scenario(h: Harness) -> None:
+        url = f"{h.relay.http_base}{ACTION_PATH}"
+        async with h.http.post(url, data={"CallSid": SID, "SessionStatus": "ended"}) as response:
+            assert response.status == 403
+
+    run(scenario)
+
+
+def test_a_failed_session_gets_an_apology_not_dead_air():
+    async def scenario(h: Harness) -> None:
+        status, body = await h.action(
+            SessionStatus="failed", ErrorCode="64105", ErrorMessage="socket closed"
+        )
+        assert "<Say>" in body and body.endswith("<Hangup/></Response>")
+
+    run(scenario)
