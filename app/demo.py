@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.paths import data_home
+from app.paths import agent_templates_dir, data_home
 from app.store.campaigns import create_campaign
 from app.store.engine import Store
-from app.store.models import Agent, Campaign, Contact, PhoneNumber
+from app.store.models import Campaign, Contact, PhoneNumber
 
 # Twilio's magic "From" that test credentials accept; the emulator honours it too.
 DEMO_CALLER_ID = "+15005550006"
@@ -41,6 +41,13 @@ FIRST = [
 ]
 LAST = ["Silva", "Okafor", "Martin", "Nguyen", "Kowalski", "Haddad", "Schmidt", "Rossi", "Kim"]
 COMPANIES = ["Acme Dental", "Blue Harbor Cafe", "Cedar Law", "Delta Fitness", "Evergreen Vets"]
+PETS = ["Biscuit", "Luna", "Max", "Pepper", "Milo", "Daisy"]
+TIMES = ["Wednesday at 3 pm", "Thursday at 10 am", "Friday at 4:30 pm", "Monday at 9 am"]
+# Each demo campaign, with the agent template (resources/agents) that handles its calls.
+CAMPAIGNS = (
+    ("Spring reminders", "appointment-reminder.json", 36, 3, 30),
+    ("Lapsed customers", "lead-qualification.json", 24, 2, 20),
+)
 AREA_CODES = ["201", "202", "212", "312", "415", "617", "650", "702"]
 
 
@@ -54,44 +61,37 @@ def _contacts(rng: random.Random, count: int) -> list[dict]:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         # The last digit picks the emulator's outcome; cycle through all of them.
         phone = f"+1{rng.choice(AREA_CODES)}555{1000 + i * 10 + i % 10:04d}"
-        contacts.append(
-            {
-                "phone": phone,
-                "name": f"{first} {last}",
-                "fields": {"first_name": first, "company": rng.choice(COMPANIES)},
-            }
-        )
+        fields = {
+            "first_name": first,
+            "company": rng.choice(COMPANIES),
+            "pet_name": rng.choice(PETS),
+            "appointment_time": rng.choice(TIMES),
+            "email": f"{first.lower()}.{last.lower()}@example.com",
+        }
+        contacts.append({"phone": phone, "name": f"{first} {last}", "fields": fields})
     return contacts
 
 
 def seed_demo(store: Store) -> bool:
     """Seed once; returns False when the workspace already has campaigns."""
+    from app.agents.definition import parse_definition
+    from app.agents.library import import_definition
+
     rng = random.Random(7)
     with store.session.begin() as session:
         if session.scalar(select(Campaign.id).limit(1)) is not None:
             return False
-        agent = Agent(
-            name="Appointment reminder",
-            greeting="Hi {{first_name}}, this is Sunny from {{company}}.",
-            business_info="Sunny calls patients to confirm tomorrow's appointment.",
-            knowledge_base="Opening hours: Mon-Fri 8-18. Parking behind the building.",
-            tools=["reschedule", "cancel"],
-            flow={"steps": ["greet", "confirm", "offer_reschedule", "goodbye"]},
-        )
-        session.add(agent)
         session.add(
             PhoneNumber(e164=DEMO_CALLER_ID, friendly_name="Demo line", kind="owned", verified=True)
         )
-        session.flush()
-        for name, count, concurrency, per_minute in (
-            ("Spring reminders", 36, 3, 30),
-            ("Lapsed customers", 24, 2, 20),
-        ):
+        for name, template, count, concurrency, per_minute in CAMPAIGNS:
+            definition = parse_definition((agent_templates_dir() / template).read_text("utf-8"))
+            import_definition(session, definition)
             campaign = create_campaign(
                 session,
                 name,
                 caller_id=DEMO_CALLER_ID,
-                agent=agent.name,
+                agent=definition.name,
                 concurrency=concurrency,
                 per_minute=per_minute,
                 window_start="00:00",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -34,3 +35,13 @@ def exports_dir(home: Path) -> Path:
     path = home / "exports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def resources_dir() -> Path:
+    """The top-level resources/ folder (icons, agent templates), also inside a bundle."""
+    bundled = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here
+    return Path(bundled) / "resources" if bundled else Path(__file__).parents[1] / "resources"
+
+
+def agent_templates_dir() -> Path:
+    return resources_dir() / "agents"

@@ -60,6 +60,58 @@ def delete_auth_token(account_sid: str) -> None:
         keyring.delete_password(SERVICE, account_sid)
 
 
+NGROK_SERVICE = "CallDeck/ngrok"
+NGROK_NAME = "authtoken"
+
+
+def set_ngrok_authtoken(token: str) -> None:
+    _set(NGROK_SERVICE, NGROK_NAME, token, "the ngrok authtoken")
+
+
+def get_ngrok_authtoken() -> str | None:
+    return _get(NGROK_SERVICE, NGROK_NAME)
+
+
+def delete_ngrok_authtoken() -> None:
+    _delete(NGROK_SERVICE, NGROK_NAME)
+
+
+def _set(service: str, name: str, secret: str, what: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        keyring.set_password(service, name, secret)
+    except NoKeyringError as exc:
+        raise SecretStoreUnavailable(
+            f"No OS keyring is available to store {what} safely. Install and unlock a "
+            "keyring, then try again."
+        ) from exc
+    except KeyringError as exc:
+        raise SecretStoreUnavailable(
+            f"The OS keyring refused to store {what} ({type(exc).__name__}). Unlock it and "
+            "try again."
+        ) from exc
+
+
+def _get(service: str, name: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        return keyring.get_password(service, name)
+    except (NoKeyringError, KeyringError):
+        return None
+
+
+def _delete(service: str, name: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    with contextlib.suppress(NoKeyringError, KeyringError):
+        keyring.delete_password(service, name)
+
+
 def mask_sid(account_sid: str) -> str:
     """AC…1234: enough to recognise the account without exposing the whole SID."""
     return f"{account_sid[:2]}…{account_sid[-4:]}" if len(account_sid) > 6 else account_sid

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.dialer.service import DialerService
     from app.store.engine import Store
     from app.telephony.emulator import EmulatorThread
+    from app.telephony.public_address import Tunnel
     from app.telephony.twilio_provider import TwilioProvider
 
 # Demo calls in the window last a few seconds instead of half a minute.
@@ -113,6 +114,7 @@ class Services:
     dialer: DialerService
     emulator: EmulatorThread | None = None
     relay: RelayServer | None = None
+    tunnel: Tunnel | None = None
 
     @property
     def label(self) -> str:
@@ -125,6 +127,8 @@ class Services:
             await self.dialer.stop()
         finally:
             try:
+                if self.tunnel is not None:
+                    await self.tunnel.close()
                 if self.relay is not None:
                     await self.relay.close()
             finally:
@@ -154,24 +158,35 @@ async def open_services(
         provider = TwilioProvider(
             connection.account_sid, connection.auth_token, base_url=connection.base_url
         )
-    relay = None
+    from app.telephony.public_address import AddressError
+
+    relay = tunnel = None
     try:
         with store.session() as session:
             poll = float(get_setting(session, "poll_interval_s"))
             public_url = get_setting(session, "public_url")
             relay_port = int(get_setting(session, "relay_port"))
-        agent_calls, refusal = None, None
-        if connection.kind == "twilio" and not public_url:
-            refusal = NO_PUBLIC_ADDRESS
-        else:
+            tunnel_wanted = bool(get_setting(session, "ngrok_tunnel"))
+        live = connection.kind == "twilio"
+        try:
             relay, agent_calls = await _start_relay(
                 store,
                 provider,
                 auth_token=emulator.auth_token if emulator else connection.auth_token,
-                public_url=public_url if connection.kind == "twilio" else None,
-                port=relay_port if connection.kind == "twilio" else 0,
+                port=relay_port if live else 0,
                 time_scale=connection.speed if connection.kind == "embedded" else 1.0,
             )
+        except OSError as exc:
+            raise SetupError(
+                f"The voice agent's relay cannot listen on port {relay_port} ({exc.strerror}). "
+                "Choose another relay port in Settings, or close what uses it."
+            ) from exc
+        refusal = None
+        if live:
+            try:
+                tunnel = await _reach(relay, public_url, tunnel_wanted)
+            except AddressError as exc:
+                refusal = f"{exc} No call was placed."
         dialer = DialerService(
             store,
             provider,
@@ -183,23 +198,52 @@ async def open_services(
             agent_refusal=refusal,
         )
     except BaseException:
+        if tunnel is not None:
+            await tunnel.close()
         if relay is not None:
             await relay.close()
         await provider.close()
         if emulator is not None:
             await asyncio.to_thread(emulator.stop)
         raise
-    return Services(store, connection, provider, dialer, emulator, relay)
+    return Services(store, connection, provider, dialer, emulator, relay, tunnel)
 
 
 NO_PUBLIC_ADDRESS = (
-    "Live calls need a public address for the voice agent: set one in Settings "
-    "(an https:// address that forwards to this computer, e.g. an ngrok tunnel). "
-    "No call was placed."
+    "Live calls need a public address for the voice agent: set one in Settings (an https:// "
+    "address that forwards to this computer's relay port), or turn on the ngrok tunnel."
 )
 
 
-async def _start_relay(store, provider, *, auth_token, public_url, port, time_scale):
+async def _reach(relay: RelayServer, public_url: str | None, tunnel_wanted: bool):
+    """Give the relay the address Twilio will use, after checking it reaches the relay;
+    the ngrok tunnel when one was opened (raises AddressError)."""
+    from app.secrets import get_ngrok_authtoken
+    from app.telephony.public_address import AddressError, check_reachable, open_tunnel
+
+    tunnel = None
+    if tunnel_wanted:
+        authtoken = get_ngrok_authtoken()
+        if not authtoken:
+            raise AddressError(
+                "The ngrok tunnel is on but its authtoken is not in the keyring: enter it "
+                "again in Settings."
+            )
+        tunnel = await open_tunnel(relay.port, authtoken)
+        public_url = tunnel.url
+    if not public_url:
+        raise AddressError(NO_PUBLIC_ADDRESS)
+    try:
+        await check_reachable(public_url, relay.relay_id)
+    except AddressError:
+        if tunnel is not None:
+            await tunnel.close()
+        raise
+    relay.use_public_url(public_url)
+    return tunnel
+
+
+async def _start_relay(store, provider, *, auth_token, port, time_scale):
     """The agent's ConversationRelay server, and the dialer's side of it."""
     from app.agents.relay.server import RelayServer
     from app.dialer.agent_calls import AgentCalls, store_result
@@ -210,7 +254,6 @@ async def _start_relay(store, provider, *, auth_token, public_url, port, time_sc
     relay = RelayServer(
         auth_token=auth_token,
         on_result=partial(store_result, store),
-        public_url=public_url,
         port=port,
         time_scale=time_scale,
         answered_by=answered_by,

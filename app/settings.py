@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "twilio_account_sid": None,  # the token is in the keyring
     "public_url": None,  # for signed status callbacks and ConversationRelay
     "relay_port": 8780,  # the local port the public address forwards to (live calls)
+    "ngrok_tunnel": False,  # open an ngrok tunnel to the relay port (authtoken in the keyring)
     "poll_interval_s": 2.0,
     "operator_name": "",
 }

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-
-def resources_dir() -> Path:
-    bundled = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here
-    return Path(bundled) / "resources" if bundled else Path(__file__).parents[2] / "resources"
+from app.paths import resources_dir
 
 
 @cache

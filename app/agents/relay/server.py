@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from html import escape
@@ -26,6 +27,7 @@ from app.agents.relay.tickets import CallTicket, TicketBook
 from app.agents.responder import Responder
 from app.agents.twiml import relay_twiml
 from app.telephony.callbacks import is_valid_signature
+from app.telephony.public_address import HEALTH_PATH
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class RelayServer:
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task] = set()
         self.ws_base = self.http_base = ""
+        self.port = 0
+        self.relay_id = secrets.token_hex(8)  # the health page's answer
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -90,14 +94,19 @@ class RelayServer:
         app = web.Application()
         app.router.add_get(RELAY_PATH, self._relay)
         app.router.add_post(ACTION_PATH, self._action)
+        app.router.add_get(HEALTH_PATH, self._health)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)
         await site.start()
-        port = self._runner.addresses[0][1]  # the one the OS gave, for port 0
-        self.port = port
+        self.port = self._runner.addresses[0][1]  # the one the OS gave, for port 0
+        self.use_public_url(self._public_url)
+
+    def use_public_url(self, public_url: str | None) -> None:
+        """Where Twilio reaches this server (None: this machine only, for the emulator)."""
+        self._public_url = public_url
         self.ws_base, self.http_base = public_bases(
-            self._public_url or f"http://{self._host}:{port}"
+            public_url or f"http://{self._host}:{self.port}"
         )
 
     async def close(self) -> None:
@@ -218,6 +227,10 @@ class RelayServer:
             self._knowledge[key] = grounding
         return self._knowledge[key]
 
+    async def _health(self, request: web.Request) -> web.Response:
+        """What `check_reachable` fetches through the public address."""
+        return web.json_response({"relay": self.relay_id})
+
     async def _action(self, request: web.Request) -> web.Response:
         params = {k: str(v) for k, v in (await request.post()).items()}
         if not self._signed(self.http_base, request, params):
@@ -242,4 +255,3 @@ class RelayServer:
             )
             body = f"<Response><Say>{SORRY}</Say><Hangup/></Response>"
         return web.Response(text=body, content_type="text/xml")
-
