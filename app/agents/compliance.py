@@ -52,6 +52,12 @@ _BUSY = re.compile(
     r"(i'm|i am) (driving|at work)|call (me )?(back )?later|call back|can you call|try (me )?(again )?later|"
     r"another time|not now|can't talk|cannot talk|can't speak)\b"
 )
+# An answering machine's greeting, heard in place of a person's hello (no AMD verdict).
+_VOICEMAIL = re.compile(
+    r"\b(leave (me |us )?(a |your )?(message|voicemail|name and number)|after the (tone|beep)|"
+    r"(reached|this is) (the )?(voicemail|voice mail|mailbox)|(not|isn't) available|"
+    r"can'?t (come to|take) the phone|record your message)\b"
+)
 _BACKCHANNELS = {
     "uh-huh",
     "uh huh",
@@ -99,6 +105,10 @@ def wants_human(text: str) -> bool:
 
 def is_busy(text: str) -> bool:
     return bool(_BUSY.search(normalize(text)))
+
+
+def is_voicemail_greeting(text: str) -> bool:
+    return bool(_VOICEMAIL.search(normalize(text)))
 
 
 def is_backchannel(text: str) -> bool:
