@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 RELAY_PATH = "/relay"
 ACTION_PATH = "/relay/action"
+DIAL_PATH = "/relay/dial-result"
+TRANSFER_RING_S = 20  # how long the person being transferred to may take to answer
 SETUP_WAIT_S = 10.0
 PING_EVERY_S = 25.0  # keeps proxies and tunnels from cutting a quiet socket (ALB: 60 s)
 SORRY = "Sorry, we are having technical trouble. We will call you back. Goodbye."
@@ -46,6 +48,17 @@ AnsweredBy = Callable[[str], Awaitable[str | None]]
 class PreparedCall:
     token: str
     twiml: str
+
+
+@dataclass
+class _Call:
+    """One call's agent, across its sessions (a failed transfer opens a second one)."""
+
+    ticket: CallTicket
+    responder: Responder
+    clock: ScaledClock
+    session: RelaySession | None = None
+    failed_transfer: str | None = None  # the tool whose transfer failed, to resume with
 
 
 def public_bases(public_url: str) -> tuple[str, str]:
@@ -80,7 +93,7 @@ class RelayServer:
         self._answered_by = answered_by
         self._responder = responder
         self.tickets = TicketBook()
-        self._sessions: dict[str, RelaySession] = {}
+        self._calls: dict[str, _Call] = {}
         self._knowledge: dict[int | None, Grounding | None] = {}
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -94,6 +107,7 @@ class RelayServer:
         app = web.Application()
         app.router.add_get(RELAY_PATH, self._relay)
         app.router.add_post(ACTION_PATH, self._action)
+        app.router.add_post(DIAL_PATH, self._dial_result)
         app.router.add_get(HEALTH_PATH, self._health)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -110,8 +124,9 @@ class RelayServer:
         )
 
     async def close(self) -> None:
-        for session in list(self._sessions.values()):
-            await session.ws.close()
+        for call in list(self._calls.values()):
+            if call.session is not None:
+                await call.session.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -189,22 +204,23 @@ class RelayServer:
                 verdict = None
             if verdict:
                 ticket = replace(ticket, answered_by=verdict)
-        clock = ScaledClock(self.time_scale)
-        conversation = Conversation(
-            ticket.definition,
-            ticket.variables,
-            self._knowledge_of(ticket),
-            clock,
-        )
+        call = self._calls.get(call_sid)  # set when a failed transfer comes back to the agent
+        if call is None:
+            clock = ScaledClock(self.time_scale)
+            conversation = Conversation(
+                ticket.definition, ticket.variables, self._knowledge_of(ticket), clock
+            )
+            call = self._calls[call_sid] = _Call(ticket, self._responder(conversation), clock)
         session = RelaySession(
             ws,
             ticket,
-            self._responder(conversation),
-            clock=clock,
+            call.responder,
+            clock=call.clock,
             time_scale=self.time_scale,
             greeting_played=ticket.definition.opening.mode == "speak_first",
+            resume_after=call.failed_transfer,
         )
-        self._sessions[call_sid] = session
+        call.session, call.failed_transfer = session, None
         end: SessionEnd | None = None
         try:
             end = await session.run()
@@ -232,20 +248,23 @@ class RelayServer:
         return web.json_response({"relay": self.relay_id})
 
     async def _action(self, request: web.Request) -> web.Response:
-        params = {k: str(v) for k, v in (await request.post()).items()}
-        if not self._signed(self.http_base, request, params):
-            raise web.HTTPForbidden(text="signature")
+        """The `<Connect action>`: the session is over; a transfer dials the person, the rest
+        hang up (the call is still live in the `ended` and `failed` cases)."""
+        params = await self._signed_form(request)
         call_sid = params.get("CallSid", "")
-        session = self._sessions.pop(call_sid, None)
+        call = self._calls.get(call_sid)
         self.tickets.close(call_sid)
         status = params.get("SessionStatus", "")
-        body = "<Response/>"
-        if status == "ended":
-            transfer = session.end.transfer if session is not None else None
-            if transfer is not None:
-                body = f"<Response><Dial>{escape(transfer.number)}</Dial></Response>"
-            else:
-                body = "<Response><Hangup/></Response>"
+        transfer = call.session.end.transfer if call and call.session else None
+        body = "<Response/>"  # completed: the callee hung up, nothing more runs
+        if status == "ended" and transfer is not None:
+            dial_action = f"{self.http_base}{DIAL_PATH}"
+            body = (
+                f'<Response><Dial action="{escape(dial_action)}" timeout="{TRANSFER_RING_S}">'
+                f"{escape(transfer.number)}</Dial></Response>"
+            )
+        elif status == "ended":
+            body = "<Response><Hangup/></Response>"
         elif status == "failed":
             log.warning(
                 "call %s: ConversationRelay failed (%s %s)",
@@ -254,4 +273,37 @@ class RelayServer:
                 params.get("ErrorMessage"),
             )
             body = f"<Response><Say>{SORRY}</Say><Hangup/></Response>"
+        if transfer is None:
+            self._calls.pop(call_sid, None)
         return web.Response(text=body, content_type="text/xml")
+
+    async def _dial_result(self, request: web.Request) -> web.Response:
+        """The transfer's `<Dial action>`: answered, the call is over; not answered, the
+        agent takes the callee back (a new session on the same conversation, which routes
+        to the transfer's fallback step)."""
+        params = await self._signed_form(request)
+        call_sid = params.get("CallSid", "")
+        call = self._calls.pop(call_sid, None)
+        transfer = call.session.end.transfer if call and call.session else None
+        if transfer is None or params.get("DialCallStatus") in ("completed", "answered"):
+            return web.Response(text="<Response><Hangup/></Response>", content_type="text/xml")
+        log.info("call %s: the transfer was %s", call.ticket.call_id, params.get("DialCallStatus"))
+        call.failed_transfer = transfer.tool
+        self._calls[call_sid] = call
+        token = self.tickets.issue(call.ticket)
+        self.tickets.bind(token, call_sid)
+        twiml = relay_twiml(
+            call.ticket.definition,
+            ws_url=f"{self.ws_base}{RELAY_PATH}?t={token}",
+            action_url=f"{self.http_base}{ACTION_PATH}",
+            welcome_greeting=None,
+            parameters={"call_id": call.ticket.call_id},
+            record=False,  # the call's recording goes on
+        )
+        return web.Response(text=twiml, content_type="text/xml")
+
+    async def _signed_form(self, request: web.Request) -> dict[str, str]:
+        params = {k: str(v) for k, v in (await request.post()).items()}
+        if not self._signed(self.http_base, request, params):
+            raise web.HTTPForbidden(text="signature")
+        return params

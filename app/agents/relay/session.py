@@ -69,6 +69,7 @@ class RelaySession:
         clock: ScaledClock,
         time_scale: float = 1.0,
         greeting_played: bool = False,
+        resume_after: str | None = None,
     ) -> None:
         self.ws = ws
         self.ticket = ticket
@@ -76,7 +77,8 @@ class RelaySession:
         self.clock = clock
         self.scale = max(time_scale, 1e-6)
         # Twilio played the greeting from the TwiML (welcomeGreeting): do not send it again.
-        self._skip_line = greeting_played
+        self._skip_line = greeting_played and resume_after is None
+        self._resume_after = resume_after  # a transfer tool that failed: back to the agent
         self._quiet_since = clock.elapsed()  # call seconds when the agent last stopped talking
         self._line: list[str] = []
         self._stopped = False
@@ -86,7 +88,9 @@ class RelaySession:
 
     async def run(self) -> SessionEnd:
         try:
-            if self.ticket.answered_by and self.ticket.answered_by.startswith("machine"):
+            if self._resume_after is not None:
+                await self._emit(self.responder.tool_result(self._resume_after, False))
+            elif self.ticket.answered_by and self.ticket.answered_by.startswith("machine"):
                 await self._emit(self.responder.voicemail())
             else:
                 await self._emit(self.responder.start())

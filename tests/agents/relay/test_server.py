@@ -339,7 +339,8 @@ def test_a_transfer_ends_the_session_with_a_summary_and_twilio_is_told_to_dial()
         assert handoff["reasonCode"] == "live-agent-handoff"
         assert handoff["reason"] == "Ana wants a person"
         status, body = await h.action(SessionStatus="ended", CallStatus="in-progress")
-        assert body == "<Response><Dial>+15005550009</Dial></Response>"
+        assert body.startswith("<Response><Dial action=")
+        assert body.endswith(">+15005550009</Dial></Response>")
         await call.ws.close()
         assert (await h.result()).outcome == "transferred"
 
@@ -361,5 +362,36 @@ def test_a_failed_session_gets_an_apology_not_dead_air():
             SessionStatus="failed", ErrorCode="64105", ErrorMessage="socket closed"
         )
         assert "<Say>" in body and body.endswith("<Hangup/></Response>")
+
+    run(scenario)
+
+
+def test_a_transfer_nobody_answers_comes_back_to_the_agent_on_a_new_session():
+    async def scenario(h: Harness) -> None:
+        defn = definition(tools=[{"type": "transfer", "number": "+15005550009"}])
+        token, _ = h.ticket(defn)
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        await call.line()
+        await call.say("I want to speak to a human.")
+        await call.until("end")
+        _, dial = await h.action(SessionStatus="ended", CallStatus="in-progress")
+        assert 'action="' in dial and "/relay/dial-result" in dial
+        await call.ws.close()
+        url = f"{h.relay.http_base}/relay/dial-result"
+        form = {"CallSid": SID, "DialCallStatus": "no-answer"}
+        async with h.http.post(
+            url, data=form, headers={"X-Twilio-Signature": sign(url, form)}
+        ) as r:
+            again = await r.text()
+        new_token = again.split("?t=")[1].split('"')[0]
+        assert new_token != token and "<Start>" not in again  # the recording goes on
+        back = await h.connect(new_token)
+        sorry = await back.line()
+        assert "could not" in sorry.lower() or "sorry" in sorry.lower()
+        await back.ws.close()
+        result = await h.result()
+        assert result.outcome != "transferred"
 
     run(scenario)
