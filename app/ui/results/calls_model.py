@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from app.domain.phone import format_national
+from app.results.agent_results import outcome_label
 from app.results.calls import (
     DEFAULT_SORT,
     CallFilter,
@@ -40,6 +41,7 @@ COLUMNS = [
     ("Started", "started"),
     ("Duration", "duration"),
     ("Answered by", "answered_by"),
+    ("Agent outcome", "outcome"),
     ("Disposition", "disposition"),
     ("Notes", "notes"),
 ]
@@ -292,6 +294,8 @@ class CallsTableModel(QAbstractTableModel):
             return clock(call.duration_s)
         if key == "answered_by":
             return ANSWERED_BY_LABELS.get(call.answered_by or "", call.answered_by or "")
+        if key == "outcome":
+            return outcome_label(call.outcome)
         if key == "disposition":
             return call.disposition or ""
         if key == "notes":
