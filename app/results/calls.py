@@ -46,7 +46,6 @@ SORT_COLUMNS = {
     "answered_by": Call.answered_by,
     "disposition": Call.disposition,
     "notes": Call.notes,
-    "outcome": Call.outcome,
 }
 DEFAULT_SORT = ("started", True)  # newest first
 
