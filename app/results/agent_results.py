@@ -21,7 +21,7 @@ from app.domain.windows import zones_for_number
 from app.store.models import Agent, AgentVersion, Call
 
 # One short label per outcome in app.agents.actions.OUTCOMES (a test keeps the two in step):
-# the calls table shows them in a narrow column, the summary says the rest.
+# the calls table shows them where a disposition is missing, the summary says the rest.
 OUTCOME_LABELS = {
     "completed": "Completed",
     "voicemail": "Voicemail",
@@ -85,7 +85,7 @@ def version_refs(session: Session, version_ids: set[int]) -> dict[int, AgentVers
     )
     refs = {}
     for version_id, number, name, definition in rows:
-        fallback = (definition or {}).get("name") if isinstance(definition, dict) else None
+        fallback = definition.get("name") if isinstance(definition, dict) else None
         refs[version_id] = AgentVersionRef(name or fallback, number)
     return refs
 
@@ -164,7 +164,7 @@ def _date_text(text: str) -> str:
 
 
 def moment_text(moment: datetime, zone: tzinfo | None = None) -> str:
-    """ "Tue 8 Dec 2026, 15:00" in *zone* (else in the moment's own offset)."""
+    """The day and time in *zone* (else in the moment's own offset): Tue 8 Dec 2026, 15:00."""
     if zone is not None and moment.tzinfo is not None:
         moment = moment.astimezone(zone)
     return f"{_day(moment.date())}, {moment:%H:%M}"

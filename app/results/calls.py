@@ -341,6 +341,19 @@ def _record(
     }
 
 
+AGENT_RECORD_KEYS = (
+    "outcome",
+    "agent_version",
+    "agent_fields",
+    "summary",
+    "suggested_disposition",
+    "step_path",
+    "callback_at",
+    "dnc_evidence",
+    "dnc_offset_s",
+)
+
+
 def _agent_record(result: AgentResult | None) -> dict[str, Any]:
     """The agent's result under its own keys (all None for a call without one); its captured
     fields are `agent_fields`, since `fields` holds the contact's variables."""
@@ -357,19 +370,6 @@ def _agent_record(result: AgentResult | None) -> dict[str, Any]:
         "dnc_evidence": result.dnc_evidence,
         "dnc_offset_s": result.dnc_offset_s,
     }
-
-
-AGENT_RECORD_KEYS = (
-    "outcome",
-    "agent_version",
-    "agent_fields",
-    "summary",
-    "suggested_disposition",
-    "step_path",
-    "callback_at",
-    "dnc_evidence",
-    "dnc_offset_s",
-)
 
 
 def call_records(session: Session, campaign_id: int) -> list[dict[str, Any]]:

@@ -120,19 +120,23 @@ def row_values(
 ) -> list[Any]:
     fields = record["fields"]
     agent_fields = record["agent_fields"] or {}
-    version = record["agent_version"]
-    flat = {
-        **record,
-        "agent_version": AgentVersionRef(**version).label if version else None,
-        "step_path": step_path_text(record["step_path"]) if record["step_path"] else None,
-    }
     values = [record["phone"], record["name"]]
     values += [fields.get(v) for v in variables]
     values += [record[key] for _, key in TAIL_COLUMNS]
-    values += [flat[key] for key in AGENT_COLUMNS]
+    values += [_agent_cell(record, key) for key in AGENT_COLUMNS]
     values += [agent_fields.get(c) for c in captured]
-    values += [flat[key] for key in AGENT_TAIL_COLUMNS]
+    values += [_agent_cell(record, key) for key in AGENT_TAIL_COLUMNS]
     return [_plain(v) for v in values]  # each writer neutralises what it writes
+
+
+def _agent_cell(record: dict[str, Any], key: str) -> Any:
+    """The flat form of the record's value: "Clinic reminder v3", "greet → confirm"."""
+    value = record[key]
+    if key == "agent_version" and value:
+        return AgentVersionRef(**value).label
+    if key == "step_path" and value:
+        return step_path_text(value)
+    return value
 
 
 def _plain(value: Any) -> Any:

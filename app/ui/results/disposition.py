@@ -135,6 +135,7 @@ class DispositionEditor(QWidget):
         self.use_suggestion.setVisible(offered)
         if suggested is None:
             return
+        self.use_suggestion.setToolTip(f"Set the disposition to {suggested}")
         text = f"Agent suggests: <b>{html.escape(suggested)}</b>"
         if suggested not in self._names:
             text += " (not in this campaign's list)"
