@@ -262,7 +262,10 @@ def cmd_calls(args: argparse.Namespace) -> int:
         _print_json(records)
     else:
         for r in records:
-            print(f"{r['phone']}\t#{r['attempt']}\t{r['status']}\t{r['duration_s'] or ''}")
+            outcome = r["outcome"] or ""  # what the voice agent made of it
+            print(
+                f"{r['phone']}\t#{r['attempt']}\t{r['status']}\t{r['duration_s'] or ''}\t{outcome}"
+            )
     return 0
 
 

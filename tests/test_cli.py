@@ -6,6 +6,7 @@ import pytest
 
 from app.cli import main
 from app.cli_args import UsageError, parse_days, parse_hours
+from tests.results.results_seed import seed_agent_results, seed_campaign
 
 from .conftest import REPO
 
@@ -180,3 +181,28 @@ def test_common_options_work_before_and_after_the_command(home, capsys, tmp_path
     _, listed_here, _ = run(capsys, "campaign", "list", "--json")  # $CALLDECK_HOME
     assert [c["name"] for c in json.loads(listed_there)] == ["Elsewhere"]
     assert json.loads(listed_here) == []
+
+
+def test_calls_json_has_what_the_agent_made_of_each_call(home, store, capsys):
+    seeded = seed_campaign(store, home)
+    agent_calls = seed_agent_results(store, seeded)
+    code, out, _ = run(capsys, "calls", "--campaign", "Spring promo", "--json", "--home", str(home))
+    assert code == 0
+    records = {r["call_id"]: r for r in json.loads(out)}
+    callback = records[agent_calls.callback_call_id]
+    assert callback["outcome"] == "callback"
+    assert callback["agent_version"] == {"agent": "Clinic reminder", "version": 3}
+    assert callback["agent_fields"]["confirmed"] is True
+    assert callback["summary"].startswith("The callee asked to be called back.")
+    assert callback["suggested_disposition"] == "Call back"
+    assert callback["step_path"] == ["greet", "confirm", "offer_callback", "goodbye"]
+    assert callback["callback_at"] == "2026-12-08T20:00:00+00:00"
+    dnc = records[agent_calls.dnc_call_id]
+    assert (dnc["dnc_evidence"], dnc["dnc_offset_s"]) == ("take me off your list", 12.4)
+    assert records[agent_calls.old_call_id]["outcome"] is None
+
+    code, out, _ = run(capsys, "calls", "--campaign", "Spring promo", "--home", str(home))
+    assert code == 0
+    lines = {line.split("\t")[0]: line.split("\t") for line in out.splitlines()}
+    assert lines["+12025550000"][-1] == "callback"
+    assert lines["+12025550012"][-1] == ""

@@ -12,6 +12,13 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.media_state import RecordingState, TranscriptState
+from app.results.agent_results import (
+    AgentResult,
+    AgentVersionRef,
+    agent_result,
+    call_agent_result,
+    version_refs,
+)
 from app.store.models import Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -58,6 +65,7 @@ class CallRow:
     answered_by: str | None
     disposition: str | None
     has_notes: bool
+    outcome: str | None = None  # what the agent made of the call (None: no agent result)
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class CallDetail:
     notes_at: datetime | None
     turns: list[Turn] = field(default_factory=list)
     simulated: bool = False  # placed through the emulator (demo mode)
+    agent: AgentResult | None = None  # None for calls no agent finished
 
 
 def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
@@ -171,6 +180,7 @@ def _row_query() -> Select:
         Call.answered_by,
         Call.disposition,
         Call.notes != "",
+        Call.outcome,
     ).join(Contact, Contact.id == Call.contact_id)
 
 
@@ -181,7 +191,7 @@ def call_rows(session: Session, ids: Iterable[int]) -> dict[int, CallRow]:
     for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
         chunk = wanted[start : start + 500]
         for values in session.execute(_row_query().where(Call.id.in_(chunk))):
-            row = CallRow(*values[:-1], has_notes=bool(values[-1]))
+            row = CallRow(*values[:-2], has_notes=bool(values[-2]), outcome=values[-1])
             rows[row.id] = row
     return rows
 
@@ -214,6 +224,7 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         notes_at=call.notes_at,
         turns=[Turn(speaker, text, offset) for speaker, text, offset in turns],
         simulated=bool(call.simulated),
+        agent=call_agent_result(session, call),
     )
 
 
@@ -274,6 +285,7 @@ def iter_call_records(
         if not rows:
             return
         ids = [row.id for row in rows]
+        versions = version_refs(session, {r.agent_version_id for r in rows if r.agent_version_id})
         turns: dict[int, list[tuple[str, str, float]]] = {}
         for start in range(0, len(ids), 500):
             for call_id, speaker, text, offset in session.execute(
@@ -288,11 +300,13 @@ def iter_call_records(
             ):
                 turns.setdefault(call_id, []).append((speaker, text, offset))
         for row in rows:
-            yield _record(row, turns.get(row.id, []))
+            yield _record(row, turns.get(row.id, []), versions.get(row.agent_version_id or 0))
         last_id = ids[-1]
 
 
-def _record(row: Any, turns: list[tuple[str, str, float]]) -> dict[str, Any]:
+def _record(
+    row: Any, turns: list[tuple[str, str, float]], version: AgentVersionRef | None
+) -> dict[str, Any]:
     error = None
     if row.error_code or row.error_message:
         error = " ".join(p for p in (str(row.error_code or ""), row.error_message or "") if p)
@@ -323,6 +337,38 @@ def _record(row: Any, turns: list[tuple[str, str, float]]) -> dict[str, Any]:
         "recording_state": row.recording_state,
         "transcript": transcript_text(turns),
         "simulated": bool(row.simulated),
+        **_agent_record(agent_result(row, version)),
+    }
+
+
+AGENT_RECORD_KEYS = (
+    "outcome",
+    "agent_version",
+    "agent_fields",
+    "summary",
+    "suggested_disposition",
+    "step_path",
+    "callback_at",
+    "dnc_evidence",
+    "dnc_offset_s",
+)
+
+
+def _agent_record(result: AgentResult | None) -> dict[str, Any]:
+    """The agent's result under its own keys (all None for a call without one); its captured
+    fields are `agent_fields`, since `fields` holds the contact's variables."""
+    if result is None:
+        return dict.fromkeys(AGENT_RECORD_KEYS)
+    return {
+        "outcome": result.outcome,
+        "agent_version": result.version.to_json() if result.version else None,
+        "agent_fields": result.fields,
+        "summary": result.summary,
+        "suggested_disposition": result.suggested_disposition,
+        "step_path": result.step_path,
+        "callback_at": _iso(result.callback_at),
+        "dnc_evidence": result.dnc_evidence,
+        "dnc_offset_s": result.dnc_offset_s,
     }
 
 
@@ -332,6 +378,7 @@ def call_records(session: Session, campaign_id: int) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "AGENT_RECORD_KEYS",
     "NO_DISPOSITION",
     "SORT_COLUMNS",
     "CallDetail",

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.results.agent_results import AgentVersionRef, step_path_text
 from app.results.calls import iter_call_records
 from app.store.models import Call, Contact
 
@@ -45,6 +46,11 @@ TAIL_COLUMNS = [
     ("provider_sid", "provider_sid"),
     ("simulated", "simulated"),  # placed through the emulator in demo mode
 ]
+# What the voice agent made of the call; its captured fields come between these two lists,
+# one `captured_<name>` column per field name.
+AGENT_COLUMNS = ["outcome", "agent_version", "summary", "suggested_disposition"]
+AGENT_TAIL_COLUMNS = ["step_path", "callback_at", "dnc_evidence", "dnc_offset_s"]
+CAPTURED_PREFIX = "captured_"
 
 # progress(rows_written, total_rows) -> False to cancel
 Progress = Callable[[int, int], bool]
@@ -88,19 +94,49 @@ def _called_contacts(campaign_id: int):
     return select(Call.contact_id).where(Call.campaign_id == campaign_id)
 
 
-def headings(variables: list[str]) -> list[str]:
-    reserved = {"phone", "name"} | {h for h, _ in TAIL_COLUMNS}
+def captured_names(session: Session, campaign_id: int) -> list[str]:
+    """Every field name the agent captured on the campaign's calls, in first-seen order."""
+    names: dict[str, None] = {}
+    for fields in session.scalars(
+        select(Call.agent_fields)
+        .where(Call.campaign_id == campaign_id, Call.agent_fields.is_not(None))
+        .order_by(Call.id)
+    ):
+        if isinstance(fields, dict):
+            names.update(dict.fromkeys(str(key) for key in fields))
+    return list(names)
+
+
+def headings(variables: list[str], captured: Sequence[str] = ()) -> list[str]:
+    agent = [*AGENT_COLUMNS, *(CAPTURED_PREFIX + c for c in captured), *AGENT_TAIL_COLUMNS]
+    reserved = {"phone", "name"} | {h for h, _ in TAIL_COLUMNS} | set(agent)
     # A variable named like one of our columns gets a prefix, so no column is ambiguous.
     shown = [f"var_{v}" if v in reserved else v for v in variables]
-    return ["phone", "name", *shown, *(h for h, _ in TAIL_COLUMNS)]
+    return ["phone", "name", *shown, *(h for h, _ in TAIL_COLUMNS), *agent]
 
 
-def row_values(record: dict[str, Any], variables: list[str]) -> list[Any]:
+def row_values(
+    record: dict[str, Any], variables: list[str], captured: Sequence[str] = ()
+) -> list[Any]:
     fields = record["fields"]
+    agent_fields = record["agent_fields"] or {}
     values = [record["phone"], record["name"]]
     values += [fields.get(v) for v in variables]
     values += [record[key] for _, key in TAIL_COLUMNS]
+    values += [_agent_cell(record, key) for key in AGENT_COLUMNS]
+    values += [agent_fields.get(c) for c in captured]
+    values += [_agent_cell(record, key) for key in AGENT_TAIL_COLUMNS]
     return [_plain(v) for v in values]  # each writer neutralises what it writes
+
+
+def _agent_cell(record: dict[str, Any], key: str) -> Any:
+    """The flat form of the record's value: "Clinic reminder v3", "greet → confirm"."""
+    value = record[key]
+    if key == "agent_version" and value:
+        return AgentVersionRef(**value).label
+    if key == "step_path" and value:
+        return step_path_text(value)
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -128,15 +164,16 @@ def export_steps(
         raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
     out = Path(out)
     variables = variable_names(session, campaign_id)
+    captured = captured_names(session, campaign_id)
     total = session.scalar(select(func.count()).where(Call.campaign_id == campaign_id)) or 0
     partial = out.with_name(out.name + ".part")
     writer = _CsvWriter(partial) if fmt == "csv" else _XlsxWriter(partial)
     written = 0
     finished = False
     try:
-        writer.write(headings(variables))
+        writer.write(headings(variables, captured))
         for record in iter_call_records(session, campaign_id):
-            writer.write(row_values(record, variables))
+            writer.write(row_values(record, variables, captured))
             written += 1
             if written % batch == 0:
                 yield written, total

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.domain.media_state import RecordingState
 from app.paths import recordings_dir
 from app.store.campaigns import create_campaign
 from app.store.engine import Store
-from app.store.models import Call, Contact, TranscriptTurn
+from app.store.models import Agent, AgentVersion, Call, Contact, TranscriptTurn
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -122,3 +124,85 @@ def seed_campaign(
                 call.recording_state = RecordingState.NONE.to_db()
                 seeded.no_recording_call_id = call.id
     return seeded
+
+
+@dataclass
+class AgentSeeded:
+    callback_call_id: int
+    dnc_call_id: int
+    voicemail_call_id: int
+    old_call_id: int  # a call from before agents: no result
+
+
+CALLBACK_AT = datetime(2026, 12, 8, 20, 0, tzinfo=UTC)  # 15:00 in New York
+
+
+def seed_agent_results(
+    store: Store, seeded: Seeded, *, agent: str = "Clinic reminder"
+) -> AgentSeeded:
+    """What a "Clinic reminder" v3 agent made of three of the seeded calls, written straight
+    into the columns the relay server fills when a call ends."""
+    with store.session.begin() as session:
+        owner = Agent(name=agent)
+        session.add(owner)
+        session.flush()
+        for number in (1, 2, 3):
+            session.add(AgentVersion(agent_id=owner.id, version=number, definition={"name": agent}))
+        session.flush()
+        version = session.scalar(
+            select(AgentVersion.id).where(
+                AgentVersion.agent_id == owner.id, AgentVersion.version == 3
+            )
+        )
+        callback = session.get(Call, seeded.recorded_call_id)
+        callback.contact.fields = {**callback.contact.fields, "timezone": "America/New_York"}
+        _set_result(
+            callback,
+            version,
+            outcome="callback",
+            agent_fields={
+                "confirmed": True,
+                "insured": False,
+                "visits": 2,
+                "preferred_day": "2026-12-08",
+                "callback_time": "2026-12-08T15:00:00-05:00",
+            },
+            step_path=["greet", "confirm", "offer_callback", "goodbye"],
+            summary="The callee asked to be called back. Captured confirmed: yes.",
+            suggested_disposition="Call back",
+            callback_at=CALLBACK_AT,
+        )
+        dnc = session.get(Call, seeded.call_ids[5])
+        _set_result(
+            dnc,
+            version,
+            outcome="dnc",
+            agent_fields={},
+            step_path=["greet", "dnc"],
+            summary="The callee asked not to be called again.",
+            suggested_disposition="Do not call",
+            dnc_evidence="take me off your list",
+            dnc_offset_s=12.4,
+        )
+        voicemail = session.get(Call, seeded.voicemail_call_id)
+        _set_result(
+            voicemail,
+            version,
+            outcome="voicemail_left",
+            agent_fields={},
+            step_path=["voicemail"],
+            summary="The call reached voicemail and a message was left.",
+            suggested_disposition="Voicemail",
+        )
+    return AgentSeeded(
+        callback_call_id=callback.id,
+        dnc_call_id=dnc.id,
+        voicemail_call_id=voicemail.id,
+        old_call_id=seeded.call_ids[6 * 2],  # completed, human, no agent result
+    )
+
+
+def _set_result(call: Call, version_id: int, **columns) -> None:
+    call.agent_version_id = version_id
+    for name, value in columns.items():
+        setattr(call, name, value)

@@ -172,7 +172,8 @@ def _read(path, fmt):
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return list(csv.reader(handle))
-    sheet = load_workbook(path, read_only=True).active
+    # Not read-only: that mode ends a row at its last value, this one keeps every column.
+    sheet = load_workbook(path).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from app.domain.phone import format_national
+from app.results.agent_results import outcome_label
 from app.results.calls import (
     DEFAULT_SORT,
     CallFilter,
@@ -54,6 +55,10 @@ ANSWERED_BY_LABELS = {
     "fax": "Fax",
     "unknown": "Unknown",
 }
+
+
+def _shows_outcome(call: CallRow) -> bool:
+    return not call.disposition and bool(call.outcome)
 
 
 def clock(seconds: float | None) -> str:
@@ -256,6 +261,8 @@ class CallsTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(call, key)
+        if key == "disposition" and _shows_outcome(call):
+            return self._outcome_look(call, role)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "phone":
                 return call.phone
@@ -277,6 +284,20 @@ class CallsTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
+    def _outcome_look(call: CallRow, role: int) -> Any:
+        """A call without a disposition shows the agent's outcome there, set apart (italic,
+        the placeholder colour) so that it never reads as the supervisor's choice."""
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"No disposition yet. The voice agent's outcome: {outcome_label(call.outcome)}"
+        return None
+
+    @staticmethod
     def _display(call: CallRow, key: str) -> str:
         if key == "contact":
             return call.name or "—"
@@ -293,7 +314,7 @@ class CallsTableModel(QAbstractTableModel):
         if key == "answered_by":
             return ANSWERED_BY_LABELS.get(call.answered_by or "", call.answered_by or "")
         if key == "disposition":
-            return call.disposition or ""
+            return call.disposition or outcome_label(call.outcome)
         if key == "notes":
             return "✎" if call.has_notes else ""
         return ""

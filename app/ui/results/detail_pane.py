@@ -1,21 +1,25 @@
-"""The Results page's right side: the selected call's header, player, transcript, disposition
-and notes, or a hint while no call is selected."""
+"""The Results page's right side: the selected call's header, what the voice agent made of it,
+player, transcript, disposition and notes, or a hint while no call is selected. The detail
+scrolls as one when it does not fit (a tall agent result on a 768-pixel screen)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.media_state import RecordingState
 from app.domain.status import ContactStatus
 from app.results.calls import CallDetail
+from app.ui.results.agent_result import AgentResultView
 from app.ui.results.disposition import DispositionEditor
 from app.ui.results.header import CallHeader
 from app.ui.results.notes import NotesEditor
 from app.ui.results.player import RecordingPlayer
 from app.ui.results.transcript import TranscriptView
+
+TRANSCRIPT_MIN_HEIGHT = 160  # a few turns stay readable; below that the pane scrolls
 
 
 class CallDetailPane(QStackedWidget):
@@ -33,16 +37,19 @@ class CallDetailPane(QStackedWidget):
         self.shown_call: int | None = None
         self._shown_recording: tuple | None = None
         self.header = CallHeader()
+        self.agent_result = AgentResultView()
         self.player = RecordingPlayer()
         self.transcript = TranscriptView()
         self.disposition = DispositionEditor()
         self.notes = NotesEditor()
         self.notes.setMaximumHeight(170)
+        self.transcript.setMinimumHeight(TRANSCRIPT_MIN_HEIGHT)
         detail = QWidget()
         layout = QVBoxLayout(detail)
         layout.setContentsMargins(8, 0, 0, 0)
         for widget, stretch in (
             (self.header, 0),
+            (self.agent_result, 0),
             (_rule(), 0),
             (self.player, 0),
             (self.transcript, 1),
@@ -56,8 +63,13 @@ class CallDetailPane(QStackedWidget):
         self.no_call.setWordWrap(True)
         self.no_call.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_call.setStyleSheet("color: palette(placeholder-text);")
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(detail)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wrap
         self.addWidget(self.no_call)
-        self.addWidget(detail)
+        self.addWidget(self.scroll)
         self.player.positionChanged.connect(self.transcript.set_position)
         self.transcript.seekRequested.connect(self.player.play_from)
         self.notes.notesEdited.connect(self._notes_edited)
@@ -82,7 +94,9 @@ class CallDetailPane(QStackedWidget):
             detail.recording_state, live=live, transcribing=self._is_transcribing(detail.row.id)
         )
         self.transcript.set_turns(detail.turns, message)
-        self.disposition.set_dispositions(detail.dispositions, detail.row.disposition)
+        self.agent_result.show_result(detail.agent)
+        suggested = detail.agent.suggested_disposition if detail.agent else None
+        self.disposition.set_dispositions(detail.dispositions, detail.row.disposition, suggested)
         if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
             self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
 

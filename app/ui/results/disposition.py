@@ -1,8 +1,11 @@
-"""The disposition as large buttons, numbered for their 1–9 keyboard shortcuts."""
+"""The disposition as large buttons, numbered for their 1–9 keyboard shortcuts, with the voice
+agent's suggestion beside it (the supervisor's choice is the one that counts)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import html
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -43,21 +46,36 @@ class DispositionEditor(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.hint, 1)
         header.addWidget(self.clear_button)
+        self.suggestion = QLabel()
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.use_suggestion = QPushButton("Use suggestion")
+        self.use_suggestion.clicked.connect(lambda: self.choose(self._suggested or ""))
+        suggestion_row = QHBoxLayout()
+        suggestion_row.setContentsMargins(0, 0, 0, 0)
+        suggestion_row.addWidget(self.suggestion, 1)
+        suggestion_row.addWidget(self.use_suggestion)
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
+        layout.addLayout(suggestion_row)
         layout.addLayout(self.grid)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self._names: list[str] = []
         self._current = ""
+        self._suggested: str | None = None
         self.set_dispositions([], None)
 
-    def set_dispositions(self, names: list[str], current: str | None) -> None:
-        """Show the campaign's dispositions with *current* chosen (no signal)."""
+    def set_dispositions(
+        self, names: list[str], current: str | None, suggested: str | None = None
+    ) -> None:
+        """Show the campaign's dispositions with *current* chosen and the agent's *suggested*
+        one beside them (no signal)."""
+        self._suggested = suggested or None
         if names != self._names:
             for button in self.group.buttons():
                 self.group.removeButton(button)
@@ -107,3 +125,20 @@ class DispositionEditor(QWidget):
         unknown = name and name not in self._names
         self.hint.setText(f"{name} (not in this campaign's list)" if unknown else "")
         self.clear_button.setEnabled(bool(name))
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        suggested = self._suggested
+        self.suggestion.setVisible(suggested is not None)
+        # One click only while the supervisor has chosen nothing: their choice counts.
+        offered = suggested is not None and not self._current and suggested in self._names
+        self.use_suggestion.setVisible(offered)
+        if suggested is None:
+            return
+        self.use_suggestion.setToolTip(f"Set the disposition to {suggested}")
+        text = f"Agent suggests: <b>{html.escape(suggested)}</b>"
+        if suggested not in self._names:
+            text += " (not in this campaign's list)"
+        elif self._current == suggested:
+            text += " ✓"
+        self.suggestion.setText(text)

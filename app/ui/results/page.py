@@ -115,7 +115,7 @@ class ResultsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((130, 105, 82, 54, 96, 58, 84, 100, 36)):
+        for column, width in enumerate((130, 105, 82, 54, 96, 58, 84, 96, 100, 36)):
             self.table.setColumnWidth(column, width)
         header.setMinimumSectionSize(36)
         # The contact column takes what is left, so the notes marker does not scroll away,
