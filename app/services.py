@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING
 
 from app.paths import recordings_dir
@@ -197,6 +196,7 @@ async def open_services(
             agent_calls=agent_calls,
             agent_refusal=refusal,
         )
+        relay.on_result = dialer.store_agent_result
     except BaseException:
         if tunnel is not None:
             await tunnel.close()
@@ -246,14 +246,13 @@ async def _reach(relay: RelayServer, public_url: str | None, tunnel_wanted: bool
 async def _start_relay(store, provider, *, auth_token, port, time_scale):
     """The agent's ConversationRelay server, and the dialer's side of it."""
     from app.agents.relay.server import RelayServer
-    from app.dialer.agent_calls import AgentCalls, store_result
+    from app.dialer.agent_calls import AgentCalls
 
     async def answered_by(call_sid: str) -> str | None:
         return (await provider.fetch_call(call_sid)).answered_by
 
     relay = RelayServer(
         auth_token=auth_token,
-        on_result=partial(store_result, store),
         port=port,
         time_scale=time_scale,
         answered_by=answered_by,

@@ -60,6 +60,7 @@ class AgentCalls:
             definition=definition,
             version_id=version_id,
             variables=dict(identity.variables),
+            campaign_id=identity.campaign_id,
         )
         return self.relay.prepare_call(ticket, record=True), version_id
 
@@ -85,17 +86,21 @@ class AgentCalls:
         return self._parsed[version_id], version_id
 
 
-def store_result(store: Store, ticket: CallTicket, result: CallResult) -> None:
-    """The relay's result sink: what the agent made of the call, saved."""
+def store_result(store: Store, ticket: CallTicket, result: CallResult) -> bool:
+    """Save what the agent made of the call; True when the call had already ended (its
+    CallEnded went out before this result was there)."""
     with store.session.begin() as session:
-        save_agent_result(session, ticket.call_id, result, datetime.now(UTC))
+        ended = save_agent_result(session, ticket.call_id, result, datetime.now(UTC))
     log.info("call %s: the agent's outcome is %s", ticket.call_id, result.outcome)
+    return ended
 
 
-def save_agent_result(session, call_id: int, result: CallResult, now: datetime) -> None:
+def save_agent_result(session, call_id: int, result: CallResult, now: datetime) -> bool:
+    """Save it all in the caller's transaction; True when the call had already ended."""
     call = session.get(Call, call_id)
     if call is None:
-        return
+        return False
+    ended = call.ended_at is not None
     callback_at = _utc(result.callback_at)
     session.execute(
         update(Call)
@@ -131,6 +136,7 @@ def save_agent_result(session, call_id: int, result: CallResult, now: datetime) 
         # the dialer's end-of-call write reads calls.callback_at and books it.
         contact.next_attempt_at = callback_at
         contact.updated_at = now
+    return ended
 
 
 def _utc(moment: str | None) -> datetime | None:

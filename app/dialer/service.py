@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from app.dialer.context import DialerContext
-from app.dialer.events import CampaignStateChanged, DialerStatus, EventHub, Subscriber
+from app.dialer.events import CallEnded, CampaignStateChanged, DialerStatus, EventHub, Subscriber
 from app.dialer.lock import DialerLock
 from app.dialer.recovery import Recovery
 from app.dialer.scheduler import Scheduler
@@ -30,6 +30,8 @@ from app.store.writer import Writer
 from app.telephony.base import Provider
 
 if TYPE_CHECKING:
+    from app.agents.actions import CallResult
+    from app.agents.relay.tickets import CallTicket
     from app.dialer.agent_calls import AgentCalls
 
 
@@ -86,6 +88,14 @@ class DialerService:
         self._recovery = Recovery(self._context, self._scheduler)
 
     # -- public surface -------------------------------------------------------------------
+
+    def store_agent_result(self, ticket: CallTicket, result: CallResult) -> None:
+        """The relay's result sink. A result that comes after the call's end tells the
+        Results pane again, so it shows what the agent made of the call."""
+        from app.dialer.agent_calls import store_result
+
+        if store_result(self.store, ticket, result):
+            self._hub.publish(CallEnded(ticket.campaign_id or 0, ticket.call_id, ticket.contact_id))
 
     @property
     def calls_placed(self) -> int:

@@ -77,7 +77,7 @@ class RelayServer:
         self,
         *,
         auth_token: str,
-        on_result: ResultSink,
+        on_result: ResultSink | None = None,
         public_url: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -86,7 +86,7 @@ class RelayServer:
         responder: ResponderFactory = Responder,
     ) -> None:
         self._auth_token = auth_token
-        self._on_result = on_result
+        self.on_result = on_result  # where each session's result goes (the dialer, once built)
         self._public_url = public_url
         self._host, self._port = host, port
         self.time_scale = time_scale
@@ -227,9 +227,9 @@ class RelayServer:
         except Exception:
             log.exception("call %s: the agent's session failed", ticket.call_id)
         finally:
-            if end is not None and end.result is not None:
+            if end is not None and end.result is not None and self.on_result is not None:
                 try:
-                    self._on_result(ticket, end.result)
+                    self.on_result(ticket, end.result)
                 except Exception:
                     log.exception("call %s: could not store the agent's result", ticket.call_id)
 

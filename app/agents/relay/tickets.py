@@ -33,6 +33,7 @@ class CallTicket:
     definition: AgentDefinition
     version_id: int | None
     variables: Mapping[str, Any] = field(default_factory=dict)
+    campaign_id: int | None = None
     answered_by: str | None = None  # Twilio's AMD verdict, when the dialer knows it
 
 
