@@ -85,8 +85,14 @@ def client_for(config: LlmConfig) -> AsyncOpenAI:
     )
 
 
+class LlmCheckFailed(ValueError):
+    """The endpoint did not answer the check; the text says why, for the user."""
+
+
 async def check_llm(config: LlmConfig) -> str:
     """One tiny request (the Settings page's Check): what the endpoint answers, in a line."""
+    from openai import APIConnectionError
+
     client = client_for(config)
     try:
         async with asyncio.timeout(REQUEST_TIMEOUT_S):
@@ -95,6 +101,11 @@ async def check_llm(config: LlmConfig) -> str:
                 messages=[{"role": "user", "content": "Say OK."}],
                 max_tokens=5,
             )
+    except APIConnectionError:
+        raise LlmCheckFailed(f"Cannot reach {config.base_url}.") from None
+    except Exception as exc:  # noqa: BLE001 - said to the user in a line
+        reason = failure_reason(exc, REQUEST_TIMEOUT_S)
+        raise LlmCheckFailed(f"{config.model} at {config.base_url}: {reason}.") from None
     finally:
         await client.close()
     text = (reply.choices[0].message.content or "").strip() if reply.choices else ""
