@@ -103,9 +103,10 @@ class Conversation(StepRunner):
         self.last_callee_text = ""
         self._partial: list[str] = []
         # What a model read from the current turn (app.agents.llm sets these, validated, and
-        # clears them): fields the extractors missed, and the LLM conditions that hold.
+        # clears them): fields the extractors missed, the LLM conditions that hold, a tool.
         self.model_fields: dict[str, Any] = {}
         self.model_verdicts: set[str] = set()
+        self.model_tool: str | None = None
 
     # -- the events -------------------------------------------------------------------------
 

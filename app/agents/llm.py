@@ -40,6 +40,9 @@ DEFAULT_TIMEOUT_S = 2.5  # no first token by then: the scripted line, not dead a
 SUMMARY_TIMEOUT_S = 8.0  # the call is over; a summary may take a little longer
 REQUEST_TIMEOUT_S = 30.0  # the client's own cap on one request
 PASSAGES_SHOWN = 3
+# The agent's tools a model may choose mid-step; ending, transferring, voicemail and
+# callbacks stay with the flow and the compliance rules.
+MODEL_TOOL_TYPES = frozenset(("webhook", "send_dtmf", "kb_search"))
 NO_KEY = "none"  # a local server takes any key; the client insists on one
 _DIGIT = re.compile(r"\d")
 
@@ -199,6 +202,7 @@ class LlmResponder(Responder):
             actions = conversation.on_prompt(text, last)
         finally:
             conversation.model_fields, conversation.model_verdicts = {}, set()
+            conversation.model_tool = None
         async for output in self._stream(actions):
             yield output
 
@@ -214,9 +218,14 @@ class LlmResponder(Responder):
             for g in conversation.definition.flow.global_
             if g.when.llm is not None and g.id != step.id
         }
-        tools = llm_prompt.reading_tools(list(fields.values()), conditions)
-        if not tools:
-            return
+        offered = {
+            tool.name: llm_prompt.tool_description(tool)
+            for tool in conversation.definition.tools
+            if tool.type in MODEL_TOOL_TYPES
+        }
+        tools = llm_prompt.reading_tools(list(fields.values()), conditions, offered)
+        if not fields and not conditions:
+            return  # tools alone: the flow decides when they run
         try:
             async with asyncio.timeout(self.config.timeout_s):
                 reply = await self.client.chat.completions.create(
@@ -240,6 +249,10 @@ class LlmResponder(Responder):
                 condition = conditions.get(str(arguments.get("step_id")))
                 if condition is not None:
                     conversation.model_verdicts.add(condition)
+            elif call.function.name == llm_prompt.USE_TOOL:
+                name = str(arguments.get("name"))
+                if name in offered:
+                    conversation.model_tool = name
 
     # -- writing the lines --------------------------------------------------------------------
 

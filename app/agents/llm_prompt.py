@@ -16,6 +16,7 @@ Message = dict[str, Any]
 
 SET_FIELD = "set_field"
 GO_TO_STEP = "go_to_step"
+USE_TOOL = "use_tool"
 
 _RULES = (
     "You are {agent_name}, an automated assistant on a phone call for {company}. "
@@ -77,8 +78,11 @@ def line_messages(
     ]
 
 
-def reading_tools(fields: list[FieldSpec], conditions: dict[str, str]) -> list[dict[str, Any]]:
-    """set_field for the fields still to read; go_to_step for the LLM-conditioned steps."""
+def reading_tools(
+    fields: list[FieldSpec], conditions: dict[str, str], tools_offered: dict[str, str]
+) -> list[dict[str, Any]]:
+    """set_field for the fields still to read, go_to_step for the LLM-conditioned steps,
+    use_tool for the agent's tools the model may choose."""
     tools = []
     if fields:
         described = "; ".join(
@@ -104,7 +108,26 @@ def reading_tools(fields: list[FieldSpec], conditions: dict[str, str]) -> list[d
                 {"step_id": {"type": "string", "enum": list(conditions)}},
             )
         )
+    if tools_offered:
+        described = "; ".join(f"{name}: {what}" for name, what in tools_offered.items())
+        tools.append(
+            _function(
+                USE_TOOL,
+                f"Use one of the agent's tools when the callee's answer calls for it. {described}",
+                {"name": {"type": "string", "enum": list(tools_offered)}},
+            )
+        )
     return tools
+
+
+def tool_description(tool: Any) -> str:
+    """What a tool does, for the model (definitions give tools names, not descriptions)."""
+    if tool.type == "webhook":
+        asks = ", ".join(tool.parameters.get("properties", {})) or "nothing"
+        return f"a request to the business's service (sends {asks})"
+    if tool.type == "send_dtmf":
+        return f"presses the keys {tool.digits} (a phone menu)"
+    return "answers the callee's question from the knowledge base"
 
 
 def reading_messages(conversation: Conversation, text: str) -> list[Message]:

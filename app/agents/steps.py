@@ -81,6 +81,8 @@ class StepRunner:
         )
         if target is not None:
             return answer + actions + self._go(target)
+        if self.model_tool is not None:  # the model's choice, when no transition moves on
+            return answer + actions + self.use_tool(self.definition.tool(self.model_tool))
         if filled and self._is_global(step) and not step.end:
             return answer + actions + self.resume()
         if answer:

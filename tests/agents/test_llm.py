@@ -206,3 +206,26 @@ def test_spoken_pieces_hold_a_number_until_it_is_whole():
         "zero six now"
     )
     assert said[0] == "It costs"  # the words before the number are not held back
+
+
+def test_the_model_may_choose_one_of_the_agents_tools_but_not_an_ending(fake_llm):
+    tools = [
+        {
+            "type": "webhook",
+            "name": "lookup",
+            "url": "http://127.0.0.1:9/x",
+            "filler": "One moment.",
+        },
+        {"type": "transfer", "name": "desk", "number": "+15005550006"},
+    ]
+    defn = with_steps([ASK_SPECIES, BYE], tools=tools)
+    fake_llm.readings.append(calls(("use_tool", {"name": "lookup"})))
+    outputs, result = call(defn, ["hmm, can you look up my file first"], config(fake_llm))
+    webhook = [o for o in outputs[2] if getattr(o, "kind", "") == "webhook"]
+    assert [w.tool for w in webhook] == ["lookup"] and spoken(outputs[2]) == ["One moment."]
+    assert result.tools_called == ["lookup"]
+    offered = fake_llm.requests[0]["tools"][-1]["function"]["parameters"]["properties"]
+    assert offered["name"]["enum"] == ["lookup"]  # the transfer is the flow's, not the model's
+    fake_llm.readings.append(calls(("use_tool", {"name": "desk"})))
+    _, ignored = call(defn, ["hmm, can you look up my file first"], config(fake_llm))
+    assert ignored.tools_called == [] and ignored.outcome != "transferred"
