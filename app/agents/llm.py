@@ -43,6 +43,7 @@ PASSAGES_SHOWN = 3
 # The agent's tools a model may choose mid-step; ending, transferring, voicemail and
 # callbacks stay with the flow and the compliance rules.
 MODEL_TOOL_TYPES = frozenset(("webhook", "send_dtmf", "kb_search"))
+EMBEDDING_BATCH = 256  # inputs per /v1/embeddings request
 NO_KEY = "none"  # a local server takes any key; the client insists on one
 _DIGIT = re.compile(r"\d")
 
@@ -166,6 +167,7 @@ class LlmResponder(Responder):
         self.config = config
         self._owns_client = client is None
         self.client = client or client_for(config)
+        self._embeddings_failed = False  # once per call: no more waiting on them
 
     # -- the events -------------------------------------------------------------------------
 
@@ -197,6 +199,7 @@ class LlmResponder(Responder):
         heard = conversation.utterance(text)
         reaches_step = last and heard and conversation.phase != "ended"
         if reaches_step and conversation.route(heard, None) == "step":
+            await self._embed_question(heard)
             await self._read_turn(heard)
         try:
             actions = conversation.on_prompt(text, last)
@@ -253,6 +256,25 @@ class LlmResponder(Responder):
                 name = str(arguments.get("name"))
                 if name in offered:
                     conversation.model_tool = name
+
+    async def _embed_question(self, text: str) -> None:
+        """With an embedding model, the question's vector (and, once, the passages')."""
+        grounding = self.conversation.knowledge
+        index = getattr(grounding, "index", None)
+        if not self.config.embedding_model or index is None or self._embeddings_failed:
+            return
+        if not grounding.is_question(text):
+            return
+        try:
+            async with asyncio.timeout(self.config.timeout_s):
+                if not index.has_vectors:
+                    await embed_knowledge(index, self.config, self.client)
+                [vector] = await _embeddings(self.client, self.config, [text])
+        except Exception as exc:  # noqa: BLE001 - retrieval without embeddings, as configured off
+            self._embeddings_failed = True
+            self._warn("embedding", exc, self.config.timeout_s)
+            return
+        grounding.query_vectors = {text: vector}
 
     # -- writing the lines --------------------------------------------------------------------
 
@@ -319,9 +341,13 @@ class LlmResponder(Responder):
     def _passages(self, source: LineSource) -> list[str]:
         if source.kind != "answer":
             return []
-        index = getattr(self.conversation.knowledge, "index", None)
+        grounding = self.conversation.knowledge
+        index = getattr(grounding, "index", None)
+        vector = getattr(grounding, "query_vectors", {}).get(source.question)
         found = (
-            [h.passage.text for h in index.search(source.question, PASSAGES_SHOWN)] if index else []
+            [h.passage.text for h in index.search(source.question, PASSAGES_SHOWN, vector)]
+            if index
+            else []
         )
         return [source.passage, *(p for p in found if p != source.passage)][:PASSAGES_SHOWN]
 
@@ -330,6 +356,20 @@ class LlmResponder(Responder):
         log.warning(
             "language model %s (%s): %s; deterministic instead", what, self.config.model, reason
         )
+
+
+async def embed_knowledge(index: Any, config: LlmConfig, client: AsyncOpenAI) -> None:
+    """Embed a KnowledgeIndex's passages (once per agent: the relay may do it on loading)."""
+    texts = [f"{p.heading}\n{p.text}" for p in index.passages]
+    vectors: list[list[float]] = []
+    for start in range(0, len(texts), EMBEDDING_BATCH):
+        vectors += await _embeddings(client, config, texts[start : start + EMBEDDING_BATCH])
+    index.set_vectors(vectors)
+
+
+async def _embeddings(client: AsyncOpenAI, config: LlmConfig, texts: list[str]) -> list[Any]:
+    reply = await client.embeddings.create(model=config.embedding_model or "", input=texts)
+    return [item.embedding for item in sorted(reply.data, key=lambda item: item.index)]
 
 
 async def _next_text(stream: Any, timeout_s: float | None = None) -> str | None:
