@@ -96,6 +96,9 @@ class SettingsPage(QWidget):
     def _build_llm_box(self) -> QGroupBox:
         self.llm_base_url = QLineEdit(placeholderText="https://api.openai.com/v1 or a local server")
         self.llm_model = QLineEdit(placeholderText="e.g. gpt-4o-mini, llama3.1")
+        self.llm_embedding_model = QLineEdit(
+            placeholderText="optional, e.g. text-embedding-3-small (helps find answers)"
+        )
         self.llm_key = QLineEdit()
         self.llm_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.llm_state = QLabel("Without a model the agent says the lines you wrote.")
@@ -108,6 +111,7 @@ class SettingsPage(QWidget):
         form = QFormLayout(box)
         form.addRow("Base URL (OpenAI-compatible)", self.llm_base_url)
         form.addRow("Model", self.llm_model)
+        form.addRow("Embedding model", self.llm_embedding_model)
         form.addRow("API key", self.llm_key)
         form.addRow(self.llm_state)
         buttons = QHBoxLayout()
@@ -152,6 +156,7 @@ class SettingsPage(QWidget):
             self.operator.setText(get_setting(session, "operator_name") or "")
             self.llm_base_url.setText(get_setting(session, "llm_base_url") or "")
             self.llm_model.setText(get_setting(session, "llm_model") or "")
+            self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
         self._show_kept_key()
         self.account_sid.setText(sid or "")
         if self.context.setup_error:  # live, but the token is missing: nothing dials
@@ -233,6 +238,8 @@ class SettingsPage(QWidget):
         with self.context.store.session.begin() as session:
             set_setting(session, "llm_base_url", base_url or None)
             set_setting(session, "llm_model", model or None)
+            embedding_model = self.llm_embedding_model.text().strip() if model else ""
+            set_setting(session, "llm_embedding_model", embedding_model or None)
         self.llm_key.clear()
         self._show_kept_key()
         self._llm_said(f"Saved: agents use {model}." if model else "Saved: no language model.")

@@ -229,3 +229,25 @@ def test_the_model_may_choose_one_of_the_agents_tools_but_not_an_ending(fake_llm
     fake_llm.readings.append(calls(("use_tool", {"name": "desk"})))
     _, ignored = call(defn, ["hmm, can you look up my file first"], config(fake_llm))
     assert ignored.tools_called == [] and ignored.outcome != "transferred"
+
+
+def test_the_config_comes_from_the_settings_and_the_keyring(store):
+    from app.agents.llm import llm_config
+    from app.secrets import set_llm_api_key
+    from app.settings import set_setting
+
+    with store.session() as session:
+        assert llm_config(session) is None  # no model: the deterministic agent
+    with store.session.begin() as session:
+        set_setting(session, "llm_base_url", "http://127.0.0.1:11434/v1")
+        set_setting(session, "llm_model", "llama3.1")
+    set_llm_api_key(SECRET)
+    with store.session() as session:
+        loaded = llm_config(session)
+    assert loaded is not None
+    assert (loaded.base_url, loaded.model, loaded.api_key) == (
+        "http://127.0.0.1:11434/v1",
+        "llama3.1",
+        SECRET,
+    )
+    assert loaded.embedding_model is None and SECRET not in repr(loaded)

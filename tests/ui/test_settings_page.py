@@ -87,6 +87,7 @@ def test_the_llm_key_goes_to_the_keyring_and_is_never_shown(qtbot, store, home, 
     page = make_page(qtbot, store, home)
     page.llm_base_url.setText("http://127.0.0.1:11434/v1")
     page.llm_model.setText("llama3.1")
+    page.llm_embedding_model.setText("nomic-embed-text")
     page.llm_key.setText("sk-llm-secret-abcd1234")
     page.save_llm()
     assert memory_keyring.passwords == {(LLM_SERVICE, LLM_KEY_NAME): "sk-llm-secret-abcd1234"}
@@ -97,6 +98,7 @@ def test_the_llm_key_goes_to_the_keyring_and_is_never_shown(qtbot, store, home, 
     with store.session() as session:
         assert get_setting(session, "llm_base_url") == "http://127.0.0.1:11434/v1"
         assert get_setting(session, "llm_model") == "llama3.1"
+        assert get_setting(session, "llm_embedding_model") == "nomic-embed-text"
         values = [row.value for row in session.scalars(select(Setting))]
     assert "sk-llm-secret" not in repr(values)
     page.llm_model.clear()
