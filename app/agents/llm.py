@@ -5,10 +5,12 @@ llama.cpp) through the official `openai` client.
 the Conversation's and comes first: the model is consulted only on turns that reach the
 current step's own flow (`Conversation.route(...) == "step"`). There it reads what the
 extractors missed and which LLM conditions hold, as function calls (`set_field`,
-`go_to_step`), validated against the step (anything unknown is ignored). Lines of steps
-with an `instruction`, and knowledge answers, are written by the model and streamed token
-by token. No first token within `timeout_s`, or any error: the deterministic line at once,
-one warning in the log (never the key).
+`go_to_step`, and `use_tool` for some of the agent's tools), validated against the step
+(anything unknown is ignored). Lines of steps with an `instruction`, and knowledge
+answers, are written by the model and streamed token by token; with an embedding model,
+questions are embedded for the knowledge base's fused retrieval. No first token within
+`timeout_s`, or any error: the deterministic line at once, one warning in the log (never
+the key). `finish()` has the model write the summary.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 2.5  # no first token by then: the scripted line, not dead air
-SUMMARY_TIMEOUT_S = 8.0  # the call is over; a summary may take a little longer
+SUMMARY_TIMEOUT_S = 5.0  # the call is over; a summary may take a little longer
 REQUEST_TIMEOUT_S = 30.0  # the client's own cap on one request
 PASSAGES_SHOWN = 3
 # The agent's tools a model may choose mid-step; ending, transferring, voicemail and
@@ -197,7 +199,7 @@ class LlmResponder(Responder):
     async def _prompt(self, text: str, last: bool) -> AsyncIterator[Output]:
         conversation = self.conversation
         heard = conversation.utterance(text)
-        reaches_step = last and heard and conversation.phase != "ended"
+        reaches_step = last and bool(heard) and conversation.phase != "ended"
         if reaches_step and conversation.route(heard, None) == "step":
             await self._embed_question(heard)
             await self._read_turn(heard)
@@ -221,14 +223,14 @@ class LlmResponder(Responder):
             for g in conversation.definition.flow.global_
             if g.when.llm is not None and g.id != step.id
         }
+        if not fields and not conditions:
+            return  # nothing to read: the model's tools alone are no reason to ask it
         offered = {
             tool.name: llm_prompt.tool_description(tool)
             for tool in conversation.definition.tools
             if tool.type in MODEL_TOOL_TYPES
         }
         tools = llm_prompt.reading_tools(list(fields.values()), conditions, offered)
-        if not fields and not conditions:
-            return  # tools alone: the flow decides when they run
         try:
             async with asyncio.timeout(self.config.timeout_s):
                 reply = await self.client.chat.completions.create(
@@ -335,8 +337,9 @@ class LlmResponder(Responder):
         finally:
             await stream.close()
         spoken.append(" ".join(p for p in (pending, pieces.rest()) if p))
-        yield Token(spoken[-1], True, say.interruptible)
+        # stored before the line ends: an interruption after it keeps only what was heard
         self.conversation.rewrite_turn(source.turn, " ".join(p for p in spoken if p))
+        yield Token(spoken[-1], True, say.interruptible)
 
     def _passages(self, source: LineSource) -> list[str]:
         if source.kind != "answer":
