@@ -28,6 +28,7 @@ class Reply:
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     delay_s: float = 0.0  # before the first token (after the headers, for a stream)
     status: int = 200
+    cut_after: int | None = None  # a stream's connection drops after this many pieces
 
 
 def calls(*pairs: tuple[str, dict[str, Any]]) -> Reply:
@@ -129,7 +130,10 @@ class FakeOpenAI:
         await asyncio.sleep(reply.delay_s)
         try:
             await _event(response, body, {"role": "assistant", "content": ""})
-            for piece in re.findall(r"\S+\s*", reply.text):
+            for n, piece in enumerate(re.findall(r"\S+\s*", reply.text)):
+                if n == reply.cut_after:
+                    request.transport.close()  # type: ignore[union-attr]
+                    return response
                 await _event(response, body, {"content": piece})
             for n, (name, arguments) in enumerate(reply.tool_calls):
                 text = json.dumps(arguments)

@@ -251,3 +251,26 @@ def test_the_config_comes_from_the_settings_and_the_keyring(store):
         SECRET,
     )
     assert loaded.embedding_model is None and SECRET not in repr(loaded)
+
+
+def test_a_line_cut_short_ends_with_what_was_said_and_an_interruption_keeps_what_was_heard(
+    fake_llm, caplog
+):
+    fake_llm.lines.append(Reply("Hello there Ana, how are you today?", cut_after=3))
+
+    async def run():
+        from app.agents.flow import Conversation
+
+        defn = with_steps([WRITTEN, BYE])
+        conversation = Conversation(defn, CONTACT, None, FakeClock(), "America/New_York")
+        responder = LlmResponder(conversation, config(fake_llm))
+        outputs = [o async for o in responder.prompt("Hello?")]
+        said_then = conversation.turns[-1].text
+        responder.interrupted("Hello there")
+        return outputs, said_then, conversation.turns[-1].text
+
+    with caplog.at_level(logging.WARNING, logger="app.agents.llm"):
+        outputs, said_then, heard = asyncio.run(run())
+    assert spoken(outputs)[-1] == said_then == "Hello there Ana,"
+    assert outputs[-1].last and heard == "Hello there"
+    assert "finishing a line" in caplog.text
