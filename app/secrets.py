@@ -1,10 +1,13 @@
-"""Secrets (the Twilio auth token) live in the OS keyring, never in the DB, files or logs."""
+"""Secrets (the Twilio auth token, the language model's API key) live in the OS keyring,
+never in the DB, files or logs."""
 
 from __future__ import annotations
 
 import contextlib
 
 SERVICE = "CallDeck/Twilio"
+LLM_SERVICE = "CallDeck/LLM"
+LLM_KEY_NAME = "api_key"  # one key: the endpoint in the settings
 
 
 class SecretStoreUnavailable(RuntimeError):
@@ -115,3 +118,45 @@ def _delete(service: str, name: str) -> None:
 def mask_sid(account_sid: str) -> str:
     """AC…1234: enough to recognise the account without exposing the whole SID."""
     return f"{account_sid[:2]}…{account_sid[-4:]}" if len(account_sid) > 6 else account_sid
+
+
+def set_llm_api_key(key: str) -> None:
+    """Keep the language model's API key in the keyring (raises SecretStoreUnavailable)."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        keyring.set_password(LLM_SERVICE, LLM_KEY_NAME, key)
+    except NoKeyringError as exc:
+        raise SecretStoreUnavailable(
+            "No OS keyring is available to store the API key safely. Install and unlock a "
+            "keyring, then try again."
+        ) from exc
+    except KeyringError as exc:
+        raise SecretStoreUnavailable(
+            f"The OS keyring refused to store the API key ({type(exc).__name__}). Unlock it "
+            "and try again."
+        ) from exc
+
+
+def get_llm_api_key() -> str | None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        return keyring.get_password(LLM_SERVICE, LLM_KEY_NAME)
+    except (NoKeyringError, KeyringError):
+        return None
+
+
+def delete_llm_api_key() -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    with contextlib.suppress(NoKeyringError, KeyringError):
+        keyring.delete_password(LLM_SERVICE, LLM_KEY_NAME)
+
+
+def mask_key(key: str) -> str:
+    """sk-…wxyz: shows which key is kept without showing the key."""
+    return f"{key[:3]}…{key[-4:]}" if len(key) > 10 else "…"

@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "ngrok_tunnel": False,  # open an ngrok tunnel to the relay port (authtoken in the keyring)
     "poll_interval_s": 2.0,
     "operator_name": "",
+    # The voice agent's optional language model (any OpenAI-compatible endpoint); None: none.
+    # Its API key is in the keyring (app.secrets), never here.
+    "llm_base_url": None,  # e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1
+    "llm_model": None,
+    "llm_embedding_model": None,  # optional: fuses embeddings with BM25 in the knowledge base
 }
 
 

@@ -30,9 +30,21 @@ DISPOSITION_FOR_OUTCOME = {
 
 
 @dataclass(frozen=True)
+class LineSource:
+    """Where a line comes from, so the LLM path can write it anew (and store what it said)."""
+
+    kind: str  # "step": a step's `say`; "answer": a knowledge answer
+    step: str
+    turn: int  # the line's index in Conversation.turns
+    question: str = ""  # an answer's question and the passage it was read from
+    passage: str = ""
+
+
+@dataclass(frozen=True)
 class Say:
     text: str
     interruptible: bool = True
+    source: LineSource | None = field(default=None, compare=False, repr=False)
     kind = "say"
 
 

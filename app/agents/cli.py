@@ -50,6 +50,29 @@ def add_agent_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     test.add_argument("name")
     test.add_argument("--scenarios", type=Path, required=True, metavar="FILE")
     test.add_argument("--json", action="store_true")
+    _add_llm_option(test)
+
+
+def _add_llm_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--llm",
+        action="store_true",
+        help="run with the language model set in Settings (default: deterministic)",
+    )
+
+
+def _llm(args: argparse.Namespace):
+    """The configured model when --llm is given (else None: the deterministic agent)."""
+    if not args.llm:
+        return None
+    from app.agents.llm import llm_config
+
+    config = _with_session(args, llm_config)
+    if config is None:
+        raise AgentCommandError(
+            "--llm: no language model is set; give its base URL and model in Settings"
+        )
+    return config
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +80,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", help="the contact's time zone (default: the agent's)")
     parser.add_argument("--now", help="the call's start time, ISO 8601 (default: now)")
     parser.add_argument("--json", action="store_true")
+    _add_llm_option(parser)
 
 
 def cmd_agent(args: argparse.Namespace) -> int:
@@ -193,6 +217,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         knowledge=knowledge_for(definition),
         now=parse_now(args.now),
         timezone=args.timezone,
+        llm=_llm(args),
     )
     if args.json:
         _print_json(result.to_json())
@@ -208,7 +233,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     from app.agents.scenarios import load_scenarios, run_scenarios
 
     definition = _with_session(args, lambda s: library.draft(s, args.name))
-    report = run_scenarios(definition, load_scenarios(args.scenarios))
+    report = run_scenarios(definition, load_scenarios(args.scenarios), _llm(args))
     if args.json:
         _print_json(report)
     else:

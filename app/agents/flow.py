@@ -22,6 +22,7 @@ from app.agents.actions import (
     AgentAction,
     CallResult,
     EndCall,
+    LineSource,
     Say,
     Turn,
     summarize,
@@ -101,6 +102,11 @@ class Conversation(StepRunner):
         self.pending_tool: str | None = None
         self.last_callee_text = ""
         self._partial: list[str] = []
+        # What a model read from the current turn (app.agents.llm sets these, validated, and
+        # clears them): fields the extractors missed, the LLM conditions that hold, a tool.
+        self.model_fields: dict[str, Any] = {}
+        self.model_verdicts: set[str] = set()
+        self.model_tool: str | None = None
 
     # -- the events -------------------------------------------------------------------------
 
@@ -117,13 +123,17 @@ class Conversation(StepRunner):
         if not last:
             self._partial.append(text)
             return []
-        text = " ".join([*self._partial, text]).strip()
+        text = self.utterance(text)
         self._partial.clear()
         if not text:
             return []
         self._callee(text)
         self.silence_reminders = 0
         return self._handle(text, dtmf=None)
+
+    def utterance(self, text: str) -> str:
+        """The whole utterance on_prompt(text, last=True) would handle (partials joined)."""
+        return " ".join([*self._partial, text]).strip()
 
     def on_dtmf(self, digit: str) -> list[AgentAction]:
         if self.phase == "ended":
@@ -206,38 +216,53 @@ class Conversation(StepRunner):
 
     # -- dispatch ----------------------------------------------------------------------------
 
-    def _handle(self, text: str, dtmf: str | None) -> list[AgentAction]:
-        self.last_callee_text = text
+    def route(self, text: str, dtmf: str | None) -> str:
+        """Where a turn goes, in the runtime's order: "opt_out", "greet", "ignore", "robot",
+        "callback", "global:ID" (a global step), "human", "busy", or "step" (the current
+        step's own flow, the only route on which the LLM path consults its model)."""
         rules = self.definition.compliance
-        if rules.honor_opt_out and dtmf is None and compliance.is_opt_out(text):
-            return self._opt_out(text)
+        spoken = dtmf is None
+        if rules.honor_opt_out and spoken and compliance.is_opt_out(text):
+            return "opt_out"
         if self.phase in ("hello", "probed"):
-            return self._greet()
-        if self.phase == "tool" or (dtmf is None and compliance.is_backchannel(text)):
-            return []
+            return "greet"
+        if self.phase == "tool" or (spoken and compliance.is_backchannel(text)):
+            return "ignore"
+        robot = spoken and rules.answer_robot_truthfully and compliance.is_robot_question(text)
         if self.phase == "callback":
-            if rules.answer_robot_truthfully and compliance.is_robot_question(text):
-                return [self._say(lines.ROBOT_ANSWER), self._say(lines.CALLBACK_ASK)]
-            return self._callback_turn(text)
-        special = self._global_turn(text, dtmf)
-        return special if special is not None else self.step_turn(text, dtmf)
-
-    def _global_turn(self, text: str, dtmf: str | None) -> list[AgentAction] | None:
-        """A global step, or a built-in compliance behaviour, that this turn sets off."""
-        rules = self.definition.compliance
+            return "robot" if robot else "callback"
         for step in self.definition.flow.global_:
             if step.id != self.step_id and self.condition_holds(step.when, text, dtmf, True):
-                self.return_to = self.return_to or self.step_id
-                return self.enter(step.id)
-        if dtmf is not None:
-            return None
-        if rules.answer_robot_truthfully and compliance.is_robot_question(text):
+                return f"global:{step.id}"
+        if robot:
+            return "robot"
+        if spoken and rules.offer_human and compliance.wants_human(text):
+            return "human"
+        if spoken and rules.callback_on_busy and compliance.is_busy(text):
+            return "busy"
+        return "step"
+
+    def _handle(self, text: str, dtmf: str | None) -> list[AgentAction]:
+        self.last_callee_text = text
+        route = self.route(text, dtmf)
+        if route == "opt_out":
+            return self._opt_out(text)
+        if route == "greet":
+            return self._greet()
+        if route == "ignore":
+            return []
+        if route == "robot":
             return [self._say(lines.ROBOT_ANSWER), self._say(self._question_line())]
-        if rules.offer_human and compliance.wants_human(text):
+        if route == "callback":
+            return self._callback_turn(text)
+        if route.startswith("global:"):
+            self.return_to = self.return_to or self.step_id
+            return self.enter(route.removeprefix("global:"))
+        if route == "human":
             return self._to_a_person()
-        if rules.callback_on_busy and compliance.is_busy(text):
+        if route == "busy":
             return self._start_callback(text, lines.CALLBACK_ASK)
-        return None
+        return self.step_turn(text, dtmf)
 
     def _greet(self) -> list[AgentAction]:
         self.phase = "step"
@@ -298,10 +323,26 @@ class Conversation(StepRunner):
         }
         return spoken
 
-    def _say(self, template: str, interruptible: bool = True) -> Say:
+    def _say(
+        self,
+        template: str,
+        interruptible: bool = True,
+        kind: str | None = None,
+        question: str = "",
+        passage: str = "",
+    ) -> Say:
+        """Say a line (kind "step" or "answer" marks one the LLM path may write anew)."""
         text = for_speech(render(template, self.variables()))
         self.turns.append(Turn("agent", text, self.step_id, self.clock.elapsed()))
-        return Say(text, interruptible)
+        source = None
+        if kind is not None:
+            source = LineSource(kind, self.step_id, len(self.turns) - 1, question, passage)
+        return Say(text, interruptible, source)
+
+    def rewrite_turn(self, index: int, text: str) -> None:
+        """The agent said *text* instead of the line stored at *index* (the LLM path)."""
+        turn = self.turns[index]
+        self.turns[index] = Turn(turn.speaker, text, turn.step, turn.offset_s)
 
     def _callee(self, text: str) -> None:
         self.turns.append(Turn("callee", text, self.step_id, self.clock.elapsed()))

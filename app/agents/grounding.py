@@ -85,12 +85,14 @@ class IndexGrounding:
             else:
                 passages.extend(knowledge.passages_from_text(item.title, item.text))
         self.index = knowledge.KnowledgeIndex(passages)
+        # The LLM path embeds a question before the turn, when it has embeddings.
+        self.query_vectors: dict[str, list[float]] = {}
 
     def is_question(self, text: str) -> bool:
         return self._knowledge.is_question(text)
 
     def answer_for(self, turn: str) -> Hit | None:
-        return self.index.answer_for(turn)
+        return self.index.answer_for(turn, self.query_vectors.get(turn))
 
 
 def knowledge_for(definition: AgentDefinition) -> Grounding | None:

@@ -22,6 +22,12 @@ own IDF for an unseen word would tilt the balance with the corpus's size. A hit 
 cover `SCORE_FLOOR`; hits are ordered by their share, then by BM25 among equals. The
 retrieval-quality tests hold the same floor for the sample clinic alone, within 1,000
 passages, and for 5 passages.
+
+Embeddings (optional, with a language model whose endpoint embeds: `set_vectors`, and a
+query vector given to `search`). BM25's hits above the floor and the passages whose cosine
+similarity to the question reaches `EMBEDDING_FLOOR` are fused by reciprocal rank
+(`RRF_K`); a hit keeps its share as its score, or its cosine when only the embedding found
+it. Without vectors, retrieval is exactly the above.
 """
 
 from __future__ import annotations
@@ -59,6 +65,10 @@ UNKNOWN_WORD_FACTOR = 2.0
 HEADING_WEIGHT = 2.0
 DOCUMENT_WEIGHT = 1.0
 BODY_WEIGHT = 1.0
+# Embeddings: how close a passage must be to answer on similarity alone (a cautious floor:
+# an unrelated passage must not answer), and the usual reciprocal-rank-fusion constant.
+EMBEDDING_FLOOR = 0.5
+RRF_K = 60
 _TOKENIZER = "porter unicode61 remove_diacritics 2"
 _STEM_CACHE_MAX = 20_000
 
@@ -100,6 +110,7 @@ class KnowledgeIndex:
                 for n, p in enumerate(self._passages, start=1)
             ),
         )
+        self._vectors: list[list[float]] | None = None
         self._stems: dict[str, str] = {}
         self._groups: dict[str, frozenset[str]] = {}
         for group in SYNONYM_GROUPS:
@@ -109,7 +120,23 @@ class KnowledgeIndex:
     def __len__(self) -> int:
         return len(self._passages)
 
-    def search(self, query: str, limit: int = 3) -> list[Hit]:
+    @property
+    def passages(self) -> list[Passage]:
+        return list(self._passages)
+
+    @property
+    def has_vectors(self) -> bool:
+        return self._vectors is not None
+
+    def set_vectors(self, vectors: Sequence[Sequence[float]]) -> None:
+        """The passages' embeddings, in order (from the language model's endpoint)."""
+        if len(vectors) != len(self._passages):
+            raise ValueError("one vector per passage")
+        self._vectors = [_unit(v) for v in vectors]
+
+    def search(
+        self, query: str, limit: int = 3, query_vector: Sequence[float] | None = None
+    ) -> list[Hit]:
         """The best passages for the query, best first, each covering at least SCORE_FLOOR.
 
         The share of the question's words covered is the score. Among equal shares, a
@@ -141,18 +168,41 @@ class KnowledgeIndex:
             ),
             reverse=True,
         )
-        return [
-            Hit(self._passages[rowid - 1], round(covered, 4))
-            for covered, *_, rowid in order[:limit]
-            if covered >= SCORE_FLOOR
+        shares = {rowid: covered for covered, *_, rowid in order if covered >= SCORE_FLOOR}
+        if query_vector is not None and self._vectors is not None:
+            return self._fused(list(shares.items()), _unit(query_vector), limit)
+        return [Hit(self._passages[rowid - 1], round(share, 4)) for rowid, share in shares.items()][
+            :limit
         ]
 
-    def answer_for(self, turn: str) -> Hit | None:
+    def answer_for(self, turn: str, query_vector: Sequence[float] | None = None) -> Hit | None:
         """The best hit for a question-like turn; None for anything else or nothing good enough."""
         if not is_question(turn):
             return None
-        hits = self.search(turn, limit=1)
+        hits = self.search(turn, limit=1, query_vector=query_vector)
         return hits[0] if hits else None
+
+    def _fused(self, lexical: list[tuple[int, float]], query: list[float], limit: int) -> list[Hit]:
+        """BM25's hits and the close-enough embeddings' by reciprocal rank, best first."""
+        assert self._vectors is not None
+        closeness = {
+            rowid: sum(a * b for a, b in zip(query, vector, strict=True))
+            for rowid, vector in enumerate(self._vectors, start=1)
+        }
+        semantic = sorted(
+            (rowid for rowid, cosine in closeness.items() if cosine >= EMBEDDING_FLOOR),
+            key=lambda rowid: -closeness[rowid],
+        )
+        fused: dict[int, float] = {}
+        for ranking in ([rowid for rowid, _ in lexical], semantic):
+            for rank, rowid in enumerate(ranking, start=1):
+                fused[rowid] = fused.get(rowid, 0.0) + 1 / (RRF_K + rank)
+        shares = dict(lexical)
+        best = sorted(fused, key=lambda rowid: (-fused[rowid], rowid))[:limit]
+        return [
+            Hit(self._passages[rowid - 1], round(shares.get(rowid, closeness[rowid]), 4))
+            for rowid in best
+        ]
 
     def _terms(self, words: list[str]) -> list[_Term]:
         stems = self._stem_all(words)
@@ -212,6 +262,11 @@ def _share(terms: list[_Term], rowid: int, literal: bool = False) -> float:
     total = sum(t.weight for t in terms)
     found = sum(t.weight for t in terms if rowid in (t.literal_rowids if literal else t.rowids))
     return found / total if total else 0.0
+
+
+def _unit(vector: Sequence[float]) -> list[float]:
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
 
 
 def _name_words(document: str) -> str:

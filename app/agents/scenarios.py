@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +20,9 @@ from app.agents.actions import CallResult
 from app.agents.definition import AgentDefinition
 from app.agents.grounding import knowledge_for
 from app.agents.script import run_script
+
+if TYPE_CHECKING:
+    from app.agents.llm import LlmConfig
 
 
 class ScenarioError(ValueError):
@@ -99,7 +102,9 @@ def problems_with(result: CallResult, expect: Expectation) -> list[str]:
     return problems
 
 
-def run_scenarios(definition: AgentDefinition, scenarios: Sequence[Scenario]) -> dict[str, Any]:
+def run_scenarios(
+    definition: AgentDefinition, scenarios: Sequence[Scenario], llm: LlmConfig | None = None
+) -> dict[str, Any]:
     knowledge = knowledge_for(definition)
     outcomes = []
     for scenario in scenarios:
@@ -110,6 +115,7 @@ def run_scenarios(definition: AgentDefinition, scenarios: Sequence[Scenario]) ->
             knowledge=knowledge,
             now=parse_now(scenario.now),
             timezone=scenario.timezone,
+            llm=llm,
         )
         problems = problems_with(result, scenario.expect)
         outcomes.append(

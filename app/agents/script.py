@@ -1,4 +1,4 @@
-"""Drive a Conversation from lines of text: `calldeck agent chat` and `agent test`.
+"""Drive a Responder from lines of text: `calldeck agent chat` and `agent test`.
 
 A line is what the callee says, or an event: "#dtmf 1" presses a key, "#silence 9" is nine
 seconds of silence, "#voicemail" answers as a machine, "#hangup" hangs up. The clock moves
@@ -7,14 +7,20 @@ as people speak (about 2.5 words a second), so turn offsets look like a real cal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from app.agents.actions import AgentAction, CallResult, CallWebhook, Say
+from app.agents.actions import CallResult, CallWebhook
 from app.agents.definition import AgentDefinition
 from app.agents.flow import Conversation
 from app.agents.grounding import Grounding
+from app.agents.responder import Output, Responder, Token
+
+if TYPE_CHECKING:
+    from app.agents.llm import LlmConfig
 
 WORDS_PER_SECOND = 2.5
 PAUSE_S = 0.4  # between one speaker and the next
@@ -49,51 +55,76 @@ def run_script(
     knowledge: Grounding | None = None,
     now: datetime | None = None,
     timezone: str | None = None,
+    llm: LlmConfig | None = None,
 ) -> CallResult:
+    """Run the lines through a Responder, the phone's runtime: the deterministic one, or
+    with *llm* the one whose model writes lines and reads turns."""
     clock = ScriptClock(now or datetime.now(UTC))
     conversation = Conversation(definition, variables, knowledge, clock, timezone)
-    _perform(conversation, clock, conversation.start())
+    return asyncio.run(_run(_responder(conversation, llm), clock, lines))
+
+
+def _responder(conversation: Conversation, llm: LlmConfig | None) -> Responder:
+    if llm is None:
+        return Responder(conversation)
+    from app.agents.llm import LlmResponder
+
+    return LlmResponder(conversation, llm)
+
+
+async def _run(responder: Responder, clock: ScriptClock, lines: Iterable[str]) -> CallResult:
+    await _perform(responder, clock, responder.start())
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if conversation.phase == "ended":
+        if responder.conversation.phase == "ended":
             break
-        _perform(conversation, clock, _event(conversation, clock, line))
-    conversation.on_hangup()
-    return conversation.result()
+        outputs = _event(responder, clock, line)
+        if outputs is not None:
+            await _perform(responder, clock, outputs)
+    return await responder.finish()
 
 
-def _event(conversation: Conversation, clock: ScriptClock, line: str) -> list[AgentAction]:
+def _event(responder: Responder, clock: ScriptClock, line: str) -> AsyncIterator[Output] | None:
     if not line.startswith("#"):
         clock.speak(line)  # a prompt arrives when the callee has finished speaking
-        return conversation.on_prompt(line)
+        return responder.prompt(line)
     command, _, argument = line[1:].partition(" ")
     if command == "dtmf" and len(argument.strip()) == 1:
-        return conversation.on_dtmf(argument.strip())
+        return responder.dtmf(argument.strip())
     if command == "silence":
         try:
             seconds = float(argument)
         except ValueError:
             raise ScriptError(f"{line!r}: '#silence' takes seconds, e.g. '#silence 9'") from None
         clock.seconds += seconds
-        return conversation.on_silence(seconds)
+        return responder.silence(seconds)
     if command == "voicemail":
-        return conversation.on_voicemail()
+        return responder.voicemail()
     if command == "hangup":
-        return conversation.on_hangup()
+        responder.hangup()
+        return None
     raise ScriptError(f"{line!r}: unknown event (use #dtmf D, #silence S, #voicemail, #hangup)")
 
 
-def _perform(conversation: Conversation, clock: ScriptClock, actions: list[AgentAction]) -> None:
-    """Speak (the clock moves) and run webhooks, whose results may bring more actions."""
-    queue = list(actions)
-    while queue:
-        action = queue.pop(0)
-        if isinstance(action, Say):
-            clock.speak(action.text)
-        elif isinstance(action, CallWebhook):
-            from app.agents.webhooks import call_webhook
+async def _perform(
+    responder: Responder, clock: ScriptClock, outputs: AsyncIterator[Output]
+) -> None:
+    """Speak each line (the clock moves), then run the webhooks, whose results may bring
+    more to perform."""
+    webhooks: list[CallWebhook] = []
+    line: list[str] = []
+    async for output in outputs:
+        if isinstance(output, Token):
+            line.append(output.text)
+            if output.last:
+                clock.speak("".join(line))
+                line.clear()
+        elif isinstance(output, CallWebhook):
+            webhooks.append(output)
+    for webhook in webhooks:
+        from app.agents.webhooks import call_webhook
 
-            ok, data = call_webhook(action)
-            queue += conversation.on_tool_result(action.tool, ok, data)
+        ok, data = await asyncio.to_thread(call_webhook, webhook)
+        await _perform(responder, clock, responder.tool_result(webhook.tool, ok, data))

@@ -37,7 +37,7 @@ class StepRunner:
         self.step_id, self.reprompts = step_id, 0
         self.step_path.append(step_id)
         self.phase = "step"
-        actions: list[AgentAction] = [self._say(step.say)] if step.say else []
+        actions: list[AgentAction] = [self._say(step.say, kind="step")] if step.say else []
         if not step.collect:
             actions += self.complete(step)
         if self.phase == "step" and self.step_id == step_id:
@@ -63,7 +63,7 @@ class StepRunner:
         step = self.definition.step(target)
         self.step_id, self.reprompts, self.phase = target, 0, "step"
         self.step_path.append(target)
-        return [self._say(step.say)] if step.say else []
+        return [self._say(step.say, kind="step")] if step.say else []
 
     def step_turn(self: Conversation, text: str, dtmf: str | None) -> list[AgentAction]:
         step = self.definition.step(self.step_id)
@@ -81,6 +81,8 @@ class StepRunner:
         )
         if target is not None:
             return answer + actions + self._go(target)
+        if self.model_tool is not None:  # the model's choice, when no transition moves on
+            return answer + actions + self.use_tool(self.definition.tool(self.model_tool))
         if filled and self._is_global(step) and not step.end:
             return answer + actions + self.resume()
         if answer:
@@ -93,7 +95,7 @@ class StepRunner:
         self: Conversation, when: Condition | None, text: str, dtmf: str | None, filled: bool
     ) -> bool:
         """One transition condition; field, expression and "always" wait for the step's
-        fields. An LLM condition never holds without an LLM."""
+        fields. An LLM condition holds only when a model said so this turn (never without one)."""
         said = text.lower()
         if when is None or when.always or when.after_speaking:
             return filled
@@ -111,7 +113,7 @@ class StepRunner:
             return (when.field in self.fields) == (when.filled is not False)
         if when.expression is not None:
             return filled and evaluate(when.expression, self.fields)
-        return False  # llm
+        return when.llm in self.model_verdicts  # only a model says an LLM condition holds
 
     def use_tool(self: Conversation, tool: Any) -> list[AgentAction]:
         self.tools_called.append(tool.name)
@@ -166,6 +168,17 @@ class StepRunner:
         )
         return self._go(after) if after else []
 
+    def unread_fields(self: Conversation, step: Step, text: str) -> list[Any]:
+        """The step's fields still empty that the extractors cannot read from *text*: what
+        the LLM path asks its model for."""
+        now = self.local_now()
+        return [
+            spec
+            for spec in step.collect
+            if spec.name not in self.fields
+            and extract(spec.type, text, now=now, choices=spec.choices) is None
+        ]
+
     # -- private -----------------------------------------------------------------------------
 
     def _transfer_failed(self: Conversation, tool: Any) -> list[AgentAction]:
@@ -202,6 +215,8 @@ class StepRunner:
             if spec.type == "yes_no" and question and not _YES_NO_START.search(text):
                 continue  # "is it okay if...?" asks; it does not answer
             value = extract(spec.type, text, now=now, choices=spec.choices)
+            if value is None:
+                value = self.model_fields.get(spec.name)  # what a model read, when asked
             if value is not None:
                 self.fields[spec.name] = value
 
@@ -227,7 +242,8 @@ class StepRunner:
         if hit is None:
             return [self._say(lines.DONT_KNOW)]
         self.tools_called.append("kb_search")
-        return [self._say(spoken_answer(hit.passage.text, text))]
+        answer = spoken_answer(hit.passage.text, text)
+        return [self._say(answer, kind="answer", question=text, passage=hit.passage.text)]
 
 
 def _dig(data: Any, path: str) -> Any:

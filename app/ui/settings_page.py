@@ -1,4 +1,5 @@
-"""Settings: the Twilio account (token in the OS keyring), pacing cap, region, operator."""
+"""Settings: the Twilio account (token in the OS keyring), pacing cap, region, operator,
+and the agent's optional language model (its key in the keyring too)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,18 @@ from app.domain.phone import InvalidRegion, check_region
 from app.secrets import (
     SecretStoreUnavailable,
     delete_auth_token,
+    get_llm_api_key,
+    mask_key,
     mask_sid,
     remember_for_session,
     set_auth_token,
+    set_llm_api_key,
 )
 from app.settings import get_setting, set_setting
 from app.ui.context import AppContext
-from app.ui.operations import Change
+from app.ui.operations import Change, run_op
+
+ERROR_STYLE = "color:#a94442;"
 
 
 class SettingsPage(QWidget):
@@ -82,9 +88,38 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(account)
         layout.addWidget(general)
+        layout.addWidget(self._build_llm_box())
         layout.addWidget(self._build_data_box())
         layout.addStretch(1)
         self.load()
+
+    def _build_llm_box(self) -> QGroupBox:
+        self.llm_base_url = QLineEdit(placeholderText="https://api.openai.com/v1 or a local server")
+        self.llm_model = QLineEdit(placeholderText="e.g. gpt-4o-mini, llama3.1")
+        self.llm_embedding_model = QLineEdit(
+            placeholderText="optional, e.g. text-embedding-3-small (helps find answers)"
+        )
+        self.llm_key = QLineEdit()
+        self.llm_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.llm_state = QLabel("Without a model the agent says the lines you wrote.")
+        self.llm_state.setWordWrap(True)
+        check = QPushButton("Check")
+        check.clicked.connect(self.check_llm)
+        save = QPushButton("Save model")
+        save.clicked.connect(self.save_llm)
+        box = QGroupBox("Language model (optional)")
+        form = QFormLayout(box)
+        form.addRow("Base URL (OpenAI-compatible)", self.llm_base_url)
+        form.addRow("Model", self.llm_model)
+        form.addRow("Embedding model", self.llm_embedding_model)
+        form.addRow("API key", self.llm_key)
+        form.addRow(self.llm_state)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(check)
+        buttons.addWidget(save)
+        form.addRow(buttons)
+        return box
 
     def _build_data_box(self) -> QGroupBox:
         context = self.context
@@ -119,13 +154,17 @@ class SettingsPage(QWidget):
             self.region.setText(get_setting(session, "default_region"))
             self.public_url.setText(get_setting(session, "public_url") or "")
             self.operator.setText(get_setting(session, "operator_name") or "")
+            self.llm_base_url.setText(get_setting(session, "llm_base_url") or "")
+            self.llm_model.setText(get_setting(session, "llm_model") or "")
+            self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
+        self._show_kept_key()
         self.account_sid.setText(sid or "")
         if self.context.setup_error:  # live, but the token is missing: nothing dials
             self.account_state.setText(
                 f"The auth token for Twilio account {mask_sid(sid or '')} is not in the keyring, "
                 "so no calls are placed. Enter it and press Save account: calls resume at once."
             )
-            self.account_state.setStyleSheet("color:#a94442;")
+            self.account_state.setStyleSheet(ERROR_STYLE)
         elif self.context.demo_mode:
             self.account_state.setText("Demo mode: calls go to the built-in Twilio emulator.")
         else:
@@ -180,6 +219,59 @@ class SettingsPage(QWidget):
         if self.context.dialer is not None:  # the running dialer takes the new cap
             self.context.dialer.set_cps(self.cps.value())
         self.saved.setText("Saved.")
+
+    def save_llm(self) -> None:
+        base_url, model = self.llm_base_url.text().strip(), self.llm_model.text().strip()
+        if base_url and not base_url.startswith(("http://", "https://")):
+            self._llm_said("The base URL starts with http:// or https://.", error=True)
+            return
+        if bool(base_url) != bool(model):
+            self._llm_said("Give both the base URL and the model, or neither.", error=True)
+            return
+        key = self.llm_key.text().strip()
+        if key:
+            try:
+                set_llm_api_key(key)
+            except SecretStoreUnavailable as exc:
+                self._llm_said(str(exc), error=True)
+                return
+        with self.context.store.session.begin() as session:
+            set_setting(session, "llm_base_url", base_url or None)
+            set_setting(session, "llm_model", model or None)
+            embedding_model = self.llm_embedding_model.text().strip() if model else ""
+            set_setting(session, "llm_embedding_model", embedding_model or None)
+        self.llm_key.clear()
+        self._show_kept_key()
+        self._llm_said(f"Saved: agents use {model}." if model else "Saved: no language model.")
+
+    def check_llm(self) -> None:
+        base_url, model = self.llm_base_url.text().strip(), self.llm_model.text().strip()
+        if not (base_url and model):
+            self._llm_said("Give the base URL and the model first.", error=True)
+            return
+        from app.agents.llm import LlmCheckFailed, LlmConfig, check_llm  # not at start-up
+
+        config = LlmConfig(base_url, model, self.llm_key.text().strip() or get_llm_api_key())
+        self._llm_said(f"Checking {model}…")
+        run_op(
+            self,
+            check_llm(config),
+            on_success=self._llm_said,
+            on_error=lambda message: self._llm_said(message, error=True),
+            expected=(LlmCheckFailed,),
+        )
+
+    def _show_kept_key(self) -> None:
+        kept = get_llm_api_key()
+        self.llm_key.setPlaceholderText(
+            f"Kept in the OS keyring ({mask_key(kept)})"
+            if kept
+            else "None needed for a local server"
+        )
+
+    def _llm_said(self, text: str, error: bool = False) -> None:
+        self.llm_state.setText(text)
+        self.llm_state.setStyleSheet(ERROR_STYLE if error else "")
 
     @staticmethod
     def _open(path) -> None:

@@ -76,3 +76,13 @@ def kinds(actions) -> list[str]:
 @pytest.fixture
 def example() -> AgentDefinition:
     return definition()
+
+
+@pytest.fixture
+def fake_llm():
+    """A local OpenAI-compatible server (tests/agents/fake_openai.py)."""
+    from .fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.close()

@@ -1,10 +1,14 @@
+import asyncio
+
+import pytest
 from sqlalchemy import select
 
-from app.secrets import SERVICE, get_auth_token
+from app.secrets import LLM_KEY_NAME, LLM_SERVICE, SERVICE, get_auth_token
 from app.settings import get_setting
 from app.store.models import Setting
 from app.ui.context import AppContext
-from app.ui.settings_page import SettingsPage
+from app.ui.settings_page import ERROR_STYLE, SettingsPage
+from tests.agents.fake_openai import Reply
 
 SID = "AC" + "0123456789abcdef" * 2
 
@@ -59,3 +63,68 @@ def test_forgetting_the_account_removes_the_token(qtbot, store, home, memory_key
     assert memory_keyring.passwords == {}
     with store.session() as session:
         assert get_setting(session, "twilio_account_sid") is None
+
+
+@pytest.fixture
+def fake_llm():
+    from tests.agents.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.close()
+
+
+def wait_for_check(qloop, page) -> str:
+    async def answered():
+        while page.llm_state.text().startswith("Checking"):
+            await asyncio.sleep(0.02)
+
+    qloop.run_until_complete(asyncio.wait_for(answered(), 20))
+    return page.llm_state.text()
+
+
+def test_the_llm_key_goes_to_the_keyring_and_is_never_shown(qtbot, store, home, memory_keyring):
+    page = make_page(qtbot, store, home)
+    page.llm_base_url.setText("http://127.0.0.1:11434/v1")
+    page.llm_model.setText("llama3.1")
+    page.llm_embedding_model.setText("nomic-embed-text")
+    page.llm_key.setText("sk-llm-secret-abcd1234")
+    page.save_llm()
+    assert memory_keyring.passwords == {(LLM_SERVICE, LLM_KEY_NAME): "sk-llm-secret-abcd1234"}
+    assert page.llm_key.text() == ""
+    assert "sk-llm-secret" not in page.llm_key.placeholderText()
+    assert page.llm_key.placeholderText().endswith("(sk-…1234)")
+    assert page.llm_state.text() == "Saved: agents use llama3.1."
+    with store.session() as session:
+        assert get_setting(session, "llm_base_url") == "http://127.0.0.1:11434/v1"
+        assert get_setting(session, "llm_model") == "llama3.1"
+        assert get_setting(session, "llm_embedding_model") == "nomic-embed-text"
+        values = [row.value for row in session.scalars(select(Setting))]
+    assert "sk-llm-secret" not in repr(values)
+    page.llm_model.clear()
+    page.save_llm()
+    assert "or neither" in page.llm_state.text()
+    page.llm_base_url.setText("ftp://x")
+    page.llm_model.setText("m")
+    page.save_llm()
+    assert "http://" in page.llm_state.text()
+    reopened = make_page(qtbot, store, home)
+    assert reopened.llm_model.text() == "llama3.1" and reopened.llm_key.text() == ""
+
+
+def test_check_asks_the_model_and_shows_the_answer_or_the_error(
+    qtbot, qloop, store, home, fake_llm
+):
+    page = make_page(qtbot, store, home)
+    page.check_llm()
+    assert "base URL and the model first" in page.llm_state.text()
+    page.llm_base_url.setText(fake_llm.base_url)
+    page.llm_model.setText("fake-model")
+    fake_llm.summaries.append(Reply("OK"))
+    page.check_llm()
+    assert wait_for_check(qloop, page) == "fake-model answered: OK"
+    assert fake_llm.requests[-1]["model"] == "fake-model"
+    fake_llm.summaries.append(Reply(status=401))
+    page.check_llm()
+    assert wait_for_check(qloop, page) == f"fake-model at {fake_llm.base_url}: HTTP 401."
+    assert page.llm_state.styleSheet() == ERROR_STYLE
