@@ -245,13 +245,24 @@ async def _reach(relay: RelayServer, public_url: str | None, tunnel_wanted: bool
 
 async def _start_relay(store, provider, *, auth_token, port, time_scale):
     """The agent's ConversationRelay server, and the dialer's side of it."""
+    from app.agents.flow import Conversation
+    from app.agents.llm import LlmResponder, llm_config
     from app.agents.relay.server import RelayServer
+    from app.agents.responder import Responder
     from app.dialer.agent_calls import AgentCalls
 
     async def answered_by(call_sid: str) -> str | None:
         return (await provider.fetch_call(call_sid)).answered_by
 
+    def responder(conversation: Conversation) -> Responder:
+        """With a language model when one is configured (read per call, so a change in
+        Settings applies from the next call)."""
+        with store.session() as session:
+            config = llm_config(session)
+        return LlmResponder(conversation, config) if config else Responder(conversation)
+
     relay = RelayServer(
+        responder=responder,
         auth_token=auth_token,
         port=port,
         time_scale=time_scale,

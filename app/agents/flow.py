@@ -217,7 +217,8 @@ class Conversation(StepRunner):
     # -- dispatch ----------------------------------------------------------------------------
 
     def route(self, text: str, dtmf: str | None) -> str:
-        """Where a turn goes, in the runtime's order: "opt_out", "greet", "ignore", "robot",
+        """Where a turn goes, in the runtime's order: "opt_out", "greet", "voicemail",
+        "ignore", "robot",
         "callback", "global:ID" (a global step), "human", "busy", or "step" (the current
         step's own flow, the only route on which the LLM path consults its model)."""
         rules = self.definition.compliance
@@ -225,7 +226,7 @@ class Conversation(StepRunner):
         if rules.honor_opt_out and spoken and compliance.is_opt_out(text):
             return "opt_out"
         if self.phase in ("hello", "probed"):
-            return "greet"
+            return "voicemail" if spoken and compliance.is_voicemail_greeting(text) else "greet"
         if self.phase == "tool" or (spoken and compliance.is_backchannel(text)):
             return "ignore"
         robot = spoken and rules.answer_robot_truthfully and compliance.is_robot_question(text)
@@ -249,6 +250,8 @@ class Conversation(StepRunner):
             return self._opt_out(text)
         if route == "greet":
             return self._greet()
+        if route == "voicemail":  # a machine's greeting where a person's hello should be
+            return self.on_voicemail()
         if route == "ignore":
             return []
         if route == "robot":

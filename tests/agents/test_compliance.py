@@ -149,3 +149,19 @@ def test_backchannels(said):
 @pytest.mark.parametrize("said", ["yes", "okay, tomorrow works", "no", "right after lunch"])
 def test_answers_are_not_backchannels(said):
     assert not compliance.is_backchannel(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "machine"),
+    [
+        ("Hi, you have reached my voicemail. Please leave a message after the beep.", True),
+        ("You've reached the mailbox of Ana Silva", True),
+        ("I'm not available right now, please record your message", True),
+        ("Sorry, I can't come to the phone right now", True),
+        ("Hello?", False),
+        ("Yes, this is Ana speaking", False),
+        ("Who is this?", False),
+    ],
+)
+def test_a_voicemail_greeting_is_told_from_a_hello(said, machine):
+    assert compliance.is_voicemail_greeting(said) is machine

@@ -51,6 +51,14 @@ def test_silence_after_the_probe_is_voicemail_and_the_number_is_read_digit_by_di
     assert "leave_voicemail" in result.tools_called
 
 
+def test_a_voicemail_greeting_in_place_of_a_hello_gets_the_message_not_the_greeting(example):
+    c, _ = talk(example)
+    c.start()
+    actions = c.on_prompt("Hi, you've reached Ana. Please leave a message after the beep.")
+    assert said(actions) == [f"Hi Ana, please call us back at {CALLBACK_DIGITS}."]
+    assert c.result().outcome == "voicemail_left"
+
+
 def test_a_machine_detected_by_the_carrier(example):
     c, _ = talk(example)
     c.start()
