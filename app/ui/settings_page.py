@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -22,11 +24,13 @@ from app.secrets import (
     SecretStoreUnavailable,
     delete_auth_token,
     get_llm_api_key,
+    get_ngrok_authtoken,
     mask_key,
     mask_sid,
     remember_for_session,
     set_auth_token,
     set_llm_api_key,
+    set_ngrok_authtoken,
 )
 from app.settings import get_setting, set_setting
 from app.ui.context import AppContext
@@ -68,7 +72,6 @@ class SettingsPage(QWidget):
         self.region = QLineEdit()
         self.region.setMaxLength(2)
         self.region.setMaximumWidth(60)
-        self.public_url = QLineEdit(placeholderText="https://calls.example.com (optional)")
         self.operator = QLineEdit(placeholderText="Your name, shown on notes")
         self.saved = QLabel()
         save = QPushButton("Save settings")
@@ -77,7 +80,6 @@ class SettingsPage(QWidget):
         general_form = QFormLayout(general)
         general_form.addRow("Calls per second (account-wide)", self.cps)
         general_form.addRow("Default country for numbers", self.region)
-        general_form.addRow("Public URL for callbacks", self.public_url)
         general_form.addRow("Operator name", self.operator)
         general_buttons = QHBoxLayout()
         general_buttons.addWidget(self.saved, 1)
@@ -88,10 +90,42 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(account)
         layout.addWidget(general)
+        layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
         layout.addWidget(self._build_data_box())
         layout.addStretch(1)
         self.load()
+
+    def _build_address_box(self) -> QGroupBox:
+        """Where Twilio reaches the agent on live calls (demo mode needs none of it)."""
+        self.public_url = QLineEdit(placeholderText="https://calls.example.com")
+        self.relay_port = QSpinBox(minimum=1024, maximum=65535)
+        self.relay_port.setMaximumWidth(100)
+        self.tunnel = QCheckBox("Open an ngrok tunnel instead (no address of your own needed)")
+        self.ngrok_token = QLineEdit()
+        self.ngrok_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.address_state = QLabel(
+            "Live calls need an https:// address that forwards to the relay port, or the "
+            "ngrok tunnel. Demo mode needs neither."
+        )
+        self.address_state.setWordWrap(True)
+        check = QPushButton("Check address")
+        check.clicked.connect(self.check_address)
+        save = QPushButton("Save address")
+        save.clicked.connect(self.save_address)
+        box = QGroupBox("Public address (live calls)")
+        form = QFormLayout(box)
+        form.addRow("Public address", self.public_url)
+        form.addRow("Relay port on this computer", self.relay_port)
+        form.addRow(self.tunnel)
+        form.addRow("ngrok authtoken", self.ngrok_token)
+        form.addRow(self.address_state)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(check)
+        buttons.addWidget(save)
+        form.addRow(buttons)
+        return box
 
     def _build_llm_box(self) -> QGroupBox:
         self.llm_base_url = QLineEdit(placeholderText="https://api.openai.com/v1 or a local server")
@@ -153,11 +187,14 @@ class SettingsPage(QWidget):
             self.cps.setValue(float(get_setting(session, "calls_per_second")))
             self.region.setText(get_setting(session, "default_region"))
             self.public_url.setText(get_setting(session, "public_url") or "")
+            self.relay_port.setValue(int(get_setting(session, "relay_port")))
+            self.tunnel.setChecked(bool(get_setting(session, "ngrok_tunnel")))
             self.operator.setText(get_setting(session, "operator_name") or "")
             self.llm_base_url.setText(get_setting(session, "llm_base_url") or "")
             self.llm_model.setText(get_setting(session, "llm_model") or "")
             self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
         self._show_kept_key()
+        self._show_kept_authtoken()
         self.account_sid.setText(sid or "")
         if self.context.setup_error:  # live, but the token is missing: nothing dials
             self.account_state.setText(
@@ -214,11 +251,70 @@ class SettingsPage(QWidget):
         with self.context.store.session.begin() as session:
             set_setting(session, "calls_per_second", self.cps.value())
             set_setting(session, "default_region", region)
-            set_setting(session, "public_url", self.public_url.text().strip() or None)
             set_setting(session, "operator_name", self.operator.text().strip())
         if self.context.dialer is not None:  # the running dialer takes the new cap
             self.context.dialer.set_cps(self.cps.value())
         self.saved.setText("Saved.")
+
+    def save_address(self) -> None:
+        url = self.public_url.text().strip().rstrip("/")
+        if url and not url.startswith("https://"):
+            self._address_said("Twilio connects only over TLS: the address starts with https://.")
+            return
+        token = self.ngrok_token.text().strip()
+        if token:
+            try:
+                set_ngrok_authtoken(token)
+            except SecretStoreUnavailable as exc:
+                self._address_said(str(exc))
+                return
+        if self.tunnel.isChecked() and not (token or get_ngrok_authtoken()):
+            self._address_said("Paste the ngrok authtoken (dashboard.ngrok.com) for the tunnel.")
+            return
+        with self.context.store.session.begin() as session:
+            set_setting(session, "public_url", url or None)
+            set_setting(session, "relay_port", self.relay_port.value())
+            set_setting(session, "ngrok_tunnel", self.tunnel.isChecked())
+        self.ngrok_token.clear()
+        self._show_kept_authtoken()
+        self._address_said("Saved. It is checked, and used, from CallDeck's next start.", False)
+
+    def check_address(self) -> None:
+        """Fetch the relay's health page through the address, from here (live mode)."""
+        services = self.context.services
+        relay = services.relay if services is not None else None
+        if self.context.demo_mode or relay is None:
+            self._address_said(
+                "Demo mode: the emulator connects to this computer directly. The address is "
+                "checked when CallDeck runs with a Twilio account.",
+                False,
+            )
+            return
+        url = relay.http_base if services.tunnel is not None else self.public_url.text().strip()
+        from app.telephony.public_address import AddressError, check_reachable
+
+        async def check() -> str:
+            await check_reachable(url, relay.relay_id)
+            return f"{url} reaches this CallDeck's relay."
+
+        self._address_said(f"Checking {url}…", False)
+        run_op(
+            self,
+            check(),
+            on_success=lambda text: self._address_said(text, False),
+            on_error=self._address_said,
+            expected=(AddressError,),
+        )
+
+    def _show_kept_authtoken(self) -> None:
+        kept = get_ngrok_authtoken()
+        self.ngrok_token.setPlaceholderText(
+            f"Kept in the OS keyring ({mask_key(kept)})" if kept else "For the tunnel only"
+        )
+
+    def _address_said(self, text: str, error: bool = True) -> None:
+        self.address_state.setText(text)
+        self.address_state.setStyleSheet(ERROR_STYLE if error else "")
 
     def save_llm(self) -> None:
         base_url, model = self.llm_base_url.text().strip(), self.llm_model.text().strip()

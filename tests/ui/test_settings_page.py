@@ -128,3 +128,46 @@ def test_check_asks_the_model_and_shows_the_answer_or_the_error(
     page.check_llm()
     assert wait_for_check(qloop, page) == f"fake-model at {fake_llm.base_url}: HTTP 401."
     assert page.llm_state.styleSheet() == ERROR_STYLE
+
+
+def test_the_public_address_is_saved_and_the_ngrok_authtoken_goes_to_the_keyring(
+    qtbot, store, home, memory_keyring
+):
+    from app.secrets import NGROK_NAME, NGROK_SERVICE
+
+    page = make_page(qtbot, store, home)
+    page.public_url.setText("https://calls.example.com/")
+    page.relay_port.setValue(9001)
+    page.tunnel.setChecked(True)
+    page.ngrok_token.setText("2abcNGROKtoken")
+    page.save_address()
+    assert memory_keyring.passwords[(NGROK_SERVICE, NGROK_NAME)] == "2abcNGROKtoken"
+    assert page.ngrok_token.text() == "" and "keyring" in page.ngrok_token.placeholderText()
+    with store.session() as session:
+        assert get_setting(session, "public_url") == "https://calls.example.com"
+        assert get_setting(session, "relay_port") == 9001
+        assert get_setting(session, "ngrok_tunnel") is True
+        assert "2abcNGROKtoken" not in repr([r.value for r in session.scalars(select(Setting))])
+    assert "next start" in page.address_state.text()
+
+
+def test_an_address_twilio_cannot_use_or_a_tunnel_without_its_authtoken_is_explained(
+    qtbot, store, home
+):
+    page = make_page(qtbot, store, home)
+    page.public_url.setText("http://calls.example.com")
+    page.save_address()
+    assert "https://" in page.address_state.text()
+    assert page.address_state.styleSheet() == ERROR_STYLE
+    page.public_url.setText("")
+    page.tunnel.setChecked(True)
+    page.save_address()
+    assert "authtoken" in page.address_state.text()
+    with store.session() as session:
+        assert get_setting(session, "ngrok_tunnel") is False  # nothing was saved
+
+
+def test_checking_the_address_in_demo_mode_says_none_is_needed(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.check_address()
+    assert "Demo mode" in page.address_state.text()
