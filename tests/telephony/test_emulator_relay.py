@@ -4,6 +4,7 @@ against a scripted agent on real websockets (tests/telephony/relay_agent.py)."""
 from __future__ import annotations
 
 import io
+import time
 import wave
 from collections.abc import Iterator
 
@@ -131,6 +132,44 @@ def test_a_silent_callee_sends_no_prompt_and_gives_up(emu, make_client, agent):
     assert agent.sessions[0].of_type("prompt") == []
     assert lines(record, "callee") == []
     assert final.status == "completed" and int(final.duration) >= 30
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("knowledge_question", "What are your opening hours?"),
+        ("unknown_question", "parking garage"),
+        ("busy_callback", "call me tomorrow at 3 pm"),
+        ("not_interested", "not interested"),
+        ("robot_question", "are you a robot?"),
+        ("wants_person", "real person"),
+    ],
+)
+def test_each_talking_persona_says_its_piece(name, says, emu, make_client, agent):
+    _, final, _ = place(emu, make_client, agent.twiml(params=persona(name)))
+    prompts = " ".join(m["voicePrompt"] for m in agent.sessions[0].of_type("prompt"))
+    assert says.lower() in prompts.lower()
+    assert final.status == "completed"
+
+
+def test_the_time_limit_ends_a_session_the_callee_would_keep(emu, make_client, agent):
+    _, final, record = place(emu, make_client, agent.twiml(params=persona("silent")), time_limit=12)
+    [action] = agent.wait_actions(1)
+    assert action["SessionStatus"] == "completed" and int(final.duration) <= 13
+
+
+def test_a_rest_hangup_closes_the_socket(emu, make_client, agent):
+    client = make_client(emu)
+    call = client.calls.create(
+        to="+14155550160", from_=FROM, twiml=agent.twiml(params=persona("silent"))
+    )
+    deadline = time.monotonic() + 10
+    while not agent.sessions and time.monotonic() < deadline:
+        time.sleep(0.02)
+    client.calls(call.sid).update(status="completed")
+    [action] = agent.wait_actions(1)
+    assert (action["SessionStatus"], action["CallStatus"]) == ("completed", "completed")
+    assert wait_final(client, call.sid).status == "completed"
 
 
 async def long_winded(session: Session, message: dict) -> None:

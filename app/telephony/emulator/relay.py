@@ -184,7 +184,6 @@ class RelaySession:
         self.give_up_at: float | None = None  # the callee hangs up then, unless rescheduled
         self.awaiting_agent = False  # the callee has had its turn and waits for the agent
         self.malformed = 0
-        self.ws: aiohttp.ClientWebSocketResponse | None = None
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, status: str, **kw) -> SessionResult:
@@ -218,7 +217,6 @@ class RelaySession:
             return self._failed(64102, f"{CONNECT_FAILED} The server answered HTTP {exc.status}.")
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
             return self._failed(64102, CONNECT_FAILED)
-        self.ws = ws
         inbox: asyncio.Queue[aiohttp.WSMessage] = asyncio.Queue()
         reader = asyncio.get_running_loop().create_task(self._read(ws, inbox))
         try:
