@@ -15,7 +15,13 @@ import pytest
 import requests
 
 from app.telephony.emulator import Emulator, media, twiml
-from app.telephony.emulator.conversation import lay_out
+from app.telephony.emulator.conversation import (
+    Conversation,
+    PersonaCursor,
+    close_plain,
+    lay_out_step,
+    pick_up,
+)
 from app.telephony.emulator.faults import FaultPlan, parse_faults
 from app.telephony.emulator.outcomes import PERSONA_NAMES, Scenario, persona_for
 from app.telephony.emulator.paging import v2010_page
@@ -36,10 +42,19 @@ def test_say_pause_play_dial_and_hangup_timing():
     assert twiml.parse("<NotTwiml/>") is None
 
 
+def lay_out(steps: list[twiml.Step], to: str) -> Conversation:
+    """What the emulator's call flow does with plain verbs, without the waiting."""
+    conv, cursor = Conversation(), PersonaCursor(Scenario().outcome_for(to).persona)
+    pick_up(conv, cursor)
+    for step in steps:
+        lay_out_step(conv, step, cursor)
+    close_plain(conv, cursor, hung_up=False)
+    return conv
+
+
 def test_conversation_interleaves_persona_lines_with_the_agent():
-    outcome = Scenario().outcome_for("+14155550009")
     conv = lay_out(
-        twiml.parse("<Response><Say>Hi there.</Say><Say>Bye now.</Say></Response>"), outcome
+        twiml.parse("<Response><Say>Hi there.</Say><Say>Bye now.</Say></Response>"), "+14155550009"
     )
     speakers = [s.speaker for s in conv.segments]
     assert speakers == ["callee", "agent", "callee", "agent"]
@@ -49,8 +64,9 @@ def test_conversation_interleaves_persona_lines_with_the_agent():
 
 
 def test_voicemail_greeting_then_agent_message():
-    outcome = Scenario().outcome_for("+14155550005")
-    conv = lay_out(twiml.parse("<Response><Say>Please call us back.</Say></Response>"), outcome)
+    conv = lay_out(
+        twiml.parse("<Response><Say>Please call us back.</Say></Response>"), "+14155550005"
+    )
     assert [s.speaker for s in conv.segments] == ["callee", "agent"]
 
 
@@ -163,8 +179,7 @@ def test_paging_tokens_follow_twilios_shape():
 
 def test_wav_renders_without_espeak(tmp_path, monkeypatch):
     monkeypatch.setattr(media.shutil, "which", lambda name: None)
-    outcome = Scenario().outcome_for("+14155550001")
-    conv = lay_out(twiml.parse("<Response><Say>Hello.</Say></Response>"), outcome)
+    conv = lay_out(twiml.parse("<Response><Say>Hello.</Say></Response>"), "+14155550001")
     path = media.render_wav(conv.segments, conv.duration, tmp_path / "x.wav")
     with wave.open(str(path)) as w:
         frames = w.readframes(w.getnframes())

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 
 from app.telephony.emulator import twiml
 from app.telephony.emulator.conversation import (
-    PICK_UP_S,
     Conversation,
     PersonaCursor,
-    last_words,
+    close_plain,
     lay_out_step,
     pick_up,
 )
@@ -71,11 +70,7 @@ class TwimlRunner:
                 if then is not None:
                     queue = then
         if not self.relayed:
-            if not self.cursor.picked_up:
-                pick_up(self.conv, self.cursor)
-            if not hung_up:
-                last_words(self.conv, self.cursor)
-            self.conv.duration = round(self.conv.duration + PICK_UP_S, 2)
+            close_plain(self.conv, self.cursor, hung_up=hung_up)
         return self.conv
 
     async def _catch_up(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.telephony.emulator.outcomes import Outcome
 from app.telephony.emulator.personas import BEEP_S, TURN_GAP_S, Persona
 from app.telephony.emulator.twiml import Step, speaking_time
 
@@ -100,22 +99,12 @@ def lay_out_step(conv: Conversation, step: Step, cursor: PersonaCursor) -> None:
         conv.wait(step.seconds)
 
 
-def last_words(conv: Conversation, cursor: PersonaCursor) -> None:
-    """The callee gets their last words in before the line closes."""
-    while (line := cursor.next_line()) is not None:
-        conv.say("callee", line)
-
-
-def lay_out(steps: list[Step], outcome: Outcome) -> Conversation:
-    """A plain TwiML document (no relay) against the outcome's persona."""
-    conv = Conversation()
-    cursor = PersonaCursor(outcome.persona)
-    pick_up(conv, cursor)
-    for step in steps:
-        if step.kind == "hangup":
-            break
-        lay_out_step(conv, step, cursor)
-    else:
-        last_words(conv, cursor)
+def close_plain(conv: Conversation, cursor: PersonaCursor, *, hung_up: bool) -> None:
+    """The end of a call that had no relay session: unless the TwiML hung up, the callee
+    gets their last words in before the line closes."""
+    if not cursor.picked_up:
+        pick_up(conv, cursor)
+    if not hung_up:
+        while (line := cursor.next_line()) is not None:
+            conv.say("callee", line)
     conv.duration = round(conv.duration + PICK_UP_S, 2)
-    return conv

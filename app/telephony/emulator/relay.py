@@ -184,6 +184,7 @@ class RelaySession:
         self.give_up_at: float | None = None  # the callee hangs up then, unless rescheduled
         self.awaiting_agent = False  # the callee has had its turn and waits for the agent
         self.malformed = 0
+        self.language = relay.language  # prompt.lang; a `language` message changes it
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, status: str, **kw) -> SessionResult:
@@ -344,7 +345,9 @@ class RelaySession:
                 if line.speaking_at(now):
                     line.cut_at = now
             return self._result("ended", handoff_data=data.get("handoffData", ""))
-        return None  # sendDigits and language are accepted and change nothing we model
+        elif kind == "language" and data.get("transcriptionLanguage"):
+            self.language = data["transcriptionLanguage"]
+        return None  # sendDigits is accepted; the callee does not react to tones
 
     def _agent_token(self, now: float, data: dict, audio_s: float = 0.0) -> None:
         line = self.lines[-1] if self.lines else None
@@ -432,7 +435,7 @@ class RelaySession:
                 prompt = {
                     "type": "prompt",
                     "voicePrompt": turn.say,
-                    "lang": self.relay.language,
+                    "lang": self.language,
                     "last": True,
                 }
                 self.outbox.append((end, prompt))
