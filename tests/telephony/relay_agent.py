@@ -37,7 +37,9 @@ class Session:
 
 
 async def polite(session: Session, message: dict) -> None:
-    """Answer each prompt briefly; say goodbye when the callee does."""
+    """Answer each prompt and key press briefly; say goodbye when the callee does."""
+    if message["type"] == "dtmf":
+        await session.say(f"You pressed {message['digit']}.")
     if message["type"] != "prompt":
         return
     if "bye" in message["voicePrompt"].lower():

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 from tests.telephony.conftest import FROM, wait_final
 from tests.telephony.relay_agent import RelayAgent, Session
 
-SPEED = 25.0  # slower than the other emulator tests: personas wait on real round trips
+SPEED = 20.0  # slower than the other emulator tests: personas wait on real round trips
 LONG_LINE = (
     "Let me tell you all about our wonderful new plan, which has many features and options "
     "that I am sure you will enjoy hearing about in great detail today."
@@ -208,6 +208,7 @@ def test_pressed_digits_reach_the_app_only_with_dtmf_detection(detection, emu, m
     assert dtmf == ([{"type": "dtmf", "digit": "1"}] if detection else [])
     pressed = [s for s in record.conversation.segments if s.kind == "dtmf"]
     assert [s.text for s in pressed] == ["1"]
+    assert ("You pressed 1." in lines(record, "agent")) is detection
 
 
 async def leaves_a_message(session: Session, message: dict) -> None:
@@ -324,6 +325,17 @@ def test_start_recording_makes_a_dual_recording_with_both_sides(emu, make_client
         assert w.getnchannels() == 2
         frames = memoryview(w.readframes(w.getnframes())).cast("h")
     assert any(frames[0::2]) and any(frames[1::2])  # the agent and the callee both speak
+    svc = client.intelligence.v2.services.create(unique_name="relay", auto_transcribe=False)
+    tr = client.intelligence.v2.transcripts.create(
+        service_sid=svc.sid, channel={"media_properties": {"source_sid": rec.sid}}
+    )
+    deadline = time.monotonic() + 10
+    while tr.status != "completed" and time.monotonic() < deadline:
+        time.sleep(0.02)
+        tr = client.intelligence.v2.transcripts(tr.sid).fetch()
+    sentences = client.intelligence.v2.transcripts(tr.sid).sentences.list()
+    said = {(s.media_channel, s.transcript) for s in sentences}
+    assert (2, "Yes, that's right, I confirm.") in said and (1, "Thanks, noted.") in said
 
 
 def test_record_true_is_ignored_on_a_relay_call(emu, make_client, agent):
