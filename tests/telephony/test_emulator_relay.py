@@ -127,6 +127,18 @@ def test_the_person_answers_after_the_welcome_greeting(emu, make_client, agent):
     assert all(m.get("voicePrompt") != first.text for m in agent.sessions[0].received)
 
 
+def test_speaker_events_report_who_is_speaking(emu, make_client, agent):
+    attrs = 'debug="speaker-events" welcomeGreeting="Hi, this is Acme."'
+    place(emu, make_client, agent.twiml(attrs, persona("not_interested")))
+    events = [(m["name"], m["value"]) for m in agent.sessions[0].of_type("info")]
+    assert events[:3] == [
+        ("agentSpeaking", "on"),
+        ("agentSpeaking", "off"),
+        ("clientSpeaking", "on"),
+    ]
+    assert events.count(("clientSpeaking", "off")) == 2  # "Hello?" and the refusal
+
+
 def test_a_silent_callee_sends_no_prompt_and_gives_up(emu, make_client, agent):
     _, final, record = place(emu, make_client, agent.twiml(params=persona("silent")))
     assert agent.sessions[0].of_type("prompt") == []

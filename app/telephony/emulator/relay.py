@@ -10,14 +10,16 @@ Like Twilio (CONVERSATION_RELAY.md §3-§5):
   reportInputDuringAgentSpeech allows (default none);
 - an invalid message gets an `error` frame and is dropped (64107); 10 in a row close the
   socket with 1007 and fail the session (64105); the server closing the socket fails it too;
-- `end` ends the session (SessionStatus=ended) with its handoffData.
+- `end` ends the session (SessionStatus=ended) with its handoffData;
+- with debug="speaker-events", `info` messages agentSpeaking/clientSpeaking on/off (the shape
+  Twilio's sample handler reads: {"type":"info","name":...,"value":"on"|"off"}).
 
 Agent speech takes words/150 wpm of call time from its first token; the welcomeGreeting is
 spoken (and logged here, never echoed on the socket) as soon as the socket opens.
 
 Unverified choices: `setup.direction`/`callStatus` use Twilio's sample enums ("outbound",
 "IN_PROGRESS"); agent speech still playing when `end` arrives is cut there, so an app should
-let its goodbye play (words / 150 wpm) before it sends `end`.
+let its goodbye play (words / 150 wpm, or until agentSpeaking off) before it sends `end`.
 """
 
 from __future__ import annotations
@@ -155,6 +157,10 @@ def _validate(data: object) -> str:
     return ""
 
 
+def _info(name: str, on: bool) -> dict:
+    return {"type": "info", "name": name, "value": "on" if on else "off"}
+
+
 class RelaySession:
     def __init__(
         self,
@@ -185,6 +191,8 @@ class RelaySession:
         self.awaiting_agent = False  # the callee has had its turn and waits for the agent
         self.malformed = 0
         self.language = relay.language  # prompt.lang; a `language` message changes it
+        self.speaker_events = "speaker-events" in relay.debug
+        self.agent_speaking = False  # as last reported in an agentSpeaking info
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, status: str, **kw) -> SessionResult:
@@ -267,6 +275,7 @@ class RelaySession:
             if self.call.hangup.is_set() or now >= self.deadline:
                 return self._result("completed")
             await self._send_due(ws, now)
+            await self._report_agent_speaking(ws, now)
             if self.next_turn_at is not None and now >= self.next_turn_at:
                 self.next_turn_at = None
                 self._callee_turn(now)
@@ -285,6 +294,8 @@ class RelaySession:
 
     def _wait_s(self, now: float) -> float:
         times = [t for t, _ in self.outbox] + [self.next_turn_at, self.give_up_at, self.deadline]
+        if self.speaker_events:
+            times += [t for line in self.lines for t in (line.start, line.end) if t > now]
         wake = min(t for t in times if t is not None)
         return max(0.0, min(POLL_S, (wake - now) / self.clock.speed))
 
@@ -306,6 +317,19 @@ class RelaySession:
             "callStatus": "IN_PROGRESS",
             "customParameters": dict(self.relay.parameters),
         }
+
+    async def _report_agent_speaking(self, ws, now: float) -> None:
+        speaking = self._speaking_line(now) is not None
+        if self.speaker_events and speaking != self.agent_speaking:
+            self.agent_speaking = speaking
+            await ws.send_json(_info("agentSpeaking", speaking))
+
+    def _client_speaking(self, start: float, end: float) -> None:
+        if self.speaker_events:
+            self.outbox += [
+                (start, _info("clientSpeaking", True)),
+                (end, _info("clientSpeaking", False)),
+            ]
 
     async def _send_due(self, ws, now: float) -> None:
         due = [m for t, m in self.outbox if t <= now]
@@ -429,6 +453,7 @@ class RelaySession:
         if turn.say:
             end = now + speaking_time(turn.say)
             self.conv.add(Segment("callee", turn.say, round(now, 2), round(end, 2)))
+            self._client_speaking(now, end)
             playing = self._speaking_line(now)
             reported = self._input_heard(now, "speech")
             if reported:
