@@ -39,11 +39,6 @@ class Outcome:
     def answers(self) -> bool:
         return self.kind in ("human", "voicemail", "dnc")
 
-    @property
-    def lines(self) -> tuple[str, ...]:
-        """What the callee says."""
-        return self.persona.lines
-
 
 _BY_DIGIT = {
     **{d: Outcome("human", 4.0, PERSON_PERSONAS[0]) for d in "01234"},

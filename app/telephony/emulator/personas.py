@@ -62,11 +62,6 @@ class Persona:
     linger_s: float = GOODBYE_LINGER_S
     hangs_up_after_goodbye: bool = True  # False: stays on until linger_s runs out
 
-    @property
-    def lines(self) -> tuple[str, ...]:
-        """What the callee says, in order (plain TwiML calls interleave these with <Say>)."""
-        return tuple(t.say for t in self.turns if t.say)
-
 
 def _says(*lines: str) -> tuple[Turn, ...]:
     return tuple(Turn(say=line) for line in lines)

@@ -182,8 +182,7 @@ def _steps(elem: ET.Element) -> list[Step]:
                 Step("play", text=(child.text or "").strip(), seconds=PLAY_DEFAULT_S * loops)
             )
         elif tag == "Dial":
-            dial = _dial(child)
-            steps.append(Step("dial", text=dial.number, dial=dial))
+            steps.append(Step("dial", dial=_dial(child)))
         elif tag == "Hangup":
             steps.append(Step("hangup"))
             break
