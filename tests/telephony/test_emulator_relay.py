@@ -240,7 +240,7 @@ def test_voicemail_greets_beeps_records_the_message_and_hangs_up(emu, make_clien
 
 
 def test_an_opt_out_number_asks_to_be_taken_off_the_list(emu, make_client, agent):
-    _, _, record = place(emu, make_client, agent.twiml(), to="+14155550109")
+    place(emu, make_client, agent.twiml(), to="+14155550109")
     prompts = [m["voicePrompt"] for m in agent.sessions[0].of_type("prompt")]
     assert any("take me off your list" in p for p in prompts)
 
