@@ -15,9 +15,15 @@ import pytest
 import requests
 
 from app.telephony.emulator import Emulator, media, twiml
-from app.telephony.emulator.conversation import lay_out
+from app.telephony.emulator.conversation import (
+    Conversation,
+    PersonaCursor,
+    close_plain,
+    lay_out_step,
+    pick_up,
+)
 from app.telephony.emulator.faults import FaultPlan, parse_faults
-from app.telephony.emulator.outcomes import Scenario
+from app.telephony.emulator.outcomes import PERSONA_NAMES, Scenario, persona_for
 from app.telephony.emulator.paging import v2010_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,10 +42,19 @@ def test_say_pause_play_dial_and_hangup_timing():
     assert twiml.parse("<NotTwiml/>") is None
 
 
+def lay_out(steps: list[twiml.Step], to: str) -> Conversation:
+    """What the emulator's call flow does with plain verbs, without the waiting."""
+    conv, cursor = Conversation(), PersonaCursor(Scenario().outcome_for(to).persona)
+    pick_up(conv, cursor)
+    for step in steps:
+        lay_out_step(conv, step, cursor)
+    close_plain(conv, cursor, hung_up=False)
+    return conv
+
+
 def test_conversation_interleaves_persona_lines_with_the_agent():
-    outcome = Scenario().outcome_for("+14155550009")
     conv = lay_out(
-        twiml.parse("<Response><Say>Hi there.</Say><Say>Bye now.</Say></Response>"), outcome
+        twiml.parse("<Response><Say>Hi there.</Say><Say>Bye now.</Say></Response>"), "+14155550009"
     )
     speakers = [s.speaker for s in conv.segments]
     assert speakers == ["callee", "agent", "callee", "agent"]
@@ -49,21 +64,71 @@ def test_conversation_interleaves_persona_lines_with_the_agent():
 
 
 def test_voicemail_greeting_then_agent_message():
-    outcome = Scenario().outcome_for("+14155550005")
-    conv = lay_out(twiml.parse("<Response><Say>Please call us back.</Say></Response>"), outcome)
+    conv = lay_out(
+        twiml.parse("<Response><Say>Please call us back.</Say></Response>"), "+14155550005"
+    )
     assert [s.speaker for s in conv.segments] == ["callee", "agent"]
 
 
-def test_relay_step_keeps_remaining_lines_for_the_websocket():
-    outcome = Scenario().outcome_for("+14155550001")
-    conv = lay_out(
-        twiml.parse(
-            '<Response><Connect><ConversationRelay url="ws://x/relay"/></Connect></Response>'
-        ),
-        outcome,
+def test_connect_relay_keeps_its_attributes_parameters_and_action():
+    [record, relay] = twiml.parse(
+        '<Response><Start><Recording channels="dual" recordingStatusCallback="https://x/r"/>'
+        '</Start><Connect action="https://x/a" method="GET">'
+        '<ConversationRelay url="wss://x/relay?t=1" welcomeGreeting="Hi." interruptible="speech"'
+        ' dtmfDetection="true" language="en-GB" hints="Acme">'
+        '<Parameter name="contact_id" value="42"/><Parameter name="persona" value="silent"/>'
+        "</ConversationRelay></Connect></Response>"
     )
-    assert conv.relay is not None and conv.relay.url == "ws://x/relay"
-    assert len(conv.remaining_lines) == len(outcome.lines) - 1
+    assert record.recording == twiml.StartRecording(channels=2, callback="https://x/r")
+    spec = relay.relay
+    assert (spec.url, spec.action, spec.method) == ("wss://x/relay?t=1", "https://x/a", "GET")
+    assert spec.parameters == {"contact_id": "42", "persona": "silent"}
+    assert spec.attributes["hints"] == "Acme" and spec.language == "en-GB"
+    assert (spec.welcome_greeting, spec.interruptible, spec.dtmf_detection) == (
+        "Hi.",
+        "speech",
+        True,
+    )
+    assert (spec.welcome_interruptible, spec.report_input_during_agent_speech) == ("any", "none")
+    bare = twiml.parse('<Response><Connect><ConversationRelay url="wss://x"/></Connect></Response>')
+    assert not bare[0].relay.dtmf_detection and bare[0].relay.interruptible == "any"
+    assert twiml.interrupt_mode("false", "any") == "none"
+
+
+def test_dial_number_text_or_child_with_action_and_timeout():
+    [text, child] = twiml.parse(
+        '<Response><Dial action="https://x/d" timeout="12">+14155550100</Dial>'
+        "<Dial><Number>+14155550107</Number></Dial></Response>"
+    )
+    assert text.dial == twiml.Dial("+14155550100", "https://x/d", "POST", 12.0)
+    assert child.dial.number == "+14155550107" and child.dial.timeout_s == 30.0
+
+
+def test_relay_urls_must_be_wss_except_ws_to_this_machine():
+    assert twiml.relay_url_problem("wss://agent.example.com/relay") == ""
+    for ok in ("ws://127.0.0.1:8080/relay", "ws://localhost/relay", "ws://[::1]:9/r"):
+        assert twiml.relay_url_problem(ok) == ""
+    for bad in ("ws://example.com/relay", "https://x/relay", "relay"):
+        assert "wss://" in twiml.relay_url_problem(bad)
+
+
+def test_persona_table_shows_every_persona_on_twenty_numbers():
+    seen = {persona_for(f"+141555501{tens}{last}").name for tens in range(10) for last in (0, 5, 9)}
+    assert seen == set(PERSONA_NAMES)
+    assert persona_for("+14155550100").name == "cooperative"
+    assert persona_for("+14155550160").name == "silent"
+    assert persona_for("+14155550105").name == "voicemail"
+    assert persona_for("+14155550100", {"persona": "digits"}).name == "digits"
+    assert persona_for("+14155550100", {"persona": "nobody-here"}).name == "cooperative"
+
+
+def test_scenario_file_may_name_a_persona(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"numbers": {"+14155550000": {"persona": "interrupter"}}}))
+    assert Scenario.load(path).outcome_for("+14155550000").persona.name == "interrupter"
+    path.write_text(json.dumps({"numbers": {"+14155550000": {"persona": "ghost"}}}))
+    with pytest.raises(ValueError):
+        Scenario.load(path)
 
 
 def test_fault_spec_parsing_and_seeded_repeatability():
@@ -114,8 +179,7 @@ def test_paging_tokens_follow_twilios_shape():
 
 def test_wav_renders_without_espeak(tmp_path, monkeypatch):
     monkeypatch.setattr(media.shutil, "which", lambda name: None)
-    outcome = Scenario().outcome_for("+14155550001")
-    conv = lay_out(twiml.parse("<Response><Say>Hello.</Say></Response>"), outcome)
+    conv = lay_out(twiml.parse("<Response><Say>Hello.</Say></Response>"), "+14155550001")
     path = media.render_wav(conv.segments, conv.duration, tmp_path / "x.wav")
     with wave.open(str(path)) as w:
         frames = w.readframes(w.getnframes())

@@ -88,7 +88,8 @@ class IntelligenceApi(ApiBase):
         await asyncio.sleep(step)
         rec = self.account.recordings[tr.recording_sid]
         call = self.account.calls[rec.call_sid]
-        segments = call.conversation.segments if call.conversation else []
+        heard = call.conversation.heard_from(rec.offset_s) if call.conversation else []
+        segments = [s for s in heard if s.kind == "speech"]
         rng = random.Random(tr.sid)
         tr.sentences = [
             _sentence(i, seg, rng) for i, seg in enumerate(sorted(segments, key=lambda s: s.start))

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import aiohttp
 
 from app.telephony.emulator import twiml
-from app.telephony.emulator.conversation import Conversation, Segment, lay_out
+from app.telephony.emulator.callflow import TwimlRunner
 from app.telephony.emulator.faults import FaultPlan
-from app.telephony.emulator.relay import run_relay
+from app.telephony.emulator.outcomes import Scenario
 from app.telephony.emulator.signing import twilio_signature
 from app.telephony.emulator.state import Account, CallRecord, RecordingRecord, new_sid, utcnow
 
@@ -40,8 +40,10 @@ class CallEngine:
         call_log: Path | None,
         base_url: str,
         cps: float = 1.0,
+        scenario: Scenario | None = None,
     ) -> None:
         self.account = account
+        self.scenario = scenario or Scenario()  # outcomes of <Dial>ed numbers too
         self.speed = speed
         self.cps = cps
         self._next_dial = 0.0  # emulated time of the next free dialling slot
@@ -90,7 +92,7 @@ class CallEngine:
         self._log.write(json.dumps(line) + "\n")
         self._log.flush()  # a test or a crash-recovery check reads it from outside
 
-    async def _sleep(self, call: CallRecord, emulated_s: float) -> bool:
+    async def sleep(self, call: CallRecord, emulated_s: float) -> bool:
         """Wait *emulated_s* call seconds; True when the call was hung up meanwhile."""
         try:
             await asyncio.wait_for(call.hangup.wait(), timeout=max(0.0, emulated_s) / self.speed)
@@ -137,10 +139,75 @@ class CallEngine:
             return
         self._spawn(self._post_callback(call.status_callback, call.status_callback_method, params))
 
-    def _side_callback(self, url: str | None, params: dict[str, str]) -> None:
+    def _side_callback(self, url: str | None, params: dict[str, str], method: str = "POST") -> None:
         """Recording-status and async-AMD callbacks: POSTed and signed like status callbacks."""
         if url and not self.faults.drop_callback():
-            self._spawn(self._post_callback(url, "POST", params))
+            self._spawn(self._post_callback(url, method, params))
+
+    def post_webhook(self, url: str, method: str, params: dict[str, str]) -> None:
+        """A request whose answer nobody reads (an action URL after the call ended)."""
+        self._spawn(self._post_callback(url, method, params))
+
+    def call_params(self, call: CallRecord, status: str) -> dict[str, str]:
+        """Twilio's standard request parameters of a voice webhook."""
+        params = {
+            "CallSid": call.sid,
+            "AccountSid": call.account_sid,
+            "From": call.from_,
+            "To": call.to,
+            "Caller": call.from_,
+            "Called": call.to,
+            "CallStatus": status,
+            "Direction": "outbound-api",
+            "ApiVersion": "2010-04-01",
+        }
+        if call.answered_by:
+            params["AnsweredBy"] = call.answered_by
+        return params
+
+    async def request_twiml(
+        self, url: str, method: str, params: dict[str, str]
+    ) -> list[twiml.Step]:
+        """Ask the application what to do next; Twilio's error message when it fails."""
+        headers = {"User-Agent": "TwilioProxy/1.1"}
+        try:
+            if method.upper() == "GET":
+                full = url + ("&" if "?" in url else "?") + urlencode(params)
+                headers["X-Twilio-Signature"] = twilio_signature(self.account.auth_token, full, [])
+                request = self.session().get(full, headers=headers)
+            else:
+                sig = twilio_signature(self.account.auth_token, url, params.items())
+                headers["X-Twilio-Signature"] = sig
+                request = self.session().post(url, data=params, headers=headers)
+            async with request as resp:
+                body = await resp.text()
+                if resp.status >= 400:
+                    return twiml.APPLICATION_ERROR
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError):
+            return twiml.APPLICATION_ERROR
+        return twiml.parse(body) or twiml.APPLICATION_ERROR
+
+    def recording_callback(self, call: CallRecord, rec: RecordingRecord, status: str) -> None:
+        """RecordingStatusCallback, to the URL of whoever started the recording."""
+        url = rec.status_callback if rec.source != "OutboundAPI" else call.recording_status_callback
+        if status not in rec.status_callback_events:
+            return
+        params = {
+            "AccountSid": call.account_sid,
+            "CallSid": call.sid,
+            "RecordingSid": rec.sid,
+            "RecordingUrl": self.recording_url(rec),
+            "RecordingStatus": status,
+            "RecordingDuration": str(rec.duration_s if rec.duration_s is not None else 0),
+            "RecordingChannels": str(rec.channels),
+            "RecordingSource": rec.source,
+            "RecordingStartTime": format_datetime(rec.start_time),
+            "ErrorCode": "0",
+        }
+        self._side_callback(url, params, rec.status_callback_method)
+
+    def recording_url(self, rec: RecordingRecord) -> str:
+        return f"{self.base_url}/2010-04-01/Accounts/{rec.account_sid}/Recordings/{rec.sid}"
 
     async def _post_callback(self, url: str, method: str, params: dict[str, str]) -> None:
         method = method.upper()
@@ -162,28 +229,9 @@ class CallEngine:
     async def _fetch_twiml(self, call: CallRecord) -> list[twiml.Step]:
         if call.twiml is not None:
             return twiml.parse(call.twiml) or twiml.APPLICATION_ERROR
-        params = {
-            "CallSid": call.sid,
-            "AccountSid": call.account_sid,
-            "From": call.from_,
-            "To": call.to,
-            "CallStatus": "in-progress",
-            "Direction": "outbound-api",
-            "ApiVersion": "2010-04-01",
-        }
-        if call.answered_by:
-            params["AnsweredBy"] = call.answered_by
-        sig = twilio_signature(self.account.auth_token, call.url or "", params.items())
-        try:
-            async with self.session().post(
-                call.url or "", data=params, headers={"X-Twilio-Signature": sig}
-            ) as resp:
-                body = await resp.text()
-                if resp.status >= 400:
-                    return twiml.APPLICATION_ERROR
-        except (aiohttp.ClientError, TimeoutError, OSError, ValueError):
-            return twiml.APPLICATION_ERROR
-        return twiml.parse(body) or twiml.APPLICATION_ERROR
+        return await self.request_twiml(
+            call.url or "", "POST", self.call_params(call, "in-progress")
+        )
 
     def _queue_wait(self) -> float:
         """Emulated seconds this call waits for a dialling slot (Twilio's per-account CPS)."""
@@ -197,14 +245,14 @@ class CallEngine:
     async def _run(self, call: CallRecord) -> None:
         wait = self._queue_wait()
         call.queue_time_ms = int(wait * 1000)
-        if await self._sleep(call, wait):
+        if await self.sleep(call, wait):
             return self._finish(call, "canceled")
         self._callback(call, "initiated")
-        if await self._sleep(call, DIAL_DELAY_S):
+        if await self.sleep(call, DIAL_DELAY_S):
             return self._finish(call, "canceled")
         outcome = call.outcome
         if outcome.kind == "failed":  # a routing failure never rings
-            if await self._sleep(call, outcome.ring_s):
+            if await self.sleep(call, outcome.ring_s):
                 return self._finish(call, "canceled")
             return self._finish(call, "failed")
         call.start_time = utcnow()
@@ -216,7 +264,7 @@ class CallEngine:
             wait, final = outcome.ring_s, outcome.kind
         else:
             wait, final = outcome.ring_s, ""
-        if await self._sleep(call, wait):
+        if await self.sleep(call, wait):
             return self._finish(call, "canceled")
         if final:
             return self._finish(call, final)
@@ -234,11 +282,6 @@ class CallEngine:
     async def _answer(self, call: CallRecord) -> None:
         call.answered_by = self._answered_by(call)
         self._set_status(call, "in-progress")
-        answered_at = time.monotonic()
-        if call.record:
-            rec = RecordingRecord(new_sid("RE"), call.account_sid, call.sid)
-            self.account.recordings[rec.sid] = rec
-            call.recording_sid = rec.sid
         self._callback(call, "answered")
         if call.answered_by:
             self._side_callback(
@@ -252,21 +295,19 @@ class CallEngine:
                     else "1600",
                 },
             )
+        runner = TwimlRunner(self, call)
         steps = await self._fetch_twiml(call)
-        conv = lay_out(steps, call.outcome)
-        if conv.relay is not None:
-            await run_relay(
-                self.session(), call, conv.relay.url, conv.relay.welcome, conv.remaining_lines, conv
-            )
-            conv.duration = round(conv.duration + 0.5, 2)
+        if call.record and not any(step.kind == "relay" for step in steps):
+            # With ConversationRelay Twilio ignores Record=true: <Start><Recording> records.
+            rec = RecordingRecord(new_sid("RE"), call.account_sid, call.sid)
+            self.account.recordings[rec.sid] = rec
+            call.recording_sid = rec.sid
+        conv = await runner.run(steps)
         call.conversation = conv
         length = min(conv.duration, call.time_limit_s)
-        elapsed = (time.monotonic() - answered_at) * self.speed
-        hung_up = await self._sleep(call, length - elapsed)
-        talked = length
-        if hung_up:
-            talked = min(length, (time.monotonic() - answered_at) * self.speed)
-        call.conversation = _truncate(conv, talked)
+        hung_up = await self.sleep(call, length - runner.clock.now())
+        talked = min(length, runner.clock.now()) if hung_up else length
+        call.conversation = conv.until(talked)
         call.duration_s = max(1, math.ceil(talked))
         self._finish(call, "completed")
 
@@ -282,38 +323,14 @@ class CallEngine:
         rec = self.account.recordings.get(call.recording_sid or "")
         if rec is not None:
             rec.status = "completed"
-            rec.duration_s = call.duration_s
             rec.date_updated = utcnow()
+            rec.duration_s = max(0, math.ceil(call.duration_s - rec.offset_s))
             extra.update(
-                RecordingUrl=f"{self.base_url}/2010-04-01/Accounts/{call.account_sid}/Recordings/{rec.sid}",
+                RecordingUrl=self.recording_url(rec),
                 RecordingSid=rec.sid,
                 RecordingDuration=str(rec.duration_s),
             )
         self._set_status(call, status)
         self._callback(call, "completed", extra)
         if rec is not None:
-            self._side_callback(
-                call.recording_status_callback,
-                {
-                    "AccountSid": call.account_sid,
-                    "CallSid": call.sid,
-                    "RecordingSid": rec.sid,
-                    "RecordingUrl": extra["RecordingUrl"],
-                    "RecordingStatus": "completed",
-                    "RecordingDuration": str(rec.duration_s),
-                    "RecordingChannels": "1",
-                    "RecordingSource": "OutboundAPI",
-                    "RecordingStartTime": format_datetime(rec.start_time),
-                    "ErrorCode": "0",
-                },
-            )
-
-
-def _truncate(conv: Conversation, seconds: float) -> Conversation:
-    """The part of the conversation that happened before a hang-up at *seconds*."""
-    kept = [
-        Segment(s.speaker, s.text, s.start, min(s.end, seconds))
-        for s in conv.segments
-        if s.start < seconds
-    ]
-    return Conversation(segments=kept, duration=min(conv.duration, seconds))
+            self.recording_callback(call, rec, "completed")

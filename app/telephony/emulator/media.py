@@ -1,4 +1,8 @@
-"""Recording media: a real 8 kHz mono 16-bit WAV of the call, made on first request.
+"""Recording media: a real 8 kHz 16-bit WAV of the call, made on first request.
+
+Mono mixes both sides; dual (a <Start><Recording channels="dual">) puts the agent (the audio
+Twilio plays) on channel 1 and the callee on channel 2, the order Voice Intelligence's
+media_channel uses here. Pressed keys are DTMF tone pairs.
 
 With espeak-ng installed the spoken lines are synthesised into it, so a person can follow the
 call in the Results pane; without it each turn is a quiet tone, so the file still has the
@@ -22,6 +26,13 @@ RATE = 8000
 TONE_HZ = {"agent": 440.0, "callee": 330.0}
 TONE_AMPLITUDE = 1200  # quiet: about -29 dBFS
 ESPEAK_VOICES = {"agent": "en-us", "callee": "en-us+f3"}
+DUAL_CHANNEL = {"agent": 0, "callee": 1}
+DTMF_HZ = {  # key: (row, column) frequencies
+    key: (row_hz, col_hz)
+    for row, row_hz in zip(("123", "456", "789", "*0#"), (697, 770, 852, 941), strict=True)
+    for key, col_hz in zip(row, (1209, 1336, 1477), strict=True)
+}
+DTMF_AMPLITUDE = 4000
 
 
 def _tone(samples: array.array, seg: Segment, hz: float) -> None:
@@ -32,6 +43,16 @@ def _tone(samples: array.array, seg: Segment, hz: float) -> None:
         # 4 Hz on/off gating makes it sound like the rhythm of speech, not a test tone
         if (i // (RATE // 8)) % 2 == 0:
             samples[i] = period[i % RATE]
+
+
+def _dtmf(samples: array.array, seg: Segment) -> None:
+    low, high = DTMF_HZ.get(seg.text, (697, 1209))
+    start = int(seg.start * RATE)
+    end = min(len(samples), int(seg.end * RATE))
+    for i in range(start, end):
+        t = i / RATE
+        tone = math.sin(2 * math.pi * low * t) + math.sin(2 * math.pi * high * t)
+        samples[i] = int(DTMF_AMPLITUDE * tone / 2)
 
 
 def _espeak(text: str, voice: str, workdir: Path) -> array.array | None:
@@ -58,23 +79,43 @@ def _espeak(text: str, voice: str, workdir: Path) -> array.array | None:
     return array.array("h", (src[int(i * step)] for i in range(int(len(src) / step))))
 
 
-def render_wav(segments: Sequence[Segment], duration_s: float, path: Path) -> Path:
-    total = max(1, int(math.ceil(duration_s * RATE)))
+def _render_track(segments: Sequence[Segment], total: int, tmp: Path) -> array.array:
     samples = array.array("h", bytes(2 * total))
+    for seg in segments:
+        if seg.kind == "dtmf":
+            _dtmf(samples, seg)
+            continue
+        speech = _espeak(seg.text, ESPEAK_VOICES.get(seg.speaker, "en-us"), tmp)
+        if speech is None:
+            _tone(samples, seg, TONE_HZ.get(seg.speaker, 440.0))
+            continue
+        start = int(seg.start * RATE)
+        n = max(0, min(len(speech), total - start))
+        samples[start : start + n] = speech[:n]
+    return samples
+
+
+def render_wav(
+    segments: Sequence[Segment], duration_s: float, path: Path, channels: int = 1
+) -> Path:
+    total = max(1, int(math.ceil(duration_s * RATE)))
     with tempfile.TemporaryDirectory(prefix="calldeck-tts-") as tmp:
-        for seg in segments:
-            speech = _espeak(seg.text, ESPEAK_VOICES.get(seg.speaker, "en-us"), Path(tmp))
-            if speech is None:
-                _tone(samples, seg, TONE_HZ.get(seg.speaker, 440.0))
-                continue
-            start = int(seg.start * RATE)
-            n = max(0, min(len(speech), total - start))
-            samples[start : start + n] = speech[:n]
+        if channels == 2:
+            tracks = [
+                _render_track(
+                    [s for s in segments if DUAL_CHANNEL.get(s.speaker) == ch], total, Path(tmp)
+                )
+                for ch in (0, 1)
+            ]
+            frames = array.array("h", bytes(4 * total))
+            frames[0::2], frames[1::2] = tracks
+        else:
+            frames = _render_track(segments, total, Path(tmp))
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
+        w.setnchannels(2 if channels == 2 else 1)
         w.setsampwidth(2)
         w.setframerate(RATE)
-        w.writeframes(samples.tobytes())
+        w.writeframes(frames.tobytes())
     return path
 
 

@@ -1,34 +1,39 @@
-"""Who picks up: the outcome of a call by the last digit of To, or by a scenario file.
+"""Who picks up: the outcome of a call by the digits of To, or by a scenario file.
 
-0-4 a person answers; 5 voicemail; 6 no answer; 7 busy; 8 fails after the 201;
-9 a person answers and asks not to be called again.
+Last digit: 0-4 a person answers; 5 voicemail; 6 no answer; 7 busy; 8 fails after the 201;
+9 a person answers and asks not to be called again. Which person (0-4) is the tens digit's
+persona; the table is in personas.py, and ``persona_for`` is the public way to read it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HUMAN_LINES = (
-    "Hello?",
-    "Yes, this is a good time, go ahead.",
-    "That sounds good to me, thank you. Goodbye.",
+from app.telephony.emulator.personas import (
+    OPT_OUT,
+    PERSON_PERSONAS,
+    PERSONA_NAMES,
+    VOICEMAIL,
+    Persona,
+    person_for_digits,
+    persona_named,
+    scripted,
 )
-DNC_LINES = (
-    "Hello, who is this?",
-    "Please take me off your list and do not call me again.",
-)
-VOICEMAIL_LINES = ("Hi, you have reached my voicemail. Please leave a message after the beep.",)
 
 OUTCOME_KINDS = ("human", "voicemail", "no-answer", "busy", "failed", "dnc")
+_NOBODY = Persona("nobody")  # no-answer, busy, failed: no one to talk to
+
+__all__ = ["OUTCOME_KINDS", "PERSONA_NAMES", "Outcome", "Scenario", "persona_for"]
 
 
 @dataclass(frozen=True)
 class Outcome:
     kind: str
     ring_s: float = 4.0  # seconds of ringing before the outcome happens
-    lines: tuple[str, ...] = field(default_factory=tuple)  # what the callee says
+    persona: Persona = field(default=_NOBODY)  # who answers, when someone does
 
     @property
     def answers(self) -> bool:
@@ -36,21 +41,39 @@ class Outcome:
 
 
 _BY_DIGIT = {
-    **{d: Outcome("human", 4.0, HUMAN_LINES) for d in "01234"},
-    "5": Outcome("voicemail", 8.0, VOICEMAIL_LINES),
+    **{d: Outcome("human", 4.0, PERSON_PERSONAS[0]) for d in "01234"},
+    "5": Outcome("voicemail", 8.0, VOICEMAIL),
     "6": Outcome("no-answer"),
     "7": Outcome("busy", 2.0),
     "8": Outcome("failed", 1.0),
-    "9": Outcome("dnc", 4.0, DNC_LINES),
+    "9": Outcome("dnc", 4.0, OPT_OUT),
 }
+
+
+def outcome_for_digits(to: str) -> Outcome:
+    last = to.strip()[-1:] if to.strip() else "0"
+    outcome = _BY_DIGIT.get(last, _BY_DIGIT["0"])
+    if outcome.kind == "human":
+        return Outcome("human", outcome.ring_s, person_for_digits(to))
+    return outcome
+
+
+def persona_for(to: str, custom_parameters: Mapping[str, str] | None = None) -> Persona:
+    """Who answers *to*: customParameters["persona"] when it names a persona, else the
+    default digit table (no scenario file). Use ``PERSONA_NAMES`` for the valid names."""
+    named = persona_named((custom_parameters or {}).get("persona"))
+    return named or outcome_for_digits(to).persona
 
 
 @dataclass
 class Scenario:
     """Optional JSON file: per-number outcomes plus account settings.
 
-    {"numbers": {"+15551230000": {"outcome": "busy", "ring_s": 3, "lines": ["..."]}},
+    {"numbers": {"+15551230000": {"outcome": "busy", "ring_s": 3, "lines": ["..."],
+                                  "persona": "silent"}},
      "trial": false, "owned_numbers": ["+1..."], "verified_caller_ids": ["+1..."]}
+
+    "persona" names one of PERSONA_NAMES; "lines" makes a persona that says them in turn.
     """
 
     numbers: dict[str, Outcome] = field(default_factory=dict)
@@ -68,9 +91,15 @@ class Scenario:
             kind = spec.get("outcome", "human")
             if kind not in OUTCOME_KINDS:
                 raise ValueError(f"scenario: unknown outcome {kind!r} for {number}")
-            base = outcome_for_digit(kind)
-            lines = tuple(spec.get("lines") or base.lines)
-            numbers[number] = Outcome(kind, float(spec.get("ring_s", base.ring_s)), lines)
+            base = outcome_for_kind(kind)
+            persona = base.persona
+            if spec.get("persona"):
+                persona = persona_named(spec["persona"])
+                if persona is None:
+                    raise ValueError(f"scenario: unknown persona {spec['persona']!r} for {number}")
+            if spec.get("lines"):
+                persona = scripted(tuple(spec["lines"]), machine=persona.machine)
+            numbers[number] = Outcome(kind, float(spec.get("ring_s", base.ring_s)), persona)
         return cls(
             numbers=numbers,
             trial=bool(data.get("trial", False)),
@@ -81,11 +110,10 @@ class Scenario:
     def outcome_for(self, to: str) -> Outcome:
         if to in self.numbers:
             return self.numbers[to]
-        last = to.strip()[-1:] if to.strip() else "0"
-        return _BY_DIGIT.get(last, _BY_DIGIT["0"])
+        return outcome_for_digits(to)
 
 
-def outcome_for_digit(kind: str) -> Outcome:
+def outcome_for_kind(kind: str) -> Outcome:
     for outcome in _BY_DIGIT.values():
         if outcome.kind == kind:
             return outcome

@@ -71,8 +71,10 @@ class RecordingsApi(ApiBase):
             if not wav.exists():
                 rec = self.account.recordings[rec_sid]
                 call = self.account.calls[rec.call_sid]
-                segments = call.conversation.segments if call.conversation else []
-                await asyncio.to_thread(media.render_wav, segments, float(rec.duration_s or 1), wav)
+                segments = call.conversation.heard_from(rec.offset_s) if call.conversation else []
+                await asyncio.to_thread(
+                    media.render_wav, segments, float(rec.duration_s or 1), wav, rec.channels
+                )
                 self.media_renders += 1
             if ext == "wav":
                 return wav

@@ -123,8 +123,8 @@ def _recording_common(rec: RecordingRecord) -> dict:
         "sid": rec.sid,
         "price_unit": "USD",
         "status": rec.status,
-        "channels": 1,
-        "source": "OutboundAPI",
+        "channels": rec.channels,
+        "source": rec.source,
         "error_code": None,
         "encryption_details": None,
     }

@@ -45,7 +45,13 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         self.media_dir = media_dir
         self.base_url = ""  # set once the socket is bound
         self.engine = CallEngine(
-            account, speed=speed, faults=faults, call_log=call_log, base_url="", cps=cps
+            account,
+            speed=speed,
+            faults=faults,
+            call_log=call_log,
+            base_url="",
+            cps=cps,
+            scenario=scenario,
         )
         self._media_locks: dict[str, asyncio.Lock] = {}
         self.media_renders = 0  # how many recordings were actually rendered (lazy check)

@@ -46,7 +46,8 @@ class CallRecord:
     duration_s: int | None = None
     answered_by: str | None = None
     conversation: Conversation | None = None
-    recording_sid: str | None = None
+    recording_sid: str | None = None  # the call's one recording (Record=true or <Start>)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # Twilio debugger codes
     sequence: int = 0  # next status-callback SequenceNumber
     queue_time_ms: int = 0  # time spent waiting for a CPS slot
     hangup: asyncio.Event = field(default_factory=asyncio.Event)
@@ -68,6 +69,12 @@ class RecordingRecord:
     date_updated: datetime = field(default_factory=utcnow)
     start_time: datetime = field(default_factory=utcnow)
     duration_s: int | None = None
+    channels: int = 1
+    source: str = "OutboundAPI"
+    offset_s: float = 0.0  # call seconds at which the recording started
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    status_callback_events: tuple[str, ...] = ("completed",)
 
 
 @dataclass
