@@ -55,6 +55,8 @@ def relay_twiml(
             "url": ws_url,
             "interruptible": "speech",
             "dtmf_detection": True,
+            # agentSpeaking on/off: the session knows when its goodbye has been heard.
+            "debug": "speaker-events",
             "language": speech.language,
         }
         if speech.tts_provider:

@@ -127,11 +127,7 @@ class RelaySession:
         return max(0.0, self.clock.elapsed() - self._quiet_since)
 
     async def _on_message(self, raw: str) -> None:
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            log.warning("call %s: relay sent a message that is not JSON", self.ticket.call_id)
-            return
+        data = _json(raw)
         kind = data.get("type")
         if kind == "prompt":
             self._heard()
@@ -196,18 +192,52 @@ class RelaySession:
             self._line.clear()
 
     async def _finish(self, handoff: dict) -> None:
-        """The farewell was sent (its last token); now `end`, and wait for Twilio to close."""
+        """The farewell was sent (its last token): once it has been heard, `end`, then wait
+        for Twilio to close. Twilio cuts speech still playing when `end` arrives."""
         self._stopped = True
         self.end.ended_by_agent = True
         self.end.handoff = handoff
+        if not await self._farewell_heard():
+            return  # the callee hung up meanwhile
         await self.ws.send_json({"type": "end", "handoffData": json.dumps(handoff)})
         try:
             await asyncio.wait_for(self._drain(), CLOSE_WAIT_S)
         except TimeoutError:
             await self.ws.close()
 
+    async def _farewell_heard(self) -> bool:
+        """Wait until the last line has played: Twilio's `agentSpeaking` on then off (we ask
+        for speaker events; an `off` alone may be the line before's), or its speaking time
+        when they do not come. False: the socket closed."""
+        started = False
+        while True:
+            left = (self._quiet_since - LINE_GAP_S - self.clock.elapsed()) / self.scale
+            if left <= 0:
+                return True
+            try:
+                msg = await self.ws.receive(timeout=left)
+            except TimeoutError:
+                return True
+            if msg.type != WSMsgType.TEXT:
+                return False
+            data = _json(msg.data)
+            if data.get("type") == "info" and data.get("name") == "agentSpeaking":
+                if data.get("value") == "on":
+                    started = True
+                elif started:
+                    return True
+
     async def _drain(self) -> None:
         while True:
             msg = await self.ws.receive()
             if msg.type != WSMsgType.TEXT:
                 return
+
+
+def _json(raw: str) -> dict:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        log.warning("relay: Twilio sent a message that is not JSON")
+        return {}
+    return data if isinstance(data, dict) else {}

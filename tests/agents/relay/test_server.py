@@ -39,12 +39,10 @@ class Call:
         while True:
             msg = await self.next(timeout)
             if msg["type"] == "text":
+                await self._playing()
                 self._line.append(msg["token"])
                 if msg["last"]:
-                    text = "".join(self._line)
-                    self._line.clear()
-                    self.lines.append(text)
-                    return text
+                    return await self._spoken()
 
     async def next(self, timeout: float = 5.0) -> dict:
         msg = await self.ws.receive(timeout=timeout)
@@ -57,12 +55,24 @@ class Call:
         while True:
             data = await self.next(timeout)
             if data["type"] == "text":
+                await self._playing()
                 self._line.append(data["token"])
                 if data["last"]:
-                    self.lines.append("".join(self._line))
-                    self._line.clear()
+                    await self._spoken()
             if data["type"] == kind:
                 return data
+
+    async def _playing(self) -> None:
+        if not self._line:
+            await self.ws.send_json({"type": "info", "name": "agentSpeaking", "value": "on"})
+
+    async def _spoken(self) -> str:
+        """A whole line came: Twilio plays it, then says so (debug="speaker-events")."""
+        text = "".join(self._line)
+        self._line.clear()
+        self.lines.append(text)
+        await self.ws.send_json({"type": "info", "name": "agentSpeaking", "value": "off"})
+        return text
 
     async def say(self, text: str) -> None:
         await self.ws.send_json(
