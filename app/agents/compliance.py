@@ -52,6 +52,11 @@ _BUSY = re.compile(
     r"(i'm|i am) (driving|at work)|call (me )?(back )?later|call back|can you call|try (me )?(again )?later|"
     r"another time|not now|can't talk|cannot talk|can't speak)\b"
 )
+_WHO = re.compile(
+    r"\b(who( is|'s) (this|calling|that|speaking|on the line)|who are you|"
+    r"(where|what company) (are you|is this) (calling )?(from|with)|who do you (work for|represent)|"
+    r"what is this (about|regarding))\b"
+)
 # An answering machine's greeting, heard in place of a person's hello (no AMD verdict).
 _VOICEMAIL = re.compile(
     r"\b(leave (me |us )?(a |your )?(message|voicemail|name and number)|after the (tone|beep)|"
@@ -109,6 +114,11 @@ def is_busy(text: str) -> bool:
 
 def is_voicemail_greeting(text: str) -> bool:
     return bool(_VOICEMAIL.search(normalize(text)))
+
+
+def is_identity_question(text: str) -> bool:
+    """"Who is this?", "who's calling?", "where are you calling from?"."""
+    return bool(_WHO.search(normalize(text)))
 
 
 def is_backchannel(text: str) -> bool:

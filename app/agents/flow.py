@@ -159,13 +159,31 @@ class Conversation(StepRunner):
         return [self._say(f"{lines.SILENCE_REMINDER} {self._question_line()}")]
 
     def on_interrupt(self, utterance_until_interrupt: str) -> list[AgentAction]:
-        """The callee barged in: keep only what was heard of the agent's last turn."""
-        for index in range(len(self.turns) - 1, -1, -1):
-            turn = self.turns[index]
-            if turn.speaker == "agent":
-                heard = utterance_until_interrupt.strip()
-                self.turns[index] = Turn("agent", heard, turn.step, turn.offset_s)
-                break
+        """The callee barged in: keep only what was heard of the agent's last reply (its
+        lines since the callee last spoke); the unheard rest is dropped. What was heard may
+        cover the whole reply from its start, or only the line it was cut in."""
+        start = len(self.turns)
+        while start > 0 and self.turns[start - 1].speaker == "agent":
+            start -= 1
+        reply, heard = self.turns[start:], utterance_until_interrupt.strip()
+        if not reply:
+            return []
+        cut = len(reply) - 1  # the line cut off, and what of it was heard
+        if heard.startswith(reply[0].text):
+            cut = 0
+            while cut < len(reply) - 1 and heard.startswith(reply[cut].text):
+                heard = heard[len(reply[cut].text) :].strip()
+                cut += 1
+        else:
+            cut = next(
+                (i for i in range(len(reply) - 1, -1, -1) if reply[i].text.startswith(heard)),
+                cut,
+            )
+        line = reply[cut]
+        kept = (
+            [*reply[:cut], Turn("agent", heard, line.step, line.offset_s)] if heard else reply[:cut]
+        )
+        self.turns[start:] = kept
         return []
 
     def on_voicemail(self) -> list[AgentAction]:
@@ -218,7 +236,7 @@ class Conversation(StepRunner):
 
     def route(self, text: str, dtmf: str | None) -> str:
         """Where a turn goes, in the runtime's order: "opt_out", "greet", "voicemail",
-        "ignore", "robot",
+        "ignore", "robot", "identity",
         "callback", "global:ID" (a global step), "human", "busy", or "step" (the current
         step's own flow, the only route on which the LLM path consults its model)."""
         rules = self.definition.compliance
@@ -237,6 +255,8 @@ class Conversation(StepRunner):
                 return f"global:{step.id}"
         if robot:
             return "robot"
+        if spoken and compliance.is_identity_question(text):
+            return "identity"
         if spoken and rules.offer_human and compliance.wants_human(text):
             return "human"
         if spoken and rules.callback_on_busy and compliance.is_busy(text):
@@ -256,6 +276,8 @@ class Conversation(StepRunner):
             return []
         if route == "robot":
             return [self._say(lines.ROBOT_ANSWER), self._say(self._question_line())]
+        if route == "identity":  # always answered, truthfully, then back to the question
+            return [self._say(lines.IDENTITY_ANSWER), self._say(self._question_line())]
         if route == "callback":
             return self._callback_turn(text)
         if route.startswith("global:"):

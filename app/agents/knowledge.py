@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from app.agents.documents import passages_from_text, read_document
 from app.agents.passages import KnowledgeError, Passage
-from app.agents.questions import is_question, query_words, question_intents
+from app.agents.questions import clauses, is_question, query_words, question_intents
 from app.agents.synonyms import SYNONYM_GROUPS
 
 __all__ = [
@@ -180,7 +180,17 @@ class KnowledgeIndex:
         if not is_question(turn):
             return None
         hits = self.search(turn, limit=1, query_vector=query_vector)
-        return hits[0] if hits else None
+        if hits:
+            return hits[0]
+        # "Sure. But first, what are your opening hours?": the asking clause on its own,
+        # since the rest of the turn dilutes the share of its words a passage covers.
+        parts = clauses(turn)
+        for part in parts if len(parts) > 1 else ():
+            if is_question(part + "?"):
+                hits = self.search(part, limit=1)
+                if hits:
+                    return hits[0]
+        return None
 
     def _fused(self, lexical: list[tuple[int, float]], query: list[float], limit: int) -> list[Hit]:
         """BM25's hits and the close-enough embeddings' by reciprocal rank, best first."""

@@ -4,6 +4,7 @@ the definition's {{variables}}; they are kept short because they are spoken."""
 REPROMPT = "Sorry, I didn't catch that."
 SILENCE_REMINDER = "Are you still there?"
 UNRESPONSIVE_GOODBYE = "I'll let you go for now. Goodbye."
+IDENTITY_ANSWER = "This is {{agent_name}}, an automated assistant calling from {{company}}."
 ROBOT_ANSWER = "I'm an automated assistant calling for {{company}}, not a person."
 DONT_KNOW = "I don't have that information, but {{company}} can help at {{callback_number}}."
 OPT_OUT_GOODBYE = (

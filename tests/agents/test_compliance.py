@@ -165,3 +165,19 @@ def test_answers_are_not_backchannels(said):
 )
 def test_a_voicemail_greeting_is_told_from_a_hello(said, machine):
     assert compliance.is_voicemail_greeting(said) is machine
+
+
+@pytest.mark.parametrize(
+    ("said", "asks"),
+    [
+        ("Sorry, sorry, who is this?", True),
+        ("Who's calling?", True),
+        ("Where are you calling from?", True),
+        ("What is this about?", True),
+        ("Who do you work for?", True),
+        ("Yes, this is Ana", False),
+        ("Who should I ask for when I call back?", False),
+    ],
+)
+def test_asking_who_is_calling_is_told_from_other_questions(said, asks):
+    assert compliance.is_identity_question(said) is asks

@@ -210,3 +210,11 @@ def test_the_robot_question_is_answered_while_arranging_a_callback_too(example):
         "No problem. When would be a better time to call you back?",
     ]
     assert c.on_prompt("tomorrow at 6 pm")[0].at == "2026-12-02T18:00:00-05:00"
+
+
+def test_who_is_calling_is_answered_and_the_question_asked_again(example):
+    c, _ = greeted(example)
+    lines_said = said(c.on_prompt("Sorry, who is this?"))
+    assert lines_said[0] == "This is Sunny, an automated assistant calling from Evergreen Vets."
+    assert lines_said[1].startswith("Can you still make it")
+    assert c.fields == {} and c.outcome is None

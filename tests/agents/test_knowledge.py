@@ -60,6 +60,19 @@ def test_questions_in_callers_words(index, question, heading):
     assert hit.passage.heading == heading
 
 
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Sure. But first, what time do you open?",
+        "Yes, fine, and where can I park?",
+        "Hang on, before we go on, where can I park?",
+    ],
+)
+def test_a_question_after_small_talk_in_the_same_turn_is_answered(index, turn):
+    hit = index.answer_for(turn)
+    assert hit is not None and hit.passage.heading in ("Opening hours", "Parking"), turn
+
+
 @pytest.mark.parametrize("turn", ["yes", "okay", "sure, go ahead", "no thanks", "Okay.", "Yes!"])
 def test_a_turn_that_asks_nothing_gets_no_answer(index, turn):
     assert not is_question(turn)

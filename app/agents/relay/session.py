@@ -80,7 +80,9 @@ class RelaySession:
         self._skip_line = greeting_played and resume_after is None
         self._resume_after = resume_after  # a transfer tool that failed: back to the agent
         self._quiet_since = clock.elapsed()  # call seconds when the agent last stopped talking
-        self._line: list[str] = []
+        self._line: list[str] = []  # the turn's text so far (for how long it takes to say)
+        self._held: Token | None = None
+        self._callee_speaking = False  # Twilio's clientSpeaking on/off (speaker events)
         self._stopped = False
         self.end = SessionEnd()
 
@@ -112,7 +114,9 @@ class RelaySession:
 
     async def _receive(self):
         """The next message, or None when the callee has been quiet long enough to ask the
-        agent about it."""
+        agent about it (never while Twilio says the callee is speaking)."""
+        if self._callee_speaking:
+            return await self.ws.receive()
         wait = (self._quiet_since + self._quiet_limit() - self.clock.elapsed()) / self.scale
         try:
             return await self.ws.receive(timeout=max(0.0, wait))
@@ -130,6 +134,7 @@ class RelaySession:
         data = _json(raw)
         kind = data.get("type")
         if kind == "prompt":
+            self._callee_speaking = False
             self._heard()
             await self._emit(
                 self.responder.prompt(str(data.get("voicePrompt") or ""), data.get("last", True))
@@ -139,6 +144,11 @@ class RelaySession:
             await self._emit(self.responder.dtmf(str(data.get("digit") or "")))
         elif kind == "interrupt":
             self.responder.interrupted(str(data.get("utteranceUntilInterrupt") or ""))
+            self._heard()
+        elif kind == "info" and data.get("name") == "clientSpeaking":
+            # The words come as a prompt once the callee has finished: until then they are
+            # talking, not silent (a "hello" takes longer than the two-second wait).
+            self._callee_speaking = data.get("value") == "on"
             self._heard()
         elif kind == "error":
             log.warning("call %s: Twilio reports %s", self.ticket.call_id, data.get("description"))
@@ -150,12 +160,17 @@ class RelaySession:
     # -- what the agent does ----------------------------------------------------------------
 
     async def _emit(self, outputs: AsyncIterator[Output]) -> None:
+        """Speak and act. ConversationRelay's `last: true` ends the agent's *turn* (the callee
+        may answer then), so the lines of one answer go out as one text, and the turn ends
+        before any other action: an end, a transfer, keys, or a webhook's wait."""
         async for output in outputs:
             if self._stopped:
                 continue
             if isinstance(output, Token):
-                await self._say(output)
-            elif isinstance(output, EndCall):
+                await self._hold(output)
+                continue
+            await self._end_turn()
+            if isinstance(output, EndCall):
                 await self._finish({"reasonCode": "completed", "outcome": output.outcome})
             elif isinstance(output, Transfer):
                 self.end.transfer = output
@@ -172,20 +187,37 @@ class RelaySession:
                 ok, data = await asyncio.to_thread(call_webhook, output)
                 await self._emit(self.responder.tool_result(output.tool, ok, data))
             # AddToDnc and ScheduleCallback are in the call's result; nothing to send.
+        await self._end_turn()
 
-    async def _say(self, token: Token) -> None:
-        if self._skip_line:
-            self._skip_line = not token.last
-        else:
-            await self.ws.send_json(
-                {
-                    "type": "text",
-                    "token": token.text,
-                    "last": token.last,
-                    "interruptible": token.interruptible,
-                }
-            )
-        self._line.append(token.text)
+    async def _hold(self, token: Token) -> None:
+        """Send the token before this one: only the turn's very last token says last."""
+        held, self._held = self._held, token
+        if held is not None:
+            text = held.text.rstrip() + " " if held.last else held.text  # one line to the next
+            await self._send(Token(text, False, held.interruptible), line_ends=held.last)
+
+    async def _end_turn(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            await self._send(held, line_ends=True)
+
+    async def _send(self, token: Token, *, line_ends: bool) -> None:
+        spoken = token.text
+        if self._skip_line:  # Twilio plays the welcomeGreeting from the TwiML itself
+            self._skip_line = not line_ends
+            if not token.last:
+                self._line.append(spoken)  # it still takes its time to say
+                return
+            token = Token("", True, token.interruptible)  # the turn still needs its `last`
+        await self.ws.send_json(
+            {
+                "type": "text",
+                "token": token.text,
+                "last": token.last,
+                "interruptible": token.interruptible,
+            }
+        )
+        self._line.append(spoken)
         if token.last:
             start = max(self.clock.elapsed(), self._quiet_since)
             self._quiet_since = start + speaking_time("".join(self._line))

@@ -47,6 +47,7 @@ from app.telephony.emulator.signing import twilio_signature
 from app.telephony.emulator.state import CallRecord
 from app.telephony.emulator.twiml import (
     PLAY_DEFAULT_S,
+    WORDS_PER_MINUTE,
     Relay,
     interrupt_mode,
     mode_allows,
@@ -97,8 +98,9 @@ class AgentLine:
     """One agent utterance: `text` tokens up to `last:true` (or the welcomeGreeting)."""
 
     start: float
-    interruptible: str
+    interruptible: str  # of the first token; each `text` message may set its own
     tokens: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)  # each token's interruptible mode
     complete: bool = False
     cut_at: float | None = None
     audio_s: float = 0.0  # a `play` clip: its length instead of the words' speaking time
@@ -117,6 +119,21 @@ class AgentLine:
 
     def speaking_at(self, at: float) -> bool:
         return self.start <= at < self.end
+
+    def starts_saying(self, token_index: int) -> float:
+        """When the words of token *token_index* begin to play."""
+        before = len("".join(self.tokens[:token_index]).split())
+        return self.start + before * 60.0 / WORDS_PER_MINUTE
+
+    def mode_at(self, at: float) -> str:
+        """The interruptible mode of what is playing at *at* (the token being spoken)."""
+        if not self.modes:
+            return self.interruptible
+        index = 0
+        for i in range(len(self.tokens)):
+            if self.starts_saying(i) <= at:
+                index = i
+        return self.modes[min(index, len(self.modes) - 1)]
 
     def heard_by(self, at: float) -> str:
         """The words of this line spoken by *at* (by its cut, when it was interrupted)."""
@@ -193,6 +210,7 @@ class RelaySession:
         self.language = relay.language  # prompt.lang; a `language` message changes it
         self.speaker_events = "speaker-events" in relay.debug
         self.agent_speaking = False  # as last reported in an agentSpeaking info
+        self._barge_in_planned = False  # the interrupter's barge-in into the current line
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, status: str, **kw) -> SessionResult:
@@ -375,17 +393,33 @@ class RelaySession:
 
     def _agent_token(self, now: float, data: dict, audio_s: float = 0.0) -> None:
         line = self.lines[-1] if self.lines else None
+        mode = self.relay.interruptible
+        if "interruptible" in data:
+            mode = interrupt_mode(str(data["interruptible"]), mode)
         if line is None or line.complete:
             start = max(now, line.end if line else now)
-            mode = self.relay.interruptible
-            if "interruptible" in data:
-                mode = interrupt_mode(str(data["interruptible"]), mode)
             line = AgentLine(start, mode, audio_s=audio_s)
             self.lines.append(line)
+            self._barge_in_planned = False
             turn = self._next_turn()
             if self.awaiting_agent and turn is not None and turn.barge_in:
                 self.next_turn_at = start + BARGE_IN_S
         line.tokens.append(data["token"])
+        line.modes.append(mode)
+        turn = self._next_turn()
+        if (
+            self.awaiting_agent
+            and turn is not None
+            and turn.barge_in
+            and not self._barge_in_planned
+            and mode_allows(mode, "speech")
+            and len(line.modes) > 1
+            and not mode_allows(line.modes[0], "speech")
+        ):
+            # The line opens with words that cannot be cut off (a greeting): an interrupter
+            # who waited for them talks over the first part that can.
+            self._barge_in_planned = True
+            self.next_turn_at = line.starts_saying(len(line.tokens) - 1) + BARGE_IN_S
         if self.awaiting_agent and (
             not self._script_done() or self.cursor.persona.hangs_up_after_goodbye
         ):
@@ -428,7 +462,7 @@ class RelaySession:
         line = self._speaking_line(at)
         if line is None:
             return True
-        if mode_allows(line.interruptible, kind):
+        if mode_allows(line.mode_at(at), kind):
             heard = line.heard_by(at)
             line.cut_at = at
             line.complete = True

@@ -35,7 +35,8 @@ class Call:
         self._line: list[str] = []
 
     async def line(self, timeout: float = 5.0) -> str:
-        """The agent's next spoken line (its tokens up to last:true)."""
+        """The agent's next turn: its tokens up to last:true (one answer may hold several
+        lines, the greeting and the step's question, say)."""
         while True:
             msg = await self.next(timeout)
             if msg["type"] == "text":
@@ -159,9 +160,11 @@ def test_a_call_from_hello_to_goodbye_and_the_hang_up_twilio_is_told():
         assert f'url="{h.url(token)}"' in twiml.replace("&amp;", "&")
         call = await h.connect(token)
         await call.say("Hello?")
-        greeting = await call.line()
-        assert greeting.startswith("Hi Ana, this is Sunny")
-        assert "Wednesday at three pm" in await call.line()
+        turn = await call.line()
+        assert turn.startswith("Hi Ana, this is Sunny")
+        assert turn.endswith(
+            "This call may be recorded. Can you still make it on Wednesday at three pm?"
+        )
         await call.say("Yes, I can make it.")
         assert await call.line() == "Thank you, goodbye."
         end = await call.until("end")
@@ -177,18 +180,18 @@ def test_a_call_from_hello_to_goodbye_and_the_hang_up_twilio_is_told():
     run(scenario)
 
 
-def test_the_greeting_is_not_interruptible_and_each_line_streams_in_word_tokens():
+def test_one_answer_is_one_turn_in_word_tokens_and_only_the_greeting_is_not_interruptible():
     async def scenario(h: Harness) -> None:
         token, _ = h.ticket()
         call = await h.connect(token)
         await call.say("Hello?")
         await call.line()
-        first_line = [m for m in call.messages if m["type"] == "text"]
-        assert len(first_line) > 5 and all(m["interruptible"] is False for m in first_line)
-        assert first_line[-1]["last"] and not any(m["last"] for m in first_line[:-1])
-        await call.line()
-        step = [m for m in call.messages if m["type"] == "text"][len(first_line) :]
-        assert all(m["interruptible"] is True for m in step)
+        tokens = [m for m in call.messages if m["type"] == "text"]
+        assert tokens[-1]["last"] and not any(m["last"] for m in tokens[:-1])  # one turn
+        greeting = "".join(m["token"] for m in tokens if not m["interruptible"])
+        question = "".join(m["token"] for m in tokens if m["interruptible"])
+        assert greeting.startswith("Hi Ana") and greeting.endswith("may be recorded. ")
+        assert question.startswith("Can you still make it") and len(tokens) > 10
 
     run(scenario)
 
@@ -291,7 +294,6 @@ def test_an_interruption_keeps_only_what_was_heard_of_the_agents_line():
         call = await h.connect(token)
         await call.say("Hello?")
         await call.line()
-        await call.line()
         await call.ws.send_json(
             {
                 "type": "interrupt",
@@ -303,7 +305,8 @@ def test_an_interruption_keeps_only_what_was_heard_of_the_agents_line():
         await call.until("end")
         await call.ws.close()
         turns = (await h.result()).turns
-        assert [t.text for t in turns if t.speaker == "agent"][1] == "Can you still"
+        agent = [t.text for t in turns if t.speaker == "agent"]
+        assert agent[0].startswith("Hi Ana") and agent[1] == "Can you still"
 
     run(scenario)
 
@@ -313,7 +316,6 @@ def test_an_opt_out_ends_politely_with_the_callees_words_as_evidence():
         token, _ = h.ticket()
         call = await h.connect(token)
         await call.say("Hello?")
-        await call.line()
         await call.line()
         await call.say("Please take me off your list.")
         farewell = await call.line()
@@ -341,7 +343,6 @@ def test_a_transfer_ends_the_session_with_a_summary_and_twilio_is_told_to_dial()
         token, _ = h.ticket(defn)
         call = await h.connect(token)
         await call.say("Hello?")
-        await call.line()
         await call.line()
         await call.say("Can I talk to a real person please?")
         end = await call.until("end")
@@ -383,7 +384,6 @@ def test_a_transfer_nobody_answers_comes_back_to_the_agent_on_a_new_session():
         call = await h.connect(token)
         await call.say("Hello?")
         await call.line()
-        await call.line()
         await call.say("I want to speak to a human.")
         await call.until("end")
         _, dial = await h.action(SessionStatus="ended", CallStatus="in-progress")
@@ -405,3 +405,17 @@ def test_a_transfer_nobody_answers_comes_back_to_the_agent_on_a_new_session():
         assert result.outcome != "transferred"
 
     run(scenario)
+
+
+def test_while_twilio_says_the_callee_is_speaking_the_agent_does_not_probe():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.ws.send_json({"type": "info", "name": "clientSpeaking", "value": "on"})
+        await asyncio.sleep(0.3)  # three times the hello wait at this speed
+        await call.ws.send_json({"type": "info", "name": "clientSpeaking", "value": "off"})
+        await call.say("Hello, who is this?")
+        turn = await call.line()
+        assert turn.startswith("Hi Ana, this is Sunny")  # greeted, never probed
+
+    run(scenario, time_scale=20.0)
