@@ -173,7 +173,7 @@ async def open_services(
                 provider,
                 auth_token=emulator.auth_token if emulator else connection.auth_token,
                 port=relay_port if live else 0,
-                time_scale=connection.speed if connection.kind == "embedded" else 1.0,
+                time_scale=connection.speed if connection.simulated else 1.0,
             )
         except OSError as exc:
             raise SetupError(
