@@ -3,7 +3,7 @@
 A `Responder` wraps one `Conversation` and answers every event with an async stream of
 `Output`: the agent's speech as `Token`s (each spoken line ends with `last=True`), and its
 other actions (end, transfer, send digits, DNC, callback, webhook) in order. Without an LLM
-each line is the deterministic runtime's, cut into word tokens; `app.agents.llm` streams
+each line is the deterministic runtime's, a sentence a token; `app.agents.llm` streams
 generated lines instead and falls back to these when the model is slow or fails.
 """
 
@@ -17,7 +17,9 @@ from typing import Any
 from app.agents.actions import AgentAction, CallResult, Say
 from app.agents.flow import Conversation
 
-_WORD_TOKENS = re.compile(r"\S+\s*")
+# A known line goes out a sentence at a time: TTS says whole sentences best, and a turn of
+# forty words is then a handful of frames, not forty (fifty calls at once add up).
+_SENTENCES = re.compile(r".+?(?:[.!?]+(?:\s+|$)|$)", re.S)
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,10 @@ Output = Token | AgentAction
 
 
 def tokens_of(say: Say) -> list[Token]:
-    """A line as the word-sized tokens an LLM would stream (never trimmed, never empty)."""
-    words = _WORD_TOKENS.findall(say.text) or [say.text]
-    last = len(words) - 1
-    return [Token(word, i == last, say.interruptible) for i, word in enumerate(words)]
+    """A line as tokens, one a sentence (never trimmed, never empty)."""
+    parts = [p for p in _SENTENCES.findall(say.text) if p] or [say.text]
+    last = len(parts) - 1
+    return [Token(part, i == last, say.interruptible) for i, part in enumerate(parts)]
 
 
 class Responder:

@@ -80,8 +80,8 @@ def test_a_written_line_streams_token_by_token_and_is_the_stored_turn(fake_llm):
     defn = with_steps([WRITTEN, BYE])
     outputs, result = call(defn, [], config(fake_llm))
     tokens = [o for o in outputs[1] if isinstance(o, Token)]
-    greeting = len(defn.opening.greeting.split())
-    written = tokens[greeting:]
+    greeting_ends = next(i for i, t in enumerate(tokens) if t.last)  # the greeting's last
+    written = tokens[greeting_ends + 1 :]
     assert len(written) > 3  # piece by piece, as the model sent it
     assert [t.last for t in written] == [False] * (len(written) - 1) + [True]
     line = "Hi Ana! Does Wednesday at three thirty pm still work for you?"
