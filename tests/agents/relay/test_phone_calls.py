@@ -5,6 +5,7 @@ ConversationRelay websocket; what each call came to lands in the database."""
 from __future__ import annotations
 
 import asyncio
+import json
 import wave
 
 import pytest
@@ -25,9 +26,14 @@ CALLER_ID = "+15005550006"
 PERSONAS = {
     "+12125550100": "cooperative",
     "+12125550110": "knowledge_question",
+    "+12125550120": "unknown_question",
     "+12125550130": "busy_callback",
+    "+12125550140": "not_interested",
+    "+12125550150": "robot_question",
     "+12125550160": "silent",
     "+12125550170": "interrupter",
+    "+12125550180": "digits",
+    "+12125550190": "wants_person",
     "+12125550105": "voicemail",
     "+12125550109": "opt_out",
 }
@@ -68,14 +74,14 @@ def campaign(store, monkeypatch):
     return campaign.id
 
 
-def run_until_every_call_is_over(store) -> None:
+def run_until_every_call_is_over(store, expected: int = len(PERSONAS)) -> None:
     """Until each contact's first call has ended with its results stored (the campaign itself
     stays running: a callback was booked for tomorrow)."""
 
     def over() -> bool:
         with store.session() as session:
             calls = session.scalars(select(Call)).all()
-        return len(calls) == len(PERSONAS) and all(
+        return len(calls) == expected and all(
             c.ended_at is not None and c.recording_state not in (None, "pending") for c in calls
         )
 
@@ -148,6 +154,17 @@ def test_every_call_is_handled_by_the_agent_and_lands_in_results(store, campaign
     assert callback.callback_at is not None
     assert contacts["+12125550130"].next_attempt_at == callback.callback_at  # booked
 
+    unknown = transcript(calls["unknown_question"])
+    assert "I don't have that information, but Evergreen Vets can help" in unknown, unknown
+    assert "Can you still make it" in unknown.split("I don't have that information")[1]  # resumed
+
+    assert calls["not_interested"].outcome != "dnc"  # "no thanks" is not an opt-out
+    robot = transcript(calls["robot_question"])
+    assert "I'm an automated assistant calling for Evergreen Vets, not a person." in robot, robot
+    assert calls["digits"].agent_fields == {"confirmed": True}, transcript(calls["digits"])
+    person = transcript(calls["wants_person"])  # no transfer tool: a callback is offered
+    assert "someone from Evergreen Vets can call you back" in person, person
+
     assert calls["silent"].outcome == "voicemail_left"  # probe, silence, then the message
     assert calls["voicemail"].outcome == "voicemail_left"
     message = calls["voicemail"].turns[-1].text
@@ -159,3 +176,53 @@ def test_every_call_is_handled_by_the_agent_and_lands_in_results(store, campaign
     assert opt_out.dnc_offset_s > 0
     assert "take me off your list" in dnc["+12125550109"] and " at 0:" in dnc["+12125550109"]
     assert set(dnc) == {"+12125550109"}  # "no thanks" and the rest are not opt-outs
+
+
+@pytest.mark.parametrize(
+    ("advisor", "outcome", "said"),
+    [
+        ("+15005550010", "transferred", "let me connect you"),  # the advisor answers
+        ("+15005550016", None, "nobody is available"),  # nobody answers: back to the agent
+    ],
+)
+def test_a_person_asked_for_is_dialled_and_a_transfer_nobody_takes_comes_back(
+    store, monkeypatch, advisor, outcome, said
+):
+    monkeypatch.setenv(EMULATOR_SPEED_ENV, "10")
+    data = json.loads((agent_templates_dir() / "lead-qualification.json").read_text())
+    data["tools"][0]["number"] = advisor
+    definition = parse_definition(data)
+    with store.session.begin() as session:
+        set_setting(session, "poll_interval_s", 0.05)
+        session.add(PhoneNumber(e164=CALLER_ID, kind="owned", verified=True))
+        import_definition(session, definition)
+        campaign = create_campaign(
+            session,
+            "Leads",
+            caller_id=CALLER_ID,
+            agent=definition.name,
+            max_attempts=1,
+            window_start="00:00",
+            window_end="24:00",
+            window_days="mon,tue,wed,thu,fri,sat,sun",
+        )
+        campaign.state = "running"
+        session.add(
+            Contact(
+                campaign_id=campaign.id,
+                phone="+12125550190",  # wants a person
+                name="Ana Silva",
+                fields={"first_name": "Ana"},
+            )
+        )
+    run_until_every_call_is_over(store, expected=1)
+    with store.session() as session:
+        call = session.scalars(select(Call)).one()
+        call.turns  # noqa: B018
+    text = transcript(call)
+    assert said in text.lower(), text
+    if outcome == "transferred":
+        assert call.outcome == "transferred" and call.suggested_disposition == "Interested"
+    else:
+        assert call.outcome != "transferred", text
+        assert "consultation" in call.step_path, call.step_path  # the transfer's fallback step

@@ -419,3 +419,76 @@ def test_while_twilio_says_the_callee_is_speaking_the_agent_does_not_probe():
         assert turn.startswith("Hi Ana, this is Sunny")  # greeted, never probed
 
     run(scenario, time_scale=20.0)
+
+
+def _webhook_agent(url: str):
+    from tests.agents.conftest import with_steps
+    from tests.agents.test_flow_tools import STEPS, WEBHOOK
+
+    return with_steps(STEPS, tools=[{**WEBHOOK, "url": url, "timeout_s": 2}])
+
+
+@pytest.mark.parametrize("works", [True, False])
+def test_a_webhook_runs_after_its_filler_is_sent_and_its_edge_is_spoken(works):
+    from aiohttp import web
+
+    async def scenario(h: Harness) -> None:
+        async def crm(request: web.Request) -> web.Response:
+            assert (await request.json())["first_name"] == "Ana"
+            if not works:
+                return web.Response(status=500)
+            return web.json_response({"result": {"ticket": 42}})
+
+        app = web.Application()
+        app.router.add_post("/leads", crm)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        try:
+            url = f"http://127.0.0.1:{runner.addresses[0][1]}/leads"
+            token, _ = h.ticket(_webhook_agent(url))
+            call = await h.connect(token)
+            await call.say("Hello?")
+            await call.line()
+            await call.say("Yes please.")
+            assert await call.line() == "One moment while I save that."  # its own turn
+            after = await call.line()
+            if works:
+                assert after == "Saved as ticket forty-two. Goodbye."
+            else:
+                assert after == "I couldn't save it, but the team will follow up. Goodbye."
+        finally:
+            await runner.cleanup()
+
+    run(scenario)
+
+
+def test_silence_gets_two_reminders_then_the_call_ends_as_unresponsive():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        first, second = await call.line(), await call.line()
+        assert first.startswith("Are you still there?") and second.startswith("Are you still")
+        assert await call.line() == "I'll let you go for now. Goodbye."
+        await call.until("end")
+        await call.ws.close()
+        assert (await h.result()).outcome == "unresponsive"
+
+    run(scenario, time_scale=40.0)
+
+
+def test_a_backchannel_while_the_agent_waits_moves_nothing():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket()
+        call = await h.connect(token)
+        await call.say("Hello?")
+        await call.line()
+        await call.say("Uh-huh.")
+        await call.say("Yes, I can.")
+        assert await call.line() == "Thank you, goodbye."  # the answer, not a reprompt
+        assert len(call.lines) == 2
+
+    run(scenario)
