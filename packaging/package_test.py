@@ -81,7 +81,8 @@ def run(command: list[str], home: Path, cwd: Path, **kw) -> subprocess.Completed
 # -- installing ------------------------------------------------------------------------------
 def install_deb(deb: Path) -> Path:
     check(deb.is_file(), f"{deb} is missing: run `make package` first")
-    subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, text=True)
+    installed = subprocess.run(["dpkg", "-i", str(deb)], capture_output=True, text=True)
+    check(installed.returncode == 0, f"dpkg -i {deb.name} failed: {installed.stderr[-2000:]}")
     for path in (Path("/usr/bin/calldeck"), INSTALL_DIR / "calldeck"):
         check(os.access(path, os.X_OK), f"{path} was not installed")
     desktop = Path("/usr/share/applications/calldeck.desktop").read_text()
