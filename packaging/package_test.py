@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 INSTALL_DIR = Path("/opt/calldeck")
 DEV_CALLDECK = ROOT / ".venv" / "bin" / "calldeck"  # the development start-up, for comparison
-PAGES = ["01-campaigns", "02-agents", "03-phone-numbers", "04-results", "05-settings"]
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 START_GOAL_RATIO = 1.5
 TIMING_RUNS = 2  # each start-up figure is the best of this many runs (the first one cold)
@@ -129,17 +128,20 @@ def smoke_test(calldeck: Path, home: Path, cwd: Path, shots: Path) -> tuple[dict
 def check_smoke_report(report: dict, shots: Path, home: Path, bundle: Path) -> None:
     from PySide6.QtGui import QImage
 
+    from app.ui.main_window import PAGES
+
     check(report["bundled"], "the smoke test did not run from the bundle")
     check(report["version"] == version(), f"the app says version {report['version']}")
-    for page in PAGES:
-        image = QImage(str(shots / f"{page}.png"))
-        check(image.width() >= 600 and image.height() >= 400, f"{page}.png is missing or small")
+    check(list(report["pages"]) == PAGES, f"the pages shown were {list(report['pages'])}")
+    for page in report["pages"].values():
+        image = QImage(str(shots / page))
+        check(image.width() >= 600 and image.height() >= 400, f"{page} is missing or small")
         colours = {
             image.pixel(x, y)
             for x in range(0, image.width(), 37)
             for y in range(0, image.height(), 23)
         }
-        check(len(colours) > 5, f"{page}.png looks blank")
+        check(len(colours) > 5, f"{page} looks blank")
 
     from app.store.migrate import packaged_head
 

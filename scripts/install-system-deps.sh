@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libpulse0
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           espeak-ng)  # espeak-ng: demo recordings speak the call's lines instead of a tone
-[ $# -gt 0 ] && PACKAGES=("$@")
+if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: not a Debian-like system; make sure Qt 6's runtime libraries are installed." >&2

@@ -48,7 +48,13 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
     ]
     report = json.loads((shots / "smoke-test.json").read_text())
     assert report["passed"] and not report["bundled"]
-    assert report["pages"] == ["Campaigns", "Agents", "Phone numbers", "Results", "Settings"]
+    assert report["pages"] == {
+        "Campaigns": "01-campaigns.png",
+        "Agents": "02-agents.png",
+        "Phone numbers": "03-phone-numbers.png",
+        "Results": "04-results.png",
+        "Settings": "05-settings.png",
+    }
     campaign = report["campaign"]
     assert campaign["state"] == "completed"
     assert campaign["counts"] == {"completed": campaign["contacts"]} == {"completed": 3}

@@ -65,15 +65,16 @@ class SmokeTest:
             self.window.close()
         return self.report["passed"]
 
-    async def _pages(self) -> list[str]:
-        shown = []
+    async def _pages(self) -> dict[str, str | None]:
+        """Each page shown in turn: {page: its screenshot's file name, if one was asked for}."""
+        shown = {}
         for index, name in enumerate(self.window.page_names()):
             self.window.show_page(name)
             await asyncio.sleep(PAGE_SETTLE_S)
+            shown[name] = None
             if self.screenshot_dir:
-                slug = name.lower().replace(" ", "-")
-                self.window.grab().save(str(self.screenshot_dir / f"{index + 1:02d}-{slug}.png"))
-            shown.append(name)
+                shown[name] = f"{index + 1:02d}-{name.lower().replace(' ', '-')}.png"
+                self.window.grab().save(str(self.screenshot_dir / shown[name]))
         return shown
 
 
