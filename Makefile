@@ -1,10 +1,11 @@
-# CallDeck: `make run` launches the app, `make test` runs the whole suite.
+# CallDeck: `make run` launches the app, `make test` runs the whole suite;
+# `make package` builds the desktop bundle and the .deb, `make package-test` proves them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test lint bench clean
+.PHONY: setup run demo test lint bench package package-test clean
 
 setup: $(STAMP)
 
@@ -34,6 +35,14 @@ lint: setup
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+# PyInstaller is a build tool, not a runtime dependency: the `package` extra.
+package: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	bash packaging/build.sh
+
+package-test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/package_test.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 
+
+@cache
 def app_version() -> str:
     """The installed version, from the package metadata (pyproject.toml is the one source)."""
     from importlib.metadata import PackageNotFoundError, version

@@ -18,6 +18,7 @@ from app.cli_args import (
     add_campaign_options,
     parse_start_at,
     setting_changes,
+    split_open_files,
 )
 
 log = logging.getLogger("calldeck")
@@ -345,7 +346,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
-    return run_gui(home=_home(args), db_url=args.db)
+    return run_gui(home=_home(args), db_url=args.db, open_files=args.open_files)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -386,7 +387,9 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     from app.paths import keep_files_private
 
-    args = build_parser().parse_args(argv)
+    rest, open_files = split_open_files(sys.argv[1:] if argv is None else argv, COMMANDS)
+    args = build_parser().parse_args(rest)
+    args.open_files = [f.absolute() for f in open_files]  # `calldeck contacts.csv`: offer to import
     keep_files_private()
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)

@@ -5,11 +5,39 @@ options `campaign create` and `campaign edit` share. Light on purpose: the rules
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection
 from datetime import datetime
+from pathlib import Path
 
 
 class UsageError(Exception):
     """Bad input on the command line: the message is shown as it is."""
+
+
+# What `calldeck FILE` takes for a contact list to open (the import reads these).
+OPENABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+OPTIONS_WITH_VALUE = ("--home", "--db")
+
+
+def split_open_files(argv: list[str], commands: Collection[str]) -> tuple[list[str], list[Path]]:
+    """`calldeck [OPTIONS] FILE…` (how the desktop's "Open with CallDeck" starts the app):
+    the arguments without the contact files, and the files. A command's arguments are never
+    files; whatever is neither option nor file is left to argparse to explain."""
+    rest: list[str] = []
+    files: list[Path] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in commands:
+            return argv, []
+        if arg in OPTIONS_WITH_VALUE:
+            rest += [arg, next(args, "")]
+        elif not arg.startswith("-") and (
+            Path(arg).suffix.lower() in OPENABLE_SUFFIXES or Path(arg).is_file()
+        ):
+            files.append(Path(arg))
+        else:
+            rest.append(arg)
+    return rest, files
 
 
 def parse_days(text: str) -> str:

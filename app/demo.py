@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -10,10 +11,15 @@ from sqlalchemy import select
 from app.paths import agent_templates_dir, data_home
 from app.store.campaigns import create_campaign
 from app.store.engine import Store
-from app.store.models import Campaign, Contact, PhoneNumber
+from app.store.models import Call, Campaign, Contact, PhoneNumber
 
 # Twilio's magic "From" that test credentials accept; the emulator honours it too.
 DEMO_CALLER_ID = "+15005550006"
+DEMO_AGENT = "Appointment reminder"
+EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
+# The smoke test's calls: all answered by a person (the emulator: To ending in 0-4), so each
+# one leaves a recording.
+SMOKE_TEST_CONTACTS = 3
 
 FIRST = [
     "Ana",
@@ -96,9 +102,52 @@ def seed_demo(store: Store) -> bool:
                 per_minute=per_minute,
                 window_start="00:00",
                 window_end="24:00",
-                window_days="mon,tue,wed,thu,fri,sat,sun",
+                window_days=EVERY_DAY,
                 retry_delay_min=1,
             )
             for row in _contacts(rng, count):
                 session.add(Contact(campaign_id=campaign.id, **row))
     return True
+
+
+def add_smoke_test_campaign(store: Store) -> int:
+    """A small campaign `calldeck demo --smoke-test` runs to its end: one attempt per contact,
+    every call at once. Its name carries the time, so each run adds its own."""
+    with store.session.begin() as session:
+        campaign = create_campaign(
+            session,
+            f"Smoke test {datetime.now():%Y-%m-%d %H:%M:%S}",
+            caller_id=DEMO_CALLER_ID,
+            agent=DEMO_AGENT,
+            concurrency=SMOKE_TEST_CONTACTS,
+            per_minute=60_000,
+            max_attempts=1,
+            window_start="00:00",
+            window_end="24:00",
+            window_days=EVERY_DAY,
+        )
+        for i in range(SMOKE_TEST_CONTACTS):
+            session.add(
+                Contact(
+                    campaign_id=campaign.id,
+                    phone=f"+1415555{2000 + i}",
+                    name=f"Tester {i}",
+                    fields={
+                        "first_name": f"Tester {i}",
+                        "pet_name": "Biscuit",
+                        "appointment_time": "Friday at 4 pm",
+                    },
+                )
+            )
+        return campaign.id
+
+
+def recording_files(store: Store, campaign_id: int) -> list[Path]:
+    """The downloaded recordings of a campaign's calls."""
+    with store.session() as session:
+        paths = session.scalars(
+            select(Call.recording_path).where(
+                Call.campaign_id == campaign_id, Call.recording_path.is_not(None)
+            )
+        )
+        return [Path(p) for p in paths]

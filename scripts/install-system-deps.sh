@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu libraries Qt needs, when they are missing and we are allowed to.
+# Installs the Debian/Ubuntu libraries Qt needs (or the packages named as arguments, e.g.
+# `make package`'s build tools), when they are missing and we are allowed to.
 # Idempotent and quiet when everything is present. Other systems: prints what to install.
 set -euo pipefail
 
@@ -7,6 +8,7 @@ set -euo pipefail
 PACKAGES=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libpulse0
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           espeak-ng)  # espeak-ng: demo recordings speak the call's lines instead of a tone
+if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: not a Debian-like system; make sure Qt 6's runtime libraries are installed." >&2
@@ -28,13 +30,13 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     SUDO="sudo -n"
   else
-    echo "setup: Qt needs these system packages; please install them as root:" >&2
+    echo "setup: CallDeck needs these system packages; please install them as root:" >&2
     echo "  apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi
 
-echo "setup: installing system libraries for Qt: ${missing[*]}"
+echo "setup: installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 to_install=()

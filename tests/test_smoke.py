@@ -1,8 +1,10 @@
 """`calldeck demo --smoke-test` is the whole app, for real: emulator, dialer, every page."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from PySide6.QtGui import QImage
 
@@ -15,6 +17,7 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
         os.environ,
         QT_QPA_PLATFORM="offscreen",
         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        CALLDECK_EMULATOR_SPEED="20",
     )
     result = subprocess.run(
         [
@@ -43,6 +46,21 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
         "04-results.png",
         "05-settings.png",
     ]
+    report = json.loads((shots / "smoke-test.json").read_text())
+    assert report["passed"] and not report["bundled"]
+    assert report["pages"] == {
+        "Campaigns": "01-campaigns.png",
+        "Agents": "02-agents.png",
+        "Phone numbers": "03-phone-numbers.png",
+        "Results": "04-results.png",
+        "Settings": "05-settings.png",
+    }
+    campaign = report["campaign"]
+    assert campaign["state"] == "completed"
+    assert campaign["counts"] == {"completed": campaign["contacts"]} == {"completed": 3}
+    assert report["recording"]["file"] in {Path(p).name for p in campaign["recordings"]}
+    assert report["recording"]["frames"] > 0
+    assert "ffmpegmediaplugin" in report["recording"]["backend"]
     for name in names:
         image = QImage(str(shots / name))
         assert image.width() >= 600 and image.height() >= 400

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 import traceback
+from collections.abc import Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.ui.context import AppContext
 from app.ui.main_thread_gc import MainThreadCollector
 from app.ui.main_window import MainWindow
+from app.ui.smoke_test import SmokeTest
 
 log = logging.getLogger(__name__)
 
@@ -156,26 +158,15 @@ async def stop_services(context: AppContext) -> None:
         await context.services.close()
 
 
-async def _smoke_test(window: MainWindow, screenshot_dir: Path | None) -> None:
-    """Show each page in turn (and save a PNG of each), then close, whatever happens."""
-    try:
-        for index, name in enumerate(window.page_names()):
-            window.show_page(name)
-            await asyncio.sleep(0.3)
-            if screenshot_dir:
-                slug = name.lower().replace(" ", "-")
-                window.grab().save(str(screenshot_dir / f"{index + 1:02d}-{slug}.png"))
-    finally:
-        window.close()
-
-
 def run_gui(
     *,
     home: Path,
     db_url: str | None = None,
     smoke_test: bool = False,
     screenshot_dir: Path | None = None,
+    open_files: Sequence[Path] = (),
 ) -> int:
+    """The app until its window is closed; *open_files*: contact files to offer to import."""
     _log_to_file(home)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CallDeck")
@@ -186,6 +177,7 @@ def run_gui(
     collector.install()
     try:
         window = MainWindow()  # a shell until the database is open
+        smoke = SmokeTest(window, screenshot_dir) if smoke_test else None
         reporter = ErrorReporter(window)
         sys.excepthook = reporter.excepthook
         return qasync.run(
@@ -195,8 +187,8 @@ def run_gui(
                 collector,
                 home=home,
                 db_url=db_url,
-                smoke_test=smoke_test,
-                screenshot_dir=screenshot_dir,
+                smoke=smoke,
+                open_files=list(open_files),
             )
         )
     finally:
@@ -211,8 +203,8 @@ async def _run_window(
     *,
     home: Path,
     db_url: str | None,
-    smoke_test: bool,
-    screenshot_dir: Path | None,
+    smoke: SmokeTest | None,
+    open_files: list[Path],
 ) -> int:
     """Show the window, open the database after its first paint, then run until closed."""
     loop = asyncio.get_running_loop()
@@ -241,7 +233,7 @@ async def _run_window(
         )
         if context is not None:
             context.store.dispose()
-        if smoke_test:
+        if smoke is not None:
             window.close()
         await closed.wait()
         return 1
@@ -253,11 +245,12 @@ async def _run_window(
         await try_start_services(context, window)
         if context.services is None:
             start_when_the_account_is_given(context, window)
+        if open_files:
+            window.offer_import(open_files)
         collector.freeze()  # start-up is over: what exists now is here to stay
-        if smoke_test:
-            asyncio.ensure_future(_smoke_test(window, screenshot_dir))
+        checks = asyncio.ensure_future(smoke.run(context)) if smoke is not None else None
         await closed.wait()
         await stop_services(context)
-        return 0
+        return 1 if checks is not None and checks.done() and not checks.result() else 0
     finally:
         context.store.dispose()

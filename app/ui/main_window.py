@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.secrets import mask_sid
+from app.ui.about import show_about, window_title
 from app.ui.context import AppContext
 from app.ui.pages import Page
 from app.ui.resources import icon
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context: AppContext | None = None
         self.setObjectName("mainWindow")
-        self.setWindowTitle("CallDeck")
+        self.setWindowTitle(window_title())
         self.setWindowIcon(icon("app"))
         size = window_size(available_area(self), PREFERRED_SIZE)
         self.setMinimumSize(MINIMUM_SIZE.boundedTo(size))  # a small screen still fits it
@@ -88,6 +90,9 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(170)
         self.nav.setEnabled(False)  # until attach(): there are no pages to go to yet
+        self.about_button = QPushButton("About CallDeck")
+        self.about_button.setFlat(True)
+        self.about_button.clicked.connect(self.show_about)
         self.stack = QStackedWidget()
         for spec in PAGE_SPECS:
             self.nav.addItem(QListWidgetItem(icon(spec.icon), spec.name))
@@ -115,9 +120,12 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.addLayout(header)
         right.addWidget(self.stack, 1)
+        rail = QVBoxLayout()
+        rail.addWidget(self.nav, 1)
+        rail.addWidget(self.about_button)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.nav)
+        body.addLayout(rail)
         body.addLayout(right, 1)
         central = QWidget()
         central.setLayout(body)
@@ -198,7 +206,10 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         # close(), not quit(): closeEvent saves the layout and the app stops its services.
         self.quit_action.triggered.connect(self.close)
-        self.addActions([new_campaign, import_action, self.quit_action])
+        about = QAction("About CallDeck", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        self.addActions([new_campaign, import_action, self.quit_action, about])
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
@@ -268,6 +279,16 @@ class MainWindow(QMainWindow):
             return
         self.show_page("Campaigns")
         self.campaigns.import_files()
+
+    def offer_import(self, paths: list[Path]) -> None:
+        """Files the app was opened with (the desktop's "Open with CallDeck")."""
+        if self.context is None:
+            return
+        self.show_page("Campaigns")
+        self.campaigns.offer_import(paths)
+
+    def show_about(self) -> None:
+        show_about(self, str(self.context.home) if self.context else None)
 
     def _open_results(self, campaign_id: int) -> None:
         self.show_page("Results")

@@ -293,10 +293,12 @@ class CampaignsPage(QWidget):
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)
 
-    def new_campaign(self) -> None:
+    def new_campaign(self, files: list[Path] | None = None) -> None:
         from app.ui.campaigns.dialog import CampaignDialog
 
         dialog = CampaignDialog(self.context, parent=self)
+        if files:
+            dialog.set_files(files)
         dialog.created.connect(self._on_created)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -352,6 +354,17 @@ class CampaignsPage(QWidget):
             changes=self.context.changes,
             on_error=self._error,
         )
+
+    def offer_import(self, paths: list[Path]) -> None:
+        """Import *paths* into the selected campaign (the first, when none is), or into a new
+        one when there is no campaign yet; the import dialog shows them before anything is
+        added."""
+        if self.selected_campaign_id() is None and self.model.rowCount() > 0:
+            self.table.selectRow(0)
+        if self.selected_campaign_id() is None:
+            self.new_campaign(files=paths)
+        else:
+            self._import_paths(paths)
 
     def import_files(self) -> None:
         if self.selected_campaign_id() is None:
