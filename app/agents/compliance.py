@@ -117,7 +117,7 @@ def is_voicemail_greeting(text: str) -> bool:
 
 
 def is_identity_question(text: str) -> bool:
-    """"Who is this?", "who's calling?", "where are you calling from?"."""
+    """ "Who is this?", "who's calling?", "where are you calling from?"."""
     return bool(_WHO.search(normalize(text)))
 
 

@@ -34,7 +34,6 @@ def relay_twiml(
     welcome_greeting: str | None,
     parameters: Mapping[str, object],
     record: bool,
-    recording_callback: str | None = None,
 ) -> str:
     """The call's TwiML; parameters that would take it past Twilio's 4,000 characters are left
     out (the relay server has them all from the ticket anyway)."""
@@ -44,10 +43,7 @@ def relay_twiml(
         response = VoiceResponse()
         if record:
             start = Start()
-            options = (
-                {"recording_status_callback": recording_callback} if recording_callback else {}
-            )
-            start.recording(channels="dual", **options)
+            start.recording(channels="dual")
             response.append(start)
         connect = Connect(action=action_url, method="POST")
         speech = definition.speech

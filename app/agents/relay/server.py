@@ -78,7 +78,6 @@ class RelayServer:
         *,
         auth_token: str,
         on_result: ResultSink | None = None,
-        public_url: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         time_scale: float = 1.0,
@@ -87,7 +86,6 @@ class RelayServer:
     ) -> None:
         self._auth_token = auth_token
         self.on_result = on_result  # where each session's result goes (the dialer, once built)
-        self._public_url = public_url
         self._host, self._port = host, port
         self.time_scale = time_scale
         self._answered_by = answered_by
@@ -96,7 +94,6 @@ class RelayServer:
         self._calls: dict[str, _Call] = {}
         self._knowledge: dict[int | None, Grounding | None] = {}
         self._runner: web.AppRunner | None = None
-        self._tasks: set[asyncio.Task] = set()
         self.ws_base = self.http_base = ""
         self.port = 0
         self.relay_id = secrets.token_hex(8)  # the health page's answer
@@ -114,11 +111,10 @@ class RelayServer:
         site = web.TCPSite(self._runner, self._host, self._port)
         await site.start()
         self.port = self._runner.addresses[0][1]  # the one the OS gave, for port 0
-        self.use_public_url(self._public_url)
+        self.use_public_url(None)
 
     def use_public_url(self, public_url: str | None) -> None:
         """Where Twilio reaches this server (None: this machine only, for the emulator)."""
-        self._public_url = public_url
         self.ws_base, self.http_base = public_bases(
             public_url or f"http://{self._host}:{self.port}"
         )
@@ -133,9 +129,7 @@ class RelayServer:
 
     # -- what the dialer asks ---------------------------------------------------------------
 
-    def prepare_call(
-        self, ticket: CallTicket, *, record: bool, recording_callback: str | None = None
-    ) -> PreparedCall:
+    def prepare_call(self, ticket: CallTicket, *, record: bool) -> PreparedCall:
         """A token for *ticket* and the call's TwiML (the greeting in it when the agent
         speaks first, so Twilio plays it the moment the socket opens)."""
         token = self.tickets.issue(ticket)
@@ -150,7 +144,6 @@ class RelayServer:
             welcome_greeting=greeting,
             parameters={"call_id": ticket.call_id, **ticket.variables},
             record=record,
-            recording_callback=recording_callback,
         )
         return PreparedCall(token, twiml)
 

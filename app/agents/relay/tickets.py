@@ -39,6 +39,7 @@ class CallTicket:
 
 @dataclass
 class _Entry:
+    token: str
     ticket: CallTicket
     issued_at: float
     call_sid: str | None = None
@@ -55,7 +56,7 @@ class TicketBook:
     def issue(self, ticket: CallTicket) -> str:
         self._forget_stale()
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        self._by_token[token] = _Entry(ticket, self._clock())
+        self._by_token[token] = _Entry(token, ticket, self._clock())
         return token
 
     def bind(self, token: str, call_sid: str) -> None:
@@ -101,7 +102,7 @@ class TicketBook:
         """The call is over: forget it."""
         entry = self._by_sid.pop(call_sid, None)
         if entry is not None:
-            self._by_token = {t: e for t, e in self._by_token.items() if e is not entry}
+            self._by_token.pop(entry.token, None)
 
     def _forget_stale(self) -> None:
         now = self._clock()
