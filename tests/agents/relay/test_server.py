@@ -135,13 +135,14 @@ class Harness:
         raise AssertionError("the session stored no result")
 
 
-def run(scenario: Callable, *, time_scale: float = 1.0) -> None:
+def run(scenario: Callable, *, time_scale: float = 1.0, responder=None) -> None:
     async def main() -> None:
         results: list[CallResult] = []
         relay = RelayServer(
             auth_token=TOKEN,
             on_result=lambda ticket, result: results.append(result),
             time_scale=time_scale,
+            **({"responder": responder} if responder else {}),
         )
         await relay.start()
         harness = Harness(relay, results)
@@ -492,3 +493,27 @@ def test_a_backchannel_while_the_agent_waits_moves_nothing():
         assert len(call.lines) == 2
 
     run(scenario)
+
+
+def test_with_a_language_model_its_line_streams_to_twilio_as_it_is_written(fake_llm):
+    from app.agents.llm import LlmConfig, LlmResponder
+    from tests.agents.conftest import with_steps
+    from tests.agents.fake_openai import Reply
+    from tests.agents.test_llm import BYE, WRITTEN
+
+    fake_llm.lines.append(Reply("Hi Ana! Does Wednesday at 3 pm still suit you?"))
+    config = LlmConfig(fake_llm.base_url, "fake-model", timeout_s=5.0)
+
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket(with_steps([WRITTEN, BYE]))
+        call = await h.connect(token)
+        await call.say("Hello?")
+        turn = await call.line()
+        assert turn.endswith("Hi Ana! Does Wednesday at three pm still suit you?")
+        texts = [m for m in call.messages if m["type"] == "text"]
+        greeting = 2  # its two sentences; the model's line follows piece by piece
+        assert len(texts) - greeting > 3 and [m["last"] for m in texts].count(True) == 1
+        await call.ws.close()
+        assert (await h.result()).turns[-1].text.endswith("still suit you?")
+
+    run(scenario, responder=lambda conversation: LlmResponder(conversation, config))
