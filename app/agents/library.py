@@ -163,3 +163,19 @@ def add_knowledge(session: Session, name: str, items: Sequence[KnowledgeItem]) -
     save_draft(session, parse_definition(updated.to_json()))
     publish(session, name)
     return updated
+
+
+def follow_form_edit(session: Session, agent_id: int, name: str, greeting: str) -> int | None:
+    """The Agents page's form (until it edits definitions itself, issue #11): its name and
+    greeting go into the agent's definition, published at once so the next call says them.
+    The new version's number, or None for an agent without a definition. Raises
+    DefinitionError when the greeting breaks a compliance rule (it must name the business...)."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or agent.definition is None:
+        return None
+    current = parse_definition(agent.definition)
+    data = current.to_json()
+    data["name"] = name
+    data["opening"] = {**data.get("opening", {}), "greeting": greeting}
+    save_draft(session, parse_definition(data))
+    return publish(session, name)

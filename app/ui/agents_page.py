@@ -162,15 +162,22 @@ class AgentsPage(QWidget):
             tools=[t.strip() for t in self.tools.text().split(",") if t.strip()],
             flow=flow,
         )
+        from app.agents import library  # pydantic loads with the first save, not at start-up
+        from app.agents.definition import DefinitionError
+
+        def save(session) -> int:
+            agent_id = agent_store.save_agent(session, draft)
+            # The calls use the agent's definition: the form's name and greeting follow.
+            library.follow_form_edit(session, agent_id, draft.name, draft.greeting)
+            return agent_id
+
         run_op(
             self,
-            in_transaction(
-                self.context.store, lambda session: agent_store.save_agent(session, draft)
-            ),
+            in_transaction(self.context.store, save),
             kind="now",
             change=Change(agents=True),
             changes=self.context.changes,
-            expected=(AgentNameTaken, InvalidName),
+            expected=(AgentNameTaken, InvalidName, DefinitionError),
             on_success=self._saved,
             on_error=self.message.setText,
         )

@@ -59,3 +59,29 @@ def test_a_flow_that_is_not_an_object_is_refused(qtbot, store, home):
     page.save()
     assert "must be a JSON object" in page.message.text()
     assert page.model.rowCount() == 0
+
+
+def test_the_forms_greeting_reaches_the_agents_calls_or_is_refused_with_the_rule(
+    qtbot, store, home
+):
+    from app.agents.library import published
+    from app.demo import seed_demo
+
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    page.refresh()
+    page.table.selectRow(0)  # Appointment reminder
+    page.greeting.setText("Hi {{first_name}}!")
+    page.save()
+    assert "must name the business" in page.message.text()
+    page.greeting.setText(
+        "Hi {{first_name}}, Sunny here, an automated assistant from Evergreen Vets. "
+        "This call may be recorded."
+    )
+    page.save()
+    assert page.message.text() == "Saved."
+    with store.session() as session:
+        agent = session.scalars(select(Agent).where(Agent.name == "Appointment reminder")).one()
+        version = published(session, agent.id)
+    assert version.version == 2 and version.definition.opening.greeting.startswith("Hi {{first")
+    assert "Sunny here" in version.definition.opening.greeting

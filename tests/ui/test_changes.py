@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.agents.library import list_agents
 from app.demo import seed_demo
 from app.store.models import Campaign
 from app.ui.app import build_context
@@ -28,9 +29,9 @@ def agent_cells(window: MainWindow) -> list[str]:
 
 
 def test_renaming_an_agent_shows_on_the_campaigns_page(qtbot, store, home):
-    seed_demo(store)  # a real SQLite file under home: two campaigns with one agent
+    seed_demo(store)  # a real SQLite file under home: two campaigns, each with its agent
     window = make_window(qtbot, store, home)
-    assert agent_cells(window) == ["Appointment reminder"] * 2
+    assert agent_cells(window) == ["Appointment reminder", "Solar lead qualification"]
     changes = []
     window.context.changes.changed.connect(changes.append)
 
@@ -41,9 +42,13 @@ def test_renaming_an_agent_shows_on_the_campaigns_page(qtbot, store, home):
 
     assert agents.message.text() == "Saved."
     assert changes == [Change(agents=True)]
-    assert agent_cells(window) == ["Reminder bot"] * 2  # without showing the page again
+    # without showing the page again
+    assert agent_cells(window) == ["Reminder bot", "Solar lead qualification"]
     window.show_page("Campaigns")
-    assert agent_cells(window) == ["Reminder bot"] * 2
+    assert agent_cells(window) == ["Reminder bot", "Solar lead qualification"]
+    with store.session() as session:  # the calls use the renamed agent's new version
+        renamed = next(a for a in list_agents(session) if a.name == "Reminder bot")
+        assert renamed.published_version == 2 and not renamed.draft_changed
 
 
 def test_deleting_an_agent_empties_its_campaigns_agent_column(qtbot, store, home):
@@ -55,10 +60,10 @@ def test_deleting_an_agent_empties_its_campaigns_agent_column(qtbot, store, home
     window.agents.delete()
     [box] = window.agents.findChildren(QMessageBox)
     box.button(QMessageBox.StandardButton.Yes).click()
-    assert window.agents.model.rowCount() == 0
-    assert agent_cells(window) == ["—"] * 2
+    assert window.agents.model.rowCount() == 1
+    assert agent_cells(window) == ["—", "Solar lead qualification"]
     with store.session() as session:
-        assert session.scalars(select(Campaign.agent_id)).all() == [None, None]
+        assert session.scalars(select(Campaign.agent_id)).all()[0] is None
 
 
 def test_pasted_numbers_show_in_the_contacts_and_the_campaign_row(qtbot, store, home):

@@ -95,7 +95,11 @@ def test_row_buttons_are_on_screen_at_1366x768_and_stay_put(qtbot, store, home, 
     assert table.viewport().rect().contains(before)  # whole, without scrolling
     assert header.sectionViewportPosition(ACTIONS_COLUMN) == header.sectionSize(NAME_COLUMN)
     with store.session.begin() as session:
-        session.execute(update(Agent).values(name="A much, much longer agent name than before"))
+        session.execute(
+            update(Agent)
+            .where(Agent.name == "Appointment reminder")
+            .values(name="A much, much longer agent name than before")
+        )
         session.execute(update(Campaign).values(name=Campaign.name + " with a long suffix added"))
     window.campaigns.refresh()
     qtbot.wait(50)
