@@ -49,14 +49,18 @@ def country_name(region: str) -> str:
     return _SHORT_NAMES.get(code) or english or code
 
 
-def regions() -> list[tuple[str, str]]:
-    """Every region numbers can be read in, as (code, name), by name."""
+def regions() -> list[tuple[str, str, int]]:
+    """Every region numbers can be read in, as (code, name, calling code), by name."""
     import phonenumbers
 
-    return sorted(((r, country_name(r)) for r in phonenumbers.SUPPORTED_REGIONS), key=_by_name)
+    found = [
+        (r, country_name(r), phonenumbers.country_code_for_region(r))
+        for r in phonenumbers.SUPPORTED_REGIONS
+    ]
+    return sorted(found, key=_by_name)
 
 
-def _by_name(item: tuple[str, str]) -> str:
+def _by_name(item: tuple[str, str, int]) -> str:
     return item[1].casefold()
 
 

@@ -31,8 +31,8 @@ def test_a_reject_names_the_country_the_number_was_read_as():
 
 def test_country_names_and_the_picker_list():
     assert (country_name("GB"), country_name("FR"), country_name("us")) == ("UK", "France", "US")
-    names = dict(regions())
-    assert names["DE"] == "Germany" and len(names) > 200
+    names = {code: (name, dial) for code, name, dial in regions()}
+    assert names["DE"] == ("Germany", 49) and len(names) > 200
 
 
 def test_an_extension_is_split_off_the_number():

@@ -79,7 +79,7 @@ class CampaignDialog(QDialog):
         self.paste = QPlainTextEdit(placeholderText="…or paste numbers, one per line")
         self.paste.setMaximumHeight(70)
         self.drop_zone = DropZone()
-        self.drop_zone.filesDropped.connect(self._on_files)
+        self.drop_zone.filesDropped.connect(self.add_files)
         self.drop_zone.textDropped.connect(self.paste.appendPlainText)
         self.files_label = QLabel("No file chosen yet.")
         contacts_layout = QVBoxLayout(self.contacts_box)
@@ -202,7 +202,7 @@ class CampaignDialog(QDialog):
         else:
             self.caller_warning.setText("")
 
-    def _on_files(self, paths: list) -> None:
+    def add_files(self, paths: list) -> None:
         self.files = [str(p) for p in paths]
         self.files_label.setText(
             "To import: " + ", ".join(p.rsplit("/", 1)[-1] for p in self.files)

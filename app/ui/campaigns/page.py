@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,16 +14,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.status import PAUSABLE_STATES, ContactStatus
 from app.store.campaigns import campaign_region, record_start_or_pause
+from app.store.contacts import campaign_imports, matching_ids
 from app.ui.campaigns.badges import status_label
 from app.ui.campaigns.campaigns_model import (
     ACTIONS_COLUMN,
@@ -32,11 +36,14 @@ from app.ui.campaigns.campaigns_model import (
 )
 from app.ui.campaigns.contacts_model import ContactsTableModel
 from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
+from app.ui.campaigns.drop_choice import NEW_CAMPAIGN, CampaignChoiceDialog
+from app.ui.campaigns.removal import Removals
 from app.ui.context import AppContext
-from app.ui.drop_zone import DropZone
+from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
+from app.ui.undo import UndoBar
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
 NAME_WIDTH = 180  # the campaigns table's Name column; longer names elide (the tooltip has them)
@@ -80,7 +87,19 @@ class CampaignsPage(QWidget):
         self._size_columns()
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
         self.table.doubleClicked.connect(self._on_double_click)
-        self.table.setToolTip("Double-click a campaign to change its pacing, hours or retries")
+        self.table.setToolTip(
+            "Double-click a campaign to change its pacing, hours or retries; drop a contact "
+            "list on a campaign to add to it"
+        )
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._campaign_menu)
+        self.row_drops = DropTarget(self.table.viewport())
+        self.row_drops.dropped.connect(self._on_table_drop)
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._delete_selected_campaign)
+        self.undo_bar = UndoBar()
+        self.removals = Removals(self, context, self.undo_bar)
 
         self.empty_state = self._build_empty_state()
         self.top = QStackedWidget()
@@ -94,7 +113,9 @@ class CampaignsPage(QWidget):
         self.splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter)
+        self._window_drops: DropTarget | None = None
         self.model.refresh()
         self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
         self._painted = False
@@ -106,6 +127,16 @@ class CampaignsPage(QWidget):
             # The first campaign's contacts load once the window is on screen, not before.
             self._painted = True
             QTimer.singleShot(0, self, self.refresh)
+            self._take_window_drops()
+
+    def _take_window_drops(self) -> None:
+        """A list dropped anywhere else on the window asks which campaign it is for."""
+        window = self.window()
+        if window is not self and self._window_drops is None:
+            self._window_drops = DropTarget(window)
+            self._window_drops.dropped.connect(
+                lambda paths, text, _at: self.drop_anywhere(paths, text)
+            )
 
     # -- building ----------------------------------------------------------------------------
     def _size_columns(self) -> None:
@@ -163,12 +194,19 @@ class CampaignsPage(QWidget):
         self.import_button.clicked.connect(self.import_files)
         self.paste_button = QPushButton("Paste numbers…")
         self.paste_button.clicked.connect(lambda: self.paste_numbers())
+        self.remove_button = QToolButton()
+        self.remove_button.setText("Remove")
+        self.remove_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.remove_menu = QMenu(self.remove_button)
+        self.remove_menu.aboutToShow.connect(self._fill_remove_menu)
+        self.remove_button.setMenu(self.remove_menu)
         bar = QHBoxLayout()
         bar.addWidget(self.contacts_title, 1)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.search)
         bar.addWidget(self.import_button)
         bar.addWidget(self.paste_button)
+        bar.addWidget(self.remove_button)
 
         self.contacts_table = QTableView()
         self.contacts_table.setModel(self.contacts_model)
@@ -177,7 +215,11 @@ class CampaignsPage(QWidget):
         self.contacts_table.verticalHeader().setDefaultSectionSize(24)
         self.contacts_table.horizontalHeader().setStretchLastSection(True)
         self.contacts_table.setWordWrap(False)
-        self.contacts_table.setAcceptDrops(True)
+        self.contact_drops = DropTarget(self.contacts_table.viewport())
+        self.contact_drops.dropped.connect(self._on_contacts_drop)
+        remove_key = QShortcut(QKeySequence.StandardKey.Delete, self.contacts_table)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self.remove_selected_contacts)
         self.drop_zone = DropZone()
         self.drop_zone.filesDropped.connect(self._import_paths)
         self.drop_zone.textDropped.connect(lambda text: self.paste_numbers(text=text))
@@ -250,7 +292,13 @@ class CampaignsPage(QWidget):
         self.contacts_stack.setCurrentWidget(self.contacts_table if has_rows else self.drop_zone)
 
     def _set_contact_controls_enabled(self, enabled: bool) -> None:
-        for widget in (self.status_filter, self.search, self.import_button, self.paste_button):
+        for widget in (
+            self.status_filter,
+            self.search,
+            self.import_button,
+            self.paste_button,
+            self.remove_button,
+        ):
             widget.setEnabled(enabled)
         self.drop_zone.setEnabled(enabled)
 
@@ -293,10 +341,14 @@ class CampaignsPage(QWidget):
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)
 
-    def new_campaign(self) -> None:
+    def new_campaign(self, *, files: list | None = None, text: str = "") -> None:
         from app.ui.campaigns.dialog import CampaignDialog
 
         dialog = CampaignDialog(self.context, parent=self)
+        if files:
+            dialog.add_files(files)
+        if text:
+            dialog.paste.setPlainText(text)
         dialog.created.connect(self._on_created)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -324,12 +376,14 @@ class CampaignsPage(QWidget):
     def _on_created(self, campaign_id: int, files: list, pasted: str, start_now: bool) -> None:
         self.context.changes.publish(CAMPAIGN_SAVED)
         self.select_campaign(campaign_id)
-        dialogs = []
+        # One dialog for the files and the pasted numbers together.
         if files:
-            dialogs.append(self._import_paths(files))
-        if pasted:
-            dialogs.append(self.paste_numbers(text=pasted))
-        if start_now and not dialogs:
+            dialog = self._import_paths(files, campaign_id=campaign_id, pasted=pasted)
+        elif pasted:
+            dialog = self.paste_numbers(text=pasted, campaign_id=campaign_id)
+        else:
+            dialog = None
+        if start_now and dialog is None:
             self.start_or_pause(campaign_id, pausing=False)
         elif start_now:  # start once the contacts are in; not if the import was cancelled
 
@@ -337,9 +391,7 @@ class CampaignsPage(QWidget):
                 if count > 0:
                     self.start_or_pause(cid, pausing=False)
 
-            for dialog in dialogs:
-                if dialog is not None:
-                    dialog.imported.connect(start)
+            dialog.imported.connect(start)
 
     def open_demo(self) -> None:
         from app.demo import seed_demo
@@ -363,10 +415,10 @@ class CampaignsPage(QWidget):
         if paths:
             self._import_paths(paths)
 
-    def _import_paths(self, paths: list):
+    def _import_paths(self, paths: list, *, campaign_id: int | None = None, pasted: str = ""):
         from app.ui.imports.file_dialog import ImportDialog
 
-        campaign_id = self.selected_campaign_id()
+        campaign_id = campaign_id or self.selected_campaign_id()
         if campaign_id is None:
             return None
         region = self._region(campaign_id)
@@ -378,16 +430,17 @@ class CampaignsPage(QWidget):
             home=self.context.home,
             changes=self.context.changes,
             parent=self,
+            pasted=pasted,
         )
         dialog.imported.connect(self._after_import)
         dialog.finished.connect(dialog.deleteLater)  # it holds the file's rows: free them
         dialog.open()
         return dialog
 
-    def paste_numbers(self, *, text: str = ""):
+    def paste_numbers(self, *, text: str = "", campaign_id: int | None = None):
         from app.ui.imports.paste_dialog import PasteNumbersDialog
 
-        campaign_id = self.selected_campaign_id()
+        campaign_id = campaign_id or self.selected_campaign_id()
         if campaign_id is None:
             return None
         region = self._region(campaign_id)
@@ -413,6 +466,140 @@ class CampaignsPage(QWidget):
         # The rows refresh on the import's change; a running campaign picks up its new
         # contacts now rather than on its next turn.
         self._wake_dialer()
+
+    # -- drops ------------------------------------------------------------------------------
+    def import_into(self, campaign_id: int, paths: list, text: str) -> None:
+        self.select_campaign(campaign_id)
+        if paths:
+            self._import_paths(paths, campaign_id=campaign_id)
+        elif text:
+            self.paste_numbers(text=text, campaign_id=campaign_id)
+
+    def _on_table_drop(self, paths: list, text: str, at: QPoint) -> None:
+        """On a campaign's row: add to it. On the blank space below the rows: ask."""
+        row = self.table.indexAt(at).row()
+        if row >= 0:
+            self.import_into(self.model.campaign_id(row), paths, text)
+        else:
+            self.drop_anywhere(paths, text)
+
+    def _on_contacts_drop(self, paths: list, text: str, _at: QPoint) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is not None:
+            self.import_into(campaign_id, paths, text)
+
+    def drop_anywhere(self, paths: list, text: str) -> None:
+        """A list dropped where no campaign is implied: which campaign, or a new one."""
+        what = ", ".join(Path(p).name for p in paths) if paths else "the dropped numbers"
+        dialog = CampaignChoiceDialog(
+            what, self.model.summaries(), selected=self.selected_campaign_id(), parent=self
+        )
+
+        def chosen() -> None:
+            campaign_id = dialog.chosen_id()
+            show_page = getattr(self.window(), "show_page", None)
+            if show_page is not None:
+                show_page(self.title)
+            if campaign_id == NEW_CAMPAIGN:
+                self.new_campaign(files=paths, text=text)
+            else:
+                self.import_into(campaign_id, paths, text)
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    # -- archiving, deleting, removing ---------------------------------------------------------
+    def _campaign_menu(self, at: QPoint) -> None:
+        menu = QMenu(self)
+        row = self.table.indexAt(at).row()
+        if row >= 0:
+            summary = self.model.summary(row)
+            menu.addAction("Edit…", lambda: self.edit_campaign(summary.id))
+            menu.addSeparator()
+            if summary.archived:
+                menu.addAction(
+                    "Bring back from the archive",
+                    lambda: self.removals.archive(summary.id, summary.name, archived=False),
+                )
+            else:
+                menu.addAction(
+                    "Archive (pause and hide, keep the results)",
+                    lambda: self.removals.archive(summary.id, summary.name),
+                )
+            menu.addAction("Delete…", lambda: self.removals.delete(summary.id))
+            menu.addSeparator()
+        shown = menu.addAction("Show archived campaigns")
+        shown.setCheckable(True)
+        shown.setChecked(self.model.show_archived)
+        shown.toggled.connect(self.show_archived)
+        menu.popup(self.table.viewport().mapToGlobal(at))
+
+    def show_archived(self, shown: bool) -> None:
+        self.model.show_archived = shown
+        self.refresh()
+
+    def _delete_selected_campaign(self) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is not None:
+            self.removals.delete(campaign_id)
+
+    def _selected_contact_ids(self) -> list[int]:
+        rows = self.contacts_table.selectionModel().selectedRows()
+        return [self.contacts_model.contact_id(index.row()) for index in rows]
+
+    def remove_selected_contacts(self) -> None:
+        ids = self._selected_contact_ids()
+        if ids:
+            self._remove(ids, "the selected contacts" if len(ids) > 1 else "the selected contact")
+
+    def _remove(self, ids: list[int], what: str) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is not None:
+            name = self.model.summary(self.model.row_of(campaign_id)).name
+            self.removals.remove_contacts(campaign_id, name, ids, what)
+
+    def _remove_matching(self, what: str, **where) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is None:
+            return
+        with self.context.store.session() as session:
+            ids = matching_ids(session, campaign_id, **where)
+        self._remove(ids, what)
+
+    def _fill_remove_menu(self) -> None:
+        menu = self.remove_menu
+        menu.clear()
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is None:
+            return
+        selected = len(self._selected_contact_ids())
+        action = menu.addAction(f"Selected contacts ({selected:,})", self.remove_selected_contacts)
+        action.setEnabled(selected > 0)
+        by_status = menu.addMenu("All contacts with the status")
+        counts = self.model.summary(self.model.row_of(campaign_id)).counts
+        for status in ContactStatus:
+            n = counts.get(status.value, 0)
+            label = status_label(status.value)
+            entry = by_status.addAction(
+                f"{label} ({n:,})",
+                lambda s=status.value, label=label: self._remove_matching(
+                    f"every contact whose status is {label}", status=s
+                ),
+            )
+            entry.setEnabled(n > 0 and not status.is_live)
+        with self.context.store.session() as session:
+            imports = campaign_imports(session, campaign_id)
+        by_import = menu.addMenu("Everyone from one import")
+        by_import.setEnabled(bool(imports))
+        for record in imports:
+            when = record.created_at.astimezone().strftime("%d %b %H:%M")
+            by_import.addAction(
+                f"{record.source}, {when} ({record.contacts:,})",
+                lambda i=record.id, r=record, w=when: self._remove_matching(
+                    f"the contacts imported from {r.source} on {w}", import_id=i
+                ),
+            )
 
     # -- layout persistence ------------------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:
