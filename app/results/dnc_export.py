@@ -12,7 +12,7 @@ HEADINGS = ["phone", "source", "reason", "added"]
 
 
 def export_dnc(records: list[DncRecord], path: str | Path) -> int:
-    """Write *records*; times are ISO 8601 with their UTC offset. Returns the rows written.
+    """Write *records*; times are local, ISO 8601 with their offset. Returns the rows written.
 
     The reason can hold a callee's own words, so it is neutralised like every exported text."""
     with Path(path).open("w", newline="", encoding="utf-8-sig") as handle:
@@ -24,7 +24,7 @@ def export_dnc(records: list[DncRecord], path: str | Path) -> int:
                     record.phone,  # validated E.164: digits after a "+", never a formula
                     record.source,
                     neutralise(record.reason),
-                    record.created_at.isoformat(timespec="seconds"),
+                    record.created_at.astimezone().isoformat(timespec="seconds"),
                 ]
             )
     return len(records)

@@ -34,7 +34,7 @@ from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
 from app.ui.simple_table import Index, SimpleTableModel
-from app.ui.undo import UndoBar, confirm_loss
+from app.ui.undo import UndoBar, confirm_loss, plural
 
 LIST_FILTER = "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 # Contacts at these numbers are skipped by the dialer: their campaigns' rows say so.
@@ -160,9 +160,9 @@ class DncPage(QWidget):
                 "added here, with their words."
             )
         elif len(rows) == total:
-            self.count_label.setText(f"{total:,} numbers are never called.")
+            self.count_label.setText(f"{plural(total, 'number')} will never be called.")
         else:
-            self.count_label.setText(f"{len(rows):,} of {total:,} numbers match.")
+            self.count_label.setText(f"{len(rows):,} of {plural(total, 'number')} match.")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -219,7 +219,7 @@ class DncPage(QWidget):
         phones = [r.phone for r in records]
         with self.context.store.session() as session:
             callers = dnc_store.campaigns_calling(session, phones)
-        what = format_national(phones[0]) if len(phones) == 1 else f"{len(phones):,} numbers"
+        what = format_national(phones[0]) if len(phones) == 1 else plural(len(phones), "number")
         text = f"Take {what} off the do-not-call list?"
         evidence = [r.reason for r in records if r.reason][:3]
         if evidence:
@@ -237,7 +237,7 @@ class DncPage(QWidget):
         phones = [r.phone for r in records]
 
         def done(removed: list[DncRecord]) -> None:
-            what = format_national(phones[0]) if len(phones) == 1 else f"{len(phones):,} numbers"
+            what = format_national(phones[0]) if len(phones) == 1 else plural(len(phones), "number")
             self.undo_bar.offer(
                 f"Took {what} off the do-not-call list.",
                 (lambda: self._restore(removed)) if offer_undo else None,
@@ -248,7 +248,9 @@ class DncPage(QWidget):
     def _restore(self, records: list[DncRecord]) -> None:
         self._save(
             lambda session: dnc_store.add_entries(session, records),
-            lambda added: self.undo_bar.offer(f"Put back {added:,} on the list.", None),
+            lambda added: self.undo_bar.offer(
+                f"Put back {plural(added, 'number')} on the list.", None
+            ),
         )
 
     def import_list(self) -> None:
@@ -268,11 +270,11 @@ class DncPage(QWidget):
         def add(found) -> None:
             def done(added: int) -> None:
                 skipped = len(found.records) - added
-                parts = [f"Added {added:,} numbers from {path.name}"]
+                parts = [f"Added {plural(added, 'number')} from {path.name}"]
                 if skipped:
-                    parts.append(f"{skipped:,} were on the list already")
+                    parts.append(f"on the list already: {skipped:,}")
                 if found.invalid:
-                    parts.append(f"{len(found.invalid):,} were not valid ({found.invalid[0]})")
+                    parts.append(f"not valid: {len(found.invalid):,} ({found.invalid[0]})")
                 self.undo_bar.offer("; ".join(parts) + ".", None)
 
             self._save(lambda session: dnc_store.add_entries(session, found.records), done)
@@ -292,7 +294,7 @@ class DncPage(QWidget):
     def export_to(self, path: Path) -> None:
         """Export what is shown (the search applies)."""
         count = export_dnc(self.model.rows(), path)
-        self.undo_bar.offer(f"Exported {count:,} numbers to {path}.", None)
+        self.undo_bar.offer(f"Exported {plural(count, 'number')} to {path}.", None)
 
 
 def _documents() -> str:

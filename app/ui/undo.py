@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBut
 UNDO_SECONDS = 30
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 contact", "2,000 contacts"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def confirm_loss(
     parent: QWidget, title: str, text: str, action: str, on_yes: Callable[[], None]
 ) -> QMessageBox:

@@ -16,22 +16,18 @@ from app.store.contacts import RemovalPlan, RemovedContacts
 from app.ui.context import AppContext
 from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
-from app.ui.undo import UndoBar, confirm_loss
+from app.ui.undo import UndoBar, confirm_loss, plural
 
 log = logging.getLogger(__name__)
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def loss_sentence(calls: int, recordings: int) -> str:
     """ "Their 2 calls and 1 recording, with transcripts and notes, go too." (or nothing)"""
     if not calls:
         return ""
-    parts = _plural(calls, "call")
+    parts = plural(calls, "call")
     if recordings:
-        parts += f" and {_plural(recordings, 'recording')}"
+        parts += f" and {plural(recordings, 'recording')}"
     return f"{parts}, with their transcripts and notes"
 
 
@@ -88,14 +84,14 @@ class Removals(QObject):
             show_error(
                 self.page,
                 "Delete campaign",
-                f"“{contents.name}” has {_plural(contents.live_calls, 'call')} in progress. "
+                f"“{contents.name}” has {plural(contents.live_calls, 'call')} in progress. "
                 "Pause it and wait for them to end, then delete it.",
             )
             return
         lost = loss_sentence(contents.calls, contents.recordings)
         text = (
             f"Delete the campaign “{contents.name}” for good?\n\n"
-            f"Its {_plural(contents.contacts, 'contact')}{' and ' + lost if lost else ''} "
+            f"Its {plural(contents.contacts, 'contact')}{' and ' + lost if lost else ''} "
             "are deleted with it. This cannot be undone.\n\n"
             "Archive keeps everything and only hides the campaign."
         )
@@ -141,13 +137,13 @@ class Removals(QObject):
             show_error(self.page, "Remove contacts", f"No contact can be removed. {message}")
             return
         lost = loss_sentence(plan.calls, plan.recordings)
-        text = f"Remove {what} from “{name}”: {_plural(plan.contacts, 'contact')}?"
+        text = f"Remove {what} from “{name}”: {plural(plan.contacts, 'contact')}?"
         if lost:
             text += f"\n\nTheir {lost} go with them."
         if plan.live:
-            text += f"\n\n{_plural(plan.live, 'contact')} on a call right now will stay."
+            text += f"\n\n{plural(plan.live, 'contact')} on a call right now will stay."
         text += "\n\nYou can undo this for a short while."
-        action = f"Remove {_plural(plan.contacts, 'contact')}"
+        action = f"Remove {plural(plan.contacts, 'contact')}"
         confirm_loss(
             self.page,
             "Remove contacts",
@@ -159,7 +155,7 @@ class Removals(QObject):
     def _remove(self, campaign_id: int, name: str, plan: RemovalPlan) -> None:
         def done(removed: RemovedContacts) -> None:
             self.undo_bar.offer(
-                f"Removed {_plural(removed.count, 'contact')} from “{name}”.",
+                f"Removed {plural(removed.count, 'contact')} from “{name}”.",
                 lambda: self._restore(name, removed),
             )
 
@@ -172,8 +168,8 @@ class Removals(QObject):
     def _restore(self, name: str, removed: RemovedContacts) -> None:
         def done(count: int) -> None:
             kept = removed.count - count
-            note = f" ({_plural(kept, 'number')} imported again meanwhile kept)" if kept else ""
-            self.undo_bar.offer(f"Put back {_plural(count, 'contact')} in “{name}”{note}.", None)
+            note = f" ({plural(kept, 'number')} imported again meanwhile kept)" if kept else ""
+            self.undo_bar.offer(f"Put back {plural(count, 'contact')} in “{name}”{note}.", None)
 
         self._run(
             self._in_transaction(lambda s: contact_store.restore_contacts(s, removed)),
