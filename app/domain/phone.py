@@ -153,6 +153,17 @@ def guess_region(cells: Iterable[str], default: str) -> str:
     return best
 
 
+def format_international(e164: str) -> str:
+    """ "+44 20 7946 0958": for lists that mix countries."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def format_national(e164: str) -> str:
     import phonenumbers
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.contacts.dnc_file import read_dnc_file
-from app.domain.phone import InvalidPhone, format_national, to_e164
+from app.domain.phone import InvalidPhone, format_international, to_e164
 from app.results.dnc_export import export_dnc
 from app.settings import get_setting
 from app.store import dnc as dnc_store
@@ -64,7 +64,8 @@ class DncPage(QWidget):
         self.main_action = MainAction("Import…", self.import_list)
         self.model = DncTableModel(
             [
-                ("Number", lambda r: format_national(r.phone)),
+                # International: the list mixes every campaign's countries.
+                ("Number", lambda r: format_international(r.phone)),
                 ("Source", lambda r: r.source_label),
                 ("Evidence", lambda r: r.reason),
                 ("Added", _added),
@@ -204,7 +205,7 @@ class DncPage(QWidget):
         def done(added: int) -> None:
             self.new_number.clear()
             self.new_reason.clear()
-            shown = format_national(phone)
+            shown = format_international(phone)
             self.undo_bar.offer(
                 f"{shown} will never be called." if added else f"{shown} was on the list already.",
                 (lambda: self._remove([record], offer_undo=False)) if added else None,
@@ -219,7 +220,9 @@ class DncPage(QWidget):
         phones = [r.phone for r in records]
         with self.context.store.session() as session:
             callers = dnc_store.campaigns_calling(session, phones)
-        what = format_national(phones[0]) if len(phones) == 1 else plural(len(phones), "number")
+        what = (
+            format_international(phones[0]) if len(phones) == 1 else plural(len(phones), "number")
+        )
         text = f"Take {what} off the do-not-call list?"
         evidence = [r.reason for r in records if r.reason][:3]
         if evidence:
@@ -237,7 +240,11 @@ class DncPage(QWidget):
         phones = [r.phone for r in records]
 
         def done(removed: list[DncRecord]) -> None:
-            what = format_national(phones[0]) if len(phones) == 1 else plural(len(phones), "number")
+            what = (
+                format_international(phones[0])
+                if len(phones) == 1
+                else plural(len(phones), "number")
+            )
             self.undo_bar.offer(
                 f"Took {what} off the do-not-call list.",
                 (lambda: self._restore(removed)) if offer_undo else None,

@@ -7,6 +7,7 @@ import pytest
 from app.domain.phone import (
     InvalidPhone,
     country_name,
+    format_international,
     guess_region,
     invalid_reason,
     regions,
@@ -47,3 +48,7 @@ def test_the_region_is_guessed_from_the_numbers_written_with_a_country_code():
     # No hint in the numbers, or a hint the rest do not bear out: the default stays.
     assert guess_region(["415 555 0100", "(415) 555-0101"], "US") == "US"
     assert guess_region(["+33 6 12 34 56 78", "415 555 0100", "415 555 0101"], "US") == "US"
+
+
+def test_a_mixed_list_shows_numbers_with_their_country_code():
+    assert format_international("+442079460958") == "+44 20 7946 0958"

@@ -24,6 +24,7 @@ class CampaignChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import contacts")
         self.setObjectName("campaignChoice")
+        self.setMinimumWidth(420)
         question = QLabel(f"Add {what} to which campaign?")
         question.setWordWrap(True)
         self.combo = QComboBox()

@@ -549,9 +549,13 @@ class CampaignsPage(QWidget):
         return [self.contacts_model.contact_id(index.row()) for index in rows]
 
     def remove_selected_contacts(self) -> None:
-        ids = self._selected_contact_ids()
-        if ids:
-            self._remove(ids, "the selected contacts" if len(ids) > 1 else "the selected contact")
+        rows = [index.row() for index in self.contacts_table.selectionModel().selectedRows()]
+        if len(rows) == 1:  # name the one contact
+            model = self.contacts_model
+            name, phone = (model.index(rows[0], c).data() for c in (1, 0))
+            self._remove([model.contact_id(rows[0])], f"{name}, {phone}" if name else phone)
+        elif rows:
+            self._remove(self._selected_contact_ids(), "the selected contacts")
 
     def _remove(self, ids: list[int], what: str) -> None:
         campaign_id = self.selected_campaign_id()

@@ -137,7 +137,7 @@ class Removals(QObject):
             show_error(self.page, "Remove contacts", f"No contact can be removed. {message}")
             return
         lost = loss_sentence(plan.calls, plan.recordings)
-        text = f"Remove {what} from “{name}”: {plural(plan.contacts, 'contact')}?"
+        text = f"Remove {plural(plan.contacts, 'contact')} from “{name}”: {what}?"
         if lost:
             text += f"\n\nTheir {lost} go with them."
         if plan.live:
