@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from sqlalchemy import select
 
 from app.contacts.importer import import_pasted
 from app.store.campaigns import create_campaign
 from app.store.models import Campaign, Contact
+from app.ui import screen_fit
+from app.ui.campaigns.dialog import CampaignDialog
 from app.ui.campaigns.drop_choice import NEW_CAMPAIGN, CampaignChoiceDialog
 from app.ui.campaigns.page import CampaignsPage
 from app.ui.context import AppContext
@@ -105,8 +107,6 @@ def test_a_file_dropped_elsewhere_asks_which_campaign_or_a_new_one(
     assert names == ["A (2 contacts)", "B (0 contacts)", "A new campaign…"]
     choice.combo.setCurrentIndex(choice.combo.findData(NEW_CAMPAIGN))
     choice.go_button.click()
-    from app.ui.campaigns.dialog import CampaignDialog
-
     [new] = _dialogs(page, CampaignDialog)
     assert new.files == [str(contact_list)]
 
@@ -217,3 +217,44 @@ def test_archive_hides_and_undo_brings_back_delete_asks_first(qtbot, page, store
     with store.session() as session:
         assert session.scalars(select(Campaign.name)).all() == ["B"]
         assert session.scalars(select(Contact.id)).all() == []
+
+
+def test_a_file_dropped_on_the_window_asks_which_campaign(
+    qtbot, store, home, campaigns, contact_list
+):
+    window = QWidget()
+    qtbot.addWidget(window)
+    page = CampaignsPage(AppContext(store=store, home=home, demo_mode=True), window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitUntil(lambda: page._window_drops is not None, timeout=TIMEOUT_MS)
+
+    assert drop_on(window, files(contact_list))
+
+    [choice] = _dialogs(page, CampaignChoiceDialog)
+    choice.combo.setCurrentIndex(choice.combo.findData(campaigns[1]))
+    choice.go_button.click()
+    [dialog] = _dialogs(page, ImportDialog)
+    assert dialog.campaign_id == campaigns[1]
+
+
+def test_the_new_dialogs_fit_a_1366x768_laptop_with_their_buttons_in_view(
+    qtbot, monkeypatch, page, store, home, campaigns, tmp_path
+):
+    monkeypatch.setattr(screen_fit, "available_area", lambda widget=None: QRect(0, 0, 1366, 768))
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        ",".join(f"column {n}" for n in range(40)) + ",phone\n" + "x," * 40 + "4155550100\n"
+    )
+    dialog = ImportDialog(store, campaigns[0], [wide], region="US", home=home, pasted="4155550199")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.ready, timeout=TIMEOUT_MS):
+        dialog.show()
+    page.removals.delete(campaigns[0])
+    page.drop_anywhere([wide], "")
+    for shown in (dialog, _confirmation(page), *_dialogs(page, CampaignChoiceDialog)):
+        assert shown.width() <= 1366 and shown.height() <= 768, shown
+        for button in shown.findChildren(QPushButton):
+            if button.isVisibleTo(shown):
+                corner = button.mapTo(shown, button.rect().bottomRight())
+                assert shown.rect().contains(corner), (shown, button.text())
