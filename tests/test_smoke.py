@@ -41,7 +41,8 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
         "02-agents.png",
         "03-phone-numbers.png",
         "04-results.png",
-        "05-settings.png",
+        "05-do-not-call.png",
+        "06-settings.png",
     ]
     for name in names:
         image = QImage(str(shots / name))
