@@ -44,7 +44,8 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
         "02-agents.png",
         "03-phone-numbers.png",
         "04-results.png",
-        "05-settings.png",
+        "05-do-not-call.png",
+        "06-settings.png",
     ]
     report = json.loads((shots / "smoke-test.json").read_text())
     assert report["passed"] and not report["bundled"]

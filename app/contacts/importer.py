@@ -22,11 +22,11 @@ from app.contacts.memory import collector_paused
 from app.contacts.parallel import validate_cells
 from app.contacts.reading import ContactTable, Row, looks_like_phone, read_contacts_file
 from app.contacts.report import ImportReport, Reject, write_rejects
-from app.domain.phone import InvalidRegion
+from app.domain.phone import InvalidRegion, split_extension
 from app.domain.phone import check_region as domain_check_region
 from app.domain.status import ContactStatus
 from app.store.engine import Store
-from app.store.models import Contact, DncEntry
+from app.store.models import Contact, ContactImport, DncEntry
 from app.store.types import utcnow
 
 __all__ = [
@@ -200,7 +200,8 @@ def import_table(
         if cancelled():
             raise ImportCancelled()
         if not dry_run and accepted:
-            payload = _contact_rows(conn.dialect, table, mapping, campaign_id, accepted)
+            import_id = _record_import(conn, campaign_id, table.source)
+            payload = _contact_rows(conn.dialect, table, mapping, campaign_id, import_id, accepted)
             try:
                 _insert_all(conn, payload, cancelled, report_progress, len(rows), total)
             except IntegrityError:
@@ -263,25 +264,37 @@ def _existing_phones(conn, campaign_id: int | None) -> set[str]:
     return set(conn.scalars(select(Contact.phone).where(Contact.campaign_id == campaign_id)))
 
 
+def _record_import(conn, campaign_id: int | None, source: str) -> int:
+    statement = insert(ContactImport).values(
+        campaign_id=campaign_id, source=source[:300], created_at=utcnow()
+    )
+    return conn.execute(statement).inserted_primary_key[0]
+
+
+Accepted = tuple[Row, str, str | None]  # the row, its E.164 number, its extension
+
+
 def _classify(
     rows: list[Row],
     numbers: list[tuple[str | None, str | None]],
     existing: set[str],
     dnc: set[str],
     report: ImportReport,
-) -> list[tuple[Row, str]]:
+) -> list[Accepted]:
     """Sort rows into valid/duplicate/suppressed/invalid; rejects go to report.rejects.
 
-    A number on the DNC list is "suppressed" even when it is also a duplicate.
+    A number on the DNC list is "suppressed" even when it is also a duplicate. Extensions do
+    not make numbers distinct: a campaign calls each line once.
     """
-    accepted: list[tuple[Row, str]] = []
+    accepted: list[Accepted] = []
     first_line: dict[str, int] = {}
     rejects = report.rejects
     blocked = dnc | existing if dnc or existing else set()
-    for row, (e164, reason) in zip(rows, numbers, strict=True):
+    for row, (number, reason) in zip(rows, numbers, strict=True):
+        e164, extension = split_extension(number) if number else (None, None)
         if e164 is not None and e164 not in first_line and e164 not in blocked:
             first_line[e164] = row.line
-            accepted.append((row, e164))
+            accepted.append((row, e164, extension))
         elif e164 is None:
             rejects.append(Reject(row.line, row.cells, reason or "invalid", "invalid"))
         elif e164 in dnc:
@@ -314,7 +327,9 @@ def _classify(
 # insert statement below names plain columns, so SQLAlchemy passes the values through.
 _BULK_COLUMNS = (
     "campaign_id",
+    "import_id",
     "phone",
+    "extension",
     "name",
     "fields",
     "status",
@@ -326,7 +341,12 @@ _BULK_CONTACTS = sql_table("contacts", *(column(name) for name in _BULK_COLUMNS)
 
 
 def _contact_rows(
-    dialect, table: ContactTable, mapping: ColumnMapping, campaign_id: int | None, accepted
+    dialect,
+    table: ContactTable,
+    mapping: ColumnMapping,
+    campaign_id: int | None,
+    import_id: int,
+    accepted: list[Accepted],
 ) -> list[dict[str, Any]]:
     columns = Contact.__table__.c
     to_json = _bind(columns.fields.type, dialect)
@@ -338,13 +358,15 @@ def _contact_rows(
     # Every column but the phone is kept as a template variable ({{company}}, {{first_name}}).
     field_columns = [(keys[i], i) for i in range(len(table.headers)) if i != phone_at]
     payload = []
-    for row, e164 in accepted:
+    for row, e164, extension in accepted:
         cells = row.cells
         fields = {key: value for key, i in field_columns if (value := cells[i].strip())}
         payload.append(
             {
                 "campaign_id": campaign_id,
+                "import_id": import_id,
                 "phone": e164,
+                "extension": extension,
                 "name": cells[name_at].strip()[:NAME_MAX] if name_at is not None else "",
                 "fields": to_json(fields),
                 "status": queued,

@@ -54,6 +54,11 @@ class ContactTable:
     def delimiter_name(self) -> str:
         return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
 
+    def column_sample(self, header: str, limit: int = 200) -> list[str]:
+        """The column's first *limit* cells, to guess things about the whole list from."""
+        at = self.headers.index(header)
+        return [row.cells[at] for row in self.rows[:limit]]
+
 
 def looks_like_phone(cell: str) -> bool:
     return bool(_PHONE_SHAPED.match(cell)) and sum(ch.isdigit() for ch in cell) >= 7

@@ -7,7 +7,7 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-from app.domain.phone import InvalidPhone, to_e164
+from app.domain.phone import EXTENSION_MARK, InvalidPhone, international_form, to_e164
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _WHOLE_FLOAT = re.compile(r"^(\+?\d+)\.0+$")  # 4155550100.0, as some exports write numbers
@@ -15,7 +15,8 @@ _WHOLE_FLOAT = re.compile(r"^(\+?\d+)\.0+$")  # 4155550100.0, as some exports wr
 _PLAIN = re.compile(r"\+?[\d \t().\-/\u00a0]+")
 _PUNCTUATION = str.maketrans("", "", " \t().-/\u00a0")
 
-PhoneResult = tuple[str | None, str | None]  # (E.164, None) or (None, reason)
+# (E.164, None) or (None, reason); the E.164 may end in ";ext=12" (app.domain.phone).
+PhoneResult = tuple[str | None, str | None]
 
 
 class PhoneValidator:
@@ -65,18 +66,17 @@ class PhoneValidator:
         digits = "".join(ch for ch in text if ch.isdigit()) if not text.isdigit() else text
         if not digits:
             return None, f"{shown!r} is not a phone number (no digits)"
-        e164 = self._fast_e164(text)
+        international = text.startswith(("+", "00"))
+        e164 = self._fast_e164(international_form(text))
         if e164:
             return e164, None
-        if not text.startswith("+"):
-            # International numbers whose "+" was lost (Excel stores them as integers).
-            for candidate in (f"+{digits[2:]}" if digits.startswith("00") else None, f"+{digits}"):
-                if candidate and (e164 := self._fast_e164(candidate)):
-                    return e164, None
+        # International numbers whose "+" was lost (Excel stores them as integers).
+        if not international and (e164 := self._fast_e164(f"+{digits}")):
+            return e164, None
         try:  # only to get app.domain.phone's wording of the reason
             return to_e164(shown, self.region), None
         except InvalidPhone as exc:
-            return None, f"{exc} (read as a {self.region} number)"
+            return None, str(exc)
 
     def _fast_e164(self, text: str) -> str | None:
         """to_e164 without its slowest step for home-country numbers.
@@ -92,5 +92,7 @@ class PhoneValidator:
             number.country_code == self._country_code
             and phonenumbers.is_valid_number_for_region(number, self.region)
         ) or phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+            e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+            # Kept, not dropped: the dialer can send it as digits once the call is answered.
+            return f"{e164}{EXTENSION_MARK}{number.extension}" if number.extension else e164
         return None

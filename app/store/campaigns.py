@@ -6,15 +6,23 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.campaign_settings import CampaignSettings, SettingsError
 from app.domain.names import InvalidName, check_name
 from app.domain.phone import InvalidRegion, check_region
-from app.domain.status import REDIAL_STATUSES, CampaignState, ContactStatus
+from app.domain.status import LIVE_STATUSES, REDIAL_STATUSES, CampaignState, ContactStatus
 from app.store.counters import counters_maintained, read_counters
-from app.store.models import Agent, Campaign, Contact, DncEntry, PhoneNumber
+from app.store.models import (
+    Agent,
+    Call,
+    Campaign,
+    Contact,
+    DncEntry,
+    PhoneNumber,
+    TranscriptTurn,
+)
 from app.store.types import utcnow
 
 
@@ -36,6 +44,7 @@ class CampaignSummary:
     next_attempt_at: datetime | None = None
     settings: CampaignSettings = field(default_factory=CampaignSettings)
     region: str = "US"
+    archived: bool = False
 
     @property
     def total(self) -> int:
@@ -82,12 +91,18 @@ def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
         next_attempt_at=next_attempt,
         settings=settings_of(campaign),
         region=campaign.region,
+        archived=campaign.archived_at is not None,
     )
 
 
-def list_campaigns(session: Session) -> list[CampaignSummary]:
-    campaigns = session.scalars(select(Campaign).order_by(Campaign.created_at, Campaign.id)).all()
-    return [summarize(session, c) for c in campaigns]
+def list_campaigns(session: Session, *, archived: bool | None = None) -> list[CampaignSummary]:
+    """Every campaign; archived=False only those not archived, True only the archived ones."""
+    query = select(Campaign).order_by(Campaign.created_at, Campaign.id)
+    if archived is not None:
+        query = query.where(
+            Campaign.archived_at.is_not(None) if archived else Campaign.archived_at.is_(None)
+        )
+    return [summarize(session, c) for c in session.scalars(query).all()]
 
 
 def get_by_name(session: Session, name: str) -> Campaign:
@@ -273,3 +288,72 @@ def has_dialable(session: Session, campaign_id: int) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+# -- archiving and deleting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignContents:
+    """What deleting a campaign loses, for the confirmation."""
+
+    name: str
+    contacts: int
+    calls: int
+    recordings: int
+    live_calls: int
+
+
+def campaign_contents(session: Session, campaign_id: int) -> CampaignContents:
+    campaign = get_by_id(session, campaign_id)
+    counts = status_counts(session, campaign_id)
+    calls = session.scalar(select(func.count()).where(Call.campaign_id == campaign_id)) or 0
+    recordings = (
+        session.scalar(
+            select(func.count()).where(
+                Call.campaign_id == campaign_id, Call.recording_path.is_not(None)
+            )
+        )
+        or 0
+    )
+    live = sum(counts.get(s.value, 0) for s in LIVE_STATUSES)
+    return CampaignContents(campaign.name, sum(counts.values()), calls, recordings, live)
+
+
+def archive_campaign(session: Session, campaign_id: int, *, archived: bool = True) -> None:
+    """Archive (pause, and leave the list; everything is kept) or bring back a campaign."""
+    campaign = get_by_id(session, campaign_id)
+    if archived:
+        pause_campaign(campaign)
+        campaign.archived_at = campaign.archived_at or utcnow()
+    else:
+        campaign.archived_at = None
+
+
+def delete_campaign(session: Session, campaign_id: int) -> list[str]:
+    """Delete a campaign with its contacts, calls and transcripts; returns the paths of its
+    recordings, for the caller to delete once the transaction has committed."""
+    campaign = get_by_id(session, campaign_id)
+    contents = campaign_contents(session, campaign_id)
+    if contents.live_calls:
+        raise CampaignError(
+            f"{campaign.name!r} has {contents.live_calls:,} calls in progress; pause it and "
+            "wait for them to end before deleting it"
+        )
+    recordings = list(
+        session.scalars(
+            select(Call.recording_path).where(
+                Call.campaign_id == campaign_id, Call.recording_path.is_not(None)
+            )
+        )
+    )
+    session.execute(
+        delete(TranscriptTurn).where(
+            TranscriptTurn.call_id.in_(select(Call.id).where(Call.campaign_id == campaign_id))
+        )
+    )
+    session.execute(delete(Call).where(Call.campaign_id == campaign_id))
+    session.execute(delete(Contact).where(Contact.campaign_id == campaign_id))
+    session.delete(campaign)
+    session.flush()
+    return recordings

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.status import LIVE_STATUSES
-from app.store.models import Call, Contact, DncEntry
+from app.store.models import Call, Contact, ContactImport, DncEntry, TranscriptTurn
 
 IN_FLIGHT = tuple(s.value for s in LIVE_STATUSES)  # a call in flight shows as the status
 
@@ -25,6 +25,7 @@ class ContactFilter:
 class ContactRecord:
     id: int
     phone: str
+    extension: str | None
     name: str
     status: str
     attempts: int
@@ -79,6 +80,7 @@ def contact_records(session: Session, ids: list[int]) -> dict[int, ContactRecord
         c.id: ContactRecord(
             id=c.id,
             phone=c.phone,
+            extension=c.extension,
             name=c.name,
             status=c.status,
             attempts=c.attempts,
@@ -90,3 +92,146 @@ def contact_records(session: Session, ids: list[int]) -> dict[int, ContactRecord
         )
         for c in contacts
     }
+
+
+# -- removing contacts, and putting them back ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    source: str
+    created_at: datetime
+    contacts: int  # still in the campaign
+
+
+@dataclass(frozen=True)
+class RemovalPlan:
+    """What removing some contacts would lose, for the confirmation."""
+
+    contact_ids: list[int]
+    calls: int
+    recordings: int
+    live: int  # contacts on a call right now: never removed
+
+    @property
+    def contacts(self) -> int:
+        return len(self.contact_ids)
+
+
+@dataclass
+class RemovedContacts:
+    """The rows a removal deleted, as plain values, so that Undo can insert them again."""
+
+    campaign_id: int
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.contacts)
+
+
+def campaign_imports(session: Session, campaign_id: int) -> list[ImportRecord]:
+    """The campaign's imports that still have contacts, newest first."""
+    rows = session.execute(
+        select(ContactImport.id, ContactImport.source, ContactImport.created_at, func.count())
+        .join(Contact, Contact.import_id == ContactImport.id)
+        .where(ContactImport.campaign_id == campaign_id)
+        .group_by(ContactImport.id)
+        .order_by(ContactImport.created_at.desc(), ContactImport.id.desc())
+    ).all()
+    return [ImportRecord(*row) for row in rows]
+
+
+def matching_ids(
+    session: Session,
+    campaign_id: int,
+    *,
+    status: str | None = None,
+    import_id: int | None = None,
+) -> list[int]:
+    """The campaign's contacts in a status, or from one import."""
+    query = select(Contact.id).where(Contact.campaign_id == campaign_id)
+    if status is not None:
+        query = query.where(Contact.status == status)
+    if import_id is not None:
+        query = query.where(Contact.import_id == import_id)
+    return list(session.scalars(query.order_by(Contact.id)))
+
+
+def plan_removal(session: Session, campaign_id: int, ids: list[int]) -> RemovalPlan:
+    """Which of *ids* can go (not those on a call now), and the calls and recordings with them."""
+    removable, live = [], 0
+    for chunk in _chunks(ids):
+        for contact_id, status in session.execute(
+            select(Contact.id, Contact.status).where(
+                Contact.campaign_id == campaign_id, Contact.id.in_(chunk)
+            )
+        ):
+            if status in IN_FLIGHT:
+                live += 1
+            else:
+                removable.append(contact_id)
+    calls = recordings = 0
+    for chunk in _chunks(removable):
+        calls += session.scalar(select(func.count()).where(Call.contact_id.in_(chunk))) or 0
+        recordings += (
+            session.scalar(
+                select(func.count()).where(
+                    Call.contact_id.in_(chunk), Call.recording_path.is_not(None)
+                )
+            )
+            or 0
+        )
+    return RemovalPlan(sorted(removable), calls, recordings, live)
+
+
+def remove_contacts(session: Session, plan: RemovalPlan, campaign_id: int) -> RemovedContacts:
+    """Delete the planned contacts with their calls and transcripts; returns them for Undo.
+
+    Contacts that went on a call since the plan was made stay."""
+    removed = RemovedContacts(campaign_id)
+    for chunk in _chunks(plan.contact_ids):
+        still = select(Contact.id).where(Contact.id.in_(chunk), Contact.status.not_in(IN_FLIGHT))
+        calls = select(Call.id).where(Call.contact_id.in_(still))
+        removed.turns += _take(session, TranscriptTurn, TranscriptTurn.call_id.in_(calls))
+        removed.calls += _take(session, Call, Call.contact_id.in_(still))
+        removed.contacts += _take(session, Contact, Contact.id.in_(still))
+    return removed
+
+
+def restore_contacts(session: Session, removed: RemovedContacts) -> int:
+    """Undo remove_contacts: the same rows, ids and all. A number imported again meanwhile
+    keeps the new contact; the removed one (and its calls) stays removed."""
+    taken = set(
+        session.scalars(
+            select(Contact.phone).where(
+                Contact.campaign_id == removed.campaign_id,
+                Contact.phone.in_([c["phone"] for c in removed.contacts]),
+            )
+        )
+    )
+    contacts = [c for c in removed.contacts if c["phone"] not in taken]
+    back = {c["id"] for c in contacts}
+    calls = [c for c in removed.calls if c["contact_id"] in back]
+    call_ids = {c["id"] for c in calls}
+    turns = [t for t in removed.turns if t["call_id"] in call_ids]
+    for model, rows in ((Contact, contacts), (Call, calls), (TranscriptTurn, turns)):
+        if rows:
+            session.execute(insert(model.__table__), rows)
+    return len(contacts)
+
+
+def _take(session: Session, model, where) -> list[dict[str, Any]]:
+    table = model.__table__
+    rows = [dict(row._mapping) for row in session.execute(select(table).where(where))]
+    if rows:
+        session.execute(delete(table).where(table.c.id.in_([r["id"] for r in rows])))
+    return rows
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """SQLite limits the parameters of one statement: large id lists go in pieces."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

@@ -105,11 +105,26 @@ class Campaign(Base):
     region: Mapped[str] = mapped_column(String(2), default="US")
     dispositions: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_DISPOSITIONS))
     state: Mapped[str] = mapped_column(String(16), default=CampaignState.DRAFT.value)
+    # Archived: paused and out of the campaigns list, its results kept (migration 0007).
+    archived_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agent: Mapped[Agent | None] = relationship()
     caller_id: Mapped[PhoneNumber | None] = relationship()
+
+
+class ContactImport(Base):
+    """One import into a campaign (a file, or pasted numbers): a whole one can be removed."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(300))  # the file's name, or "pasted numbers"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Contact(Base):
@@ -118,11 +133,15 @@ class Contact(Base):
         UniqueConstraint("campaign_id", "phone", name="uq_contacts_campaign_phone"),
         # The dialer's claim query: due contacts of a campaign in a status.
         Index("ix_contacts_claim", "campaign_id", "status", "next_attempt_at"),
+        Index("ix_contacts_import", "import_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     phone: Mapped[str] = mapped_column(String(20))  # E.164
+    # Digits to send once the call is answered ("x12" in the list); migration 0007.
+    extension: Mapped[str | None] = mapped_column(String(16))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     name: Mapped[str] = mapped_column(String(200), default="")
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.QUEUED.value)

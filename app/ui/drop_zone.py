@@ -1,10 +1,12 @@
-"""The "drop a file here" box shown where a campaign has no contacts yet."""
+"""The "drop a file here" box shown where a campaign has no contacts yet, and the drop
+target that lets tables and the window take the same drops."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -65,8 +67,8 @@ class DropZone(QFrame):
 
     # -- drag and drop -----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        mime = event.mimeData()
-        if local_paths(mime) or (not mime.hasUrls() and mime.hasText()):
+        paths, text = dropped_content(event.mimeData())
+        if paths or text:
             event.acceptProposedAction()
             self._set_drag_active(True)
         else:
@@ -80,14 +82,13 @@ class DropZone(QFrame):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._set_drag_active(False)
-        mime = event.mimeData()
-        paths = local_paths(mime)
+        paths, text = dropped_content(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.filesDropped.emit(paths)
-        elif not mime.hasUrls() and mime.text().strip():
+        elif text:
             event.acceptProposedAction()
-            self.textDropped.emit(mime.text())
+            self.textDropped.emit(text)
         else:
             event.ignore()
 
@@ -103,3 +104,51 @@ class DropZone(QFrame):
         self.setProperty("dragActive", active)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+def dropped_content(mime: QMimeData) -> tuple[list[Path], str]:
+    """(files, text) a drop carries: local files, or else plain text (typed numbers)."""
+    paths = local_paths(mime)
+    if paths:
+        return paths, ""
+    if not mime.hasUrls() and mime.hasText() and mime.text().strip():
+        return [], mime.text()
+    return [], ""
+
+
+class DropTarget(QObject):
+    """Lets any widget (a table's viewport, the window) take dropped contact files and text.
+
+    *accepts(pos)* says whether a drop may land at that point of the widget.
+
+    Signals:
+        dropped(list, str, QPoint): the files (pathlib.Path), or else the text, and where.
+    """
+
+    dropped = Signal(list, str, QPoint)
+
+    def __init__(self, widget: QWidget, accepts: Callable[[QPoint], bool] | None = None) -> None:
+        super().__init__(widget)
+        self._accepts = accepts or (lambda _pos: True)
+        widget.setAcceptDrops(True)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            paths, text = dropped_content(event.mimeData())
+            if (paths or text) and self._accepts(event.position().toPoint()):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return True
+        if kind == QEvent.Type.Drop:
+            paths, text = dropped_content(event.mimeData())
+            point = event.position().toPoint()
+            if (paths or text) and self._accepts(point):
+                event.acceptProposedAction()
+                self.dropped.emit(paths, text, point)
+            else:
+                event.ignore()
+            return True
+        return False

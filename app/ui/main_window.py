@@ -55,6 +55,7 @@ PAGE_SPECS = [
     PageSpec("Agents", "agents", "app.ui.agents_page", "AgentsPage"),
     PageSpec("Phone numbers", "numbers", "app.ui.numbers_page", "NumbersPage"),
     PageSpec("Results", "results", "app.ui.results_panel", "ResultsPanel"),
+    PageSpec("Do not call", "dnc", "app.ui.dnc_page", "DncPage"),
     PageSpec("Settings", "settings", "app.ui.settings_page", "SettingsPage"),
 ]
 PAGES = [spec.name for spec in PAGE_SPECS]

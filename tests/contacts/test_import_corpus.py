@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.contacts.errors import ContactImportError
 from app.contacts.importer import import_file, read_contacts_file
+from app.store.contacts import campaign_imports
 from app.store.models import Contact, DncEntry
 from app.store.types import utcnow
 from tests.contacts.import_corpus import DNC, EXPECTED, EXPECTED_REJECT_LINES, HEADERS, write_csv
@@ -124,7 +125,7 @@ def test_region_changes_how_national_numbers_read(write_list, store, home, campa
     as_gb = import_file(store, campaign_id, path, region="GB", home=home)
 
     assert (as_us.valid, as_us.invalid) == (0, 2)
-    assert "read as a US number" in as_us.rejects[0].reason
+    assert as_us.rejects[0].reason == "07911 123456: not a valid US number"
     assert (as_gb.valid, as_gb.imported) == (2, 2)
     assert sorted(_contacts(store, campaign_id)) == ["+442079460018", "+447911123456"]
 
@@ -253,3 +254,18 @@ def test_legacy_encodings_decode_to_the_same_text(encoding, text):
 
     assert decoded == text
     assert detected.replace("_", "-") == encoding
+
+
+def test_extensions_are_stored_and_each_import_is_recorded(write_list, store, home, campaign_id):
+    path = write_list("name,phone\nAmy,415-555-0100 x12\nBen,4155550101\n", "desk.csv")
+    report = import_file(store, campaign_id, path, region="US", home=home)
+
+    assert report.imported == 2
+    with store.session() as session:
+        rows = session.execute(
+            select(Contact.phone, Contact.extension, Contact.import_id).order_by(Contact.id)
+        ).all()
+        [record] = campaign_imports(session, campaign_id)
+    assert [(p, e) for p, e, _ in rows] == [("+14155550100", "12"), ("+14155550101", None)]
+    assert {i for _, _, i in rows} == {record.id}
+    assert (record.source, record.contacts) == ("desk.csv", 2)

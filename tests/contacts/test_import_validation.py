@@ -68,7 +68,7 @@ def test_any_text_gets_an_answer(cell):
         ("", "no phone number"),
         ("  ", "no phone number"),
         ("call me", "not a phone number"),
-        ("12345", "read as a US number"),
+        ("12345", "12345: not a valid US number"),
     ],
 )
 def test_reasons(cell, reason):
@@ -79,3 +79,17 @@ def test_whole_number_floats_and_tel_prefix():
     validator = PhoneValidator("US")
     assert validator.check("4155550100.0") == ("+14155550100", None)
     assert validator.check("tel:+1-415-555-0100") == ("+14155550100", None)
+
+
+def test_an_extension_is_kept_with_the_number():
+    validator = PhoneValidator("US")
+    assert validator.check("415-555-0100 x12") == ("+14155550100;ext=12", None)
+    assert validator.check("+1 415 555 0100 ext. 34") == ("+14155550100;ext=34", None)
+
+
+def test_a_double_zero_prefix_is_international_whatever_the_region():
+    assert PhoneValidator("US").check("0044 20 7946 0958") == ("+442079460958", None)
+    assert PhoneValidator("FR").check("+44 7700 900123") == (
+        None,
+        "+44 7700 900123: not a valid UK number",
+    )

@@ -24,7 +24,14 @@ def make_window(qtbot, store, home) -> MainWindow:
 def test_every_page_opens_with_its_title_and_action(qtbot, store, home):
     seed_demo(store)
     window = make_window(qtbot, store, home)
-    assert window.page_names() == ["Campaigns", "Agents", "Phone numbers", "Results", "Settings"]
+    assert window.page_names() == [
+        "Campaigns",
+        "Agents",
+        "Phone numbers",
+        "Results",
+        "Do not call",
+        "Settings",
+    ]
     for name in window.page_names():
         window.show_page(name)
         assert window.title.text() == name

@@ -39,11 +39,15 @@ class CampaignsTableModel(QAbstractTableModel):
         self._store = store
         self._ids: list[int] = []
         self._rows: dict[int, CampaignSummary] = {}
+        self.show_archived = False
+
+    def summaries(self) -> list[CampaignSummary]:
+        return [self._rows[i] for i in self._ids]
 
     def refresh(self) -> None:
         """Re-read every campaign; rows keep their place when the set of campaigns is unchanged."""
         with self._store.session() as session:
-            summaries = list_campaigns(session)
+            summaries = list_campaigns(session, archived=None if self.show_archived else False)
         ids = [s.id for s in summaries]
         if ids == self._ids:
             self._rows = {s.id: s for s in summaries}
@@ -116,7 +120,7 @@ class CampaignsTableModel(QAbstractTableModel):
         if column == 2:
             return s.caller_id or "—"
         if column == STATE_COLUMN:
-            return s.state.capitalize()
+            return "Archived" if s.archived else s.state.capitalize()
         if column == PROGRESS_COLUMN:
             return f"{s.done} / {s.total}"
         if 5 <= column < 5 + len(COUNT_STATUSES):

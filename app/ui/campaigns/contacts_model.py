@@ -162,9 +162,10 @@ def _contact_row(record: ContactRecord | None) -> ContactRow:
         outcome = "Will not be called: on the do-not-call list"
     else:
         outcome = ""
+    extension = f" ext. {record.extension}" if record.extension else ""
     return ContactRow(
         record.phone,
-        format_national(record.phone),
+        format_national(record.phone) + extension,
         record.name,
         record.status,
         record.attempts,

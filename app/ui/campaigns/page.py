@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,11 +35,14 @@ from app.ui.campaigns.campaigns_model import (
 )
 from app.ui.campaigns.contacts_model import ContactsTableModel
 from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
+from app.ui.campaigns.list_commands import ListCommands
+from app.ui.campaigns.removal import Removals
 from app.ui.context import AppContext
-from app.ui.drop_zone import DropZone
+from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
+from app.ui.undo import UndoBar
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
 NAME_WIDTH = 180  # the campaigns table's Name column; longer names elide (the tooltip has them)
@@ -45,7 +51,7 @@ IMPORT_FILTER = "Contact lists (*.csv *.tsv *.txt *.xlsx *.xls *.ods);;All files
 CAMPAIGN_SAVED = Change(campaigns=True, numbers=True)
 
 
-class CampaignsPage(QWidget):
+class CampaignsPage(ListCommands, QWidget):
     """Signals:
     resultsRequested(int): the user wants the Results of this campaign.
     """
@@ -80,7 +86,19 @@ class CampaignsPage(QWidget):
         self._size_columns()
         self.table.selectionModel().currentRowChanged.connect(self._on_campaign_selected)
         self.table.doubleClicked.connect(self._on_double_click)
-        self.table.setToolTip("Double-click a campaign to change its pacing, hours or retries")
+        self.table.setToolTip(
+            "Double-click a campaign to change its pacing, hours or retries; drop a contact "
+            "list on a campaign to add to it"
+        )
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._campaign_menu)
+        self.row_drops = DropTarget(self.table.viewport())
+        self.row_drops.dropped.connect(self._on_table_drop)
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._delete_selected_campaign)
+        self.undo_bar = UndoBar()
+        self.removals = Removals(self, context, self.undo_bar)
 
         self.empty_state = self._build_empty_state()
         self.top = QStackedWidget()
@@ -94,7 +112,9 @@ class CampaignsPage(QWidget):
         self.splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter)
+        self._window_drops: DropTarget | None = None
         self.model.refresh()
         self.top.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
         self._painted = False
@@ -106,6 +126,16 @@ class CampaignsPage(QWidget):
             # The first campaign's contacts load once the window is on screen, not before.
             self._painted = True
             QTimer.singleShot(0, self, self.refresh)
+            self._take_window_drops()
+
+    def _take_window_drops(self) -> None:
+        """A list dropped anywhere else on the window asks which campaign it is for."""
+        window = self.window()
+        if window is not self and self._window_drops is None:
+            self._window_drops = DropTarget(window)
+            self._window_drops.dropped.connect(
+                lambda paths, text, _at: self.drop_anywhere(paths, text)
+            )
 
     # -- building ----------------------------------------------------------------------------
     def _size_columns(self) -> None:
@@ -163,12 +193,19 @@ class CampaignsPage(QWidget):
         self.import_button.clicked.connect(self.import_files)
         self.paste_button = QPushButton("Paste numbers…")
         self.paste_button.clicked.connect(lambda: self.paste_numbers())
+        self.remove_button = QToolButton()
+        self.remove_button.setText("Remove")
+        self.remove_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.remove_menu = QMenu(self.remove_button)
+        self.remove_menu.aboutToShow.connect(self._fill_remove_menu)
+        self.remove_button.setMenu(self.remove_menu)
         bar = QHBoxLayout()
         bar.addWidget(self.contacts_title, 1)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.search)
         bar.addWidget(self.import_button)
         bar.addWidget(self.paste_button)
+        bar.addWidget(self.remove_button)
 
         self.contacts_table = QTableView()
         self.contacts_table.setModel(self.contacts_model)
@@ -177,7 +214,11 @@ class CampaignsPage(QWidget):
         self.contacts_table.verticalHeader().setDefaultSectionSize(24)
         self.contacts_table.horizontalHeader().setStretchLastSection(True)
         self.contacts_table.setWordWrap(False)
-        self.contacts_table.setAcceptDrops(True)
+        self.contact_drops = DropTarget(self.contacts_table.viewport())
+        self.contact_drops.dropped.connect(self._on_contacts_drop)
+        remove_key = QShortcut(QKeySequence.StandardKey.Delete, self.contacts_table)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self.remove_selected_contacts)
         self.drop_zone = DropZone()
         self.drop_zone.filesDropped.connect(self._import_paths)
         self.drop_zone.textDropped.connect(lambda text: self.paste_numbers(text=text))
@@ -250,7 +291,13 @@ class CampaignsPage(QWidget):
         self.contacts_stack.setCurrentWidget(self.contacts_table if has_rows else self.drop_zone)
 
     def _set_contact_controls_enabled(self, enabled: bool) -> None:
-        for widget in (self.status_filter, self.search, self.import_button, self.paste_button):
+        for widget in (
+            self.status_filter,
+            self.search,
+            self.import_button,
+            self.paste_button,
+            self.remove_button,
+        ):
             widget.setEnabled(enabled)
         self.drop_zone.setEnabled(enabled)
 
@@ -293,12 +340,14 @@ class CampaignsPage(QWidget):
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)
 
-    def new_campaign(self, files: list[Path] | None = None) -> None:
+    def new_campaign(self, files: list | None = None, text: str = "") -> None:
         from app.ui.campaigns.dialog import CampaignDialog
 
         dialog = CampaignDialog(self.context, parent=self)
         if files:
             dialog.set_files(files)
+        if text:
+            dialog.paste.setPlainText(text)
         dialog.created.connect(self._on_created)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -326,12 +375,14 @@ class CampaignsPage(QWidget):
     def _on_created(self, campaign_id: int, files: list, pasted: str, start_now: bool) -> None:
         self.context.changes.publish(CAMPAIGN_SAVED)
         self.select_campaign(campaign_id)
-        dialogs = []
+        # One dialog for the files and the pasted numbers together.
         if files:
-            dialogs.append(self._import_paths(files))
-        if pasted:
-            dialogs.append(self.paste_numbers(text=pasted))
-        if start_now and not dialogs:
+            dialog = self._import_paths(files, campaign_id=campaign_id, pasted=pasted)
+        elif pasted:
+            dialog = self.paste_numbers(text=pasted, campaign_id=campaign_id)
+        else:
+            dialog = None
+        if start_now and dialog is None:
             self.start_or_pause(campaign_id, pausing=False)
         elif start_now:  # start once the contacts are in; not if the import was cancelled
 
@@ -339,9 +390,7 @@ class CampaignsPage(QWidget):
                 if count > 0:
                     self.start_or_pause(cid, pausing=False)
 
-            for dialog in dialogs:
-                if dialog is not None:
-                    dialog.imported.connect(start)
+            dialog.imported.connect(start)
 
     def open_demo(self) -> None:
         from app.demo import seed_demo
@@ -376,10 +425,10 @@ class CampaignsPage(QWidget):
         if paths:
             self._import_paths(paths)
 
-    def _import_paths(self, paths: list):
+    def _import_paths(self, paths: list, *, campaign_id: int | None = None, pasted: str = ""):
         from app.ui.imports.file_dialog import ImportDialog
 
-        campaign_id = self.selected_campaign_id()
+        campaign_id = campaign_id or self.selected_campaign_id()
         if campaign_id is None:
             return None
         region = self._region(campaign_id)
@@ -391,16 +440,17 @@ class CampaignsPage(QWidget):
             home=self.context.home,
             changes=self.context.changes,
             parent=self,
+            pasted=pasted,
         )
         dialog.imported.connect(self._after_import)
         dialog.finished.connect(dialog.deleteLater)  # it holds the file's rows: free them
         dialog.open()
         return dialog
 
-    def paste_numbers(self, *, text: str = ""):
+    def paste_numbers(self, *, text: str = "", campaign_id: int | None = None):
         from app.ui.imports.paste_dialog import PasteNumbersDialog
 
-        campaign_id = self.selected_campaign_id()
+        campaign_id = campaign_id or self.selected_campaign_id()
         if campaign_id is None:
             return None
         region = self._region(campaign_id)

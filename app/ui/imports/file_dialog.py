@@ -17,8 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.contacts.errors import ContactImportError
+from app.contacts.importer import parse_pasted
 from app.contacts.mapping import ColumnMapping, guess_mapping
 from app.contacts.reading import ContactTable
+from app.domain.phone import guess_region
 from app.store.engine import Store
 from app.ui.imports.lifecycle import CANCELLED, ImportDialogBase
 from app.ui.imports.preview import PreviewModel
@@ -27,19 +30,32 @@ from app.ui.imports.worker import importing_tables, reading
 from app.ui.operations import Changes
 
 NO_PHONE_COLUMN = "No column looks like phone numbers"
+PASTED = "pasted numbers"
 MAPPING_SAMPLE_ROWS = 50
 
 
 @dataclass
 class _FileState:
-    path: Path
+    name: str
+    path: Path | None  # None for pasted numbers, parsed already
     table: ContactTable | None = None
     error: str | None = None
     mapping: ColumnMapping | None = None
 
 
+def _pasted_state(text: str) -> _FileState:
+    try:
+        table = parse_pasted(text)
+    except ContactImportError as exc:
+        return _FileState(PASTED, None, error=str(exc))
+    return _FileState(PASTED, None, table=table, mapping=ColumnMapping(phone="phone"))
+
+
 class ImportDialog(ImportDialogBase):
     """Shows what was read from dropped files, the column mapping and a preview, then imports.
+
+    Numbers pasted alongside (the campaign dialog's paste box) are one more list in the same
+    dialog, not a second dialog.
 
     Signals:
         ready(): the files have been read and the mapping can be checked.
@@ -58,25 +74,28 @@ class ImportDialog(ImportDialogBase):
         home: Path,
         changes: Changes | None = None,
         parent: QWidget | None = None,
+        pasted: str = "",
     ) -> None:
         super().__init__(
             store, campaign_id, region=region, home=home, changes=changes, parent=parent
         )
-        self.files = [_FileState(Path(p)) for p in paths]
+        self.files = [_FileState(Path(p).name, Path(p)) for p in paths]
+        if pasted.strip():
+            self.files.append(_pasted_state(pasted))
         self._reading = True
         self.setWindowTitle("Import contacts")
         self.resize(820, 560)
         self._build()
-        self.run_reading(reading([s.path for s in self.files]))
+        self.run_reading(reading([s.path for s in self.files if s.path is not None]))
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
         self.file_combo = QComboBox()
         for state in self.files:
-            self.file_combo.addItem(state.path.name)
+            self.file_combo.addItem(state.name)
         self.file_combo.setVisible(len(self.files) > 1)
         self.file_combo.currentIndexChanged.connect(self._show_file)
-        self.file_label = QLabel(", ".join(s.path.name for s in self.files))
+        self.file_label = QLabel(", ".join(s.name for s in self.files))
         self.file_label.setVisible(len(self.files) == 1)
         font = self.file_label.font()
         font.setBold(True)
@@ -118,6 +137,7 @@ class ImportDialog(ImportDialogBase):
         body.addLayout(top)
         body.addWidget(self.details_label)
         body.addWidget(self.error_label)
+        body.addLayout(self.country_row())
         body.addLayout(form)
         body.addWidget(self.fields_note)
         body.addWidget(self.preview, 1)
@@ -129,7 +149,8 @@ class ImportDialog(ImportDialogBase):
     # -- reading --------------------------------------------------------------------------------
     def on_read(self, result: object) -> None:
         self._reading = False
-        for state, read in zip(self.files, result, strict=True):
+        from_files = [s for s in self.files if s.path is not None]
+        for state, read in zip(from_files, result, strict=True):
             if isinstance(read, str):
                 state.error = read
                 continue
@@ -142,8 +163,16 @@ class ImportDialog(ImportDialogBase):
                     f"{NO_PHONE_COLUMN}. Columns found: {', '.join(read.headers)}. "
                     "Choose the phone number column below."
                 )
+        self.guessed_region(guess_region(self._phone_sample(), self.region))
         self._show_file(self.file_combo.currentIndex())
         self.ready.emit()
+
+    def _phone_sample(self) -> list[str]:
+        return [
+            cell
+            for state in self._importable()
+            for cell in state.table.column_sample(state.mapping.phone)
+        ]
 
     def current_file(self) -> _FileState:
         return self.files[max(self.file_combo.currentIndex(), 0)]
@@ -158,16 +187,7 @@ class ImportDialog(ImportDialogBase):
         if table is None:
             self.details_label.setText("Nothing can be imported from this file.")
         else:
-            read_as = (
-                "Excel workbook"
-                if table.kind == "xlsx"
-                else f"Read as {table.encoding} · {table.delimiter_name}-separated"
-            )
-            header = "" if table.has_header else " · no header row"
-            self.details_label.setText(
-                f"{read_as}{header} · {len(table.rows):,} rows · "
-                f"numbers without a country code are read as {self.region} numbers"
-            )
+            self.details_label.setText(_description(table))
         self._fill_mapping_combos(state)
         self.preview_model.set_table(table, state.mapping)
         self.preview.resizeColumnsToContents()
@@ -204,6 +224,7 @@ class ImportDialog(ImportDialogBase):
         self._update_import_enabled()
 
     def _importable(self) -> list[_FileState]:
+        """The lists that can be imported as they are (no reading error, a phone column)."""
         return [s for s in self.files if s.table is not None and s.mapping and s.mapping.phone]
 
     def _update_import_enabled(self) -> None:
@@ -240,3 +261,15 @@ class ImportDialog(ImportDialogBase):
     def on_cancelling(self) -> None:
         self.status_label.setText("Cancelling…")
         self.cancel_button.setEnabled(False)
+
+
+def _description(table: ContactTable) -> str:
+    if table.kind == "pasted":
+        return f"{len(table.rows):,} numbers typed or pasted"
+    read_as = (
+        "Excel workbook"
+        if table.kind == "xlsx"
+        else f"Read as {table.encoding} · {table.delimiter_name}-separated"
+    )
+    header = "" if table.has_header else " · no header row"
+    return f"{read_as}{header} · {len(table.rows):,} rows"

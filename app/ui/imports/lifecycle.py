@@ -3,14 +3,24 @@ while importing, say what happened, close without leaving a worker writing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.contacts.errors import ContactImportError, ImportCancelled
 from app.store.engine import Store
+from app.ui.imports.country import CountryPicker
 from app.ui.imports.summary import FileOutcome, ImportSummary, error_label
 from app.ui.imports.worker import PROGRESS_STEPS, Destination, ThreadWork
 from app.ui.operations import Change, Changes, Operation
@@ -57,6 +67,10 @@ class ImportDialogBase(QDialog):
         self.job.failed.connect(self._on_failed)
         self.job.cancelled.connect(self._on_cancelled)
 
+        self.country = CountryPicker(self.region)
+        self.country.currentIndexChanged.connect(self._on_country_changed)
+        self.country_note = QLabel()  # says when the country was guessed from the numbers
+        self.country_note.setVisible(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setVisible(False)
@@ -89,6 +103,30 @@ class ImportDialogBase(QDialog):
     def on_cancelling(self) -> None:
         """Cancel was asked for while importing."""
 
+    def on_region_changed(self) -> None:
+        """The user (or the guess) chose another country for national numbers."""
+
+    # -- the country ----------------------------------------------------------------------------
+    def country_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Numbers without a country code are from:"))
+        row.addWidget(self.country, 1)
+        row.addWidget(self.country_note)
+        return row
+
+    def guessed_region(self, region: str) -> None:
+        """Show *region*, guessed from the numbers, as the country (the user can change it)."""
+        if region == self.region:
+            return
+        self.country.set_region(region)
+        self.country_note.setText("(guessed from the numbers in the list)")
+        self.country_note.setVisible(True)
+
+    def _on_country_changed(self, _index: int) -> None:
+        self.region = self.country.region()
+        self.destination = replace(self.destination, region=self.region)
+        self.on_region_changed()
+
     # -- layout --------------------------------------------------------------------------------
     def lay_out(self, content: QWidget) -> None:
         """*content* scrolls when the screen is short; the buttons stay under it, in view."""
@@ -111,6 +149,7 @@ class ImportDialogBase(QDialog):
 
     def run_import(self, work: ThreadWork) -> None:
         self._importing = True
+        self.country.setEnabled(False)
         self.job.change = Change(campaigns=True, contacts_of=self.campaign_id)
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -132,6 +171,7 @@ class ImportDialogBase(QDialog):
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)
+        self.country.setEnabled(True)
         self.error_label.setText(message)
         self.error_label.setVisible(True)
         self.after_failure()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
+from app.contacts.errors import ContactImportError
+from app.contacts.importer import parse_pasted
 from app.contacts.report import ImportReport
+from app.domain.phone import guess_region
 from app.store.engine import Store
 from app.ui.imports.lifecycle import ImportDialogBase
 from app.ui.imports.summary import FileOutcome
@@ -41,13 +44,13 @@ class PasteNumbersDialog(ImportDialogBase):
             "+1 415 555 0100\n(415) 555-0101, 415-555-0102"
         )
         self.editor.setPlainText(text)
-        hint = QLabel(f"Numbers without a country code are read as {self.region} numbers.")
-        hint.setWordWrap(True)
+        if text.strip():
+            self.guessed_region(_region_of(text, self.region))
         content = QWidget()
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.editor, 1)
-        body.addWidget(hint)
+        body.addLayout(self.country_row())
         body.addWidget(self.progress)
         body.addWidget(self.error_label)
         body.addWidget(self.summary)
@@ -66,3 +69,10 @@ class PasteNumbersDialog(ImportDialogBase):
     def after_failure(self) -> None:
         self.import_button.setEnabled(True)
         self.editor.setReadOnly(False)
+
+
+def _region_of(text: str, default: str) -> str:
+    try:
+        return guess_region(parse_pasted(text).column_sample("phone"), default)
+    except ContactImportError:  # nothing to read: the import will say so
+        return default

@@ -80,7 +80,7 @@ def test_drop_change_mapping_import_and_open_report(
         rows = list(csv.reader(handle))
     assert rows[0] == ["line", "reason", "Name", "Phone", "Backup phone", "Company"]
     assert [(r[0], r[2]) for r in rows[1:]] == [("5", "Cy"), ("6", "Di")]
-    assert "not a valid number" in rows[1][1]
+    assert rows[1][1] == "12345: not a valid US number"
     assert "already appears on line 2" in rows[2][1]
 
 
