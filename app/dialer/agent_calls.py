@@ -61,6 +61,7 @@ class AgentCalls:
             version_id=version_id,
             variables=dict(identity.variables),
             campaign_id=identity.campaign_id,
+            extension=identity.extension,
         )
         return self.relay.prepare_call(ticket, record=True), version_id
 

@@ -26,6 +26,7 @@ class CallIdentity:
     retry_delay_min: float
     # For the agent's {{placeholders}}; only a fresh claim needs them (recovery never dials).
     variables: dict = field(default_factory=dict, compare=False, hash=False)
+    extension: str | None = None  # digits to press once the number answers ("x12")
 
 
 @dataclass

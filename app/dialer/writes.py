@@ -40,7 +40,7 @@ _CLAIM = Statement(
       AND NOT EXISTS (SELECT 1 FROM dnc WHERE dnc.phone = contacts.phone)
       AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = :campaign_id
                   AND campaigns.state = 'running')
-    RETURNING name, fields
+    RETURNING name, fields, extension
     """,
     timestamps=("now",),
 )
@@ -146,7 +146,7 @@ def claim_contact(
     ).first()
     if claimed is None:
         return None
-    name, fields = claimed
+    name, fields, extension = claimed
     call_id, attempt = tx.execute(
         _NEW_CALL,
         {
@@ -169,6 +169,7 @@ def claim_contact(
         plan.max_attempts,
         plan.retry_delay_min,
         contact_variables(name, json.loads(fields) if isinstance(fields, str) else fields),
+        extension=extension,
     )
     return LiveCall(identity, new_status.value)
 

@@ -90,6 +90,10 @@ class RelaySession:
 
     async def run(self) -> SessionEnd:
         try:
+            if self.ticket.extension and self._resume_after is None:
+                # An extension behind a switchboard: press it, a moment after the answer.
+                digits = "ww" + self.ticket.extension
+                await self.ws.send_json({"type": "sendDigits", "digits": digits})
             if self._resume_after is not None:
                 await self._emit(self.responder.tool_result(self._resume_after, False))
             elif self.ticket.answered_by and self.ticket.answered_by.startswith("machine"):

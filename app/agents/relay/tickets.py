@@ -34,6 +34,7 @@ class CallTicket:
     version_id: int | None
     variables: Mapping[str, Any] = field(default_factory=dict)
     campaign_id: int | None = None
+    extension: str | None = None  # pressed once the call is answered, before the agent talks
     answered_by: str | None = None  # Twilio's AMD verdict, when the dialer knows it
 
 

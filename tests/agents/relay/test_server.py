@@ -517,3 +517,12 @@ def test_with_a_language_model_its_line_streams_to_twilio_as_it_is_written(fake_
         assert (await h.result()).turns[-1].text.endswith("still suit you?")
 
     run(scenario, responder=lambda conversation: LlmResponder(conversation, config))
+
+
+def test_a_contacts_extension_is_pressed_before_the_agent_listens():
+    async def scenario(h: Harness) -> None:
+        token, _ = h.ticket(extension="12")
+        call = await h.connect(token)
+        assert await call.next() == {"type": "sendDigits", "digits": "ww12"}
+
+    run(scenario)
