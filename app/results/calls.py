@@ -19,6 +19,7 @@ from app.results.agent_results import (
     call_agent_result,
     version_refs,
 )
+from app.results.search import needs_contact_join, text_condition
 from app.store.models import Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -28,7 +29,7 @@ NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
 class CallFilter:
     status: str | None = None
     disposition: str | None = None  # NO_DISPOSITION selects calls without one
-    text: str = ""  # matches name, phone or notes
+    text: str = ""  # matches name, phone, notes or transcript (app.results.search)
 
     @property
     def is_empty(self) -> bool:
@@ -97,7 +98,7 @@ class CallDetail:
     agent: AgentResult | None = None  # None for calls no agent finished
 
 
-def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
+def _filtered(session: Session, query: Select, campaign_id: int, flt: CallFilter) -> Select:
     query = query.where(Call.campaign_id == campaign_id)
     if flt.status:
         query = query.where(Call.status == flt.status)
@@ -106,25 +107,14 @@ def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
             query = query.where(or_(Call.disposition.is_(None), Call.disposition == ""))
         else:
             query = query.where(Call.disposition == flt.disposition)
-    needle = flt.text.strip()
-    if needle:
-        pattern = f"%{_escape_like(needle)}%"
-        query = query.where(
-            or_(
-                Contact.name.ilike(pattern, escape="\\"),
-                Contact.phone.like(pattern, escape="\\"),
-                Call.notes.ilike(pattern, escape="\\"),
-            )
-        )
+    matches_text = text_condition(session, flt.text)
+    if matches_text is not None:
+        query = query.where(matches_text)
     return query
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _needs_contact(flt: CallFilter, sort: str) -> bool:
-    return bool(flt.text.strip()) or sort in ("contact", "phone")
+def _needs_contact(session: Session, flt: CallFilter, sort: str) -> bool:
+    return needs_contact_join(session, flt.text) or sort in ("contact", "phone")
 
 
 def call_ids(
@@ -140,9 +130,9 @@ def call_ids(
     """Call ids of a campaign, filtered and ordered (a page of them when limit is given)."""
     column = SORT_COLUMNS[sort]
     query = select(Call.id)
-    if _needs_contact(flt, sort):
+    if _needs_contact(session, flt, sort):
         query = query.join(Contact, Contact.id == Call.contact_id)
-    query = _filtered(query, campaign_id, flt)
+    query = _filtered(session, query, campaign_id, flt)
     if descending:
         query = query.order_by(column.desc(), Call.id.desc())
     else:
@@ -156,14 +146,14 @@ def call_ids(
 
 def count_calls(session: Session, campaign_id: int, flt: CallFilter = CallFilter()) -> int:
     query = select(func.count(Call.id))
-    if _needs_contact(flt, ""):
+    if _needs_contact(session, flt, ""):
         query = query.join(Contact, Contact.id == Call.contact_id)
-    return session.scalar(_filtered(query, campaign_id, flt)) or 0
+    return session.scalar(_filtered(session, query, campaign_id, flt)) or 0
 
 
 def call_matches(session: Session, call_id: int, campaign_id: int, flt: CallFilter) -> bool:
     query = select(Call.id).join(Contact, Contact.id == Call.contact_id)
-    query = _filtered(query, campaign_id, flt).where(Call.id == call_id)
+    query = _filtered(session, query, campaign_id, flt).where(Call.id == call_id)
     return session.scalar(query) is not None
 
 
@@ -263,25 +253,22 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def iter_call_records(
-    session: Session, campaign_id: int, batch: int = 2000
+    session: Session, campaign_id: int, flt: CallFilter = CallFilter(), batch: int = 2000
 ) -> Iterator[dict[str, Any]]:
-    """One record per call attempt, oldest first, read in batches (exports stream this)."""
+    """One record per call attempt that *flt* selects, oldest first, read in batches (exports
+    stream this)."""
     last_id = 0
+    columns = select(
+        Call.__table__,
+        Contact.phone.label("contact_phone"),
+        Contact.name.label("contact_name"),
+        Contact.fields.label("contact_fields"),
+        Contact.attempts.label("contact_attempts"),
+        Contact.status.label("contact_status"),
+    ).join(Contact, Contact.id == Call.contact_id)
+    query = _filtered(session, columns, campaign_id, flt)
     while True:
-        rows = session.execute(
-            select(
-                Call.__table__,
-                Contact.phone.label("contact_phone"),
-                Contact.name.label("contact_name"),
-                Contact.fields.label("contact_fields"),
-                Contact.attempts.label("contact_attempts"),
-                Contact.status.label("contact_status"),
-            )
-            .join(Contact, Contact.id == Call.contact_id)
-            .where(Call.campaign_id == campaign_id, Call.id > last_id)
-            .order_by(Call.id)
-            .limit(batch)
-        ).all()
+        rows = session.execute(query.where(Call.id > last_id).order_by(Call.id).limit(batch)).all()
         if not rows:
             return
         ids = [row.id for row in rows]
