@@ -19,7 +19,7 @@ from app.results.agent_results import (
     call_agent_result,
     version_refs,
 )
-from app.results.search import needs_contact_join, text_condition
+from app.results.search import campaign_condition, text_match
 from app.store.models import Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -99,7 +99,8 @@ class CallDetail:
 
 
 def _filtered(session: Session, query: Select, campaign_id: int, flt: CallFilter) -> Select:
-    query = query.where(Call.campaign_id == campaign_id)
+    matches_text = text_match(session, flt.text)
+    query = query.where(campaign_condition(campaign_id, matches_text))
     if flt.status:
         query = query.where(Call.status == flt.status)
     if flt.disposition is not None:
@@ -107,14 +108,14 @@ def _filtered(session: Session, query: Select, campaign_id: int, flt: CallFilter
             query = query.where(or_(Call.disposition.is_(None), Call.disposition == ""))
         else:
             query = query.where(Call.disposition == flt.disposition)
-    matches_text = text_condition(session, flt.text)
     if matches_text is not None:
-        query = query.where(matches_text)
+        query = query.where(matches_text.condition)
     return query
 
 
 def _needs_contact(session: Session, flt: CallFilter, sort: str) -> bool:
-    return needs_contact_join(session, flt.text) or sort in ("contact", "phone")
+    matches_text = text_match(session, flt.text)
+    return (matches_text is not None and not matches_text.indexed) or sort in ("contact", "phone")
 
 
 def call_ids(

@@ -49,8 +49,23 @@ def like_only(store, monkeypatch):
 def test_the_index_is_used_on_sqlite(store, seeded):
     assert search.search_index_kept(store.engine)
     with store.session() as session:
-        assert search.needs_contact_join(session, "contact") is False
-        assert search.needs_contact_join(session, "ab") is True  # too short for a trigram
+        assert search.text_match(session, "contact").indexed
+        assert not search.text_match(session, "ab").indexed  # too short for a trigram
+        assert search.text_match(session, "  ") is None
+
+
+def test_the_index_drives_the_query(store, seeded):
+    """SQLite fetches the matches by id rather than walking the campaign's calls."""
+    with store.session() as session:
+        match = search.text_match(session, "contact 03")
+        query = (
+            select(Call.id)
+            .where(search.campaign_condition(seeded.campaign_id, match), match.condition)
+            .order_by(Call.created_at.desc())
+        )
+        sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
+        plan = [row[3] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    assert plan[0] == "SEARCH calls USING INTEGER PRIMARY KEY (rowid=?)"
 
 
 def test_index_and_like_agree_on_every_needle(store, seeded, like_only):
