@@ -67,6 +67,25 @@ class CallRow:
     disposition: str | None
     has_notes: bool
     outcome: str | None = None  # what the agent made of the call (None: no agent result)
+    reason: str | None = None  # why it failed, was busy or went unanswered (end_reason)
+
+
+# What the user is told about a call that ended without a conversation and without a
+# provider error to quote.
+_PLAIN_REASONS = {
+    "failed": "The call failed; the provider gave no reason",
+    "busy": "The line was busy",
+    "no_answer": "Nobody answered",
+}
+
+
+def end_reason(status: str, error_code: int | None, error_message: str | None) -> str | None:
+    """Why the call did not become a conversation, in the user's words: the provider's own
+    error when there is one ("Number unreachable (error 13224)"), else what the status says."""
+    if error_code or error_message:
+        text = error_message or "The provider reported an error"
+        return f"{text} (error {error_code})" if error_code else text
+    return _PLAIN_REASONS.get(status)
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,8 @@ def _row_query() -> Select:
         Call.disposition,
         Call.notes != "",
         Call.outcome,
+        Call.error_code,
+        Call.error_message,
     ).join(Contact, Contact.id == Call.contact_id)
 
 
@@ -182,7 +203,13 @@ def call_rows(session: Session, ids: Iterable[int]) -> dict[int, CallRow]:
     for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
         chunk = wanted[start : start + 500]
         for values in session.execute(_row_query().where(Call.id.in_(chunk))):
-            row = CallRow(*values[:-2], has_notes=bool(values[-2]), outcome=values[-1])
+            *plain, has_notes, outcome, error_code, error_message = values
+            row = CallRow(
+                *plain,
+                has_notes=bool(has_notes),
+                outcome=outcome,
+                reason=end_reason(plain[4], error_code, error_message),
+            )
             rows[row.id] = row
     return rows
 
@@ -381,6 +408,7 @@ __all__ = [
     "campaign_choices",
     "campaign_dispositions",
     "count_calls",
+    "end_reason",
     "iter_call_records",
     "latest_call_id",
     "transcript_text",
