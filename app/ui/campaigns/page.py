@@ -57,7 +57,7 @@ class CampaignsPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.main_action = MainAction("New campaign", self.new_campaign)
-        self.model = CampaignsTableModel(context.store, self)
+        self.model = CampaignsTableModel(context.store, self, next_dial=self._next_dial)
         self.contacts_model = ContactsTableModel(context.store, self)
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -289,6 +289,10 @@ class CampaignsPage(QWidget):
             await dialer.pause_campaign(campaign_id)
         else:
             await dialer.start_campaign(campaign_id)
+
+    def _next_dial(self, campaign_id: int):
+        dialer = self.context.dialer
+        return dialer.next_dial(campaign_id) if dialer is not None else None
 
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)
