@@ -57,9 +57,12 @@ def missing_counts(used: set[str], contacts: Iterable[Mapping[str, object]]) -> 
 def warning_lines(agent: str, missing: dict[str, int], total: int) -> list[str]:
     lines = []
     for name, n in missing.items():
-        whom = "every contact" if n == total else f"{n:,} of {total:,} contacts"
+        if n == total:
+            whom = "no contact has it"
+        else:
+            whom = f"{n:,} of {total:,} contacts {'lack' if n > 1 else 'lacks'} it"
         lines.append(
-            f"{agent} says {{{{{name}}}}}, but {whom} {'lack' if n > 1 else 'lacks'} it: "
+            f"{agent} says {{{{{name}}}}}, but {whom}: "
             "the agent would say nothing there. Add the column to the list, or give the "
             "agent a fallback for it."
         )

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -34,7 +35,7 @@ from app.ui.campaigns.contacts_model import ContactsTableModel
 from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropZone
-from app.ui.messages import show_error
+from app.ui.messages import confirm, show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
 
@@ -56,6 +57,7 @@ class CampaignsPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.start_question: QMessageBox | None = None  # contacts lack a {{variable}}: start?
         self.main_action = MainAction("New campaign", self.new_campaign)
         self.model = CampaignsTableModel(context.store, self, next_dial=self._next_dial)
         self.contacts_model = ContactsTableModel(context.store, self)
@@ -270,6 +272,24 @@ class CampaignsPage(QWidget):
         self.start_or_pause(summary.id, pausing=summary.state in PAUSABLE_STATES)
 
     def start_or_pause(self, campaign_id: int, *, pausing: bool) -> None:
+        warnings = [] if pausing else self._variable_warnings(campaign_id)
+        if warnings:  # "this is Sunny from ." : say so before dialling
+            self.start_question = confirm(
+                self,
+                "Some contacts lack what the agent says",
+                "\n\n".join(warnings) + "\n\nStart anyway?",
+                lambda: self._run_start_or_pause(campaign_id, pausing),
+            )
+            return
+        self._run_start_or_pause(campaign_id, pausing)
+
+    def _variable_warnings(self, campaign_id: int) -> list[str]:
+        from app.agents.variables import campaign_variable_warnings
+
+        with self.context.store.session() as session:
+            return campaign_variable_warnings(session, campaign_id)
+
+    def _run_start_or_pause(self, campaign_id: int, pausing: bool) -> None:
         run_op(
             self,
             self._start_or_pause(campaign_id, pausing),
