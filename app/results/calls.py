@@ -117,8 +117,10 @@ class CallDetail:
     agent: AgentResult | None = None  # None for calls no agent finished
 
 
-def _filtered(session: Session, query: Select, campaign_id: int, flt: CallFilter) -> Select:
-    matches_text = text_match(session, flt.text)
+def _filtered(
+    session: Session, query: Select, campaign_id: int, flt: CallFilter, call_id: int | None = None
+) -> Select:
+    matches_text = text_match(session, flt.text, call_id)
     query = query.where(campaign_condition(campaign_id, matches_text))
     if flt.status:
         query = query.where(Call.status == flt.status)
@@ -173,7 +175,7 @@ def count_calls(session: Session, campaign_id: int, flt: CallFilter = CallFilter
 
 def call_matches(session: Session, call_id: int, campaign_id: int, flt: CallFilter) -> bool:
     query = select(Call.id).join(Contact, Contact.id == Call.contact_id)
-    query = _filtered(session, query, campaign_id, flt).where(Call.id == call_id)
+    query = _filtered(session, query, campaign_id, flt, call_id).where(Call.id == call_id)
     return session.scalar(query) is not None
 
 

@@ -63,13 +63,14 @@ class TextMatch:
     indexed: bool
 
 
-def text_match(session: Session, typed: str) -> TextMatch | None:
-    """How to find the typed text (None when there is nothing to look for)."""
+def text_match(session: Session, typed: str, call_id: int | None = None) -> TextMatch | None:
+    """How to find the typed text (None when there is nothing to look for). With *call_id*,
+    the index is asked about that one call only (a live update of a row)."""
     wanted = needles(typed)
     if not wanted:
         return None
     if search_index_kept(session.get_bind()) and all(len(n) >= MIN_INDEXED for n in wanted):
-        return TextMatch(Call.id.in_(_index_lookup(wanted)), indexed=True)
+        return TextMatch(Call.id.in_(_index_lookup(wanted, call_id)), indexed=True)
     return TextMatch(or_(*(_like(n) for n in wanted)), indexed=False)
 
 
@@ -87,13 +88,15 @@ def _fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def _index_lookup(wanted: list[str]):
+def _index_lookup(wanted: list[str], call_id: int | None):
     query = " OR ".join(_fts_phrase(n) for n in wanted)
-    return (
-        select(literal_column("rowid"))
+    rowid = literal_column("rowid")
+    lookup = (
+        select(rowid)
         .select_from(text(SEARCH_TABLE))
         .where(text(f"{SEARCH_TABLE} MATCH :search_query").bindparams(search_query=query))
     )
+    return lookup if call_id is None else lookup.where(rowid == call_id)
 
 
 def _escape_like(needle: str) -> str:
