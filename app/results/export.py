@@ -179,8 +179,9 @@ def export_steps(
     batch: int = 1000,
 ) -> Generator[tuple[int, int], None, int]:
     """Export the calls *flt* selects in steps: yields (rows written, rows in all) after each
-    *batch* rows, returns the rows written; times are in *tz* (None: the computer's zone). The GUI runs one step per event-loop turn (no thread); closing the
-    generator early cancels.
+    *batch* rows, returns the rows written; times are in *tz* (None: the computer's zone).
+    The GUI runs one step per event-loop turn (no thread); closing the generator early
+    cancels.
 
     The file is written beside *out* and moved into place at the end, so a cancelled or failed
     export never leaves half a file under the chosen name.
