@@ -233,6 +233,12 @@ Tool = Annotated[
 ]
 
 
+class Variable(_Model):
+    """What the agent says for a {{variable}} a contact lacks or has empty."""
+
+    fallback: str = ""
+
+
 class Compliance(_Model):
     """Each switch is on unless the definition turns it off."""
 
@@ -260,6 +266,13 @@ class AgentDefinition(_Model):
     flow: Flow
     tools: list[Tool] = Field(default_factory=list)
     compliance: Compliance = Compliance()
+    # {{name}} -> its fallback: {"company": {"fallback": "our office"}}
+    variables: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")], Variable] = Field(
+        default_factory=dict
+    )
+
+    def fallbacks(self) -> dict[str, str]:
+        return {name: v.fallback for name, v in self.variables.items() if v.fallback}
 
     def all_steps(self) -> Iterator[Step]:
         yield from self.flow.steps

@@ -346,6 +346,9 @@ class Conversation(StepRunner):
             "purpose": business.purpose,
             "callback_number": digits_spoken(business.callback_number),
         }
+        for name, fallback in self.definition.fallbacks().items():
+            if not str(spoken.get(name) or "").strip():  # missing or empty for this contact
+                spoken[name] = fallback
         return spoken
 
     def _say(

@@ -16,7 +16,7 @@ class CampaignRun:
     queue: deque[Candidate] = field(default_factory=deque)
     later: datetime | None = None  # the earliest time someone not in the queue becomes callable
     later_reason: str = ""  # "retry" | "window"
-    later_local: str = ""  # e.g. "08:00 local" for the status line
+    later_local: str = ""  # "08:00 in the contacts' time zone (New York)" for the status line
     needs_load: bool = True
     backoff_until: float = float("-inf")  # monotonic; set when the provider asks us to slow down
 
@@ -66,9 +66,14 @@ class CampaignRun:
 
 
 def _local_hhmm(at: datetime, zones: tuple[str, ...]) -> str:
+    """ "08:00 in the contacts' time zone (Los Angeles)": whose local time, since the user's
+    own clock may already be past 08:00."""
     from zoneinfo import ZoneInfo
 
-    return at.astimezone(ZoneInfo(zones[0])).strftime("%H:%M") + " local"
+    places = ", ".join(z.rsplit("/", 1)[-1].replace("_", " ") for z in zones)
+    plural = "s" if len(zones) > 1 else ""
+    hhmm = at.astimezone(ZoneInfo(zones[0])).strftime("%H:%M")
+    return f"{hhmm} in the contacts' time zone{plural} ({places})"
 
 
 _REGION_ZONE = {"US": "America/New_York", "CA": "America/Toronto", "GB": "Europe/London"}

@@ -181,6 +181,11 @@ class DialerService:
     def status(self) -> DialerStatus:
         return self._scheduler.status()
 
+    def next_dial(self, campaign_id: int) -> tuple[datetime, str, str] | None:
+        """(when, why: "retry" | "window" | "scheduled", whose local time) of the campaign's
+        next dial as the scheduler sees it; None when it has nothing ahead (or is not loaded)."""
+        return self._scheduler.next_dial({campaign_id})
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _get_campaign(self, session, campaign_id: int) -> Campaign:

@@ -11,7 +11,8 @@ _RUN_OF_SPACES = re.compile(r"\s{2,}")
 
 
 def render(template: str, variables: Mapping[str, object]) -> str:
-    """Fill {{name}} placeholders; a variable the contact lacks becomes nothing, never "{{x}}"."""
+    """Fill {{name}} placeholders; a variable the contact lacks becomes nothing, never "{{x}}"
+    (an agent gives its own fallbacks in its definition's `variables`)."""
 
     def value(match: re.Match[str]) -> str:
         found = variables.get(match.group(1))
@@ -21,6 +22,11 @@ def render(template: str, variables: Mapping[str, object]) -> str:
     # "Hi , this is…" reads badly when a name is missing: tidy the gap the variable left.
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
     return _RUN_OF_SPACES.sub(" ", text).strip()
+
+
+def names_used(template: str) -> set[str]:
+    """The {{names}} a line uses."""
+    return set(_VARIABLE.findall(template))
 
 
 def contact_variables(name: str | None, fields: Mapping[str, object] | None) -> dict[str, object]:

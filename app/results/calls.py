@@ -19,6 +19,7 @@ from app.results.agent_results import (
     call_agent_result,
     version_refs,
 )
+from app.results.search import campaign_condition, text_match
 from app.store.models import Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -28,7 +29,7 @@ NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
 class CallFilter:
     status: str | None = None
     disposition: str | None = None  # NO_DISPOSITION selects calls without one
-    text: str = ""  # matches name, phone or notes
+    text: str = ""  # matches name, phone, notes or transcript (app.results.search)
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +67,25 @@ class CallRow:
     disposition: str | None
     has_notes: bool
     outcome: str | None = None  # what the agent made of the call (None: no agent result)
+    reason: str | None = None  # why it failed, was busy or went unanswered (end_reason)
+
+
+# What the user is told about a call that ended without a conversation and without a
+# provider error to quote.
+_PLAIN_REASONS = {
+    "failed": "The call failed; the provider gave no reason",
+    "busy": "The line was busy",
+    "no_answer": "Nobody answered",
+}
+
+
+def end_reason(status: str, error_code: int | None, error_message: str | None) -> str | None:
+    """Why the call did not become a conversation, in the user's words: the provider's own
+    error when there is one ("Number unreachable (error 13224)"), else what the status says."""
+    if error_code or error_message:
+        text = error_message or "The provider reported an error"
+        return f"{text} (error {error_code})" if error_code else text
+    return _PLAIN_REASONS.get(status)
 
 
 @dataclass(frozen=True)
@@ -97,8 +117,11 @@ class CallDetail:
     agent: AgentResult | None = None  # None for calls no agent finished
 
 
-def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
-    query = query.where(Call.campaign_id == campaign_id)
+def _filtered(
+    session: Session, query: Select, campaign_id: int, flt: CallFilter, call_id: int | None = None
+) -> Select:
+    matches_text = text_match(session, flt.text, call_id)
+    query = query.where(campaign_condition(campaign_id, matches_text))
     if flt.status:
         query = query.where(Call.status == flt.status)
     if flt.disposition is not None:
@@ -106,25 +129,14 @@ def _filtered(query: Select, campaign_id: int, flt: CallFilter) -> Select:
             query = query.where(or_(Call.disposition.is_(None), Call.disposition == ""))
         else:
             query = query.where(Call.disposition == flt.disposition)
-    needle = flt.text.strip()
-    if needle:
-        pattern = f"%{_escape_like(needle)}%"
-        query = query.where(
-            or_(
-                Contact.name.ilike(pattern, escape="\\"),
-                Contact.phone.like(pattern, escape="\\"),
-                Call.notes.ilike(pattern, escape="\\"),
-            )
-        )
+    if matches_text is not None:
+        query = query.where(matches_text.condition)
     return query
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _needs_contact(flt: CallFilter, sort: str) -> bool:
-    return bool(flt.text.strip()) or sort in ("contact", "phone")
+def _needs_contact(session: Session, flt: CallFilter, sort: str) -> bool:
+    matches_text = text_match(session, flt.text)
+    return (matches_text is not None and not matches_text.indexed) or sort in ("contact", "phone")
 
 
 def call_ids(
@@ -140,9 +152,9 @@ def call_ids(
     """Call ids of a campaign, filtered and ordered (a page of them when limit is given)."""
     column = SORT_COLUMNS[sort]
     query = select(Call.id)
-    if _needs_contact(flt, sort):
+    if _needs_contact(session, flt, sort):
         query = query.join(Contact, Contact.id == Call.contact_id)
-    query = _filtered(query, campaign_id, flt)
+    query = _filtered(session, query, campaign_id, flt)
     if descending:
         query = query.order_by(column.desc(), Call.id.desc())
     else:
@@ -156,14 +168,14 @@ def call_ids(
 
 def count_calls(session: Session, campaign_id: int, flt: CallFilter = CallFilter()) -> int:
     query = select(func.count(Call.id))
-    if _needs_contact(flt, ""):
+    if _needs_contact(session, flt, ""):
         query = query.join(Contact, Contact.id == Call.contact_id)
-    return session.scalar(_filtered(query, campaign_id, flt)) or 0
+    return session.scalar(_filtered(session, query, campaign_id, flt)) or 0
 
 
 def call_matches(session: Session, call_id: int, campaign_id: int, flt: CallFilter) -> bool:
     query = select(Call.id).join(Contact, Contact.id == Call.contact_id)
-    query = _filtered(query, campaign_id, flt).where(Call.id == call_id)
+    query = _filtered(session, query, campaign_id, flt, call_id).where(Call.id == call_id)
     return session.scalar(query) is not None
 
 
@@ -181,6 +193,8 @@ def _row_query() -> Select:
         Call.disposition,
         Call.notes != "",
         Call.outcome,
+        Call.error_code,
+        Call.error_message,
     ).join(Contact, Contact.id == Call.contact_id)
 
 
@@ -191,7 +205,13 @@ def call_rows(session: Session, ids: Iterable[int]) -> dict[int, CallRow]:
     for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
         chunk = wanted[start : start + 500]
         for values in session.execute(_row_query().where(Call.id.in_(chunk))):
-            row = CallRow(*values[:-2], has_notes=bool(values[-2]), outcome=values[-1])
+            *plain, has_notes, outcome, error_code, error_message = values
+            row = CallRow(
+                *plain,
+                has_notes=bool(has_notes),
+                outcome=outcome,
+                reason=end_reason(plain[4], error_code, error_message),
+            )
             rows[row.id] = row
     return rows
 
@@ -263,25 +283,22 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def iter_call_records(
-    session: Session, campaign_id: int, batch: int = 2000
+    session: Session, campaign_id: int, flt: CallFilter = CallFilter(), batch: int = 2000
 ) -> Iterator[dict[str, Any]]:
-    """One record per call attempt, oldest first, read in batches (exports stream this)."""
+    """One record per call attempt that *flt* selects, oldest first, read in batches (exports
+    stream this)."""
     last_id = 0
+    columns = select(
+        Call.__table__,
+        Contact.phone.label("contact_phone"),
+        Contact.name.label("contact_name"),
+        Contact.fields.label("contact_fields"),
+        Contact.attempts.label("contact_attempts"),
+        Contact.status.label("contact_status"),
+    ).join(Contact, Contact.id == Call.contact_id)
+    query = _filtered(session, columns, campaign_id, flt)
     while True:
-        rows = session.execute(
-            select(
-                Call.__table__,
-                Contact.phone.label("contact_phone"),
-                Contact.name.label("contact_name"),
-                Contact.fields.label("contact_fields"),
-                Contact.attempts.label("contact_attempts"),
-                Contact.status.label("contact_status"),
-            )
-            .join(Contact, Contact.id == Call.contact_id)
-            .where(Call.campaign_id == campaign_id, Call.id > last_id)
-            .order_by(Call.id)
-            .limit(batch)
-        ).all()
+        rows = session.execute(query.where(Call.id > last_id).order_by(Call.id).limit(batch)).all()
         if not rows:
             return
         ids = [row.id for row in rows]
@@ -393,6 +410,7 @@ __all__ = [
     "campaign_choices",
     "campaign_dispositions",
     "count_calls",
+    "end_reason",
     "iter_call_records",
     "latest_call_id",
     "transcript_text",

@@ -42,6 +42,8 @@ class CampaignSummary:
     start_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)
     next_attempt_at: datetime | None = None
+    # Contacts in a final status with a next attempt set: a retry or a booked callback ahead.
+    awaiting: int = 0
     settings: CampaignSettings = field(default_factory=CampaignSettings)
     region: str = "US"
     archived: bool = False
@@ -52,7 +54,9 @@ class CampaignSummary:
 
     @property
     def done(self) -> int:
-        return sum(self.counts.get(s.value, 0) for s in ContactStatus if s.is_final)
+        """Contacts finished with: a final status and nothing more planned."""
+        final = sum(self.counts.get(s.value, 0) for s in ContactStatus if s.is_final)
+        return final - self.awaiting
 
 
 def status_counts(session: Session, campaign_id: int) -> dict[str, int]:
@@ -78,6 +82,13 @@ def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
             Contact.campaign_id == campaign.id, Contact.next_attempt_at.is_not(None)
         )
     )
+    awaiting = session.scalar(
+        select(func.count()).where(
+            Contact.campaign_id == campaign.id,
+            Contact.status.in_([s.value for s in ContactStatus if s.is_final]),
+            Contact.next_attempt_at.is_not(None),
+        )
+    )
     return CampaignSummary(
         id=campaign.id,
         name=campaign.name,
@@ -89,6 +100,7 @@ def summarize(session: Session, campaign: Campaign) -> CampaignSummary:
         start_at=campaign.start_at,
         counts=status_counts(session, campaign.id),
         next_attempt_at=next_attempt,
+        awaiting=awaiting or 0,
         settings=settings_of(campaign),
         region=campaign.region,
         archived=campaign.archived_at is not None,

@@ -15,6 +15,7 @@ import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.context import AppContext
+from app.ui.live_calls import tell_resuming
 from app.ui.main_thread_gc import MainThreadCollector
 from app.ui.main_window import MainWindow
 from app.ui.smoke_test import SmokeTest
@@ -116,7 +117,31 @@ async def start_services(context: AppContext, window: MainWindow) -> None:
     context.services = await open_services(context.store, context.connection)
     context.bridge = DialerBridge(context.dialer)
     window.attach_services(context)
+    resuming = running_campaigns(context)
     await context.dialer.start()
+    window.resume_notice = tell_resuming(
+        window,
+        [name for _, name in resuming],
+        lambda: asyncio.ensure_future(pause_campaigns(context, [cid for cid, _ in resuming])),
+    )
+
+
+def running_campaigns(context: AppContext) -> list[tuple[int, str]]:
+    """(id, name) of the campaigns left running when CallDeck last closed: they resume."""
+    from app.domain.status import CampaignState
+    from app.store.campaigns import list_campaigns
+
+    with context.store.session() as session:
+        campaigns = list_campaigns(session)
+    return [(c.id, c.name) for c in campaigns if c.state == CampaignState.RUNNING]
+
+
+async def pause_campaigns(context: AppContext, campaign_ids: list[int]) -> None:
+    for campaign_id in campaign_ids:
+        try:
+            await context.dialer.pause_campaign(campaign_id)
+        except Exception:  # deleted meanwhile, or the dialer stopped: the rest still pause
+            log.exception("could not pause campaign %s", campaign_id)
 
 
 async def try_start_services(context: AppContext, window: MainWindow) -> None:

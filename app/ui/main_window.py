@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.secrets import mask_sid
 from app.ui.about import show_about, window_title
 from app.ui.context import AppContext
+from app.ui.live_calls import ask_before_closing, finishing_message
 from app.ui.pages import Page
 from app.ui.resources import icon
 from app.ui.screen_fit import available_area, fit_window_rect, window_size
@@ -85,6 +87,10 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, Page] = {}
         self._services_attached = False
         self._painted = False
+        self._close_when_idle = False  # "Finish the calls in progress" was chosen
+        self._leave_confirmed = False  # closing needs no more questions
+        self.close_question: QMessageBox | None = None
+        self.resume_notice: QMessageBox | None = None  # campaigns resuming at start (app.py)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navRail")
@@ -305,8 +311,12 @@ class MainWindow(QMainWindow):
     def _on_dialer_status(self, status) -> None:
         active = status.active_calls
         self.calls_label.setText(f"{active} call{'s' if active != 1 else ''} in progress")
-        self.dialer_label.setText(status.message)
+        self.dialer_label.setText(
+            finishing_message(active) if self._close_when_idle else status.message
+        )
         self.dialer_label.setStyleSheet("")  # a start-up error shown before is over
+        if self._close_when_idle and active == 0:
+            self._leave_now()
 
     def show_service_error(self, message: str) -> None:
         self.dialer_label.setText(f"Dialer not running: {message}")
@@ -331,7 +341,33 @@ class MainWindow(QMainWindow):
             self.resize(fitted.size() - frame)
             self.move(fitted.topLeft())
 
+    # -- closing while calls are live ------------------------------------------------------
+    def _active_calls(self) -> int:
+        dialer = self.context.dialer if self.context is not None else None
+        return dialer.status().active_calls if dialer is not None and dialer.running else 0
+
+    def _finish_then_close(self) -> None:
+        """No new calls; the window closes itself when the last live call ends."""
+        self.context.dialer.hold()
+        self._close_when_idle = True
+        active = self._active_calls()
+        if active == 0:
+            self._leave_now()
+        else:
+            self.dialer_label.setText(finishing_message(active))
+
+    def _leave_now(self) -> None:
+        self._leave_confirmed = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        active = 0 if self._leave_confirmed else self._active_calls()
+        if active:
+            event.ignore()
+            self.close_question = ask_before_closing(
+                self, active, on_finish=self._finish_then_close, on_leave=self._leave_now
+            )
+            return
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         for page in self._pages.values():

@@ -203,4 +203,4 @@ def test_calling_window_per_contact_time_zone(store, tmp_path, make_emulator):
         assert session.get(Campaign, cid).state == "running"
     assert report.next_reason == "window"
     assert report.next_dial_at is not None and report.next_dial_at > datetime.now(UTC)
-    assert report.next_local == f"{la_hour:02d}:00 local"
+    assert report.next_local == f"{la_hour:02d}:00 in the contacts' time zone (New York)"

@@ -66,7 +66,11 @@ def test_fill_notes_when_the_calling_window_opens_in_local_time():
     run = make_run()
     run.fill([candidate(1)], NOON_UTC)
     assert not run.queue
-    assert (run.later, run.later_reason, run.later_local) == (NY_OPENS, "window", "08:00 local")
+    assert (run.later, run.later_reason, run.later_local) == (
+        NY_OPENS,
+        "window",
+        "08:00 in the contacts' time zone (New York)",
+    )
 
 
 def test_the_earliest_later_wins_whatever_its_reason():
@@ -93,9 +97,21 @@ def test_a_window_that_never_opens_queues_nobody_and_waits_for_nothing():
 @pytest.mark.parametrize(
     ("region", "opens", "local"),
     [
-        ("GB", datetime(2026, 12, 1, 8, 0, tzinfo=UTC), "08:00 local"),  # Europe/London
-        ("us", datetime(2026, 12, 1, 13, 0, tzinfo=UTC), "08:00 local"),  # America/New_York
-        ("FR", datetime(2026, 12, 1, 8, 0, tzinfo=UTC), "08:00 local"),  # no main zone: UTC
+        (
+            "GB",
+            datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+            "08:00 in the contacts' time zone (London)",
+        ),  # Europe/London
+        (
+            "us",
+            datetime(2026, 12, 1, 13, 0, tzinfo=UTC),
+            "08:00 in the contacts' time zone (New York)",
+        ),  # America/New_York
+        (
+            "FR",
+            datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+            "08:00 in the contacts' time zone (UTC)",
+        ),  # no main zone: UTC
     ],
 )
 def test_a_number_that_cannot_be_placed_uses_the_campaign_regions_zone(region, opens, local):
@@ -126,7 +142,7 @@ def test_next_candidate_rechecks_the_window_of_a_queue_gone_stale():
     assert (run.later, run.later_reason, run.later_local) == (
         wednesday_8am,
         "window",
-        "08:00 local",
+        "08:00 in the contacts' time zone (New York)",
     )
 
 

@@ -182,9 +182,12 @@ def test_contacts_wait_for_their_window_and_are_dialled_when_it_opens(store, tmp
     assert provider.calls == []
     assert report.next_reason == "window"
     assert report.next_dial_at == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
-    assert report.next_local == "08:00 local"
+    assert report.next_local == "08:00 in the contacts' time zone (New York)"
     statuses = [e.message for e in events if isinstance(e, DialerStatus)]
-    assert "Outside calling hours until 08:00 local" in statuses
+    assert any(
+        s.startswith("Outside calling hours until 08:00 in the contacts' time zone (New York) · ")
+        for s in statuses
+    )
 
     async def through_the_morning():
         service = DialerService(store, provider, recordings_dir=tmp_path, clock=clock, cps=10)

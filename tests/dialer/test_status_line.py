@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from app.dialer.runs import CampaignRun, Candidate
-from app.dialer.status_line import status_line
+from app.dialer.status_line import _here, status_line
 from tests.dialer.test_runs import make_run
 
 NINE = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def paris(monkeypatch):
+    """The user's clock is in Paris (UTC+1 in December)."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def line(**given) -> str:
@@ -53,9 +66,10 @@ def test_holding_wins_over_everything():
     )
 
 
-def test_scheduled_shows_the_earliest_start_in_utc():
+def test_scheduled_shows_the_earliest_start_on_the_users_clock(paris):
     plans = [scheduled_plan(NINE + timedelta(hours=2)), scheduled_plan(NINE), scheduled_plan(None)]
-    assert line(scheduled=plans) == "Scheduled for 09:00 UTC"
+    assert line(scheduled=plans) == f"Scheduled for {_here(NINE)}"
+    assert _here(NINE).endswith("10:00")  # 09:00 UTC in Paris
 
 
 def test_scheduled_without_a_start_time():
@@ -63,7 +77,7 @@ def test_scheduled_without_a_start_time():
 
 
 def test_scheduled_wins_over_paused_when_nothing_runs():
-    assert line(scheduled=[scheduled_plan(NINE)], any_paused=True) == "Scheduled for 09:00 UTC"
+    assert line(scheduled=[scheduled_plan(NINE)], any_paused=True).startswith("Scheduled for")
 
 
 def test_paused_with_and_without_calls_finishing():
@@ -71,22 +85,30 @@ def test_paused_with_and_without_calls_finishing():
     assert line(any_paused=True, active=3) == "Paused · 3 finishing"
 
 
-def test_every_run_waiting_for_its_window():
+LA_OPENS = "08:00 in the contacts' time zone (Los Angeles)"
+
+
+def test_every_run_waiting_for_its_window_says_whose_time_and_the_users(paris):
     runs = [
-        run_waiting(NINE + timedelta(hours=3), "window", "11:00 local"),
-        run_waiting(NINE, "window", "08:00 local"),
+        run_waiting(NINE + timedelta(hours=3), "window", "11:00 in the contacts' time zone (X)"),
+        run_waiting(NINE, "window", LA_OPENS),
     ]
-    assert line(runs=runs) == "Outside calling hours until 08:00 local"
+    assert line(runs=runs) == f"Outside calling hours until {LA_OPENS} · {_here(NINE)} here"
 
 
-def test_every_run_waiting_for_retries():
+def test_every_run_waiting_for_retries(paris):
     runs = [run_waiting(NINE + timedelta(minutes=30), "retry"), run_waiting(NINE, "retry")]
-    assert line(runs=runs) == "Waiting for retries until 09:00 UTC"
+    assert line(runs=runs) == f"Waiting for retries until {_here(NINE)}"
 
 
-def test_the_earliest_wait_decides_the_reason():
+def test_the_earliest_wait_decides_the_reason(paris):
     runs = [run_waiting(NINE, "retry"), run_waiting(NINE + timedelta(hours=1), "window", "x")]
-    assert line(runs=runs) == "Waiting for retries until 09:00 UTC"
+    assert line(runs=runs) == f"Waiting for retries until {_here(NINE)}"
+
+
+def test_a_time_on_another_day_says_which_day(paris):
+    assert _here(NINE, now=NINE) == "10:00"
+    assert _here(NINE, now=NINE - timedelta(days=1)) == "Tue 10:00"
 
 
 def test_waiting_is_not_shown_while_calls_are_in_progress():

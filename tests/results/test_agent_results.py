@@ -116,7 +116,7 @@ def test_exports_have_flat_agent_columns(store, tmp_path, fmt, seeded, agent_cal
         session.get(Call, agent_calls.dnc_call_id).dnc_evidence = "=HYPERLINK(1) stop calling"
     out = tmp_path / f"calls.{fmt}"
     with store.session() as session:
-        export_calls(session, seeded.campaign_id, fmt, out)
+        export_calls(session, seeded.campaign_id, fmt, out, tz=UTC)
         ids = [r["call_id"] for r in call_records(session, seeded.campaign_id)]
     header, *body = _read(out, fmt)
     tail = header[header.index("outcome") :]
@@ -145,7 +145,10 @@ def test_exports_have_flat_agent_columns(store, tmp_path, fmt, seeded, agent_cal
     assert _text(callback["captured_visits"]) == "2"
     assert callback["captured_callback_time"] == "2026-12-08T15:00:00-05:00"
     assert callback["step_path"] == "greet → confirm → offer_callback → goodbye"
-    assert callback["callback_at"] == "2026-12-08T20:00:00+00:00"
+    if fmt == "csv":
+        assert callback["callback_at"] == "2026-12-08T20:00:00+00:00"
+    else:  # a real date cell
+        assert callback["callback_at"] == datetime(2026, 12, 8, 20, 0)
     dnc = rows[agent_calls.dnc_call_id]
     assert dnc["dnc_evidence"] == "'=HYPERLINK(1) stop calling"  # the callee's words, defused
     assert _text(dnc["dnc_offset_s"]) == "12.4"

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -23,6 +25,8 @@ from app.store.engine import open_store
 from app.store.models import Call, DncEntry, TranscriptTurn
 from app.telephony.base import TranscriptSentence
 from tests.results.results_seed import seed_campaign
+
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 def test_call_records_hold_every_attempt_with_iso_times(store, seeded):
@@ -130,7 +134,7 @@ def test_export_round_trips_and_neutralises_formulas(store, tmp_path, fmt, seede
         set_disposition(session, seeded.call_ids[1], "Voicemail")
     out = tmp_path / f"calls.{fmt}"
     with store.session() as session:
-        written = export_calls(session, seeded.campaign_id, fmt, out)
+        written = export_calls(session, seeded.campaign_id, fmt, out, tz=NEW_YORK)
         records = call_records(session, seeded.campaign_id)
     assert written == len(seeded.call_ids)
     rows = _read(out, fmt)
@@ -152,10 +156,15 @@ def test_export_round_trips_and_neutralises_formulas(store, tmp_path, fmt, seede
     table = [dict(zip(header, row, strict=True)) for row in body]
     assert len(table) == len(records)
     for row, record in zip(table, records, strict=True):
-        assert row["phone"] == "'" + record["phone"]  # "+1…" is a formula trigger too
+        assert row["phone"] == record["phone"]  # E.164 is a number literal: no apostrophe
         assert row["name"] == record["name"]
         assert _text(row["disposition"]) == (record["disposition"] or "")
-        assert _text(row["started"]) == record["created_at"]
+        started = datetime.fromisoformat(record["created_at"]).astimezone(NEW_YORK)
+        if fmt == "csv":  # ISO 8601 with the offset, to the second
+            assert row["started"] == started.replace(microsecond=0).isoformat()
+            assert row["started"].endswith("-05:00")
+        else:  # a real date cell on the user's clock
+            assert row["started"] == started.replace(microsecond=0, tzinfo=None)
         assert _text(row["duration_s"]) == _text(record["duration_s"])
     assert table[1]["notes"] == "'=cmd|' /C calc'!A0"
     assert table[2]["notes"] == "'@SUM(1)"
@@ -178,10 +187,37 @@ def _read(path, fmt):
 
 
 def test_neutralise():
-    for dangerous in ("=1+1", "+1", "-2", "@x", "\tx", "\rx"):
+    for dangerous in ("=1+1", "+1", "-2", "@x", "\tx", "\rx", "+1202555+1", "+1(2)"):
         assert neutralise(dangerous) == "'" + dangerous
     assert neutralise("plain") == "plain"
+    assert neutralise("+12025550123") == "+12025550123"  # E.164: a number, nothing to run
     assert neutralise(-3) == -3
+
+
+def test_xlsx_types_dates_and_phone_numbers(store, tmp_path, seeded):
+    out = tmp_path / "calls.xlsx"
+    with store.session() as session:
+        export_calls(session, seeded.campaign_id, "xlsx", out, tz=NEW_YORK)
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    phone = sheet.cell(row=2, column=header.index("phone") + 1)
+    started = sheet.cell(row=2, column=header.index("started") + 1)
+    assert (phone.data_type, phone.value) == ("s", "+12025550000")
+    assert started.is_date and started.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert started.value == datetime(2026, 11, 27, 4, 0)  # 09:00 UTC on a New York clock
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_writes_what_the_filter_shows(store, tmp_path, fmt, seeded):
+    out = tmp_path / f"calls.{fmt}"
+    with store.session() as session:
+        shown = CallFilter(status="busy")
+        written = export_calls(session, seeded.campaign_id, fmt, out, flt=shown)
+        busy = call_ids(session, seeded.campaign_id, shown)
+        found = export_calls(session, seeded.campaign_id, fmt, out, flt=CallFilter(text="ct 03"))
+    header, *body = _read(out, fmt)
+    assert written == len(busy) > 0
+    assert found == 1 and [r[header.index("name")] for r in body] == ["Contact 03"]
 
 
 def test_cancelled_export_leaves_no_file(store, home, tmp_path):

@@ -15,12 +15,22 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from app.domain.media_state import MediaKind, RecordingState, TranscriptState
-from app.results.calls import call_detail
+from app.results.calls import CallFilter, call_detail, call_ids
+from app.results.search import search_index_kept
 from app.results.stats import campaign_stats, counts_from_rows
 from app.store.counters import counters_maintained, read_counters
 from app.store.engine import open_store
 from app.store.migrate import current_revision, packaged_head
-from app.store.models import Agent, Base, Call, Campaign, Contact, DncEntry, TranscriptTurn
+from app.store.models import (
+    Agent,
+    Base,
+    Call,
+    Campaign,
+    Contact,
+    DncEntry,
+    TranscriptTurn,
+    described_by_models,
+)
 from tests.data.db import make_fixtures
 
 FIXTURES = Path(make_fixtures.__file__).parent
@@ -54,7 +64,8 @@ def test_opening_upgrades_to_head_with_the_schema_of_the_models(upgraded):
     _revision, store = upgraded
     assert current_revision(store.engine) == packaged_head()
     with store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_name": described_by_models})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_the_file_is_backed_up_before_a_migration_changes_it(upgraded, home):
@@ -128,3 +139,22 @@ def test_the_counters_equal_a_recount_and_stay_so_after_a_write(upgraded):
         session.delete(session.get_one(Call, 2))
     with store.session() as session:
         assert read_counters(session, campaign_id) == counts_from_rows(session, campaign_id)
+
+
+def test_the_search_index_holds_the_old_calls_and_follows_new_writes(upgraded):
+    _revision, store = upgraded
+    assert search_index_kept(store.engine)
+    with store.session() as session:
+        campaign_id = session.scalars(select(Campaign.id)).one()
+
+        def found(text: str) -> list[int]:
+            return call_ids(session, campaign_id, CallFilter(text=text), descending=False)
+
+        assert found("lovelace") == [1]  # name, any case
+        assert found("5550103") == [3]  # phone
+        assert found("back in may") == [1]  # notes
+        assert found("tell me more") == [1]  # transcript
+    with store.session.begin() as session:  # the triggers run after the upgrade
+        session.get_one(Call, 2).notes = "wrong number"
+    with store.session() as session:
+        assert found("wrong num") == [2]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.domain.status import ContactStatus
+from app.domain.status import CampaignState, ContactStatus
 from app.store.campaigns import CampaignSummary, list_campaigns
 from app.store.engine import Store
 from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
@@ -29,14 +30,46 @@ ProgressRole = Qt.ItemDataRole.UserRole + 1  # (done, total)
 StateRole = Qt.ItemDataRole.UserRole + 2
 
 
+# The dialer's view of a campaign's next dial: (when, why, whose local time) or None.
+NextDial = Callable[[int], "tuple[datetime, str, str] | None"]
+NEXT_RUN_COLUMN = COLUMNS.index("Next run")
+
+
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%a %d %b %H:%M") if moment else ""
 
 
+def next_run(
+    s: CampaignSummary, next_dial: NextDial | None, now: datetime | None = None
+) -> tuple[str, str]:
+    """The Next run cell and its tooltip. Only a scheduled or running campaign has one, and
+    never a time already past: a running campaign's comes from the dialer (calling hours in
+    the contacts' time zones, retries), else from its retries, else it is dialling now."""
+    now = now or datetime.now(UTC)
+    if s.state == CampaignState.SCHEDULED:
+        return _when(s.start_at), "Scheduled start"
+    if s.state != CampaignState.RUNNING:
+        if s.state == CampaignState.PAUSED:
+            return "", "Paused: nothing is dialled until you press Start"
+        return "", ""
+    ahead = next_dial(s.id) if next_dial is not None else None
+    if ahead is not None and ahead[0] > now:
+        when, why, local = ahead
+        if why == "window":
+            return _when(when), f"Outside calling hours: they open at {local}"
+        return _when(when), "The earliest retry or callback"
+    if s.counts.get(ContactStatus.QUEUED.value):
+        return "Now", "Contacts are waiting to be dialled"
+    if s.next_attempt_at is not None and s.next_attempt_at > now:
+        return _when(s.next_attempt_at), "The earliest retry or callback"
+    return "", ""
+
+
 class CampaignsTableModel(QAbstractTableModel):
-    def __init__(self, store: Store, parent=None) -> None:
+    def __init__(self, store: Store, parent=None, *, next_dial: NextDial | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._next_dial = next_dial
         self._ids: list[int] = []
         self._rows: dict[int, CampaignSummary] = {}
         self.show_archived = False
@@ -101,8 +134,10 @@ class CampaignsTableModel(QAbstractTableModel):
             return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
             return s.name  # the column has a fixed width: a long name elides
-        if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
-            return "Scheduled start, or the earliest retry"
+        if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_RUN_COLUMN:
+            return next_run(s, self._next_dial)[1] or None
+        if role == Qt.ItemDataRole.ToolTipRole and column == PROGRESS_COLUMN and s.awaiting:
+            return f"{s.done:,} done; {s.awaiting:,} more waiting for a retry or a callback"
         if 5 <= column < 5 + len(COUNT_STATUSES):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -122,11 +157,11 @@ class CampaignsTableModel(QAbstractTableModel):
         if column == STATE_COLUMN:
             return "Archived" if s.archived else s.state.capitalize()
         if column == PROGRESS_COLUMN:
-            return f"{s.done} / {s.total}"
+            return f"{s.done:,} / {s.total:,}"
         if 5 <= column < 5 + len(COUNT_STATUSES):
             return s.counts.get(COUNT_STATUSES[column - 5], 0)
-        if column == COLUMNS.index("Next run"):
-            return _when(s.start_at if s.state == "scheduled" else s.next_attempt_at)
+        if column == NEXT_RUN_COLUMN:
+            return next_run(s, self._next_dial)[0]
         if column == ACTIONS_COLUMN:
             return ""
         return None

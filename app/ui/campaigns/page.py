@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -39,7 +40,7 @@ from app.ui.campaigns.list_commands import ListCommands
 from app.ui.campaigns.removal import Removals
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropTarget, DropZone
-from app.ui.messages import show_error
+from app.ui.messages import confirm, show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction
 from app.ui.undo import UndoBar
@@ -62,8 +63,9 @@ class CampaignsPage(ListCommands, QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.start_question: QMessageBox | None = None  # contacts lack a {{variable}}: start?
         self.main_action = MainAction("New campaign", self.new_campaign)
-        self.model = CampaignsTableModel(context.store, self)
+        self.model = CampaignsTableModel(context.store, self, next_dial=self._next_dial)
         self.contacts_model = ContactsTableModel(context.store, self)
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -317,6 +319,24 @@ class CampaignsPage(ListCommands, QWidget):
         self.start_or_pause(summary.id, pausing=summary.state in PAUSABLE_STATES)
 
     def start_or_pause(self, campaign_id: int, *, pausing: bool) -> None:
+        warnings = [] if pausing else self._variable_warnings(campaign_id)
+        if warnings:  # "this is Sunny from ." : say so before dialling
+            self.start_question = confirm(
+                self,
+                "Some contacts lack what the agent says",
+                "\n\n".join(warnings) + "\n\nStart anyway?",
+                lambda: self._run_start_or_pause(campaign_id, pausing),
+            )
+            return
+        self._run_start_or_pause(campaign_id, pausing)
+
+    def _variable_warnings(self, campaign_id: int) -> list[str]:
+        from app.agents.variables import campaign_variable_warnings
+
+        with self.context.store.session() as session:
+            return campaign_variable_warnings(session, campaign_id)
+
+    def _run_start_or_pause(self, campaign_id: int, pausing: bool) -> None:
         run_op(
             self,
             self._start_or_pause(campaign_id, pausing),
@@ -336,6 +356,10 @@ class CampaignsPage(ListCommands, QWidget):
             await dialer.pause_campaign(campaign_id)
         else:
             await dialer.start_campaign(campaign_id)
+
+    def _next_dial(self, campaign_id: int):
+        dialer = self.context.dialer
+        return dialer.next_dial(campaign_id) if dialer is not None else None
 
     def _error(self, message: str) -> None:
         show_error(self, "CallDeck", message)

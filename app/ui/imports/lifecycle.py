@@ -166,8 +166,17 @@ class ImportDialogBase(QDialog):
         outcomes = self.outcomes(result)
         self.after_import(outcomes)
         count = self.summary.show_outcomes(outcomes)
+        if count:
+            self.summary.show_warnings(self._variable_warnings())
         self.finish()
         self.imported.emit(count)
+
+    def _variable_warnings(self) -> list[str]:
+        """Columns the campaign's agent says ({{first_name}}) that contacts lack."""
+        from app.agents.variables import campaign_variable_warnings
+
+        with self.store.session() as session:
+            return campaign_variable_warnings(session, self.campaign_id)
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,14 @@ class ImportSummary(QWidget):
         )
         self.setVisible(True)
         return imported
+
+    def show_warnings(self, lines: list[str]) -> None:
+        """Add warnings under the counts (e.g. a {{variable}} the contacts lack)."""
+        if lines:
+            warnings = "<br>".join(f"⚠ {html.escape(line)}" for line in lines)
+            self.label.setText(
+                f"{self.label.text()}<br><span style='color:#8a5300'>{warnings}</span>"
+            )
 
     def open_rejects(self) -> None:
         if not self.rejects_files:

@@ -270,6 +270,8 @@ class CallsTableModel(QAbstractTableModel):
                 return call.created_at.isoformat(timespec="seconds")
             if key == "answered_by":
                 return call.answered_by
+            if key == "status":
+                return call.reason
             return None
         if role == Qt.ItemDataRole.BackgroundRole and key == "status":
             return badge_colour(call.status)

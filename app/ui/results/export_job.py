@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.results.calls import CallFilter
 from app.results.export import export_steps
 from app.store.engine import Store
 
@@ -34,13 +35,21 @@ class ExportJob(QObject):
     cancelled = Signal()
 
     def __init__(
-        self, store: Store, campaign_id: int, fmt: str, out: Path, parent: QObject | None = None
+        self,
+        store: Store,
+        campaign_id: int,
+        fmt: str,
+        out: Path,
+        parent: QObject | None = None,
+        *,
+        flt: CallFilter | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.campaign_id = campaign_id
         self.fmt = fmt
         self.out = Path(out)
+        self.flt = flt or CallFilter()  # which calls: the ones the page shows
         self._session = None
         self._steps = None
         self._timer = QTimer(self)
@@ -55,7 +64,12 @@ class ExportJob(QObject):
         self._session = self.store.session()
         try:
             self._steps = export_steps(
-                self._session, self.campaign_id, self.fmt, self.out, batch=ROWS_PER_STEP
+                self._session,
+                self.campaign_id,
+                self.fmt,
+                self.out,
+                flt=self.flt,
+                batch=ROWS_PER_STEP,
             )
         except Exception as exc:
             self._fail(exc)

@@ -62,8 +62,6 @@ class CallHeader(QWidget):
                 "<b style='color:#7a5a00'>Simulated call (demo mode): nobody was called</b>"
                 f"<br>{text}"
             )
-        if detail.error_message or detail.error_code:
-            code = f" (error {detail.error_code})" if detail.error_code else ""
-            error = html.escape(f"{detail.error_message or ''}{code}")
-            text += f"<br><span style='color:#a94442'>{error}</span>"
+        if row.reason:  # failed, busy, unanswered: always why
+            text += f"<br><span style='color:#a94442'>{html.escape(row.reason)}</span>"
         self.facts.setText(text)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.status import ContactStatus
 from app.paths import exports_dir
-from app.results.calls import NO_DISPOSITION, CallFilter
+from app.results.calls import NO_DISPOSITION, CallFilter, count_calls
 from app.store.engine import Store
 from app.ui.campaigns.badges import status_label
 from app.ui.column_fit import StretchWithMinimum
@@ -69,6 +70,7 @@ class ResultsPage(QWidget):
         self.controller = ResultsController(store, provider_factory=provider_factory, parent=self)
         self.model = CallsTableModel(store, self)
         self.export_job: ExportJob | None = None
+        self.export_question: QMessageBox | None = None  # shown calls or all, while asked
         self._progress: QProgressDialog | None = None
         self._build()
         self._wire()
@@ -361,10 +363,43 @@ class ResultsPage(QWidget):
 
     # -- export ------------------------------------------------------------------------------
     def export(self) -> None:
-        """Ask where to save, then export the shown campaign's calls in the background."""
+        """Export what is shown: with a filter on, ask whether the shown calls or all of them;
+        then ask where to save, and export in the background."""
         campaign_id = self.controller.campaign_id
         if campaign_id is None or self.export_job is not None:
             return
+        shown = self.model.call_filter
+        if shown.is_empty:
+            self._choose_file(shown)
+            return
+        with self.store.session() as session:
+            matching = count_calls(session, campaign_id, shown)
+            total = count_calls(session, campaign_id)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export calls",
+            f"The filter shows {matching:,} of the campaign's {total:,} calls.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Which calls do you want in the file?")
+        only_shown = box.addButton(
+            f"Export the {matching:,} shown", QMessageBox.ButtonRole.AcceptRole
+        )
+        everything = box.addButton(f"Export all {total:,}", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(only_shown)
+
+        def chosen() -> None:
+            if box.clickedButton() is only_shown:
+                self._choose_file(shown)
+            elif box.clickedButton() is everything:
+                self._choose_file(CallFilter())
+
+        box.finished.connect(chosen)
+        box.open()
+        self.export_question = box
+
+    def _choose_file(self, flt: CallFilter) -> None:
         name = self.campaign_combo.currentText() or "calls"
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
         suggested = str(exports_dir(self.home) / f"{safe or 'calls'}.xlsx")
@@ -373,16 +408,18 @@ class ResultsPage(QWidget):
         )
         if path:
             fmt = "csv" if chosen.startswith("CSV") or path.lower().endswith(".csv") else "xlsx"
-            self.export_to(Path(path), fmt)
+            self.export_to(Path(path), fmt, flt)
 
-    def export_to(self, out: Path, fmt: str) -> ExportJob | None:
+    def export_to(self, out: Path, fmt: str, flt: CallFilter | None = None) -> ExportJob | None:
+        """Export the calls *flt* selects (None: those shown) to *out*."""
         campaign_id = self.controller.campaign_id
         if campaign_id is None or self.export_job is not None:
             return None
         self.notes_flush()
         if out.suffix.lower() != f".{fmt}":
             out = out.with_name(out.name + f".{fmt}")
-        job = ExportJob(self.store, campaign_id, fmt, out, self)
+        shown = self.model.call_filter if flt is None else flt
+        job = ExportJob(self.store, campaign_id, fmt, out, self, flt=shown)
         progress = QProgressDialog(f"Exporting to {out.name}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Export")
         progress.setWindowModality(Qt.WindowModality.WindowModal)

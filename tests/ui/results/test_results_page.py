@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from app.results.stats import campaign_stats
@@ -194,6 +195,29 @@ def test_export_from_the_page(qtbot, page, seeded, tmp_path, fmt):
     assert len(table) == 15 and table[0][:2] == ["phone", "name"]
     assert qtbot.waitUntil(lambda: page.export_job is None) is None
     assert page.count_label.text().startswith("Exported 14 calls")
+
+
+@pytest.mark.parametrize("which", ["shown", "all"])
+def test_export_with_a_filter_asks_shown_or_all(qtbot, page, seeded, tmp_path, monkeypatch, which):
+    page.status_filter.setCurrentIndex(page.status_filter.findData("busy"))
+    busy = page.model.rowCount()
+    assert 0 < busy < 14
+    out = tmp_path / "calls.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), "CSV (*.csv)")
+    )
+    page.export()
+    box = page.export_question
+    assert box.isVisible()
+    assert box.text() == f"The filter shows {busy} of the campaign's 14 calls."
+    labels = [b.text() for b in box.buttons()]
+    assert f"Export the {busy} shown" in labels and "Export all 14" in labels
+    wanted = f"Export the {busy} shown" if which == "shown" else "Export all 14"
+    next(b for b in box.buttons() if b.text() == wanted).click()
+    qtbot.waitUntil(lambda: page.export_job is None and out.exists())
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) - 1 == (busy if which == "shown" else 14)
 
 
 def test_export_can_be_cancelled_and_leaves_no_file(qtbot, store, home, tmp_path, monkeypatch):
