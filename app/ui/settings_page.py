@@ -3,17 +3,19 @@ and the agent's optional language model (its key in the keyring too)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -86,14 +88,23 @@ class SettingsPage(QWidget):
         general_buttons.addWidget(save)
         general_form.addRow(general_buttons)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # The groups keep their natural heights and the page scrolls: on a 768-pixel laptop
+        # they would otherwise be squeezed until the fields clip.
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 8, 0)
         layout.addWidget(account)
         layout.addWidget(general)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
         layout.addWidget(self._build_data_box())
         layout.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.load()
 
     def _build_address_box(self) -> QGroupBox:
@@ -159,7 +170,9 @@ class SettingsPage(QWidget):
         context = self.context
         data_box = QGroupBox("Data")
         data_row = QHBoxLayout(data_box)
-        data_row.addWidget(QLabel(f"Data folder: {context.home}"), 1)
+        folder = QLabel(f"Data folder: {context.home}")
+        folder.setWordWrap(True)  # a long path wraps rather than widen the page
+        data_row.addWidget(folder, 1)
         open_data = QPushButton("Open data folder")
         open_data.clicked.connect(lambda: self._open(context.home))
         open_logs = QPushButton("Open logs folder")
