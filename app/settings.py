@@ -12,6 +12,11 @@ DEFAULTS: dict[str, Any] = {
     "calls_per_second": 1.0,  # Twilio's default account CPS
     "default_region": "US",
     "twilio_account_sid": None,  # the token is in the keyring
+    "twilio_account_name": None,  # as Twilio names it, read when the account is connected
+    "twilio_account_trial": False,  # a trial account: verified numbers only, one call at once
+    # The account last used live: "switch back to live" needs only its token (in the keyring).
+    "twilio_last_account_sid": None,
+    "numbers_refreshed_at": None,  # ISO time the Phone numbers cache was read (app.store.numbers)
     "public_url": None,  # for signed status callbacks and ConversationRelay
     "relay_port": 8780,  # the local port the public address forwards to (live calls)
     "ngrok_tunnel": False,  # open an ngrok tunnel to the relay port (authtoken in the keyring)

@@ -25,6 +25,7 @@ import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.telephony.account import AccountInfo, account_info_from
 from app.telephony.base import (
     AvailableNumber,
     CallInfo,
@@ -88,6 +89,7 @@ class TwilioProvider:
         account_sid: str,
         auth_token: str,
         *,
+        api_key: str | None = None,
         base_url: str | None = None,
         timeout_s: float = 10.0,
         poll_interval_s: float = 2.0,
@@ -98,7 +100,8 @@ class TwilioProvider:
         max_workers: int = 8,
     ) -> None:
         self.account_sid = account_sid
-        self._auth_token = auth_token
+        self._auth_token = auth_token  # or, with *api_key* (SK…), that key's secret
+        self._username = api_key or account_sid
         self.base_url = base_url.rstrip("/") if base_url else None
         self.timeout_s = timeout_s
         self.poll_interval_s = poll_interval_s
@@ -127,7 +130,9 @@ class TwilioProvider:
                 http = TwilioHttpClient(timeout=self.timeout_s)
             with self._lock:
                 self._http_clients.append(http)
-            client = Client(self.account_sid, self._auth_token, http_client=http)
+            client = Client(
+                self._username, self._auth_token, account_sid=self.account_sid, http_client=http
+            )
             self._local.client = client
         return client
 
@@ -149,8 +154,12 @@ class TwilioProvider:
 
     async def verify_credentials(self) -> str:
         """The account's friendly name; raises AuthenticationFailed for a wrong SID/token."""
+        return (await self.account_info()).friendly_name
+
+    async def account_info(self) -> AccountInfo:
+        """The account's name, status and type (trial or full)."""
         account = await self._read(lambda c: c.api.v2010.accounts(self.account_sid).fetch())
-        return str(account.friendly_name or self.account_sid)
+        return account_info_from(account)
 
     # -- calls ----------------------------------------------------------------------------
     def _create_params(self, request: CallRequest) -> dict[str, Any]:
@@ -307,7 +316,7 @@ class TwilioProvider:
         if not credentials_allowed(url, self.base_url):
             raise ProviderError(f"refusing to send the account's credentials to {url}")
         return requests.get(
-            url, auth=(self.account_sid, self._auth_token), timeout=self.timeout_s, stream=False
+            url, auth=(self._username, self._auth_token), timeout=self.timeout_s, stream=False
         )
 
     async def download_recording(self, recording: RecordingInfo, dest_dir: Path) -> Path:

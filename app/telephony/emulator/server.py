@@ -131,4 +131,8 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_get("/v2/Transcripts/{sid}/Sentences", self.list_sentences)
 
     async def fetch_account(self, request: web.Request) -> web.Response:
-        return web.json_response(resources.account_json(self.account, trial=self.scenario.trial))
+        return web.json_response(
+            resources.account_json(
+                self.account, trial=self.scenario.trial, status=self.scenario.account_status
+            )
+        )
