@@ -183,11 +183,23 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         else:
             campaign = campaigns.get_by_name(session, args.name)
             if args.action == "start":
+                _refuse_what_cannot_dial(session, campaign.id)
                 state = campaigns.start_campaign(session, campaign)
             else:
                 state = campaigns.pause_campaign(campaign)
             print(f"campaign {campaign.name!r} is {state}")
     return 0
+
+
+def _refuse_what_cannot_dial(session, campaign_id: int) -> None:
+    """The window's checks before Start (app.store.start_checks): refused before any call."""
+    from app.settings import account_in_use
+    from app.store.campaigns import CampaignError
+    from app.store.start_checks import start_refusal
+
+    refusal = start_refusal(session, campaign_id, account_in_use(session))
+    if refusal is not None:
+        raise CampaignError(str(refusal))
 
 
 def _create_or_edit(session, args: argparse.Namespace):

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.store.models import Setting
+from app.store.numbers import last_refreshed
+from app.store.start_checks import AccountInUse
 
 DEFAULTS: dict[str, Any] = {
     "calls_per_second": 1.0,  # Twilio's default account CPS
@@ -45,3 +47,15 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value={"v": value}))
     else:
         row.value = {"v": value}
+
+
+def account_in_use(session: Session, dialer_refusal: str | None = None) -> AccountInUse:
+    """Where calls go, for the start checks: live when an account is set in Settings."""
+    live = bool(get_setting(session, "twilio_account_sid"))
+    trial = live and bool(get_setting(session, "twilio_account_trial"))
+    return AccountInUse(
+        live=live,
+        trial=trial,
+        dialer_refusal=dialer_refusal,
+        numbers_known=last_refreshed(session) is not None,
+    )

@@ -26,6 +26,9 @@ class AccountInUse:
     live: bool
     trial: bool = False
     dialer_refusal: str | None = None  # why the running dialer would refuse every campaign
+    # The account's numbers were read (app.store.numbers.last_refreshed): until then the
+    # caller-ID is not judged here (the dialer pauses the campaign on Twilio's 21210).
+    numbers_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def start_refusal(session: Session, campaign_id: int, account: AccountInUse) -> 
             "Edit the campaign and pick one of your numbers (the Phone numbers page buys or "
             "verifies one).",
         )
-    if not (number.verified or number.kind == "owned"):
+    if account.numbers_known and not (number.verified or number.kind == "owned"):
         where = "this Twilio account" if account.live else "the demo account"
         return StartRefusal(
             f"The caller-ID {number.e164} is not a number {where} owns or has verified: "
@@ -55,7 +58,7 @@ def start_refusal(session: Session, campaign_id: int, account: AccountInUse) -> 
             "Verify it on the Phone numbers page (Verify…), or edit the campaign to use a number "
             "you own.",
         )
-    if account.trial:
+    if account.trial and account.numbers_known:
         unverified = _unverified_contacts(session, campaign_id, campaign.max_attempts)
         if unverified:
             examples = ", ".join(unverified[:EXAMPLES_SHOWN])

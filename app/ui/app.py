@@ -290,6 +290,8 @@ async def _run_window(
         if closed.is_set():
             return 0
         await try_start_services(context, window)
+        if context.services is not None:  # the caller-IDs campaigns are checked against
+            asyncio.ensure_future(refresh_numbers(context))
         follow_the_account(context, window)
         collector.freeze()  # start-up is over: what exists now is here to stay
         if smoke_test:

@@ -22,11 +22,13 @@ COLUMNS = (
     + ["Next run", "Actions"]
 )
 NAME_COLUMN = COLUMNS.index("Name")
+NEXT_RUN_COLUMN = COLUMNS.index("Next run")
 PROGRESS_COLUMN = COLUMNS.index("Progress")
 STATE_COLUMN = COLUMNS.index("State")
 ACTIONS_COLUMN = COLUMNS.index("Actions")
 ProgressRole = Qt.ItemDataRole.UserRole + 1  # (done, total)
 StateRole = Qt.ItemDataRole.UserRole + 2
+REASON_COLOUR = QColor("#a94442")
 
 
 def _when(moment: datetime | None) -> str:
@@ -39,6 +41,21 @@ class CampaignsTableModel(QAbstractTableModel):
         self._store = store
         self._ids: list[int] = []
         self._rows: dict[int, CampaignSummary] = {}
+        self._paused_because: dict[int, str] = {}  # why the dialer paused a campaign, and the fix
+
+    def note_paused(self, campaign_id: int, reason: str) -> None:
+        """The dialer paused a campaign for *reason* (which says the fix): shown until it runs."""
+        self._paused_because[campaign_id] = reason
+
+    def note_state(self, campaign_id: int, state: str) -> None:
+        if state != "paused":
+            self._paused_because.pop(campaign_id, None)
+
+    def paused_because(self, campaign_id: int) -> str | None:
+        summary = self._rows.get(campaign_id)
+        if summary is None or summary.state != "paused":
+            return None
+        return self._paused_because.get(campaign_id)
 
     def refresh(self) -> None:
         """Re-read every campaign; rows keep their place when the set of campaigns is unchanged."""
@@ -97,7 +114,13 @@ class CampaignsTableModel(QAbstractTableModel):
             return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
             return s.name  # the column has a fixed width: a long name elides
-        if role == Qt.ItemDataRole.ToolTipRole and column == COLUMNS.index("Next run"):
+        reason = self.paused_because(s.id)
+        if reason and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Paused by CallDeck: {reason}"
+            if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_RUN_COLUMN:
+                return REASON_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_RUN_COLUMN:
             return "Scheduled start, or the earliest retry"
         if 5 <= column < 5 + len(COUNT_STATUSES):
             if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -121,7 +144,9 @@ class CampaignsTableModel(QAbstractTableModel):
             return f"{s.done} / {s.total}"
         if 5 <= column < 5 + len(COUNT_STATUSES):
             return s.counts.get(COUNT_STATUSES[column - 5], 0)
-        if column == COLUMNS.index("Next run"):
+        if column == NEXT_RUN_COLUMN:
+            if reason := self.paused_because(s.id):
+                return f"⚠ {reason}"
             return _when(s.start_at if s.state == "scheduled" else s.next_attempt_at)
         if column == ACTIONS_COLUMN:
             return ""
