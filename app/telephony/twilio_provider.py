@@ -368,16 +368,33 @@ class TwilioProvider:
         return list(result.values())
 
     async def search_numbers(
-        self, country: str = "US", area_code: str | None = None, limit: int = 20
+        self,
+        country: str = "US",
+        area_code: str | None = None,
+        limit: int = 20,
+        *,
+        contains: str | None = None,
+        number_type: str = "Local",
     ) -> list[AvailableNumber]:
+        """Voice-capable numbers for sale: *number_type* Local, Mobile or TollFree; *contains*
+        digits (Twilio also takes letters and * wildcards)."""
         kwargs: dict[str, Any] = {"voice_enabled": True, "limit": limit}
         if area_code:
             if not (area_code.isdigit() and len(area_code) == 3):
                 raise ProviderError(f"{area_code!r} is not an area code: enter three digits.")
             kwargs["area_code"] = int(area_code)
-        found = await self._read(
-            lambda c: c.available_phone_numbers(country.upper()).local.list(**kwargs)
-        )
+        if contains:
+            kwargs["contains"] = contains
+        lists = {"Local": "local", "Mobile": "mobile", "TollFree": "toll_free"}
+        if number_type not in lists:
+            raise ProviderError(f"{number_type!r} is not a number type: Local, Mobile or TollFree.")
+
+        def search(c: Client) -> list[Any]:
+            return getattr(c.available_phone_numbers(country.upper()), lists[number_type]).list(
+                **kwargs
+            )
+
+        found = await self._read(search)
         return [
             AvailableNumber(
                 phone_number=n.phone_number,
@@ -385,6 +402,8 @@ class TwilioProvider:
                 locality=n.locality,
                 region=n.region,
                 iso_country=n.iso_country,
+                capabilities={k: bool(v) for k, v in (n.capabilities or {}).items()},
+                number_type=number_type,
             )
             for n in found
         ]
@@ -398,6 +417,20 @@ class TwilioProvider:
         except Exception as exc:  # every failure becomes a typed error
             raise from_twilio(exc, number=phone_number) from exc
         return owned_number(n, "owned")
+
+    async def release_number(self, sid: str) -> None:
+        """Give a bought number (PN…) back to Twilio; calls can no longer come from it."""
+        try:
+            await self._run(lambda c: c.incoming_phone_numbers(sid).delete())
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc) from exc
+
+    async def remove_caller_id(self, sid: str) -> None:
+        """Remove a verified caller-ID (PN…) from the account."""
+        try:
+            await self._run(lambda c: c.outgoing_caller_ids(sid).delete())
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc) from exc
 
     async def request_caller_id_verification(
         self, phone_number: str, friendly_name: str | None = None
