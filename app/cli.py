@@ -19,6 +19,7 @@ from app.cli_args import (
     parse_start_at,
     setting_changes,
 )
+from app.cli_numbers import add_account_parsers, cmd_account, cmd_numbers
 
 log = logging.getLogger("calldeck")
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_emulator_parser(sub, common)
     add_agent_parser(sub, common)
+    add_account_parsers(sub, common)
     return parser
 
 
@@ -392,6 +394,8 @@ COMMANDS = {
     "export": cmd_export,
     "emulator": cmd_emulator,
     "agent": cmd_agent,
+    "account": cmd_account,
+    "numbers": cmd_numbers,
 }
 
 
