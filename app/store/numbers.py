@@ -88,14 +88,6 @@ def record_account_numbers(session: Session, numbers: Iterable[AccountNumber]) -
     return count
 
 
-def record_bought_number(session: Session, e164: str, friendly_name: str, sid: str) -> None:
-    session.add(
-        PhoneNumber(
-            e164=e164, friendly_name=friendly_name, provider_sid=sid, kind="owned", verified=True
-        )
-    )
-
-
 def replace_account_numbers(
     session: Session, numbers: Iterable[AccountNumber], now: datetime | None = None
 ) -> int:
@@ -134,11 +126,6 @@ def forget_from_account(session: Session, e164: str) -> None:
     """The number was released or its caller-ID removed: it can no longer be called from."""
     if (row := _find(session, e164)) is not None:
         _no_longer_on_account(row)
-
-
-def find_number(session: Session, e164: str) -> NumberRecord | None:
-    row = _find(session, e164)
-    return NumberRecord(row.e164, row.friendly_name, row.kind, row.verified) if row else None
 
 
 def provider_sid_of(session: Session, e164: str) -> str | None:

@@ -154,20 +154,22 @@ async def switch_services(context: AppContext, window: MainWindow) -> None:
     """Stop the services, if they go somewhere else now, and start them for where calls go
     now (Settings refuses the switch while calls are in progress)."""
     from app.services import SetupError, choose_connection
+    from app.settings import get_setting
 
     try:
         connection = choose_connection(context.store, demo_when_unconfigured=True)
-    except SetupError as exc:
-        window.show_service_error(str(exc))
-        return
+        problem = None
+    except SetupError as exc:  # live without its token: nothing dials, never the old way
+        connection, problem = None, str(exc)
     if context.services is not None and context.services.connection == connection:
         return
     await stop_services(context)
     context.services = None
     context.connection = connection
-    context.setup_error = None
-    context.demo_mode = connection.simulated
-    context.account_sid = connection.account_sid
+    context.setup_error = problem
+    context.demo_mode = connection.simulated if connection else False
+    with context.store.session() as session:
+        context.account_sid = get_setting(session, "twilio_account_sid")
     window.show_mode(context)
     await try_start_services(context, window)
     if context.services is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.store.campaigns import create_campaign
 from app.store.models import Contact
-from app.store.numbers import add_manual_number, record_bought_number
+from app.store.numbers import add_manual_number, record_account_numbers
 from app.store.start_checks import AccountInUse, start_refusal
+from app.telephony.base import OwnedNumber as Listed
 
 LIVE = AccountInUse(live=True)
 
@@ -40,13 +41,13 @@ def test_a_caller_id_the_account_does_not_own_or_verify_is_refused(store):
 
 def test_an_owned_caller_id_may_start(store):
     with store.session.begin() as session:
-        record_bought_number(session, "+14155550100", "Main", "PN1")
+        record_account_numbers(session, [Listed("PN1", "+14155550100", "Main", "owned")])
     assert refusal(store, campaign(store, "+14155550100", ["+14155550101"])) is None
 
 
 def test_a_trial_account_refuses_contacts_that_are_not_verified(store):
     with store.session.begin() as session:
-        record_bought_number(session, "+14155550100", "Main", "PN1")
+        record_account_numbers(session, [Listed("PN1", "+14155550100", "Main", "owned")])
     cid = campaign(store, "+14155550100", ["+14155550101", "+14155550102"])
     found = refusal(store, cid, AccountInUse(live=True, trial=True))
     assert "trial Twilio account" in found.reason
@@ -56,7 +57,7 @@ def test_a_trial_account_refuses_contacts_that_are_not_verified(store):
 
 def test_the_dialers_own_refusal_is_said_last(store):
     with store.session.begin() as session:
-        record_bought_number(session, "+14155550100", "Main", "PN1")
+        record_account_numbers(session, [Listed("PN1", "+14155550100", "Main", "owned")])
     cid = campaign(store, "+14155550100")
     found = refusal(store, cid, AccountInUse(live=True, dialer_refusal="No public address."))
     assert str(found) == "No public address."

@@ -10,6 +10,7 @@ import socket
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtWidgets import QMessageBox
 
@@ -237,3 +238,43 @@ def test_a_live_account_without_its_token_says_so_and_takes_it(
     assert "Calls go to this account now." in group.message.text()
     with store.session() as session:
         assert get_by_name(session, "Renewals").state == "running"
+
+
+class FileKeyring(KeyringBackend):
+    """A keyring kept in a file outside the data folder, as an OS keyring keeps its own."""
+
+    priority = 1
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        self.path = path
+
+    def _read(self) -> dict:
+        return json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def get_password(self, service, username):
+        return self._read().get(f"{service}/{username}")
+
+    def set_password(self, service, username, password):
+        self.path.write_text(json.dumps({**self._read(), f"{service}/{username}": password}))
+
+    def delete_password(self, service, username):
+        kept = self._read()
+        kept.pop(f"{service}/{username}", None)
+        self.path.write_text(json.dumps(kept))
+
+
+def test_with_a_file_keyring_the_token_is_there_and_not_in_the_data_folder(
+    qtbot, qloop, store, home, make_emulator, tmp_path
+):
+    emulator = make_emulator(auth_token=TOKEN)
+    keyring.set_keyring(FileKeyring(tmp_path / "os-keyring.json"))
+    group = make_group(qtbot, store, home, emulator)
+    group.account_sid.setText(emulator.account_sid)
+    group.auth_token.setText(TOKEN)
+    group.connect_account()
+    answered(qloop, group)
+    say_yes(group)
+    assert TOKEN in (tmp_path / "os-keyring.json").read_text()
+    assert_nowhere_on_disk(home, TOKEN)  # the database, logs and exports live under home
+    assert get_auth_token(emulator.account_sid) == TOKEN

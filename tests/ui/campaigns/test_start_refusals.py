@@ -11,7 +11,7 @@ from app.demo import seed_demo
 from app.settings import set_setting
 from app.store.campaigns import create_campaign, get_by_name
 from app.store.models import Contact
-from app.store.numbers import add_manual_number, record_bought_number, replace_account_numbers
+from app.store.numbers import add_manual_number, record_account_numbers, replace_account_numbers
 from app.telephony.base import OwnedNumber as Listed
 from app.ui.app import build_context, stop_services, try_start_services
 from app.ui.campaigns.campaigns_model import NEXT_RUN_COLUMN, STATE_COLUMN
@@ -75,7 +75,7 @@ def test_a_campaign_the_dialer_paused_says_why_in_its_row_and_the_status_bar(
     seed_demo(store)
     with store.session.begin() as session:
         # The cache says the account owns it, but the emulator does not: Twilio says 21210.
-        record_bought_number(session, "+14155550142", "Stale", "PN9")
+        record_account_numbers(session, [Listed("PN9", "+14155550142", "Stale", "owned")])
         campaign = create_campaign(session, "Stale caller-ID", caller_id="+14155550142", **ALWAYS)
         session.add(Contact(campaign_id=campaign.id, phone="+14155550181"))
         campaign_id = campaign.id
