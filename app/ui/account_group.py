@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.secrets import (
     SecretStoreUnavailable,
+    delete_auth_token,
+    forget_session_token,
     get_auth_token,
     mask_sid,
     remember_for_session,
@@ -56,6 +58,9 @@ class AccountGroup(QGroupBox):
         self.connect_button.clicked.connect(self.connect_account)
         self.switch_button = QPushButton()
         self.switch_button.clicked.connect(self.switch_mode)
+        self.forget_button = QPushButton("Forget account…")
+        self.forget_button.setToolTip("Delete the account's token from the keyring")
+        self.forget_button.clicked.connect(self.forget_account)
         self.confirmation = None  # the open confirmation box, if any (tests answer it)
 
         form = QFormLayout(self)
@@ -64,6 +69,7 @@ class AccountGroup(QGroupBox):
         form.addRow("Auth Token", self.auth_token)
         form.addRow(self.message)  # its own row: the messages run to two lines
         buttons = QHBoxLayout()
+        buttons.addWidget(self.forget_button)
         buttons.addStretch(1)
         buttons.addWidget(self.switch_button)
         buttons.addWidget(self.connect_button)
@@ -99,6 +105,7 @@ class AccountGroup(QGroupBox):
             )
         self.switch_button.setText("Switch to demo mode…" if sid else "Go live…")
         self.switch_button.setEnabled(bool(sid or last))
+        self.forget_button.setEnabled(bool(sid or last))
 
     def _show_mode(self, text: str, error: bool = False) -> None:
         self.mode.setText(text)
@@ -178,10 +185,36 @@ class AccountGroup(QGroupBox):
         else:
             self._say("Enter the Account SID and Auth Token, then press Connect.", error=True)
 
-    def _ask(self, question: str, what_changes: str, on_yes, *, extra: str = "") -> None:
+    def forget_account(self) -> None:
+        with self.context.store.session() as session:
+            sid = get_setting(session, "twilio_account_sid")
+            kept = sid or get_setting(session, "twilio_last_account_sid")
+        if not kept:
+            return
+
+        def forget() -> None:
+            paused = self._switch(None) if sid else []
+            with self.context.store.session.begin() as session:
+                set_setting(session, "twilio_last_account_sid", None)
+            delete_auth_token(kept)
+            forget_session_token(kept)
+            self.load()
+            self._say(f"Twilio account {mask_sid(kept)} forgotten." + _paused_note(paused))
+
+        self._ask(
+            f"Forget Twilio account {mask_sid(kept)}?",
+            "Its Auth Token is deleted from the keyring; connecting it again needs the token."
+            + (" Calls go to the built-in emulator (demo mode) from now on." if sid else ""),
+            forget,
+            pausing=bool(sid),
+        )
+
+    def _ask(
+        self, question: str, what_changes: str, on_yes, *, extra: str = "", pausing: bool = True
+    ) -> None:
         """Confirm a switch of where calls go; refused while calls are in progress."""
         dialer = self.context.dialer
-        active = dialer.status().active_calls if dialer is not None else 0
+        active = dialer.status().active_calls if dialer is not None and pausing else 0
         if active:
             self._say(
                 f"{active} call(s) are in progress: pause the campaigns and let them end, "
@@ -190,7 +223,7 @@ class AccountGroup(QGroupBox):
             )
             return
         with self.context.store.session() as session:
-            running = active_campaign_names(session)
+            running = active_campaign_names(session) if pausing else []
         text = what_changes
         if running:
             text += "\n\nPaused now (start them again when you are ready): " + ", ".join(running)

@@ -278,3 +278,19 @@ def test_with_a_file_keyring_the_token_is_there_and_not_in_the_data_folder(
     assert TOKEN in (tmp_path / "os-keyring.json").read_text()
     assert_nowhere_on_disk(home, TOKEN)  # the database, logs and exports live under home
     assert get_auth_token(emulator.account_sid) == TOKEN
+
+
+def test_forgetting_the_account_asks_then_deletes_its_token(
+    qtbot, store, home, live_account, memory_keyring
+):
+    group = make_group(qtbot, store, home, demo_mode=False, account_sid=live_account)
+    group.forget_account()
+    question = say_yes(group)
+    assert "Forget Twilio account AC…3333?" in question and "deleted from the keyring" in question
+    assert "Renewals" in question  # it was live: its campaigns are paused
+    assert memory_keyring.passwords == {}
+    with store.session() as session:
+        assert get_setting(session, "twilio_account_sid") is None
+        assert get_setting(session, "twilio_last_account_sid") is None
+        assert get_by_name(session, "Renewals").state == "paused"
+    assert "forgotten" in group.message.text() and not group.forget_button.isEnabled()
