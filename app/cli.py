@@ -20,6 +20,7 @@ from app.cli_args import (
     setting_changes,
     split_open_files,
 )
+from app.cli_numbers import add_account_parsers, cmd_account, cmd_numbers
 
 log = logging.getLogger("calldeck")
 
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_emulator_parser(sub, common)
     add_agent_parser(sub, common)
+    add_account_parsers(sub, common)
     return parser
 
 
@@ -184,11 +186,23 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         else:
             campaign = campaigns.get_by_name(session, args.name)
             if args.action == "start":
+                _refuse_what_cannot_dial(session, campaign.id)
                 state = campaigns.start_campaign(session, campaign)
             else:
                 state = campaigns.pause_campaign(campaign)
             print(f"campaign {campaign.name!r} is {state}")
     return 0
+
+
+def _refuse_what_cannot_dial(session, campaign_id: int) -> None:
+    """The window's checks before Start (app.store.start_checks): refused before any call."""
+    from app.settings import account_in_use
+    from app.store.campaigns import CampaignError
+    from app.store.start_checks import start_refusal
+
+    refusal = start_refusal(session, campaign_id, account_in_use(session))
+    if refusal is not None:
+        raise CampaignError(str(refusal))
 
 
 def _create_or_edit(session, args: argparse.Namespace):
@@ -381,6 +395,8 @@ COMMANDS = {
     "export": cmd_export,
     "emulator": cmd_emulator,
     "agent": cmd_agent,
+    "account": cmd_account,
+    "numbers": cmd_numbers,
 }
 
 

@@ -31,6 +31,12 @@ def recordings_dir(home: Path) -> Path:
     return path
 
 
+def demo_numbers_file(home: Path) -> Path:
+    """The demo account's numbers (bought, verified, released), kept by the embedded emulator
+    so demo mode is the same across launches and commands."""
+    return home / "demo-account-numbers.json"
+
+
 def exports_dir(home: Path) -> Path:
     path = home / "exports"
     path.mkdir(parents=True, exist_ok=True)

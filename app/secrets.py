@@ -24,6 +24,10 @@ def remember_for_session(account_sid: str, token: str) -> None:
     _session_tokens[account_sid] = token
 
 
+def forget_session_token(account_sid: str) -> None:
+    _session_tokens.pop(account_sid, None)
+
+
 def set_auth_token(account_sid: str, token: str) -> None:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError

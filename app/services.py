@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.paths import recordings_dir
+from app.paths import demo_numbers_file, recordings_dir
 from app.secrets import mask_sid
 from app.settings import get_setting
 
@@ -150,7 +150,10 @@ async def open_services(
     if connection.kind == "embedded":
         from app.telephony.emulator import EmulatorThread
 
-        emulator = EmulatorThread(speed=connection.speed)
+        # The demo account's numbers (bought, verified) persist, as the CLI's do.
+        emulator = EmulatorThread(
+            speed=connection.speed, numbers_file=demo_numbers_file(store.home)
+        )
         base_url = await asyncio.to_thread(emulator.start)
         provider = TwilioProvider(emulator.account_sid, emulator.auth_token, base_url=base_url)
     else:

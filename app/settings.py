@@ -7,11 +7,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.store.models import Setting
+from app.store.numbers import last_refreshed
+from app.store.start_checks import AccountInUse
 
 DEFAULTS: dict[str, Any] = {
     "calls_per_second": 1.0,  # Twilio's default account CPS
     "default_region": "US",
     "twilio_account_sid": None,  # the token is in the keyring
+    "twilio_account_name": None,  # as Twilio names it, read when the account is connected
+    "twilio_account_trial": False,  # a trial account: verified numbers only, one call at once
+    # The account last used live: "switch back to live" needs only its token (in the keyring).
+    "twilio_last_account_sid": None,
+    "numbers_refreshed_at": None,  # ISO time the Phone numbers cache was read (app.store.numbers)
     "public_url": None,  # for signed status callbacks and ConversationRelay
     "relay_port": 8780,  # the local port the public address forwards to (live calls)
     "ngrok_tunnel": False,  # open an ngrok tunnel to the relay port (authtoken in the keyring)
@@ -40,3 +47,15 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value={"v": value}))
     else:
         row.value = {"v": value}
+
+
+def account_in_use(session: Session, dialer_refusal: str | None = None) -> AccountInUse:
+    """Where calls go, for the start checks: live when an account is set in Settings."""
+    live = bool(get_setting(session, "twilio_account_sid"))
+    trial = live and bool(get_setting(session, "twilio_account_trial"))
+    return AccountInUse(
+        live=live,
+        trial=trial,
+        dialer_refusal=dialer_refusal,
+        numbers_known=last_refreshed(session) is not None,
+    )

@@ -111,6 +111,11 @@ class DialerService:
         return self._hub.subscribe(callback)
 
     @property
+    def agent_refusal(self) -> str | None:
+        """Why no campaign may dial with these services (None: they may)."""
+        return self._context.agent_refusal
+
+    @property
     def running(self) -> bool:
         return self._scheduler.running
 

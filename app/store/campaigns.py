@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from app.domain.campaign_settings import CampaignSettings, SettingsError
 from app.domain.names import InvalidName, check_name
 from app.domain.phone import InvalidRegion, check_region
-from app.domain.status import LIVE_STATUSES, REDIAL_STATUSES, CampaignState, ContactStatus
+from app.domain.status import (
+    LIVE_STATUSES,
+    PAUSABLE_STATES,
+    REDIAL_STATUSES,
+    CampaignState,
+    ContactStatus,
+)
 from app.store.counters import counters_maintained, read_counters
 from app.store.models import (
     Agent,
@@ -273,6 +279,26 @@ def pause_campaign(campaign: Campaign) -> str:
     if CampaignState(campaign.state).is_pausable:
         campaign.state = CampaignState.PAUSED.value
     return campaign.state
+
+
+def _active_campaigns(session: Session) -> list[Campaign]:
+    pausable = [state.value for state in PAUSABLE_STATES]
+    query = select(Campaign).where(Campaign.state.in_(pausable)).order_by(Campaign.name)
+    return list(session.scalars(query))
+
+
+def active_campaign_names(session: Session) -> list[str]:
+    """The running or scheduled campaigns, by name."""
+    return [campaign.name for campaign in _active_campaigns(session)]
+
+
+def pause_active_campaigns(session: Session) -> list[str]:
+    """Pause every running or scheduled campaign (before calls change where they go); return
+    their names."""
+    campaigns = _active_campaigns(session)
+    for campaign in campaigns:
+        pause_campaign(campaign)
+    return [campaign.name for campaign in campaigns]
 
 
 def dialable_clause(max_attempts: int):

@@ -100,6 +100,8 @@ class AvailableNumber:
     locality: str | None
     region: str | None
     iso_country: str
+    capabilities: dict[str, bool] = field(default_factory=dict)
+    number_type: str = "Local"  # Local | Mobile | TollFree
 
 
 class Provider(Protocol):
@@ -124,7 +126,13 @@ class Provider(Protocol):
     async def list_numbers(self) -> list[OwnedNumber]: ...
 
     async def search_numbers(
-        self, country: str = "US", area_code: str | None = None, limit: int = 20
+        self,
+        country: str = "US",
+        area_code: str | None = None,
+        limit: int = 20,
+        *,
+        contains: str | None = None,
+        number_type: str = "Local",
     ) -> list[AvailableNumber]: ...
 
     async def buy_number(self, phone_number: str) -> OwnedNumber: ...

@@ -25,6 +25,7 @@ import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.telephony.account import AccountInfo, account_info_from
 from app.telephony.base import (
     AvailableNumber,
     CallInfo,
@@ -88,6 +89,7 @@ class TwilioProvider:
         account_sid: str,
         auth_token: str,
         *,
+        api_key: str | None = None,
         base_url: str | None = None,
         timeout_s: float = 10.0,
         poll_interval_s: float = 2.0,
@@ -98,7 +100,8 @@ class TwilioProvider:
         max_workers: int = 8,
     ) -> None:
         self.account_sid = account_sid
-        self._auth_token = auth_token
+        self._auth_token = auth_token  # or, with *api_key* (SK…), that key's secret
+        self._username = api_key or account_sid
         self.base_url = base_url.rstrip("/") if base_url else None
         self.timeout_s = timeout_s
         self.poll_interval_s = poll_interval_s
@@ -127,7 +130,9 @@ class TwilioProvider:
                 http = TwilioHttpClient(timeout=self.timeout_s)
             with self._lock:
                 self._http_clients.append(http)
-            client = Client(self.account_sid, self._auth_token, http_client=http)
+            client = Client(
+                self._username, self._auth_token, account_sid=self.account_sid, http_client=http
+            )
             self._local.client = client
         return client
 
@@ -149,8 +154,12 @@ class TwilioProvider:
 
     async def verify_credentials(self) -> str:
         """The account's friendly name; raises AuthenticationFailed for a wrong SID/token."""
+        return (await self.account_info()).friendly_name
+
+    async def account_info(self) -> AccountInfo:
+        """The account's name, status and type (trial or full)."""
         account = await self._read(lambda c: c.api.v2010.accounts(self.account_sid).fetch())
-        return str(account.friendly_name or self.account_sid)
+        return account_info_from(account)
 
     # -- calls ----------------------------------------------------------------------------
     def _create_params(self, request: CallRequest) -> dict[str, Any]:
@@ -307,7 +316,7 @@ class TwilioProvider:
         if not credentials_allowed(url, self.base_url):
             raise ProviderError(f"refusing to send the account's credentials to {url}")
         return requests.get(
-            url, auth=(self.account_sid, self._auth_token), timeout=self.timeout_s, stream=False
+            url, auth=(self._username, self._auth_token), timeout=self.timeout_s, stream=False
         )
 
     async def download_recording(self, recording: RecordingInfo, dest_dir: Path) -> Path:
@@ -359,16 +368,33 @@ class TwilioProvider:
         return list(result.values())
 
     async def search_numbers(
-        self, country: str = "US", area_code: str | None = None, limit: int = 20
+        self,
+        country: str = "US",
+        area_code: str | None = None,
+        limit: int = 20,
+        *,
+        contains: str | None = None,
+        number_type: str = "Local",
     ) -> list[AvailableNumber]:
+        """Voice-capable numbers for sale: *number_type* Local, Mobile or TollFree; *contains*
+        digits (Twilio also takes letters and * wildcards)."""
         kwargs: dict[str, Any] = {"voice_enabled": True, "limit": limit}
         if area_code:
             if not (area_code.isdigit() and len(area_code) == 3):
                 raise ProviderError(f"{area_code!r} is not an area code: enter three digits.")
             kwargs["area_code"] = int(area_code)
-        found = await self._read(
-            lambda c: c.available_phone_numbers(country.upper()).local.list(**kwargs)
-        )
+        if contains:
+            kwargs["contains"] = contains
+        lists = {"Local": "local", "Mobile": "mobile", "TollFree": "toll_free"}
+        if number_type not in lists:
+            raise ProviderError(f"{number_type!r} is not a number type: Local, Mobile or TollFree.")
+
+        def search(c: Client) -> list[Any]:
+            return getattr(c.available_phone_numbers(country.upper()), lists[number_type]).list(
+                **kwargs
+            )
+
+        found = await self._read(search)
         return [
             AvailableNumber(
                 phone_number=n.phone_number,
@@ -376,6 +402,8 @@ class TwilioProvider:
                 locality=n.locality,
                 region=n.region,
                 iso_country=n.iso_country,
+                capabilities={k: bool(v) for k, v in (n.capabilities or {}).items()},
+                number_type=number_type,
             )
             for n in found
         ]
@@ -389,6 +417,20 @@ class TwilioProvider:
         except Exception as exc:  # every failure becomes a typed error
             raise from_twilio(exc, number=phone_number) from exc
         return owned_number(n, "owned")
+
+    async def release_number(self, sid: str) -> None:
+        """Give a bought number (PN…) back to Twilio; calls can no longer come from it."""
+        try:
+            await self._run(lambda c: c.incoming_phone_numbers(sid).delete())
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc) from exc
+
+    async def remove_caller_id(self, sid: str) -> None:
+        """Remove a verified caller-ID (PN…) from the account."""
+        try:
+            await self._run(lambda c: c.outgoing_caller_ids(sid).delete())
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc) from exc
 
     async def request_caller_id_verification(
         self, phone_number: str, friendly_name: str | None = None

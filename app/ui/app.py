@@ -115,8 +115,11 @@ async def start_services(context: AppContext, window: MainWindow) -> None:
     if context.connection is None:
         raise SetupError(context.setup_error or "no Twilio account")
     context.services = await open_services(context.store, context.connection)
-    context.bridge = DialerBridge(context.dialer)
-    window.attach_services(context)
+    if context.bridge is None:
+        context.bridge = DialerBridge(context.dialer)
+        window.attach_services(context)
+    else:  # services started again (the account changed): the pages keep their bridge
+        context.bridge.attach(context.dialer)
     resuming = running_campaigns(context)
     await context.dialer.start()
     window.resume_notice = tell_resuming(
@@ -158,24 +161,62 @@ async def try_start_services(context: AppContext, window: MainWindow) -> None:
         window.show_service_error(str(exc))
 
 
-def start_when_the_account_is_given(context: AppContext, window: MainWindow) -> None:
-    """A live workspace whose token was missing dials as soon as Settings is given it."""
-    from app.services import SetupError, choose_connection
+def follow_the_account(context: AppContext, window: MainWindow) -> None:
+    """When Settings connects an account, gives a missing token, or switches between live and
+    demo (Change(account=True)), calls go the new way at once, without a restart."""
+    switching = asyncio.Lock()  # two quick changes: the second waits for the first
+
+    async def switch() -> None:
+        async with switching:
+            await switch_services(context, window)
 
     def on_change(change) -> None:
-        if not change.account or context.services is not None:
-            return
-        try:
-            context.connection = choose_connection(context.store, demo_when_unconfigured=True)
-        except SetupError as exc:
-            window.show_service_error(str(exc))
-            return
-        context.setup_error = None
-        context.demo_mode = context.connection.simulated
-        window.show_mode(context)
-        asyncio.ensure_future(try_start_services(context, window))
+        if change.account:
+            asyncio.ensure_future(switch())
 
     context.changes.changed.connect(on_change)
+
+
+async def switch_services(context: AppContext, window: MainWindow) -> None:
+    """Stop the services, if they go somewhere else now, and start them for where calls go
+    now (Settings refuses the switch while calls are in progress)."""
+    from app.services import SetupError, choose_connection
+    from app.settings import get_setting
+
+    try:
+        connection = choose_connection(context.store, demo_when_unconfigured=True)
+        problem = None
+    except SetupError as exc:  # live without its token: nothing dials, never the old way
+        connection, problem = None, str(exc)
+    if context.services is not None and context.services.connection == connection:
+        return
+    await stop_services(context)
+    context.services = None
+    context.connection = connection
+    context.setup_error = problem
+    context.demo_mode = connection.simulated if connection else False
+    with context.store.session() as session:
+        context.account_sid = get_setting(session, "twilio_account_sid")
+    window.show_mode(context)
+    await try_start_services(context, window)
+    if context.services is not None:
+        await refresh_numbers(context)
+
+
+async def refresh_numbers(context: AppContext) -> None:
+    """Read the caller-IDs of the account now in use, so campaigns are checked against it."""
+    from app.store.numbers import replace_account_numbers
+    from app.telephony.errors import ProviderError
+    from app.ui.operations import Change
+
+    try:
+        numbers = await context.provider.list_numbers()
+    except ProviderError as exc:  # the Phone numbers page offers Refresh
+        log.warning("could not read the account's numbers: %s", exc)
+        return
+    with context.store.session.begin() as session:
+        replace_account_numbers(session, numbers)
+    context.changes.publish(Change(numbers=True))
 
 
 async def stop_services(context: AppContext) -> None:
@@ -268,8 +309,9 @@ async def _run_window(
         if closed.is_set():
             return 0
         await try_start_services(context, window)
-        if context.services is None:
-            start_when_the_account_is_given(context, window)
+        if context.services is not None:  # the caller-IDs campaigns are checked against
+            asyncio.ensure_future(refresh_numbers(context))
+        follow_the_account(context, window)
         if open_files:
             window.offer_import(open_files)
         collector.freeze()  # start-up is over: what exists now is here to stay

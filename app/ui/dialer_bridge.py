@@ -24,12 +24,14 @@ class DialerBridge(QObject):
         contactChanged(campaign_id, contact_id, status): a contact's status changed.
         callEnded(campaign_id, call_id): a call is over and its results are stored.
         campaignStateChanged(campaign_id, state, message): started, paused, completed, ...
+        campaignPausedBecause(campaign_id, reason): the dialer paused it; the reason says the fix.
         statusChanged(DialerStatus): the status-bar line (active calls, lines, next call).
     """
 
     contactChanged = Signal(int, int, str)
     callEnded = Signal(int, int)
     campaignStateChanged = Signal(int, str, str)
+    campaignPausedBecause = Signal(int, str)
     statusChanged = Signal(object)
 
     # Internal hop: events may be published from any thread; a queued connection delivers
@@ -60,6 +62,8 @@ class DialerBridge(QObject):
         elif isinstance(event, CallEnded):
             self.callEnded.emit(event.campaign_id, event.call_id)
         elif isinstance(event, CampaignStateChanged):
+            if event.paused_because:  # first: the rows repaint on the state change
+                self.campaignPausedBecause.emit(event.campaign_id, event.paused_because)
             self.campaignStateChanged.emit(event.campaign_id, event.state, event.message)
         elif isinstance(event, DialerStatus):
             self.statusChanged.emit(event)

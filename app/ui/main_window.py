@@ -184,8 +184,12 @@ class MainWindow(QMainWindow):
         self.mode_label.setObjectName("modeLabel")
         self.calls_label = QLabel("0 calls in progress")
         self.dialer_label = QLabel("Starting the dialer…")
+        self.notice_label = QLabel()  # why the dialer paused a campaign, until it runs again
+        self.notice_label.setStyleSheet("color:#a94442;")
+        self._notice_for: int | None = None
         bar.addWidget(self.mode_label)
         bar.addWidget(self.calls_label)
+        bar.addWidget(self.notice_label, 1)
         bar.addPermanentWidget(self.dialer_label)
 
     def show_mode(self, context: AppContext) -> None:
@@ -304,6 +308,8 @@ class MainWindow(QMainWindow):
     # -- services --------------------------------------------------------------------------
     def attach_services(self, context: AppContext) -> None:
         context.bridge.statusChanged.connect(self._on_dialer_status)
+        context.bridge.campaignStateChanged.connect(self._on_campaign_state)
+        context.bridge.campaignPausedBecause.connect(self._on_campaign_paused)
         self._services_attached = True
         for page in self._pages.values():
             page.attach(context)
@@ -317,6 +323,22 @@ class MainWindow(QMainWindow):
         self.dialer_label.setStyleSheet("")  # a start-up error shown before is over
         if self._close_when_idle and active == 0:
             self._leave_now()
+
+    def _on_campaign_paused(self, campaign_id: int, reason: str) -> None:
+        from app.store.campaigns import CampaignError, summary_by_id
+
+        try:
+            with self.context.store.session() as session:
+                name = summary_by_id(session, campaign_id).name
+        except CampaignError:
+            return  # deleted meanwhile
+        self._notice_for = campaign_id
+        self.notice_label.setText(f"{name} paused: {reason}")
+
+    def _on_campaign_state(self, campaign_id: int, state: str, _message: str) -> None:
+        if campaign_id == self._notice_for and state != "paused":
+            self._notice_for = None
+            self.notice_label.clear()
 
     def show_service_error(self, message: str) -> None:
         self.dialer_label.setText(f"Dialer not running: {message}")

@@ -1,4 +1,4 @@
-"""Settings: the Twilio account (token in the OS keyring), pacing cap, region, operator,
+"""Settings: the Twilio account (app.ui.account_group), pacing cap, region, operator,
 and the agent's optional language model (its key in the keyring too)."""
 
 from __future__ import annotations
@@ -24,21 +24,16 @@ from PySide6.QtWidgets import (
 from app.domain.phone import InvalidRegion, check_region
 from app.secrets import (
     SecretStoreUnavailable,
-    delete_auth_token,
     get_llm_api_key,
     get_ngrok_authtoken,
     mask_key,
-    mask_sid,
-    remember_for_session,
-    set_auth_token,
     set_llm_api_key,
     set_ngrok_authtoken,
 )
 from app.settings import get_setting, set_setting
+from app.ui.account_group import ERROR_STYLE, AccountGroup
 from app.ui.context import AppContext
-from app.ui.operations import Change, run_op
-
-ERROR_STYLE = "color:#a94442;"
+from app.ui.operations import run_op
 
 
 class SettingsPage(QWidget):
@@ -49,25 +44,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.context = context
 
-        self.account_sid = QLineEdit(placeholderText="AC… (from console.twilio.com)")
-        self.auth_token = QLineEdit(placeholderText="Auth token (kept in the OS keyring)")
-        self.auth_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.account_state = QLabel()
-        self.account_state.setWordWrap(True)
-        save_account = QPushButton("Save account")
-        save_account.clicked.connect(self.save_account)
-        forget = QPushButton("Use demo mode")
-        forget.clicked.connect(self.forget_account)
-        account = QGroupBox("Twilio account")
-        account_form = QFormLayout(account)
-        account_form.addRow("Account SID", self.account_sid)
-        account_form.addRow("Auth token", self.auth_token)
-        account_form.addRow(self.account_state)  # its own row: the messages run to two lines
-        account_buttons = QHBoxLayout()
-        account_buttons.addStretch(1)
-        account_buttons.addWidget(forget)
-        account_buttons.addWidget(save_account)
-        account_form.addRow(account_buttons)
+        self.account = AccountGroup(context)
 
         self.cps = QDoubleSpinBox(minimum=0.1, maximum=100, singleStep=0.5, decimals=1)
         self.cps.setMaximumWidth(100)
@@ -93,7 +70,7 @@ class SettingsPage(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 8, 0)
-        layout.addWidget(account)
+        layout.addWidget(self.account)
         layout.addWidget(general)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
@@ -196,7 +173,6 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         with self.context.store.session() as session:
-            sid = get_setting(session, "twilio_account_sid")
             self.cps.setValue(float(get_setting(session, "calls_per_second")))
             self.region.setText(get_setting(session, "default_region"))
             self.public_url.setText(get_setting(session, "public_url") or "")
@@ -208,52 +184,6 @@ class SettingsPage(QWidget):
             self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
         self._show_kept_key()
         self._show_kept_authtoken()
-        self.account_sid.setText(sid or "")
-        if self.context.setup_error:  # live, but the token is missing: nothing dials
-            self.account_state.setText(
-                f"The auth token for Twilio account {mask_sid(sid or '')} is not in the keyring, "
-                "so no calls are placed. Enter it and press Save account: calls resume at once."
-            )
-            self.account_state.setStyleSheet(ERROR_STYLE)
-        elif self.context.demo_mode:
-            self.account_state.setText("Demo mode: calls go to the built-in Twilio emulator.")
-        else:
-            self.account_state.setText(f"Live: Twilio account {mask_sid(sid or '')}.")
-
-    def save_account(self) -> None:
-        sid, token = self.account_sid.text().strip(), self.auth_token.text().strip()
-        if not (sid.startswith("AC") and len(sid) == 34):
-            self.account_state.setText("An Account SID starts with AC and has 34 characters.")
-            return
-        if not token:
-            self.account_state.setText("Enter the auth token too.")
-            return
-        try:
-            set_auth_token(sid, token)
-            kept = "token in the OS keyring"
-        except SecretStoreUnavailable:
-            remember_for_session(sid, token)  # never in clear on disk
-            kept = "no OS keyring: the token is kept for this session only"
-        with self.context.store.session.begin() as session:
-            set_setting(session, "twilio_account_sid", sid)
-        self.auth_token.clear()
-        self.account_state.setStyleSheet("")
-        if self.context.setup_error and self.context.account_sid == sid:
-            self.account_state.setText(f"Account {mask_sid(sid)} ({kept}). Dialing resumes.")
-            self.context.changes.publish(Change(account=True))
-            return
-        self.account_state.setText(
-            f"Saved account {mask_sid(sid)} ({kept}). Restart CallDeck to go live."
-        )
-
-    def forget_account(self) -> None:
-        with self.context.store.session.begin() as session:
-            sid = get_setting(session, "twilio_account_sid")
-            set_setting(session, "twilio_account_sid", None)
-        if sid:
-            delete_auth_token(sid)
-        self.account_sid.clear()
-        self.account_state.setText("Account removed. Restart CallDeck to use demo mode.")
 
     def save_settings(self) -> None:
         try:

@@ -30,7 +30,9 @@ def test_account_numbers_update_what_is_there_and_add_the_rest(store):
     ]
     with store.session.begin() as session:
         assert numbers.record_account_numbers(session, listed) == 2
-        numbers.record_bought_number(session, "+14155550199", "(415) 555-0199", "PN3")
+        numbers.record_account_numbers(
+            session, [Listed("PN3", "+14155550199", "(415) 555-0199", "owned")]
+        )
     with store.session() as session:
         rows = numbers.list_numbers(session)
     assert rows == [

@@ -125,7 +125,13 @@ ROUTES = {
     ("POST", "/2010-04-01/Accounts/{account}/OutgoingCallerIds.json"): (
         f"{API}/OutgoingCallerIds.json"
     ),
-    ("GET", "/2010-04-01/Accounts/{account}/AvailablePhoneNumbers/{cc}/Local.json"): (
+    ("DELETE", "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers/{sid}.json"): (
+        f"{API}/IncomingPhoneNumbers/{{Sid}}.json"
+    ),
+    ("DELETE", "/2010-04-01/Accounts/{account}/OutgoingCallerIds/{sid}.json"): (
+        f"{API}/OutgoingCallerIds/{{Sid}}.json"
+    ),
+    ("GET", "/2010-04-01/Accounts/{account}/AvailablePhoneNumbers/{cc}/{type}.json"): (
         f"{API}/AvailablePhoneNumbers/{{CountryCode}}/Local.json"
     ),
     ("POST", "/v2/Services"): "/v2/Services",
@@ -242,6 +248,29 @@ def test_responses_validate_against_twilio_openapi(emulator):
         {"PhoneNumber": local.json()["available_phone_numbers"][0]["phone_number"]},
     )
     ok(v2010, f"{API}/IncomingPhoneNumbers.json", "post", bought, 201)
+    for number_type in ("Mobile", "TollFree"):
+        found = api.get(
+            f"{api.acc}/AvailablePhoneNumbers/US/{number_type}.json", Contains="55", PageSize=2
+        )
+        assert found.status_code == 200 and found.json()["available_phone_numbers"], found.text
+        check(
+            v2010, f"{API}/AvailablePhoneNumbers/{{CountryCode}}/{number_type}.json", "get", found
+        )
+    released = requests.delete(
+        f"{emulator.base_url}{api.acc}/IncomingPhoneNumbers/{bought.json()['sid']}.json",
+        auth=api.auth,
+        timeout=10,
+    )
+    assert released.status_code == 204 and released.content == b""
+    checked.add(("delete", f"{API}/IncomingPhoneNumbers/{{Sid}}.json", 204))
+    caller_id = api.get(f"{api.acc}/OutgoingCallerIds.json").json()["outgoing_caller_ids"][0]
+    removed = requests.delete(
+        f"{emulator.base_url}{api.acc}/OutgoingCallerIds/{caller_id['sid']}.json",
+        auth=api.auth,
+        timeout=10,
+    )
+    assert removed.status_code == 204 and removed.content == b""
+    checked.add(("delete", f"{API}/OutgoingCallerIds/{{Sid}}.json", 204))
 
     svc = api.post("/v2/Services", {"UniqueName": "openapi", "AutoTranscribe": "false"})
     ok(intel, "/v2/Services", "post", svc, 201)

@@ -88,6 +88,7 @@ class FakeBridge(QObject):
     contactChanged = Signal(int, int, str)
     callEnded = Signal(int, int)
     campaignStateChanged = Signal(int, str, str)
+    campaignPausedBecause = Signal(int, str)
     statusChanged = Signal(object)
 
 

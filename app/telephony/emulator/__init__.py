@@ -21,7 +21,7 @@ from pathlib import Path
 from aiohttp import web
 
 from app.telephony.emulator.faults import FaultPlan
-from app.telephony.emulator.numbers import DEFAULT_OWNED, DEFAULT_VERIFIED
+from app.telephony.emulator.numbers import DEFAULT_OWNED, DEFAULT_VERIFIED, load_numbers
 from app.telephony.emulator.outcomes import Scenario
 from app.telephony.emulator.server import EmulatorApp
 from app.telephony.emulator.state import Account
@@ -38,6 +38,8 @@ class Emulator:
     scenario: JSON file overriding outcomes per number (see outcomes.Scenario).
     cps: calls per emulated second the account may start (Twilio's default is 1); calls over
         it wait in "queued" and report queue_time. 0 disables the limit.
+    numbers_file: where the account's numbers (bought, verified, released) are kept between
+        runs, so a demo account stays the same across launches; None: seeded afresh each time.
 
     Like a real account, From must be a number the account owns or has verified: it owns
     +15005550006 and +14155550100, has verified +14155550199, and owns what it buys.
@@ -55,6 +57,7 @@ class Emulator:
         auth_token: str | None = None,
         scenario: Path | None = None,
         cps: float = 1.0,
+        numbers_file: Path | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -68,19 +71,22 @@ class Emulator:
         self._fault_plan = FaultPlan(faults, seed)  # parse now: a bad spec fails fast
         self._scenario = Scenario.load(scenario)
         self.cps = cps
+        self.numbers_file = Path(numbers_file) if numbers_file else None
         self._runner: web.AppRunner | None = None
         self._media_dir: Path | None = None
         self.server: EmulatorApp | None = None
 
     def _account(self) -> Account:
         account = Account(self.account_sid, self.auth_token)
-        for phone, name in DEFAULT_OWNED:
+        kept = load_numbers(self.numbers_file) if self.numbers_file else None
+        owned, verified = kept or (list(DEFAULT_OWNED), list(DEFAULT_VERIFIED))
+        for phone, name in owned:
             account.add_number(phone, name, "incoming")
-        for phone in self._scenario.owned_numbers:
+        for phone in set(self._scenario.owned_numbers) - account.caller_ids():
             account.add_number(phone, phone, "incoming")
-        for phone, name in DEFAULT_VERIFIED:
+        for phone, name in verified:
             account.add_number(phone, name, "verified")
-        for phone in self._scenario.verified_caller_ids:
+        for phone in set(self._scenario.verified_caller_ids) - account.caller_ids():
             account.add_number(phone, phone, "verified")
         return account
 
@@ -98,6 +104,7 @@ class Emulator:
             call_log=self._call_log,
             media_dir=self._media_dir,
             cps=self.cps,
+            numbers_file=self.numbers_file,
         )
         self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
         await self._runner.setup()

@@ -53,7 +53,31 @@ class NumbersApi(ApiBase):
             raise TwilioError(400, 21422, f"PhoneNumber {phone} is not available.")
         friendly = form.get("FriendlyName") or resources.formatted(phone)
         rec = self.account.add_number(phone, friendly, "incoming")
+        self.numbers_changed()
         return web.json_response(resources.incoming_number_json(rec), status=201)
+
+    def _number(self, request: web.Request, kind: str):
+        rec = self.account.numbers.get(request.match_info["sid"])
+        if rec is None or rec.kind != kind:
+            raise not_found(request.path)
+        return rec
+
+    async def release_number(self, request: web.Request) -> web.Response:
+        """DELETE IncomingPhoneNumbers/{sid}: the number goes back to Twilio."""
+        del self.account.numbers[self._number(request, "incoming").sid]
+        self.numbers_changed()
+        return web.Response(status=204)
+
+    async def remove_caller_id(self, request: web.Request) -> web.Response:
+        """DELETE OutgoingCallerIds/{sid}: calls may no longer come from it."""
+        del self.account.numbers[self._number(request, "verified").sid]
+        self.numbers_changed()
+        return web.Response(status=204)
+
+    def numbers_changed(self) -> None:
+        """Keep the account's numbers in the state file, when there is one (demo mode)."""
+        if self.numbers_file is not None:
+            numbers.save_numbers(self.numbers_file, self.account.numbers.values())
 
     async def list_caller_ids(self, request: web.Request) -> web.Response:
         nums = [n for n in self.account.numbers.values() if n.kind == "verified"]
@@ -87,11 +111,13 @@ class NumbersApi(ApiBase):
             await asyncio.sleep(VERIFICATION_CALL_S / self.speed)
             if phone not in self.account.caller_ids():
                 self.account.add_number(phone, friendly, "verified")
+                self.numbers_changed()
 
         self.engine._spawn(verified_after_the_call())
         return web.json_response(body)
 
-    async def available_local(self, request: web.Request) -> web.Response:
+    async def available(self, request: web.Request) -> web.Response:
+        """AvailablePhoneNumbers/{cc}/{Local,Mobile,TollFree}.json"""
         q = request.query
         area = q.get("AreaCode") or None
         if area is not None and not (area.isdigit() and len(area) == 3):
@@ -100,7 +126,13 @@ class NumbersApi(ApiBase):
             limit = int(q.get("PageSize", 50))
         except ValueError as exc:
             raise TwilioError(400, 20001, "PageSize must be an integer") from exc
-        found = numbers.available_local(request.match_info["cc"], area, limit)
+        found = numbers.available_numbers(
+            request.match_info["cc"],
+            request.match_info["type"],
+            area,
+            limit,
+            contains=q.get("Contains") or None,
+        )
         if found is None:
             raise not_found(request.path)
         owned = self.account.caller_ids()

@@ -71,13 +71,15 @@ class Scenario:
 
     {"numbers": {"+15551230000": {"outcome": "busy", "ring_s": 3, "lines": ["..."],
                                   "persona": "silent"}},
-     "trial": false, "owned_numbers": ["+1..."], "verified_caller_ids": ["+1..."]}
+     "trial": false, "account_status": "active", "owned_numbers": ["+1..."],
+     "verified_caller_ids": ["+1..."]}
 
     "persona" names one of PERSONA_NAMES; "lines" makes a persona that says them in turn.
     """
 
     numbers: dict[str, Outcome] = field(default_factory=dict)
     trial: bool = False
+    account_status: str = "active"  # or "suspended" / "closed", as the account fetch says
     owned_numbers: list[str] = field(default_factory=list)
     verified_caller_ids: list[str] = field(default_factory=list)
 
@@ -103,6 +105,7 @@ class Scenario:
         return cls(
             numbers=numbers,
             trial=bool(data.get("trial", False)),
+            account_status=str(data.get("account_status", "active")),
             owned_numbers=list(data.get("owned_numbers") or []),
             verified_caller_ids=list(data.get("verified_caller_ids") or []),
         )

@@ -41,7 +41,7 @@ def error_body(code: int, message: str, status: int) -> dict:
     }
 
 
-def account_json(account: Account, *, trial: bool) -> dict:
+def account_json(account: Account, *, trial: bool, status: str = "active") -> dict:
     base = f"{API}/Accounts/{account.sid}"
     uris = {
         "calls": f"{base}/Calls.json",
@@ -57,7 +57,7 @@ def account_json(account: Account, *, trial: bool) -> dict:
         "friendly_name": "CallDeck emulator account",
         "owner_account_sid": account.sid,
         "sid": account.sid,
-        "status": "active",
+        "status": status,
         "subresource_uris": uris,
         "type": "Trial" if trial else "Full",
         "uri": f"{base}.json",

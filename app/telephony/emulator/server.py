@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from app.telephony.emulator import resources
+from app.telephony.emulator import numbers, resources
 from app.telephony.emulator.calls_api import CallsApi
 from app.telephony.emulator.faults import FaultPlan
 from app.telephony.emulator.intelligence_api import IntelligenceApi
@@ -37,8 +37,10 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         call_log: Path | None,
         media_dir: Path,
         cps: float = 1.0,
+        numbers_file: Path | None = None,
     ) -> None:
         self.account = account
+        self.numbers_file = numbers_file  # the account's numbers, kept between runs
         self.speed = speed
         self.faults = faults
         self.scenario = scenario
@@ -122,7 +124,10 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_post(f"{ACC}/IncomingPhoneNumbers.json", self.buy_number)
         r.add_get(f"{ACC}/OutgoingCallerIds.json", self.list_caller_ids)
         r.add_post(f"{ACC}/OutgoingCallerIds.json", self.validation_request)
-        r.add_get(ACC + "/AvailablePhoneNumbers/{cc}/Local.json", self.available_local)
+        r.add_delete(ACC + "/IncomingPhoneNumbers/{sid}.json", self.release_number)
+        r.add_delete(ACC + "/OutgoingCallerIds/{sid}.json", self.remove_caller_id)
+        types = "|".join(numbers.NUMBER_TYPES)
+        r.add_get(ACC + "/AvailablePhoneNumbers/{cc}/{type:" + types + "}.json", self.available)
         r.add_post("/v2/Services", self.create_service)
         r.add_get("/v2/Services", self.list_services)
         r.add_get("/v2/Services/{sid}", self.fetch_service)
@@ -131,4 +136,8 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_get("/v2/Transcripts/{sid}/Sentences", self.list_sentences)
 
     async def fetch_account(self, request: web.Request) -> web.Response:
-        return web.json_response(resources.account_json(self.account, trial=self.scenario.trial))
+        return web.json_response(
+            resources.account_json(
+                self.account, trial=self.scenario.trial, status=self.scenario.account_status
+            )
+        )

@@ -23,11 +23,13 @@ COLUMNS = (
     + ["Next run", "Actions"]
 )
 NAME_COLUMN = COLUMNS.index("Name")
+NEXT_RUN_COLUMN = COLUMNS.index("Next run")
 PROGRESS_COLUMN = COLUMNS.index("Progress")
 STATE_COLUMN = COLUMNS.index("State")
 ACTIONS_COLUMN = COLUMNS.index("Actions")
 ProgressRole = Qt.ItemDataRole.UserRole + 1  # (done, total)
 StateRole = Qt.ItemDataRole.UserRole + 2
+REASON_COLOUR = QColor("#a94442")
 
 
 # The dialer's view of a campaign's next dial: (when, why, whose local time) or None.
@@ -73,6 +75,21 @@ class CampaignsTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, CampaignSummary] = {}
         self.show_archived = False
+        self._paused_because: dict[int, str] = {}  # why the dialer paused a campaign, and the fix
+
+    def note_paused(self, campaign_id: int, reason: str) -> None:
+        """The dialer paused a campaign for *reason* (which says the fix): shown until it runs."""
+        self._paused_because[campaign_id] = reason
+
+    def note_state(self, campaign_id: int, state: str) -> None:
+        if state != "paused":
+            self._paused_because.pop(campaign_id, None)
+
+    def paused_because(self, campaign_id: int) -> str | None:
+        summary = self._rows.get(campaign_id)
+        if summary is None or summary.state != "paused":
+            return None
+        return self._paused_because.get(campaign_id)
 
     def summaries(self) -> list[CampaignSummary]:
         return [self._rows[i] for i in self._ids]
@@ -134,6 +151,12 @@ class CampaignsTableModel(QAbstractTableModel):
             return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
             return s.name  # the column has a fixed width: a long name elides
+        reason = self.paused_because(s.id)
+        if reason and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Paused by CallDeck: {reason}"
+            if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_RUN_COLUMN:
+                return REASON_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_RUN_COLUMN:
             return next_run(s, self._next_dial)[1] or None
         if role == Qt.ItemDataRole.ToolTipRole and column == PROGRESS_COLUMN and s.awaiting:
@@ -161,6 +184,8 @@ class CampaignsTableModel(QAbstractTableModel):
         if 5 <= column < 5 + len(COUNT_STATUSES):
             return s.counts.get(COUNT_STATUSES[column - 5], 0)
         if column == NEXT_RUN_COLUMN:
+            if reason := self.paused_because(s.id):
+                return f"⚠ {reason}"
             return next_run(s, self._next_dial)[0]
         if column == ACTIONS_COLUMN:
             return ""

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import PAUSABLE_STATES, ContactStatus
-from app.store.campaigns import campaign_region, record_start_or_pause
+from app.settings import account_in_use
+from app.store.campaigns import CampaignError, campaign_region, record_start_or_pause
+from app.store.start_checks import start_refusal
 from app.ui.campaigns.badges import status_label
 from app.ui.campaigns.campaigns_model import (
     ACTIONS_COLUMN,
@@ -240,6 +242,7 @@ class CampaignsPage(ListCommands, QWidget):
         """The dialer is up: its events repaint rows as calls progress."""
         context.bridge.contactChanged.connect(self.on_contact_changed)
         context.bridge.campaignStateChanged.connect(self.on_campaign_state_changed)
+        context.bridge.campaignPausedBecause.connect(self.model.note_paused)
 
     def on_shown(self) -> None:
         pass  # kept current by the dialer's events and by changes
@@ -311,6 +314,7 @@ class CampaignsPage(ListCommands, QWidget):
             self._refresh_timer.start()
 
     def on_campaign_state_changed(self, campaign_id: int, state: str, message: str) -> None:
+        self.model.note_state(campaign_id, state)
         self.refresh()
 
     # -- actions ---------------------------------------------------------------------------
@@ -347,6 +351,12 @@ class CampaignsPage(ListCommands, QWidget):
 
     async def _start_or_pause(self, campaign_id: int, pausing: bool) -> None:
         dialer = self.context.dialer
+        if not pausing:
+            with self.context.store.session() as session:
+                account = account_in_use(session, dialer.agent_refusal if dialer else None)
+                refusal = start_refusal(session, campaign_id, account)
+            if refusal is not None:  # before any call: Twilio would refuse them all
+                raise CampaignError(str(refusal))
         if dialer is None:  # not up (yet): record the intent, it acts on it when it starts
             in_transaction(
                 self.context.store,
