@@ -54,7 +54,8 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
         "Agents": "02-agents.png",
         "Phone numbers": "03-phone-numbers.png",
         "Results": "04-results.png",
-        "Settings": "05-settings.png",
+        "Do not call": "05-do-not-call.png",
+        "Settings": "06-settings.png",
     }
     campaign = report["campaign"]
     assert campaign["state"] == "completed"
