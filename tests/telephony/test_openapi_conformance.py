@@ -88,6 +88,13 @@ class Api:
         return requests.post(self.emu.base_url + path, data=data, auth=self.auth, timeout=10)
 
 
+def _until(done) -> None:
+    deadline = time.monotonic() + 10
+    while not done():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
 def _final_call(api: Api, sid: str) -> dict:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -132,6 +139,7 @@ ROUTES = {
     ("GET", "/v2/Services"): "/v2/Services",
     ("GET", "/v2/Services/{sid}"): "/v2/Services/{Sid}",
     ("POST", "/v2/Transcripts"): "/v2/Transcripts",
+    ("GET", "/v2/Transcripts"): "/v2/Transcripts",
     ("GET", "/v2/Transcripts/{sid}"): "/v2/Transcripts/{Sid}",
     ("GET", "/v2/Transcripts/{sid}/Sentences"): "/v2/Transcripts/{TranscriptSid}/Sentences",
 }
@@ -197,6 +205,7 @@ def test_responses_validate_against_twilio_openapi(emulator):
     recs = api.get(f"{api.acc}/Calls/{sid}/Recordings.json")
     ok(v2010, f"{API}/Calls/{{CallSid}}/Recordings.json", "get", recs, 200)
     rec_sid = recs.json()["recordings"][0]["sid"]
+    _until(lambda: api.get(f"{api.acc}/Recordings/{rec_sid}.json").json()["status"] == "completed")
     ok(
         v2010,
         f"{API}/Calls/{{CallSid}}/Recordings/{{Sid}}.json",
@@ -252,10 +261,10 @@ def test_responses_validate_against_twilio_openapi(emulator):
     tr = api.post("/v2/Transcripts", {"ServiceSid": svc_sid, "Channel": channel})
     ok(intel, "/v2/Transcripts", "post", tr, 202)
     tr_sid = tr.json()["sid"]
-    deadline = time.monotonic() + 10
-    while api.get(f"/v2/Transcripts/{tr_sid}").json()["status"] != "completed":
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    _until(lambda: api.get(f"/v2/Transcripts/{tr_sid}").json()["status"] == "completed")
+    by_source = api.get("/v2/Transcripts", SourceSid=rec_sid)
+    ok(intel, "/v2/Transcripts", "get", by_source, 200)
+    assert [t["sid"] for t in by_source.json()["transcripts"]] == [tr_sid]
     ok(intel, "/v2/Transcripts/{Sid}", "get", api.get(f"/v2/Transcripts/{tr_sid}"), 200)
     sentences = api.get(f"/v2/Transcripts/{tr_sid}/Sentences", WordTimestamps="true", PageSize=2)
     ok(intel, "/v2/Transcripts/{TranscriptSid}/Sentences", "get", sentences, 200)

@@ -322,7 +322,7 @@ class CallEngine:
         }
         rec = self.account.recordings.get(call.recording_sid or "")
         if rec is not None:
-            rec.status = "completed"
+            rec.status = "processing"  # post-processing first, like Twilio's
             rec.date_updated = utcnow()
             rec.duration_s = max(0, math.ceil(call.duration_s - rec.offset_s))
             extra.update(
@@ -333,4 +333,10 @@ class CallEngine:
         self._set_status(call, status)
         self._callback(call, "completed", extra)
         if rec is not None:
-            self.recording_callback(call, rec, "completed")
+            self._spawn(self._process_recording(call, rec))
+
+    async def _process_recording(self, call: CallRecord, rec: RecordingRecord) -> None:
+        """A recording is "processing" for a while (recording-delay) before it is completed."""
+        await asyncio.sleep(self.faults.recording_delay_s / self.speed)
+        rec.status, rec.date_updated = "completed", utcnow()
+        self.recording_callback(call, rec, "completed")
