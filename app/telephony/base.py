@@ -110,7 +110,8 @@ class Provider(Protocol):
     async def fetch_call(self, sid: str) -> CallInfo: ...
 
     async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
-        """Calls to *to* from *from_* created at or after *created_after* (ambiguous-create search)."""
+        """Calls to *to* from *from_* created at or after *created_after*, a time by our clock
+        (the provider allows for its own clock's skew): the ambiguous-create search."""
         ...
 
     async def hang_up(self, sid: str) -> CallInfo: ...

@@ -179,7 +179,7 @@ def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch, 
 
 
 def test_lost_connections_among_many_creates_never_double_dial(make_emulator, make_provider):
-    emu = make_emulator(faults="timeout=0.4", seed=3)
+    emu = make_emulator(faults="timeout=0.4,list-delay=0", seed=3)
     provider = make_provider(emu)
 
     async def go():
