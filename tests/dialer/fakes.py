@@ -57,6 +57,8 @@ class FakeProvider:
     durations: dict[str, float] = field(default_factory=dict)  # To -> talk seconds
     place_errors: dict[str, list[Exception]] = field(default_factory=dict)  # To -> to raise
     lose_after_create: set[str] = field(default_factory=set)  # To: placed, then AmbiguousCreate
+    recording_delay_s: float = 0.0  # each recording is "processing" this long after its call
+    recording_lists: int = 0  # how often the recordings were asked for
     calls: list[FakeCall] = field(default_factory=list)
     requests: list[tuple[float, CallRequest]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
@@ -138,9 +140,12 @@ class FakeProvider:
 
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
         call = self._find(call_sid)
+        self.recording_lists += 1
         if not call.answers:
             return []
-        return [RecordingInfo("RE" + call.sid[2:], call.sid, int(call.talk_s), "completed")]
+        ready = self.clock.monotonic() >= call.end_mono + self.recording_delay_s
+        status = "completed" if ready else "processing"
+        return [RecordingInfo("RE" + call.sid[2:], call.sid, int(call.talk_s), status)]
 
     async def download_recording(self, recording: RecordingInfo, dest_dir: Path) -> Path:
         dest_dir.mkdir(parents=True, exist_ok=True)

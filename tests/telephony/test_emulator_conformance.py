@@ -15,7 +15,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from app.telephony.emulator import media
-from tests.telephony.conftest import FROM, call_log, wait_final
+from tests.telephony.conftest import FROM, call_log, ready_recordings, wait_final
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your appointment tomorrow.</Say></Response>"
 RFC2822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$")
@@ -196,7 +196,8 @@ def test_unknown_call_is_404_20404(client):
 
 
 # -- Pagination and filters --------------------------------------------------------------------
-def test_list_pages_with_page_tokens_and_filters(client, emulator):
+def test_list_pages_with_page_tokens_and_filters(make_emulator, make_client):
+    client = make_client(make_emulator(faults="list-delay=0"))
     created = [create(client, to=f"+1415555200{i}").sid for i in range(7)]
     page = client.calls.page(page_size=3)
     assert len(list(page)) == 3
@@ -276,7 +277,7 @@ def test_url_twiml_is_fetched_with_a_signed_request(client, emulator, sink):
 def test_recording_lists_and_media_is_a_real_wav_made_lazily(client, emulator):
     call = create(client, record=True)
     final = wait_final(client, call.sid)
-    [rec] = client.calls(call.sid).recordings.list()
+    [rec] = ready_recordings(client, call.sid)
     [acct] = client.recordings.list(call_sid=call.sid)
     assert rec.sid == acct.sid and rec.status == "completed" and rec.source == "OutboundAPI"
     assert rec.duration == final.duration
@@ -337,7 +338,7 @@ def test_numbers_list_search_and_buy(client):
 def test_transcript_from_recording_has_both_channels_and_meta_paging(client):
     call = create(client, to="+14155551239", record=True)
     wait_final(client, call.sid)
-    [rec] = client.calls(call.sid).recordings.list()
+    [rec] = ready_recordings(client, call.sid)
     svc = client.intelligence.v2.services.create(unique_name="conformance", auto_transcribe=False)
     tr = client.intelligence.v2.transcripts.create(
         service_sid=svc.sid, channel={"media_properties": {"source_sid": rec.sid}}

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import socket
 import stat
+import time
 import wave
 from datetime import UTC, datetime, timedelta
 
@@ -14,8 +15,9 @@ import pytest
 from app.telephony import errors
 from app.telephony.base import CallRequest, Provider
 from app.telephony.emulator import media
+from app.telephony.transcription import INTELLIGENCE_SERVICE
 from app.telephony.twilio_provider import TwilioProvider
-from tests.telephony.conftest import FROM, FakeSleep, call_log, run
+from tests.telephony.conftest import FROM, FakeSleep, call_log, provider_ready_recordings, run
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your order.</Say></Response>"
 
@@ -203,8 +205,8 @@ def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_creat
     assert info.value.retryable
 
 
-def test_find_calls_finds_what_was_created(emulator, make_provider):
-    provider = make_provider(emulator)
+def test_find_calls_finds_what_was_created(make_emulator, make_provider):
+    provider = make_provider(make_emulator(faults="list-delay=0"))
     before = datetime.now(UTC) - timedelta(seconds=1)
     info = run(provider.place_call(request("+14155556001")))
     found = run(provider.find_calls("+14155556001", FROM, before))
@@ -247,7 +249,7 @@ def test_recordings_download_private_and_valid(emulator, tmp_path, make_provider
 
     async def go():
         info, final = await place_and_finish(provider, request(record=True))
-        recs = await provider.list_recordings(info.sid)
+        recs = await provider_ready_recordings(provider, info.sid)
         path = await provider.download_recording(recs[0], tmp_path / "cache" / "recordings")
         return final, recs, path
 
@@ -270,7 +272,7 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
 
     async def go():
         info, _ = await place_and_finish(provider, request("+14155551239", record=True))
-        [rec] = await provider.list_recordings(info.sid)
+        [rec] = await provider_ready_recordings(provider, info.sid)
         first = await provider.transcribe(rec)
         again = await provider.transcribe(rec)  # the service is created once and reused
         return first, again
@@ -284,6 +286,47 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
     assert [s.start_s for s in sentences] == sorted(s.start_s for s in sentences)
     assert again == sentences
     assert len(emulator.emulator.server.account.services) == 1
+    assert len(emulator.emulator.server.account.transcripts) == 1  # reused, not re-created
+
+
+def test_transcribe_reuses_the_transcript_a_lost_answer_created(
+    emulator, make_provider, make_client
+):
+    """A transcript that already exists for the recording (a create whose answer was lost, a
+    run that crashed) is read, never created again: Twilio would refuse the second."""
+    provider = make_provider(emulator)
+    client = make_client(emulator)
+    info, _ = run(place_and_finish(provider, request("+14155551239", record=True)))
+    [rec] = run(provider_ready_recordings(provider, info.sid))
+    service = client.intelligence.v2.services.create(unique_name=INTELLIGENCE_SERVICE)
+    channel = {"media_properties": {"source_sid": rec.sid}}
+    client.intelligence.v2.transcripts.create(service_sid=service.sid, channel=channel)
+    sentences = run(provider.transcribe(rec))
+    assert any(s.speaker == "callee" for s in sentences)
+    assert len(emulator.emulator.server.account.transcripts) == 1
+
+
+@pytest.mark.parametrize("skew_s", [300, -300])
+def test_find_calls_under_clock_skew_and_a_lagging_list(make_emulator, make_provider, skew_s):
+    """Twilio's clock 5 minutes off ours and its list 20 s late: the call is found once listed."""
+    emu = make_emulator(speed=100, clock_skew=skew_s, faults="list-delay=20")
+    provider = make_provider(emu)
+    before = datetime.now(UTC)
+    info = run(provider.place_call(request("+14155556002")))
+    assert abs(provider.twilio_clock.skew.total_seconds() - skew_s) < 2
+    assert run(provider.find_calls("+14155556002", FROM, before)) == []  # not listed yet
+
+    async def found_later():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if found := await provider.find_calls("+14155556002", FROM, before):
+                return found
+            await asyncio.sleep(0.05)
+        return []
+
+    assert [c.sid for c in run(found_later())] == [info.sid]
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    assert run(provider.find_calls("+14155556002", FROM, later)) == []
 
 
 def test_numbers_list_search_buy(emulator, make_provider):
