@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.dialer import writes
@@ -65,19 +65,12 @@ class Results:
     dnc_added: bool
 
 
-def _as_utc(at: datetime | str) -> datetime:
-    """A stored time (naive UTC; plain SQL on SQLite reads it back as text) made aware."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
 async def _finished_recording(
     provider: Provider, sid: str, ended_at: datetime, clock: Clock, poll_interval_s: float
 ) -> tuple[RecordingInfo | None, RecordingState]:
     """The call's completed recording, or None with the state to store. While it is still
     processing, ask again with backoff until RECORDING_PATIENCE after *ended_at*."""
-    give_up_at = _as_utc(ended_at) + RECORDING_PATIENCE
+    give_up_at = ended_at + RECORDING_PATIENCE
     interval = poll_interval_s
     while True:
         recordings = await provider.list_recordings(sid)
@@ -88,7 +81,7 @@ async def _finished_recording(
             return None, RecordingState.NONE
         if all(r.status in ("absent", "failed", "deleted") for r in recordings):
             return None, RecordingState.unavailable("the provider kept no audio")
-        left_s = (give_up_at - _as_utc(clock.now())).total_seconds()
+        left_s = (give_up_at - clock.now()).total_seconds()
         if left_s <= 0:
             return None, RecordingState.unavailable(
                 f"the recording was still processing {RECORDING_PATIENCE.seconds // 60} "
@@ -152,8 +145,9 @@ async def fetch_results(
     stays pending in the database meanwhile, so a restart picks the call up again."""
     with writer.transaction() as tx:
         ended_at = tx.execute(_ENDED_AT, {"id": call_id}).scalar()
+    ended_at = writes.stored_utc(ended_at) if ended_at is not None else clock.now()
     recording, path, rec_state = await _fetch_recording(
-        provider, sid, ended_at or clock.now(), recordings_dir, clock, poll_interval_s
+        provider, sid, ended_at, recordings_dir, clock, poll_interval_s
     )
     with writer.transaction() as tx:
         handled_by_agent = tx.execute(_AGENT_OUTCOME, {"id": call_id}).scalar() is not None

@@ -26,13 +26,15 @@ from app.dialer.search import find_created_call
 from app.domain.clock import Clock
 from app.domain.status import ContactStatus
 from app.store.writer import WRITE_REFUSED
-from app.telephony.base import CallInfo, CallRequest
+from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, CallRequest
 from app.telephony.errors import NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_POLL_BACKOFF_S = 60.0
+# A status Twilio may add one day is not polled forever: after this long it ends the attempt.
+UNKNOWN_STATUS_FINAL_S = 600.0
 MAX_PERSIST_BACKOFF_S = 30.0
 DISK_FULL_RETRY_S = (30.0, 600.0)  # first wait, longest wait
 QUEUED = ContactStatus.QUEUED.value
@@ -210,7 +212,19 @@ class CallAttempt:
         ctx, sid = self._ctx, self.live.sid
         assert sid is not None
         errors = 0
+        unknown_since: float | None = None
         while True:
+            if info is not None and info.provider_status not in TWILIO_TO_CONTACT_STATUS:
+                if unknown_since is None:
+                    unknown_since = ctx.clock.monotonic()
+                if ctx.clock.monotonic() - unknown_since >= UNKNOWN_STATUS_FINAL_S:
+                    await self._end_unknown(
+                        f"Twilio kept reporting the status {info.provider_status!r}, which "
+                        f"CallDeck does not know, for {UNKNOWN_STATUS_FINAL_S / 60:.0f} minutes"
+                    )
+                    return None
+            elif info is not None:
+                unknown_since = None
             if info is not None and self._worth_writing(info):
                 update = await self._persist("saving its status", partial(self._apply, info))
                 if update.final:

@@ -57,6 +57,7 @@ class FakeProvider:
     durations: dict[str, float] = field(default_factory=dict)  # To -> talk seconds
     place_errors: dict[str, list[Exception]] = field(default_factory=dict)  # To -> to raise
     lose_after_create: set[str] = field(default_factory=set)  # To: placed, then AmbiguousCreate
+    future_status: dict[str, str] = field(default_factory=dict)  # To -> a status unknown today
     recording_delay_s: float = 0.0  # each recording is "processing" this long after its call
     recording_lists: int = 0  # how often the recordings were asked for
     calls: list[FakeCall] = field(default_factory=list)
@@ -75,14 +76,16 @@ class FakeProvider:
             status = "in-progress"
         else:
             status = "ringing"
+        status = self.future_status.get(call.to, status)
         final = now >= call.end_mono
         return CallInfo(
             sid=call.sid,
             to=call.to,
             from_=call.from_,
             provider_status=status,
-            status=TWILIO_TO_CONTACT_STATUS[status],
+            status=TWILIO_TO_CONTACT_STATUS.get(status, "calling"),
             created_at=call.created_at,
+            start_time=call.created_at,  # like Twilio's: the dial time, not the answer
             duration_s=int(call.talk_s) if final and call.answers else (0 if final else None),
             answered_by=call.answered_by if final or status == "in-progress" else None,
             error_code=31000 if final and status == "failed" else None,
