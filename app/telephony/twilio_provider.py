@@ -9,6 +9,7 @@ thread-safe to share.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import logging
 import random
@@ -45,7 +46,7 @@ from app.telephony.errors import (
 from app.telephony.private_files import private_dir, write_private
 from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
 from app.telephony.retry import Backoff
-from app.telephony.sdk_mapping import call_info, owned_number, recording_info
+from app.telephony.sdk_mapping import call_info, failure_reason, owned_number, recording_info
 from app.telephony.transcription import Transcriber
 from app.telephony.transport import may_have_reached_twilio
 from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
@@ -295,7 +296,23 @@ class TwilioProvider:
         return sorted(by_sid.values(), key=lambda c: c.created_at or after)
 
     async def fetch_call(self, sid: str) -> CallInfo:
-        return call_info(await self._read(lambda c: c.calls(sid).fetch()))
+        info = call_info(await self._read(lambda c: c.calls(sid).fetch()))
+        if info.provider_status == "failed" and info.error_code is None:
+            return await self._with_failure_reason(info)
+        return info
+
+    async def _with_failure_reason(self, info: CallInfo) -> CallInfo:
+        """A call that failed after its create: the reason is only in its Notifications."""
+        try:
+            notes = await self._read(lambda c: c.calls(info.sid).notifications.list(limit=20))
+        except ProviderError as exc:
+            log.info("call %s: could not read why it failed (%s)", info.sid, exc)
+            return info
+        reason = failure_reason(notes)
+        if reason is None:
+            return info
+        code, message = reason
+        return dataclasses.replace(info, error_code=code, error_message=message)
 
     async def hang_up(self, sid: str) -> CallInfo:
         """End a live call. Hanging up a call that already ended is not an error."""

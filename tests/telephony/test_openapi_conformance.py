@@ -19,6 +19,7 @@ from tests.telephony.conftest import FROM
 SPEC_DIR = Path(__file__).resolve().parents[1] / "data" / "openapi"
 API = "/2010-04-01/Accounts/{AccountSid}"
 SAY = "<Response><Say>Hello, this is CallDeck.</Say></Response>"
+FAILS_AFTER_CREATE = "+14155551248"  # the emulator's default outcome for ...8: failed
 
 
 @cache
@@ -112,6 +113,9 @@ ROUTES = {
     ("GET", "/2010-04-01/Accounts/{account}/Calls.json"): f"{API}/Calls.json",
     ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}.json"): f"{API}/Calls/{{Sid}}.json",
     ("POST", "/2010-04-01/Accounts/{account}/Calls/{sid}.json"): f"{API}/Calls/{{Sid}}.json",
+    ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}/Notifications.json"): (
+        f"{API}/Calls/{{CallSid}}/Notifications.json"
+    ),
     ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings.json"): (
         f"{API}/Calls/{{CallSid}}/Recordings.json"
     ),
@@ -201,6 +205,14 @@ def test_responses_validate_against_twilio_openapi(emulator):
     )
     hung = api.post(f"{api.acc}/Calls/{live.json()['sid']}.json", {"Status": "completed"})
     ok(v2010, f"{API}/Calls/{{Sid}}.json", "post", hung, 200)
+
+    failed = api.post(
+        f"{api.acc}/Calls.json", {"To": FAILS_AFTER_CREATE, "From": FROM, "Twiml": SAY}
+    ).json()["sid"]
+    assert _final_call(api, failed)["status"] == "failed"
+    notes = api.get(f"{api.acc}/Calls/{failed}/Notifications.json")
+    ok(v2010, f"{API}/Calls/{{CallSid}}/Notifications.json", "get", notes, 200)
+    assert [n["error_code"] for n in notes.json()["notifications"]] == ["13224"]
 
     recs = api.get(f"{api.acc}/Calls/{sid}/Recordings.json")
     ok(v2010, f"{API}/Calls/{{CallSid}}/Recordings.json", "get", recs, 200)

@@ -393,3 +393,13 @@ def test_a_create_waiting_out_429s_is_abandoned_when_dialling_stops(make_emulato
         run(provider.place_call(dataclasses.replace(request(), may_proceed=may_proceed)))
     assert "not placed" in raised.value.user_message and len(asked) == 2
     assert created_events(emu) == []  # nothing reached the line
+
+
+def test_a_call_failing_after_the_create_gets_its_reason_from_notifications(
+    emulator, make_provider
+):
+    provider = make_provider(emulator)
+    _, final = run(place_and_finish(provider, request("+14155551248")))  # ...8: fails to route
+    assert final.provider_status == "failed"
+    assert final.error_code == 13224
+    assert final.error_message.startswith("Twilio: The phone number could not be reached")

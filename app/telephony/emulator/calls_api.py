@@ -172,6 +172,21 @@ class CallsApi(ApiBase):
                 await asyncio.wait({call.task}, timeout=5)
         return web.json_response(resources.call_json(call))
 
+    async def list_call_notifications(self, request: web.Request) -> web.Response:
+        """What Twilio's debugger logged for the call: a failure after the create has its
+        code only here (the Call resource has no error field)."""
+        call = self._call(request)
+        entries = list(enumerate(call.errors))
+        return web.json_response(
+            v2010_page(
+                request.query,
+                list(reversed(entries)),  # newest first
+                "notifications",
+                request.path,
+                lambda e: resources.call_notification_json(call, e[0], *e[1]),
+            )
+        )
+
     async def list_calls(self, request: web.Request) -> web.Response:
         q = request.query
         calls = list(reversed(list(self.account.calls.values())))  # newest first, like Twilio

@@ -27,6 +27,8 @@ SIP_CODES = {
     "canceled": "487",
     "failed": "500",
 }
+# UNCERTAIN which code Twilio logs for every routing failure; 13224 is its invalid-number one.
+ROUTING_FAILURE = (13224, "The phone number could not be reached: the call failed to route.")
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
 
 
@@ -254,6 +256,8 @@ class CallEngine:
         if outcome.kind == "failed":  # a routing failure never rings
             if await self.sleep(call, outcome.ring_s):
                 return self._finish(call, "canceled")
+            # After the 201 Twilio tells why only in the call's Notifications.
+            call.errors.append(ROUTING_FAILURE)
             return self._finish(call, "failed")
         call.start_time = utcnow()
         self._set_status(call, "ringing")

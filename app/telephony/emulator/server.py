@@ -128,6 +128,7 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_get(f"{ACC}/Calls.json", self.list_calls)
         r.add_get(ACC + "/Calls/{sid}.json", self.fetch_call)
         r.add_post(ACC + "/Calls/{sid}.json", self.update_call)
+        r.add_get(ACC + "/Calls/{sid}/Notifications.json", self.list_call_notifications)
         r.add_get(ACC + "/Calls/{sid}/Recordings.json", self.list_call_recordings)
         r.add_get(ACC + "/Calls/{sid}/Recordings/{rec}.json", self.fetch_call_recording)
         r.add_get(f"{ACC}/Recordings.json", self.list_recordings)
