@@ -54,6 +54,7 @@ from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
 log = logging.getLogger(__name__)
 
 KNOWN_SIDS_KEPT = 10_000
+CREATE_WORKERS = 2
 
 
 class RecentSet:
@@ -110,6 +111,11 @@ class TwilioProvider:
         self.backoff = Backoff(sleep=sleep, rand=rand)
         # Our own pool, so slow Twilio requests never starve the loop's default executor.
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="twilio")
+        # And creates apart from it, so they never queue behind the polls of live calls (one
+        # pool saturates at a few dozen of them). The dialer sends one create at a time.
+        self._create_executor = ThreadPoolExecutor(
+            max_workers=CREATE_WORKERS, thread_name_prefix="twilio-create"
+        )
         self._local = threading.local()
         self._http_clients: list[TwilioHttpClient] = []
         self.twilio_clock = TwilioClock()  # from every response's Date header
@@ -136,9 +142,10 @@ class TwilioProvider:
             self._local.client = client
         return client
 
-    async def _run(self, fn: Callable[[Client], Any]) -> Any:
+    async def _run(self, fn: Callable[[Client], Any], *, create: bool = False) -> Any:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: fn(self._client()))
+        pool = self._create_executor if create else self._executor
+        return await loop.run_in_executor(pool, lambda: fn(self._client()))
 
     async def _once(self, fn: Callable[[Client], Any]) -> Any:
         """A request that must not be repeated blindly: sent once, its failure typed."""
@@ -212,7 +219,7 @@ class TwilioProvider:
         started = datetime.now(UTC)
         for attempt in range(self.max_retries + 1):
             try:
-                inst = await self._run(lambda c: c.calls.create(**params))
+                inst = await self._run(lambda c: c.calls.create(**params), create=True)
             except Exception as exc:  # every failure becomes a typed error
                 err = from_twilio(exc, number=request.to)
                 if isinstance(err, ConnectionFailed) and not may_have_reached_twilio(exc):
@@ -448,6 +455,7 @@ class TwilioProvider:
             if http.session is not None:
                 http.session.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._create_executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _rest_error(resp: requests.Response, url: str):

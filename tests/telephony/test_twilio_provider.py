@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import socket
 import stat
+import threading
 import time
 import wave
 from datetime import UTC, datetime, timedelta
@@ -403,3 +404,23 @@ def test_a_call_failing_after_the_create_gets_its_reason_from_notifications(
     assert final.provider_status == "failed"
     assert final.error_code == 13224
     assert final.error_message.startswith("Twilio: The phone number could not be reached")
+
+
+def test_creates_never_queue_behind_busy_polls(emulator, make_provider):
+    """Every read worker busy (polls of many live calls): a create still goes out at once."""
+    provider = make_provider(emulator, max_workers=1)
+    release = threading.Event()
+
+    async def go():
+        busy = asyncio.ensure_future(provider._run(lambda _c: release.wait(10)))
+        await asyncio.sleep(0.05)  # the one read worker is now taken
+        try:
+            info = await asyncio.wait_for(provider.place_call(request()), 5)
+            still_busy = not busy.done()
+        finally:
+            release.set()
+            await busy
+        return info, still_busy
+
+    info, still_busy = run(go())
+    assert info.sid.startswith("CA") and still_busy
