@@ -22,7 +22,8 @@ from app.telephony.sdk_mapping import as_seconds
 
 TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
 CONFLICT = 409  # "only one Transcript per RecordingSid" (the status code is UNCERTAIN)
-INTELLIGENCE_SERVICE = "calldeck-transcripts"
+INTELLIGENCE_SERVICE = "calldeck-transcripts"  # en-US; other languages get "-<code>"
+DEFAULT_LANGUAGE = "en-US"
 # Channel 1 is the leg CallDeck placed (the agent), channel 2 the contact.
 PARTICIPANTS = [
     {"channel_participant": 1, "role": "Agent", "full_name": "CallDeck agent"},
@@ -51,12 +52,15 @@ class Transcriber:
         self._sleep = sleep
         self.poll_interval_s = poll_interval_s
         self.timeout_s = timeout_s
-        self._service_sid: str | None = None
+        self._service_sids: dict[str, str] = {}  # by language code
         self._service_lock = asyncio.Lock()
 
-    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
-        """Create, poll, read sentences."""
-        transcript = await self._transcript_of(recording.sid)
+    async def transcribe(
+        self, recording: RecordingInfo, language_code: str = DEFAULT_LANGUAGE
+    ) -> list[TranscriptSentence]:
+        """Create (or find), poll, read sentences, in the Intelligence service of
+        *language_code* (a service's language cannot be changed once set)."""
+        transcript = await self._transcript_of(recording.sid, language_code)
         status = await self._wait(transcript.sid, transcript.status)
         if status != "completed":
             raise ProviderError(
@@ -78,9 +82,9 @@ class Transcriber:
             for s in sorted(sentences, key=lambda s: s.sentence_index or 0)
         ]
 
-    async def _transcript_of(self, source_sid: str) -> Any:
+    async def _transcript_of(self, source_sid: str, language_code: str) -> Any:
         """The recording's one transcript: the existing one, or a new one."""
-        service_sid = await self._service()
+        service_sid = await self._service(language_code)
         channel = {"media_properties": {"source_sid": source_sid}, "participants": PARTICIPANTS}
         for attempt in range(CREATE_TRIES):
             existing = await self._read(
@@ -120,18 +124,26 @@ class Transcriber:
             status = fetched.status
         return status
 
-    async def _service(self) -> str:
+    async def _service(self, language_code: str) -> str:
+        name = service_name(language_code)
         async with self._service_lock:
-            if self._service_sid is None:
+            if language_code not in self._service_sids:
 
                 def ensure(c: Client) -> str:
                     for svc in c.intelligence.v2.services.list(page_size=50):
-                        if svc.unique_name == INTELLIGENCE_SERVICE:
+                        if svc.unique_name == name:
                             return svc.sid
                     svc = c.intelligence.v2.services.create(
-                        unique_name=INTELLIGENCE_SERVICE, auto_transcribe=False
+                        unique_name=name, auto_transcribe=False, language_code=language_code
                     )
                     return svc.sid
 
-                self._service_sid = await self._read(ensure)
-            return self._service_sid
+                self._service_sids[language_code] = await self._read(ensure)
+            return self._service_sids[language_code]
+
+
+def service_name(language_code: str) -> str:
+    """One service per language (the first, en-US, keeps the name older accounts have)."""
+    if language_code == DEFAULT_LANGUAGE:
+        return INTELLIGENCE_SERVICE
+    return f"{INTELLIGENCE_SERVICE}-{language_code}"

@@ -47,7 +47,7 @@ from app.telephony.private_files import private_dir, write_private
 from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
 from app.telephony.retry import Backoff
 from app.telephony.sdk_mapping import call_info, failure_reason, owned_number, recording_info
-from app.telephony.transcription import Transcriber
+from app.telephony.transcription import DEFAULT_LANGUAGE, Transcriber
 from app.telephony.transport import may_have_reached_twilio
 from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
 
@@ -384,8 +384,10 @@ class TwilioProvider:
         raise last_error
 
     # -- transcripts ----------------------------------------------------------------------
-    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
-        return await self._transcriber.transcribe(recording)
+    async def transcribe(
+        self, recording: RecordingInfo, language_code: str = DEFAULT_LANGUAGE
+    ) -> list[TranscriptSentence]:
+        return await self._transcriber.transcribe(recording, language_code)
 
     # -- numbers --------------------------------------------------------------------------
     async def list_numbers(self) -> list[OwnedNumber]:

@@ -156,7 +156,9 @@ class FakeProvider:
         path.write_bytes(b"RIFF0000WAVE")
         return path
 
-    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
+    async def transcribe(
+        self, recording: RecordingInfo, language_code: str = "en-US"
+    ) -> list[TranscriptSentence]:
         call = self._find(recording.call_sid)
         said = "Please do not call me again." if call.to.endswith("9") else "Yes, go ahead."
         return [

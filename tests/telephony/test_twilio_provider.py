@@ -424,3 +424,17 @@ def test_creates_never_queue_behind_busy_polls(emulator, make_provider):
 
     info, still_busy = run(go())
     assert info.sid.startswith("CA") and still_busy
+
+
+def test_each_language_has_its_own_intelligence_service(emulator, make_provider):
+    """A service's language cannot be changed once set: French gets a service of its own."""
+    provider = make_provider(emulator)
+    info, _ = run(place_and_finish(provider, request("+14155551239", record=True)))
+    [rec] = run(provider_ready_recordings(provider, info.sid))
+    run(provider.transcribe(rec, language_code="fr-FR"))
+    services = emulator.emulator.server.account.services.values()
+    assert {(s.unique_name, s.language_code) for s in services} == {
+        (f"{INTELLIGENCE_SERVICE}-fr-FR", "fr-FR")
+    }
+    [transcript] = emulator.emulator.server.account.transcripts.values()
+    assert transcript.language_code == "fr-FR"

@@ -83,6 +83,7 @@ class IntelligenceApi(ApiBase):
             source_sid,
             channel,
             duration_s=rec.duration_s or 0,
+            language_code=self.account.services[service_sid].language_code,
         )
         self.account.transcripts[tr.sid] = tr
         self.engine._spawn(self._transcribe(tr))

@@ -266,7 +266,7 @@ def transcript_json(tr: TranscriptRecord, base_url: str) -> dict:
         "status": tr.status,
         "channel": tr.channel,
         "data_logging": False,
-        "language_code": "en-US",
+        "language_code": tr.language_code,
         "customer_key": None,
         "media_start_time": None,
         "duration": tr.duration_s,

@@ -121,6 +121,7 @@ class TranscriptRecord:
     date_updated: datetime = field(default_factory=utcnow)
     duration_s: int = 0
     sentences: list[dict] = field(default_factory=list)
+    language_code: str = "en-US"  # its service's
 
 
 @dataclass
