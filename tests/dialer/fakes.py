@@ -58,6 +58,7 @@ class FakeProvider:
     place_errors: dict[str, list[Exception]] = field(default_factory=dict)  # To -> to raise
     lose_after_create: set[str] = field(default_factory=set)  # To: placed, then AmbiguousCreate
     future_status: dict[str, str] = field(default_factory=dict)  # To -> a status unknown today
+    unknown_at_first: dict[str, int] = field(default_factory=dict)  # To -> 404s before found
     recording_delay_s: float = 0.0  # each recording is "processing" this long after its call
     recording_lists: int = 0  # how often the recordings were asked for
     calls: list[FakeCall] = field(default_factory=list)
@@ -129,7 +130,13 @@ class FakeProvider:
         raise NotFound("no such call", code=20404)
 
     async def fetch_call(self, sid: str) -> CallInfo:
-        return self._info(self._find(sid))
+        call = self._find(sid)
+        if self.unknown_at_first.get(call.to, 0) > 0:
+            self.unknown_at_first[call.to] -= 1
+            from app.telephony.errors import NotFound
+
+            raise NotFound("no such call yet", code=20404)
+        return self._info(call)
 
     async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
         return [

@@ -175,3 +175,14 @@ def test_answered_at_is_the_answer_not_the_dial(store, tmp_path):
     (placed,) = provider.calls
     rang = (call.answered_at - placed.created_at).total_seconds()
     assert placed.ring_s <= rang <= placed.ring_s + 2.0  # within one poll of the answer
+
+
+def test_a_brand_new_call_twilio_does_not_know_yet_is_asked_about_again(store, tmp_path):
+    """A 404 seconds after the create does not end the attempt (its contact would be dialable
+    again while the first call rings): it is polled until Twilio knows it."""
+    make_campaign(store, "New", [NUMBER], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock, unknown_at_first={NUMBER: 2})
+    run_service(store, provider, clock, tmp_path)
+    (call,) = calls(store)
+    assert call.status == "completed" and len(provider.calls) == 1
