@@ -140,7 +140,12 @@ def _add_emulator_parser(sub, common: argparse.ArgumentParser) -> None:
         "--speed", type=_positive_float, default=1.0, help="time runs this many times faster (> 0)"
     )
     emu.add_argument("--call-log", type=Path)
-    emu.add_argument("--faults")
+    emu.add_argument("--faults", help="e.g. 429=0.1,timeout=0.05,recording-delay=120,list-delay=20")
+    emu.add_argument(
+        "--clock-skew", type=float, default=0.0, help="seconds Twilio's clock is ahead (or -behind)"
+    )
+    emu.add_argument("--trial", action="store_true", help="a trial account: verified To only")
+    emu.add_argument("--geo-block", default="", help="countries without permission, e.g. GB,FR")
     emu.add_argument("--account-sid")
     emu.add_argument("--auth-token")
 
@@ -354,6 +359,9 @@ def cmd_emulator(args: argparse.Namespace) -> int:
         faults=args.faults,
         account_sid=args.account_sid,
         auth_token=args.auth_token,
+        clock_skew=args.clock_skew,
+        trial=args.trial,
+        geo_block=tuple(args.geo_block.split(",")),
     )
 
 

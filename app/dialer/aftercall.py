@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.dialer import writes
@@ -37,9 +38,13 @@ _PHONE_AND_DAY = Statement(
 )
 
 _AGENT_OUTCOME = Statement("SELECT outcome FROM calls WHERE id = :id")
+_ENDED_AT = Statement("SELECT ended_at FROM calls WHERE id = :id")
 
-# A recording is "processing" for a little while after the call; ask again this many times.
-RECORDING_CHECKS = 6
+# Twilio: recordings "may not always be ready right away when your call ends". The state
+# stays pending meanwhile (a restart asks again), checked ever less often, for this long
+# after the call ended; only then is the recording given up as unavailable.
+RECORDING_PATIENCE = timedelta(minutes=30)
+MAX_RECORDING_CHECK_INTERVAL_S = 300.0
 
 
 class DiskFull(Exception):
@@ -61,10 +66,13 @@ class Results:
 
 
 async def _finished_recording(
-    provider: Provider, sid: str, clock: Clock, poll_interval_s: float
+    provider: Provider, sid: str, ended_at: datetime, clock: Clock, poll_interval_s: float
 ) -> tuple[RecordingInfo | None, RecordingState]:
-    """The call's completed recording, or None with the state to store."""
-    for check in range(RECORDING_CHECKS):
+    """The call's completed recording, or None with the state to store. While it is still
+    processing, ask again with backoff until RECORDING_PATIENCE after *ended_at*."""
+    give_up_at = ended_at + RECORDING_PATIENCE
+    interval = poll_interval_s
+    while True:
         recordings = await provider.list_recordings(sid)
         done = [r for r in recordings if r.status == "completed"]
         if done:
@@ -73,19 +81,29 @@ async def _finished_recording(
             return None, RecordingState.NONE
         if all(r.status in ("absent", "failed", "deleted") for r in recordings):
             return None, RecordingState.unavailable("the provider kept no audio")
-        if check < RECORDING_CHECKS - 1:
-            await clock.sleep_until(clock.monotonic() + poll_interval_s)
-    return None, RecordingState.unavailable(
-        "the recording was still processing; fetch it again later"
-    )
+        left_s = (give_up_at - clock.now()).total_seconds()
+        if left_s <= 0:
+            return None, RecordingState.unavailable(
+                f"the recording was still processing {RECORDING_PATIENCE.seconds // 60} "
+                "minutes after the call"
+            )
+        await clock.sleep_until(clock.monotonic() + min(interval, left_s))
+        interval = min(MAX_RECORDING_CHECK_INTERVAL_S, interval * 2)
 
 
 async def _fetch_recording(
-    provider: Provider, sid: str, recordings_dir: Path, clock: Clock, poll_interval_s: float
+    provider: Provider,
+    sid: str,
+    ended_at: datetime,
+    recordings_dir: Path,
+    clock: Clock,
+    poll_interval_s: float,
 ) -> tuple[RecordingInfo | None, Path | None, RecordingState]:
     """The call's recording downloaded into *recordings_dir*, its local path, and its state."""
     try:
-        recording, state = await _finished_recording(provider, sid, clock, poll_interval_s)
+        recording, state = await _finished_recording(
+            provider, sid, ended_at, clock, poll_interval_s
+        )
         if recording is None:
             return None, None, state
         return recording, await provider.download_recording(recording, recordings_dir), state
@@ -121,9 +139,15 @@ async def fetch_results(
     clock: Clock,
     poll_interval_s: float,
 ) -> Results:
-    """Store the recording, the transcript turns and any DNC request of one finished call."""
+    """Store the recording, the transcript turns and any DNC request of one finished call.
+
+    Until the recording is ready this keeps waiting (see _finished_recording); its state
+    stays pending in the database meanwhile, so a restart picks the call up again."""
+    with writer.transaction() as tx:
+        ended_at = tx.execute(_ENDED_AT, {"id": call_id}).scalar()
+    ended_at = writes.stored_utc(ended_at) if ended_at is not None else clock.now()
     recording, path, rec_state = await _fetch_recording(
-        provider, sid, recordings_dir, clock, poll_interval_s
+        provider, sid, ended_at, recordings_dir, clock, poll_interval_s
     )
     with writer.transaction() as tx:
         handled_by_agent = tx.execute(_AGENT_OUTCOME, {"id": call_id}).scalar() is not None

@@ -26,14 +26,17 @@ from app.dialer.search import find_created_call
 from app.domain.clock import Clock
 from app.domain.status import ContactStatus
 from app.store.writer import WRITE_REFUSED
-from app.telephony.base import CallInfo, CallRequest
+from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, CallRequest
 from app.telephony.errors import NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_POLL_BACKOFF_S = 60.0
+# A status Twilio may add one day is not polled forever: after this long it ends the attempt.
+UNKNOWN_STATUS_FINAL_S = 600.0
 MAX_PERSIST_BACKOFF_S = 30.0
+YOUNG_CALL_S = 60.0  # claimed this recently, a call Twilio says it does not know is retried
 DISK_FULL_RETRY_S = (30.0, 600.0)  # first wait, longest wait
 QUEUED = ContactStatus.QUEUED.value
 LOST = "not placed (the create request never reached the provider)"
@@ -118,8 +121,10 @@ class CallAttempt:
         try:
             info = await self._ctx.provider.fetch_call(self.live.sid)
         except NotFound:
-            await self._end_unknown("the provider has no record of this call")
-            return
+            if self._old_enough_to_be_gone():
+                await self._end_unknown("the provider has no record of this call")
+                return
+            info = None  # too young to be gone: polled like any other
         except ProviderError:
             log.warning("call %s: could not check it now; polling", self.live.call_id)
             info = None
@@ -210,7 +215,19 @@ class CallAttempt:
         ctx, sid = self._ctx, self.live.sid
         assert sid is not None
         errors = 0
+        unknown_since: float | None = None
         while True:
+            if info is not None and info.provider_status not in TWILIO_TO_CONTACT_STATUS:
+                if unknown_since is None:
+                    unknown_since = ctx.clock.monotonic()
+                if ctx.clock.monotonic() - unknown_since >= UNKNOWN_STATUS_FINAL_S:
+                    await self._end_unknown(
+                        f"Twilio kept reporting the status {info.provider_status!r}, which "
+                        f"CallDeck does not know, for {UNKNOWN_STATUS_FINAL_S / 60:.0f} minutes"
+                    )
+                    return None
+            elif info is not None:
+                unknown_since = None
             if info is not None and self._worth_writing(info):
                 update = await self._persist("saving its status", partial(self._apply, info))
                 if update.final:
@@ -219,7 +236,11 @@ class CallAttempt:
             try:
                 info = await ctx.provider.fetch_call(sid)
                 errors = 0
-            except NotFound:
+            except NotFound as exc:
+                if not self._old_enough_to_be_gone():
+                    info = None  # UNCERTAIN whether Twilio 404s a brand-new call: ask again
+                    log.warning("call %s: not found yet (%s); asking again", self.live.call_id, exc)
+                    continue
                 await self._end_unknown("the provider has no record of this call any more")
                 return None
             except Exception as exc:  # a poll that fails must not strand the line
@@ -229,6 +250,12 @@ class CallAttempt:
                 # Keep asking (the line stays held), but less often while the provider struggles.
                 backoff = min(MAX_POLL_BACKOFF_S, ctx.poll_interval_s * 2 ** min(errors, 8))
                 await ctx.clock.sleep_until(ctx.clock.monotonic() + backoff)
+
+    def _old_enough_to_be_gone(self) -> bool:
+        """A 404 for a call this old means it is gone; a younger one may not be visible yet,
+        and ending it would make the contact dialable again while it rings."""
+        age = self._ctx.clock.now() - self.live.identity.claimed_at
+        return age.total_seconds() >= YOUNG_CALL_S
 
     def _worth_writing(self, info: CallInfo) -> bool:
         """Only what changes the contact (answered, ended) is written; "ringing" is not."""

@@ -7,6 +7,7 @@ from enum import Enum
 from app.telephony.errors import (
     AmbiguousCreate,
     AuthenticationFailed,
+    GeoPermissionDenied,
     InvalidNumber,
     NotPlaced,
     ProviderError,
@@ -28,7 +29,6 @@ class Action(Enum):
 GIVE_BACKS = frozenset(
     {Action.GIVE_BACK, Action.GIVE_BACK_AND_BACK_OFF, Action.GIVE_BACK_AND_PAUSE}
 )
-TRIAL_ONE_CALL_AT_A_TIME = 10004  # the campaign's limit, not the contact's fault
 
 # First match wins. Decided by the type alone, whether or not the error says "retryable".
 _BY_TYPE: tuple[tuple[type[BaseException], Action], ...] = (
@@ -36,7 +36,11 @@ _BY_TYPE: tuple[tuple[type[BaseException], Action], ...] = (
     (NotPlaced, Action.GIVE_BACK),
     (AuthenticationFailed, Action.GIVE_BACK_AND_PAUSE),
     (UnverifiedCallerId, Action.GIVE_BACK_AND_PAUSE),
-    (TrialAccountLimit, Action.FAIL_PERMANENT),  # but 10004: see action_for
+    # An account setting, not the contact's fault (21219 unverified To on a trial, 10004
+    # one call at a time, 21215 geo permission): the next contacts would fail alike, so
+    # stop at the first one, with the fix in the message, and burn nobody.
+    (TrialAccountLimit, Action.GIVE_BACK_AND_PAUSE),
+    (GeoPermissionDenied, Action.GIVE_BACK_AND_PAUSE),
     (AmbiguousCreate, Action.RESOLVE_UNKNOWN_CREATE),
 )
 # For a definite refusal (not retryable). A retryable one (5xx, no connection after the
@@ -49,8 +53,6 @@ _BY_TYPE_WHEN_REFUSED: tuple[tuple[type[BaseException], Action], ...] = (
 
 def action_for(error: BaseException) -> Action:
     """What to do with the attempt whose create request raised *error*."""
-    if isinstance(error, TrialAccountLimit) and error.code == TRIAL_ONE_CALL_AT_A_TIME:
-        return Action.GIVE_BACK_AND_PAUSE
     table = _BY_TYPE
     if not (isinstance(error, ProviderError) and error.retryable):
         table = _BY_TYPE + _BY_TYPE_WHEN_REFUSED

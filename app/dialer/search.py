@@ -16,23 +16,30 @@ from app.telephony.errors import ProviderError
 
 log = logging.getLogger(__name__)
 
-FIND_MARGIN = timedelta(seconds=5)  # clock skew + Twilio's whole-second created dates
-UNKNOWN_CREATE_SEARCHES = 2  # searches that must find nothing before "not placed"
-UNKNOWN_CREATE_SETTLE = timedelta(seconds=5)  # and how long they must span
-MAX_SEARCH_BACKOFF_S = 60.0
+# To + From + "no sid we already store" is specific, so the window can be wide: minutes
+# before the claim, by Twilio's clock (the provider allows for its skew).
+FIND_MARGIN = timedelta(minutes=3)
+# Twilio's call list may lag behind a create (undocumented how much): "not placed" only after
+# searching this long and this often. The searches back off up to MAX_SEARCH_INTERVAL_S.
+UNKNOWN_CREATE_SETTLE_S = 60.0
+UNKNOWN_CREATE_SEARCHES = 4
+MAX_SEARCH_INTERVAL_S = 10.0
+MAX_SEARCH_BACKOFF_S = 60.0  # between searches that failed (Twilio unreachable)
 
 
 async def find_created_call(ctx: DialerContext, live: LiveCall) -> CallInfo | None:
     """The call the provider made for *live*, or None once it surely made none.
 
-    "Not found" only counts once UNKNOWN_CREATE_SETTLE has passed and several searches
-    agree: the provider's call list may lag a moment behind a create.
+    "Not found" only counts once UNKNOWN_CREATE_SETTLE_S has passed and several searches
+    agree: the provider's call list may lag behind a create.
     """
+    clock = ctx.clock
     searches = 0
     failures = 0
+    interval = ctx.poll_interval_s
     # The settle time runs from now, not from the claim: the create may have spent a
     # while in retries, and Twilio's list lags behind the create, not behind the claim.
-    resolving_since = ctx.clock.now()
+    resolving_since = clock.monotonic()
     while True:
         try:
             found = await _search_once(ctx, live)
@@ -41,14 +48,15 @@ async def find_created_call(ctx: DialerContext, live: LiveCall) -> CallInfo | No
             failures += 1
             log.warning("call %s: could not search for it (%s); will retry", live.call_id, exc)
             backoff = min(MAX_SEARCH_BACKOFF_S, ctx.poll_interval_s * 2 ** min(failures, 8))
-            await ctx.clock.sleep_until(ctx.clock.monotonic() + backoff)
+            await clock.sleep_until(clock.monotonic() + backoff)
             continue
         if found is not None:
             return found
-        settled = ctx.clock.now() - resolving_since >= UNKNOWN_CREATE_SETTLE
+        settled = clock.monotonic() - resolving_since >= UNKNOWN_CREATE_SETTLE_S
         if settled and searches >= UNKNOWN_CREATE_SEARCHES:
             return None
-        await ctx.clock.sleep_until(ctx.clock.monotonic() + ctx.poll_interval_s)
+        await clock.sleep_until(clock.monotonic() + interval)
+        interval = min(MAX_SEARCH_INTERVAL_S, interval * 2)
 
 
 async def _search_once(ctx: DialerContext, live: LiveCall) -> CallInfo | None:

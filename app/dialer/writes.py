@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.dialer.live_call import CallIdentity, LiveCall
 from app.dialer.plans import CampaignPlan, Candidate
@@ -236,7 +236,8 @@ def _answered(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) ->
             "sid": info.sid,
             "ps": info.provider_status,
             "status": S.CONNECTED.value,
-            "answered_at": info.start_time or now,
+            # Seen in progress by this poll: start_time is the dial time, not the answer.
+            "answered_at": now,
             "id": live.call_id,
         },
     )
@@ -263,7 +264,7 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
             "error_message": info.error_message,
             "recording_state": _RECORDING_PENDING if answered else _RECORDING_NONE,
             "transcript_state": _TRANSCRIPT_PENDING if answered else _TRANSCRIPT_NONE,
-            "answered_at": (info.start_time or ended_at) if answered else None,
+            "answered_at": _answer_time(info, ended_at) if answered else None,
             "id": live.call_id,
         },
     ).scalar()
@@ -277,14 +278,23 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
     )
     if outcome == S.COMPLETED and booked is not None:
         # The agent agreed a callback with the callee (app.dialer.agent_calls).
-        retry_at = _stored_utc(booked)
+        retry_at = stored_utc(booked)
     changed = _set_contact_status(tx, live, outcome, now, next_at=retry_at)
     if changed is None:
         tx.execute(_CONTACT_NEXT, {"next_at": retry_at, "now": now, "id": live.contact_id})
     return StatusUpdate(live.contact_id, changed, True, answered, retry_at)
 
 
-def _stored_utc(value: datetime | str) -> datetime:
+def _answer_time(info: CallInfo, ended_at: datetime) -> datetime:
+    """When a call answered between two polls was answered: its duration counts from the
+    answer, so end less duration (never before the dial, start_time)."""
+    if info.duration_s is None or info.end_time is None:
+        return info.start_time or ended_at
+    answered = info.end_time - timedelta(seconds=info.duration_s)
+    return max(answered, info.start_time) if info.start_time else answered
+
+
+def stored_utc(value: datetime | str) -> datetime:
     """A UTC column read by plain SQL: naive UTC text on SQLite, a naive datetime elsewhere."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return moment.replace(tzinfo=UTC)

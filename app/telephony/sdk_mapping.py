@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, OwnedNumber, RecordingInfo
 
@@ -54,3 +55,18 @@ def owned_number(num: Any, kind: str) -> OwnedNumber:
     if kind == "verified":
         caps = caps or {"voice": True}
     return OwnedNumber(num.sid, num.phone_number, num.friendly_name, kind, caps)
+
+
+def failure_reason(notifications: list[Any]) -> tuple[int, str] | None:
+    """(code, the sentence the user reads) from a call's Notifications, errors before
+    warnings; None when Twilio logged nothing."""
+    ranked = sorted(notifications, key=lambda n: str(n.log or "1") != "0")
+    for note in ranked:
+        code = as_int(note.error_code)
+        if code is None:
+            continue
+        text = str(note.message_text or "")
+        # message_text is form-encoded ("Msg=...&ErrorCode=..."); plain text is kept as is.
+        text = parse_qs(text).get("Msg", [text])[0].strip()
+        return code, f"Twilio: {text or 'the call failed'} (error {code})."
+    return None

@@ -9,6 +9,7 @@ thread-safe to share.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import logging
 import random
@@ -43,17 +44,18 @@ from app.telephony.errors import (
     ServerError,
     from_twilio,
 )
-from app.telephony.http_seam import RewritingHttpClient
 from app.telephony.private_files import private_dir, write_private
 from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
 from app.telephony.retry import Backoff
-from app.telephony.sdk_mapping import call_info, owned_number, recording_info
-from app.telephony.transcription import Transcriber
+from app.telephony.sdk_mapping import call_info, failure_reason, owned_number, recording_info
+from app.telephony.transcription import DEFAULT_LANGUAGE, Transcriber
 from app.telephony.transport import may_have_reached_twilio
+from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
 
 log = logging.getLogger(__name__)
 
 KNOWN_SIDS_KEPT = 10_000
+CREATE_WORKERS = 2
 
 
 class RecentSet:
@@ -77,8 +79,10 @@ class RecentSet:
 
 
 CALLBACK_EVENTS = ["initiated", "ringing", "answered", "completed"]
-# How far our clock may run ahead of Twilio's when we look for a call we may have created.
-CLOCK_SLACK = timedelta(seconds=2)
+# Looking at once for the call a lost create made: Twilio's time of our create, less this
+# (the Date header's whole seconds and the estimate's error). Wider searches are the
+# dialer's, which also knows every sid already stored (app/dialer/search.py).
+ADOPT_MARGIN = timedelta(seconds=5)
 
 
 class TwilioProvider:
@@ -110,24 +114,31 @@ class TwilioProvider:
         self.backoff = Backoff(sleep=sleep, rand=rand)
         # Our own pool, so slow Twilio requests never starve the loop's default executor.
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="twilio")
+        # And creates apart from it, so they never queue behind the polls of live calls (one
+        # pool saturates at a few dozen of them). The dialer sends one create at a time.
+        self._create_executor = ThreadPoolExecutor(
+            max_workers=CREATE_WORKERS, thread_name_prefix="twilio-create"
+        )
         self._local = threading.local()
         self._http_clients: list[TwilioHttpClient] = []
+        self.twilio_clock = TwilioClock()  # from every response's Date header
         self._lock = threading.Lock()
         # Calls we created, never to be "adopted" twice. An adoption only looks at calls made
         # since its own create began, so the most recent few thousand are all it can meet.
         self._known_sids = RecentSet(KNOWN_SIDS_KEPT)
         self._transcriber = Transcriber(
-            self._read, sleep, poll_interval_s=poll_interval_s, timeout_s=transcript_timeout_s
+            self._read,
+            self._once,
+            sleep,
+            poll_interval_s=poll_interval_s,
+            timeout_s=transcript_timeout_s,
         )
 
     # -- plumbing -------------------------------------------------------------------------
     def _client(self) -> Client:
         client = getattr(self._local, "client", None)
         if client is None:
-            if self.base_url:
-                http = RewritingHttpClient(self.base_url, timeout=self.timeout_s)
-            else:
-                http = TwilioHttpClient(timeout=self.timeout_s)
+            http = ClockWatchingHttpClient(self.twilio_clock, self.base_url, timeout=self.timeout_s)
             with self._lock:
                 self._http_clients.append(http)
             client = Client(
@@ -136,9 +147,17 @@ class TwilioProvider:
             self._local.client = client
         return client
 
-    async def _run(self, fn: Callable[[Client], Any]) -> Any:
+    async def _run(self, fn: Callable[[Client], Any], *, create: bool = False) -> Any:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: fn(self._client()))
+        pool = self._create_executor if create else self._executor
+        return await loop.run_in_executor(pool, lambda: fn(self._client()))
+
+    async def _once(self, fn: Callable[[Client], Any]) -> Any:
+        """A request that must not be repeated blindly: sent once, its failure typed."""
+        try:
+            return await self._run(fn)
+        except Exception as exc:  # every failure becomes a typed error
+            raise from_twilio(exc) from exc
 
     async def _read(self, fn: Callable[[Client], Any], *, number: str | None = None) -> Any:
         """A request that is safe to repeat: retried on 429, 5xx and lost connections."""
@@ -206,10 +225,10 @@ class TwilioProvider:
     async def place_call(self, request: CallRequest) -> CallInfo:
         """Create the call once. A create lost in flight is looked for, never blindly redialled."""
         params = self._create_params(request)
-        started = datetime.now(UTC) - CLOCK_SLACK
+        started = datetime.now(UTC)
         for attempt in range(self.max_retries + 1):
             try:
-                inst = await self._run(lambda c: c.calls.create(**params))
+                inst = await self._run(lambda c: c.calls.create(**params), create=True)
             except Exception as exc:  # every failure becomes a typed error
                 err = from_twilio(exc, number=request.to)
                 if isinstance(err, ConnectionFailed) and not may_have_reached_twilio(exc):
@@ -255,7 +274,7 @@ class TwilioProvider:
         self, request: CallRequest, started: datetime, cause: BaseException
     ) -> CallInfo | None:
         try:
-            found = await self.find_calls(request.to, request.from_, started)
+            found = await self.find_calls(request.to, request.from_, started - ADOPT_MARGIN)
         except ProviderError as err:
             raise AmbiguousCreate(
                 f"The call to {request.to} may or may not have been placed, and Twilio could "
@@ -270,11 +289,18 @@ class TwilioProvider:
         return call
 
     async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
-        after = created_after.astimezone(UTC).replace(microsecond=0)
+        """*created_after* is by our clock; Twilio's dates are by its own, so it is moved by
+        the measured skew (one request first measures it, if none has yet)."""
+        if not self.twilio_clock.measured:
+            await self.verify_credentials()
+        after = self.twilio_clock.to_twilio(created_after).astimezone(UTC).replace(microsecond=0)
+        # StartTime> is documented as a date (YYYY-MM-DD), and the day may have just turned
+        # on one clock and not the other: ask from the day before, and filter here.
+        since_day = (after - timedelta(days=1)).date().isoformat()
 
         def search(c: Client) -> list[Any]:
             # Queued calls have no start_time yet on Twilio, so ask for them separately.
-            started = c.calls.list(to=to, from_=from_, start_time_after=after, page_size=50)
+            started = c.calls.list(to=to, from_=from_, start_time_after=since_day, page_size=50)
             queued = c.calls.list(to=to, from_=from_, status="queued", page_size=50)
             return [*started, *queued]
 
@@ -286,7 +312,23 @@ class TwilioProvider:
         return sorted(by_sid.values(), key=lambda c: c.created_at or after)
 
     async def fetch_call(self, sid: str) -> CallInfo:
-        return call_info(await self._read(lambda c: c.calls(sid).fetch()))
+        info = call_info(await self._read(lambda c: c.calls(sid).fetch()))
+        if info.provider_status == "failed" and info.error_code is None:
+            return await self._with_failure_reason(info)
+        return info
+
+    async def _with_failure_reason(self, info: CallInfo) -> CallInfo:
+        """A call that failed after its create: the reason is only in its Notifications."""
+        try:
+            notes = await self._read(lambda c: c.calls(info.sid).notifications.list(limit=20))
+        except ProviderError as exc:
+            log.info("call %s: could not read why it failed (%s)", info.sid, exc)
+            return info
+        reason = failure_reason(notes)
+        if reason is None:
+            return info
+        code, message = reason
+        return dataclasses.replace(info, error_code=code, error_message=message)
 
     async def hang_up(self, sid: str) -> CallInfo:
         """End a live call. Hanging up a call that already ended is not an error."""
@@ -351,8 +393,10 @@ class TwilioProvider:
         raise last_error
 
     # -- transcripts ----------------------------------------------------------------------
-    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
-        return await self._transcriber.transcribe(recording)
+    async def transcribe(
+        self, recording: RecordingInfo, language_code: str = DEFAULT_LANGUAGE
+    ) -> list[TranscriptSentence]:
+        return await self._transcriber.transcribe(recording, language_code)
 
     # -- numbers --------------------------------------------------------------------------
     async def list_numbers(self) -> list[OwnedNumber]:
@@ -455,6 +499,7 @@ class TwilioProvider:
             if http.session is not None:
                 http.session.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._create_executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _rest_error(resp: requests.Response, url: str):

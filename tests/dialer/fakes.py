@@ -57,6 +57,10 @@ class FakeProvider:
     durations: dict[str, float] = field(default_factory=dict)  # To -> talk seconds
     place_errors: dict[str, list[Exception]] = field(default_factory=dict)  # To -> to raise
     lose_after_create: set[str] = field(default_factory=set)  # To: placed, then AmbiguousCreate
+    future_status: dict[str, str] = field(default_factory=dict)  # To -> a status unknown today
+    unknown_at_first: dict[str, int] = field(default_factory=dict)  # To -> 404s before found
+    recording_delay_s: float = 0.0  # each recording is "processing" this long after its call
+    recording_lists: int = 0  # how often the recordings were asked for
     calls: list[FakeCall] = field(default_factory=list)
     requests: list[tuple[float, CallRequest]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
@@ -73,14 +77,16 @@ class FakeProvider:
             status = "in-progress"
         else:
             status = "ringing"
+        status = self.future_status.get(call.to, status)
         final = now >= call.end_mono
         return CallInfo(
             sid=call.sid,
             to=call.to,
             from_=call.from_,
             provider_status=status,
-            status=TWILIO_TO_CONTACT_STATUS[status],
+            status=TWILIO_TO_CONTACT_STATUS.get(status, "calling"),
             created_at=call.created_at,
+            start_time=call.created_at,  # like Twilio's: the dial time, not the answer
             duration_s=int(call.talk_s) if final and call.answers else (0 if final else None),
             answered_by=call.answered_by if final or status == "in-progress" else None,
             error_code=31000 if final and status == "failed" else None,
@@ -124,7 +130,13 @@ class FakeProvider:
         raise NotFound("no such call", code=20404)
 
     async def fetch_call(self, sid: str) -> CallInfo:
-        return self._info(self._find(sid))
+        call = self._find(sid)
+        if self.unknown_at_first.get(call.to, 0) > 0:
+            self.unknown_at_first[call.to] -= 1
+            from app.telephony.errors import NotFound
+
+            raise NotFound("no such call yet", code=20404)
+        return self._info(call)
 
     async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
         return [
@@ -138,9 +150,12 @@ class FakeProvider:
 
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
         call = self._find(call_sid)
+        self.recording_lists += 1
         if not call.answers:
             return []
-        return [RecordingInfo("RE" + call.sid[2:], call.sid, int(call.talk_s), "completed")]
+        ready = self.clock.monotonic() >= call.end_mono + self.recording_delay_s
+        status = "completed" if ready else "processing"
+        return [RecordingInfo("RE" + call.sid[2:], call.sid, int(call.talk_s), status)]
 
     async def download_recording(self, recording: RecordingInfo, dest_dir: Path) -> Path:
         dest_dir.mkdir(parents=True, exist_ok=True)
@@ -148,7 +163,9 @@ class FakeProvider:
         path.write_bytes(b"RIFF0000WAVE")
         return path
 
-    async def transcribe(self, recording: RecordingInfo) -> list[TranscriptSentence]:
+    async def transcribe(
+        self, recording: RecordingInfo, language_code: str = "en-US"
+    ) -> list[TranscriptSentence]:
         call = self._find(recording.call_sid)
         said = "Please do not call me again." if call.to.endswith("9") else "Yes, go ahead."
         return [

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.dialer import plans, writes
-from app.dialer.attempt import CallAttempt
+from app.dialer.attempt import UNKNOWN_STATUS_FINAL_S, CallAttempt
 from app.dialer.context import DialerContext
 from app.dialer.events import CallEnded, EventHub
 from app.dialer.live_call import LiveCall
@@ -19,7 +19,7 @@ from app.store.writer import Writer
 from app.telephony.errors import InvalidNumber, NotPlaced, TrialAccountLimit
 from tests.dialer.fakes import FakeProvider
 from tests.dialer.helpers import make_campaign
-from tests.dialer.test_service_errors import contacts, run_service
+from tests.dialer.test_service_errors import calls, contacts, run_service
 
 NUMBER = "+12125550100"
 
@@ -152,3 +152,37 @@ def test_trial_one_call_at_a_time_gives_back_and_pauses_the_campaign(store, tmp_
         assert call.error_message == "not placed: Trial accounts make one call at a time."
         assert session.scalars(select(Contact.attempts)).one() == 0
     assert contacts(store)[NUMBER].status == "queued"
+
+
+def test_a_status_unknown_today_ends_the_attempt_after_a_time_out(store, tmp_path):
+    cid, _ = make_campaign(store, "Future", [NUMBER], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock, future_status={NUMBER: "teleported"})
+    start = clock.monotonic()
+    run_service(store, provider, clock, tmp_path)
+    assert UNKNOWN_STATUS_FINAL_S <= clock.monotonic() - start < UNKNOWN_STATUS_FINAL_S + 60
+    (call,) = calls(store)
+    assert call.status == "failed" and "'teleported'" in call.error_message
+    assert contacts(store)[NUMBER].status == "failed"
+
+
+def test_answered_at_is_the_answer_not_the_dial(store, tmp_path):
+    make_campaign(store, "Answer", [NUMBER], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock)
+    run_service(store, provider, clock, tmp_path)
+    (call,) = calls(store)
+    (placed,) = provider.calls
+    rang = (call.answered_at - placed.created_at).total_seconds()
+    assert placed.ring_s <= rang <= placed.ring_s + 2.0  # within one poll of the answer
+
+
+def test_a_brand_new_call_twilio_does_not_know_yet_is_asked_about_again(store, tmp_path):
+    """A 404 seconds after the create does not end the attempt (its contact would be dialable
+    again while the first call rings): it is polled until Twilio knows it."""
+    make_campaign(store, "New", [NUMBER], max_attempts=1)
+    clock = FakeClock()
+    provider = FakeProvider(clock, unknown_at_first={NUMBER: 2})
+    run_service(store, provider, clock, tmp_path)
+    (call,) = calls(store)
+    assert call.status == "completed" and len(provider.calls) == 1

@@ -22,14 +22,20 @@ from tests.dialer.conftest import read_call_log
 from tests.dialer.helpers import make_campaign, phones
 
 REPO = Path(__file__).resolve().parents[2]
+SPEED = 100.0
 FAULTS = "429=0.08,500=0.05,timeout=0.1,drop-callback=0.3"
+# Twilio at its least kind: its call list 20 s late and recordings processing for 15 s (both
+# in real seconds, past the old 12 s give-up), and its clock 5 minutes off ours.
+LAGGING = f"{FAULTS},list-delay={20 * SPEED:g},recording-delay={15 * SPEED:g}"
 
 
-def _start_emulator(call_log: Path) -> tuple[subprocess.Popen, dict]:
+def _start_emulator(
+    call_log: Path, faults: str = FAULTS, clock_skew: float = 0.0
+) -> tuple[subprocess.Popen, dict]:
     code = (
         "import sys; from pathlib import Path; from app.telephony.emulator import run_emulator_cli;"
-        f"sys.exit(run_emulator_cli(speed=100.0, call_log=Path({str(call_log)!r}),"
-        f" faults={FAULTS!r}, seed=7))"
+        f"sys.exit(run_emulator_cli(speed={SPEED}, call_log=Path({str(call_log)!r}),"
+        f" faults={faults!r}, seed=7, clock_skew={clock_skew}))"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
@@ -64,8 +70,13 @@ def _creates(call_log: Path) -> list[str]:
     return [line["to"] for line in read_call_log(call_log) if line["event"] == "created"]
 
 
-@pytest.mark.timeout(120)
-def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("faults", "clock_skew"),
+    [(FAULTS, 0.0), (LAGGING, 300.0), (LAGGING, -300.0)],
+    ids=["faults", "lagging-twilio-ahead", "lagging-twilio-behind"],
+)
+def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path, faults, clock_skew):
     home = tmp_path / "home"
     store = open_store(home)
     numbers = phones(30, "0123456789")
@@ -74,7 +85,7 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
         set_setting(session, "calls_per_second", 50)
     cid, _ = make_campaign(store, "Crash", numbers, concurrency=5, per_minute=1200, max_attempts=1)
     call_log = tmp_path / "calls.jsonl"
-    emulator, creds = _start_emulator(call_log)
+    emulator, creds = _start_emulator(call_log, faults, clock_skew)
     env = {
         **os.environ,
         "TWILIO_ACCOUNT_SID": creds["account_sid"],
@@ -111,7 +122,7 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
             env=env,
             capture_output=True,
             text=True,
-            timeout=90,
+            timeout=240,
         )
         assert second.returncode == 0, second.stderr
         summary = json.loads(second.stdout)
@@ -131,6 +142,8 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path):
         assert len(placed) == len(numbers) == len({c.provider_sid for c in placed})
         assert session.get(Campaign, cid).state == "completed"
         assert not [c for c in calls if c.recording_state == "pending"]
+        answered = [c for c in calls if c.answered_at is not None]
+        assert answered and all(c.recording_state == "downloaded" for c in answered)
     assert summary["campaigns"][0]["state"] == "completed"
     store.dispose()
 

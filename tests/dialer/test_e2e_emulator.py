@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from app.dialer import CampaignStateChanged, DialerService
@@ -204,3 +205,31 @@ def test_calling_window_per_contact_time_zone(store, tmp_path, make_emulator):
     assert report.next_reason == "window"
     assert report.next_dial_at is not None and report.next_dial_at > datetime.now(UTC)
     assert report.next_local == f"{la_hour:02d}:00 in the contacts' time zone (New York)"
+
+
+@pytest.mark.parametrize(
+    ("account", "numbers", "code"),
+    [
+        ({"trial": True}, phones(6, "0"), 21219),
+        ({"geo_block": ("GB", "FR")}, [f"+4477009001{i:02d}" for i in range(6)], 21215),
+    ],
+    ids=["trial-unverified", "geo-permission"],
+)
+def test_an_account_refusal_pauses_the_campaign_at_the_first_and_burns_nobody(
+    store, tmp_path, make_emulator, account, numbers, code
+):
+    emu = make_emulator(**account)
+    cid, _ = make_campaign(store, "Refused", numbers, concurrency=1, max_attempts=3)
+    service = service_for(store, emu, tmp_path)
+    changes: list[CampaignStateChanged] = []
+    service.subscribe(lambda e: changes.append(e) if isinstance(e, CampaignStateChanged) else None)
+    asyncio.run(run_to_done(service))
+    with store.session() as session:
+        assert session.get(Campaign, cid).state == "paused"
+        [refused] = session.scalars(select(Call)).all()  # the first, and no other
+        assert f"error {code}" in refused.error_message
+        contacts = session.scalars(select(Contact)).all()
+        assert {(c.status, c.attempts) for c in contacts} == {("queued", 0)}
+    [paused] = [c for c in changes if c.state == "paused"]
+    fix = "Verify it in the Twilio Console" if code == 21219 else "Voice Geographic Permissions"
+    assert fix in paused.message

@@ -175,3 +175,23 @@ def make_provider() -> Iterator[Callable[..., TwilioProvider]]:
 
 def run(coro):
     return asyncio.run(coro)
+
+
+def ready_recordings(client: Client, call_sid: str, timeout: float = 10.0) -> list:
+    """The call's recordings once none is still processing (Twilio post-processes them)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        recs = client.calls(call_sid).recordings.list()
+        if all(r.status == "completed" for r in recs) or time.monotonic() > deadline:
+            return recs
+        time.sleep(0.01)
+
+
+async def provider_ready_recordings(provider, call_sid: str, timeout: float = 10.0) -> list:
+    """ready_recordings through the provider."""
+    deadline = time.monotonic() + timeout
+    while True:
+        recs = await provider.list_recordings(call_sid)
+        if all(r.status == "completed" for r in recs) or time.monotonic() > deadline:
+            return recs
+        await asyncio.sleep(0.01)

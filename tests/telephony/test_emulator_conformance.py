@@ -7,6 +7,7 @@ import re
 import time
 import wave
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 import requests
@@ -14,7 +15,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.request_validator import RequestValidator
 
 from app.telephony.emulator import media
-from tests.telephony.conftest import FROM, call_log, wait_final
+from tests.telephony.conftest import FROM, call_log, ready_recordings, wait_final
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your appointment tomorrow.</Say></Response>"
 RFC2822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$")
@@ -195,7 +196,8 @@ def test_unknown_call_is_404_20404(client):
 
 
 # -- Pagination and filters --------------------------------------------------------------------
-def test_list_pages_with_page_tokens_and_filters(client, emulator):
+def test_list_pages_with_page_tokens_and_filters(make_emulator, make_client):
+    client = make_client(make_emulator(faults="list-delay=0"))
     created = [create(client, to=f"+1415555200{i}").sid for i in range(7)]
     page = client.calls.page(page_size=3)
     assert len(list(page)) == 3
@@ -275,7 +277,7 @@ def test_url_twiml_is_fetched_with_a_signed_request(client, emulator, sink):
 def test_recording_lists_and_media_is_a_real_wav_made_lazily(client, emulator):
     call = create(client, record=True)
     final = wait_final(client, call.sid)
-    [rec] = client.calls(call.sid).recordings.list()
+    [rec] = ready_recordings(client, call.sid)
     [acct] = client.recordings.list(call_sid=call.sid)
     assert rec.sid == acct.sid and rec.status == "completed" and rec.source == "OutboundAPI"
     assert rec.duration == final.duration
@@ -336,7 +338,7 @@ def test_numbers_list_search_and_buy(client):
 def test_transcript_from_recording_has_both_channels_and_meta_paging(client):
     call = create(client, to="+14155551239", record=True)
     wait_final(client, call.sid)
-    [rec] = client.calls(call.sid).recordings.list()
+    [rec] = ready_recordings(client, call.sid)
     svc = client.intelligence.v2.services.create(unique_name="conformance", auto_transcribe=False)
     tr = client.intelligence.v2.transcripts.create(
         service_sid=svc.sid, channel={"media_properties": {"source_sid": rec.sid}}
@@ -385,13 +387,81 @@ def test_500_fault_is_a_server_error(make_emulator, make_client):
 
 
 def test_timeout_fault_places_the_call_but_drops_the_connection(make_emulator, make_client):
-    emu = make_emulator(faults="timeout=1.0")
+    emu = make_emulator(faults="timeout=1.0,list-delay=0")
     client = make_client(emu)
     with pytest.raises(requests.exceptions.ConnectionError):
         client.calls.create(to="+14155551230", from_=FROM, twiml=SAY)
     created = [e for e in call_log(emu) if e["event"] == "created"]
     assert len(created) == 1
     assert client.calls.list(to="+14155551230")[0].sid == created[0]["sid"]
+
+
+def test_the_call_list_lags_new_calls_by_the_list_delay(make_emulator, make_client):
+    emu = make_emulator(speed=100, faults="list-delay=20")  # 0.2 s of real time
+    client = make_client(emu)
+    call = create(client, to="+14155551230")
+    assert client.calls.list(to="+14155551230") == []
+    assert client.calls(call.sid).fetch().sid == call.sid  # fetch by sid is not delayed
+    time.sleep(0.3)
+    assert [c.sid for c in client.calls.list(to="+14155551230")] == [call.sid]
+
+
+def test_clock_skew_moves_every_date_and_the_date_header(make_emulator, make_client):
+    emu = make_emulator(clock_skew=-300)
+    client = make_client(emu)
+    before = datetime.now(UTC)
+    call = create(client)
+    header = parsedate_to_datetime(raw_get(emu, "/v2/Services").headers["Date"])
+    assert abs((header - before).total_seconds() + 300) < 5
+    assert abs((call.date_created - before).total_seconds() + 300) < 5
+
+
+def test_recordings_are_processing_for_the_recording_delay(make_emulator, make_client):
+    emu = make_emulator(speed=100, faults="recording-delay=30")  # 0.3 s of real time
+    client = make_client(emu)
+    call = create(client, record=True)
+    assert wait_final(client, call.sid).status == "completed"
+    [rec] = client.recordings.list(call_sid=call.sid)
+    assert rec.status == "processing"
+    media = f"{emu.base_url}/2010-04-01/Accounts/{emu.account_sid}/Recordings/{rec.sid}.wav"
+    auth = (emu.account_sid, emu.auth_token)
+    assert requests.get(media, auth=auth, timeout=10).status_code == 404
+    deadline = time.monotonic() + 10
+    while client.recordings(rec.sid).fetch().status != "completed":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert requests.get(media, auth=auth, timeout=10).status_code == 200
+
+
+def test_one_transcript_per_recording(make_emulator, make_client):
+    client = make_client(make_emulator(faults="recording-delay=0"))
+    call = create(client, record=True)
+    wait_final(client, call.sid)
+    [rec] = client.recordings.list(call_sid=call.sid)
+    svc = client.intelligence.v2.services.create(unique_name="once", auto_transcribe=False)
+    channel = {"media_properties": {"source_sid": rec.sid}}
+    first = client.intelligence.v2.transcripts.create(service_sid=svc.sid, channel=channel)
+    with pytest.raises(TwilioRestException) as info:
+        client.intelligence.v2.transcripts.create(service_sid=svc.sid, channel=channel)
+    assert info.value.status == 409
+    listed = client.intelligence.v2.transcripts.list(source_sid=rec.sid)
+    assert [t.sid for t in listed] == [first.sid]
+
+
+@pytest.mark.parametrize(
+    ("options", "to", "code"),
+    [
+        ({"trial": True}, "+14155551231", 21219),
+        ({"geo_block": ("GB", "FR")}, "+447700900123", 21215),
+        ({"geo_block": ("GB", "FR")}, "+33612345678", 21215),
+    ],
+)
+def test_trial_and_geo_permissions_refuse_the_create(make_emulator, make_client, options, to, code):
+    client = make_client(make_emulator(**options))
+    with pytest.raises(TwilioRestException) as info:
+        create(client, to=to)
+    assert info.value.code == code
+    assert create(client, to="+14155550199").sid  # verified, and in an allowed country
 
 
 def test_drop_callback_fault_sends_nothing_but_the_call_completes(make_emulator, sink, make_client):

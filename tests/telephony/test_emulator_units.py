@@ -22,7 +22,7 @@ from app.telephony.emulator.conversation import (
     lay_out_step,
     pick_up,
 )
-from app.telephony.emulator.faults import FaultPlan, parse_faults
+from app.telephony.emulator.faults import FaultPlan, parse_delays, parse_faults
 from app.telephony.emulator.outcomes import PERSONA_NAMES, Scenario, persona_for
 from app.telephony.emulator.paging import v2010_page
 
@@ -142,6 +142,15 @@ def test_fault_spec_parsing_and_seeded_repeatability():
         parse_faults("418=0.5")
     with pytest.raises(ValueError):
         parse_faults("429=2")
+    # Delays are seconds, not rates; on by default, as on Twilio, and 0 turns them off.
+    assert parse_delays(None) == {"recording-delay": 3.0, "list-delay": 2.0}
+    assert parse_delays("429=0.1,recording-delay=120,list-delay=0") == {
+        "recording-delay": 120.0,
+        "list-delay": 0.0,
+    }
+    assert parse_faults("recording-delay=120") == {}
+    with pytest.raises(ValueError):
+        parse_delays("list-delay=-1")
     a, b = FaultPlan("429=0.3,500=0.3", seed=9), FaultPlan("429=0.3,500=0.3", seed=9)
     assert [a.http_fault() for _ in range(50)] == [b.http_fault() for _ in range(50)]
     assert FaultPlan(None).http_fault() is None

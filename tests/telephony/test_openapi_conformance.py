@@ -19,6 +19,7 @@ from tests.telephony.conftest import FROM
 SPEC_DIR = Path(__file__).resolve().parents[1] / "data" / "openapi"
 API = "/2010-04-01/Accounts/{AccountSid}"
 SAY = "<Response><Say>Hello, this is CallDeck.</Say></Response>"
+FAILS_AFTER_CREATE = "+14155551248"  # the emulator's default outcome for ...8: failed
 
 
 @cache
@@ -88,6 +89,13 @@ class Api:
         return requests.post(self.emu.base_url + path, data=data, auth=self.auth, timeout=10)
 
 
+def _until(done) -> None:
+    deadline = time.monotonic() + 10
+    while not done():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
 def _final_call(api: Api, sid: str) -> dict:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -105,6 +113,9 @@ ROUTES = {
     ("GET", "/2010-04-01/Accounts/{account}/Calls.json"): f"{API}/Calls.json",
     ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}.json"): f"{API}/Calls/{{Sid}}.json",
     ("POST", "/2010-04-01/Accounts/{account}/Calls/{sid}.json"): f"{API}/Calls/{{Sid}}.json",
+    ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}/Notifications.json"): (
+        f"{API}/Calls/{{CallSid}}/Notifications.json"
+    ),
     ("GET", "/2010-04-01/Accounts/{account}/Calls/{sid}/Recordings.json"): (
         f"{API}/Calls/{{CallSid}}/Recordings.json"
     ),
@@ -138,6 +149,7 @@ ROUTES = {
     ("GET", "/v2/Services"): "/v2/Services",
     ("GET", "/v2/Services/{sid}"): "/v2/Services/{Sid}",
     ("POST", "/v2/Transcripts"): "/v2/Transcripts",
+    ("GET", "/v2/Transcripts"): "/v2/Transcripts",
     ("GET", "/v2/Transcripts/{sid}"): "/v2/Transcripts/{Sid}",
     ("GET", "/v2/Transcripts/{sid}/Sentences"): "/v2/Transcripts/{TranscriptSid}/Sentences",
 }
@@ -200,9 +212,18 @@ def test_responses_validate_against_twilio_openapi(emulator):
     hung = api.post(f"{api.acc}/Calls/{live.json()['sid']}.json", {"Status": "completed"})
     ok(v2010, f"{API}/Calls/{{Sid}}.json", "post", hung, 200)
 
+    failed = api.post(
+        f"{api.acc}/Calls.json", {"To": FAILS_AFTER_CREATE, "From": FROM, "Twiml": SAY}
+    ).json()["sid"]
+    assert _final_call(api, failed)["status"] == "failed"
+    notes = api.get(f"{api.acc}/Calls/{failed}/Notifications.json")
+    ok(v2010, f"{API}/Calls/{{CallSid}}/Notifications.json", "get", notes, 200)
+    assert [n["error_code"] for n in notes.json()["notifications"]] == ["13224"]
+
     recs = api.get(f"{api.acc}/Calls/{sid}/Recordings.json")
     ok(v2010, f"{API}/Calls/{{CallSid}}/Recordings.json", "get", recs, 200)
     rec_sid = recs.json()["recordings"][0]["sid"]
+    _until(lambda: api.get(f"{api.acc}/Recordings/{rec_sid}.json").json()["status"] == "completed")
     ok(
         v2010,
         f"{API}/Calls/{{CallSid}}/Recordings/{{Sid}}.json",
@@ -281,10 +302,10 @@ def test_responses_validate_against_twilio_openapi(emulator):
     tr = api.post("/v2/Transcripts", {"ServiceSid": svc_sid, "Channel": channel})
     ok(intel, "/v2/Transcripts", "post", tr, 202)
     tr_sid = tr.json()["sid"]
-    deadline = time.monotonic() + 10
-    while api.get(f"/v2/Transcripts/{tr_sid}").json()["status"] != "completed":
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    _until(lambda: api.get(f"/v2/Transcripts/{tr_sid}").json()["status"] == "completed")
+    by_source = api.get("/v2/Transcripts", SourceSid=rec_sid)
+    ok(intel, "/v2/Transcripts", "get", by_source, 200)
+    assert [t["sid"] for t in by_source.json()["transcripts"]] == [tr_sid]
     ok(intel, "/v2/Transcripts/{Sid}", "get", api.get(f"/v2/Transcripts/{tr_sid}"), 200)
     sentences = api.get(f"/v2/Transcripts/{tr_sid}/Sentences", WordTimestamps="true", PageSize=2)
     ok(intel, "/v2/Transcripts/{TranscriptSid}/Sentences", "get", sentences, 200)

@@ -19,7 +19,7 @@ from app.telephony.recording_media import (
     recording_file_name,
 )
 from app.telephony.twilio_provider import TwilioProvider
-from tests.telephony.conftest import run
+from tests.telephony.conftest import provider_ready_recordings, run
 from tests.telephony.hostile_proxy import HostileProxy
 from tests.telephony.test_twilio_provider import place_and_finish, request
 
@@ -114,7 +114,7 @@ def test_a_hostile_media_url_gets_no_credentials_and_the_audio_still_arrives(
 
         async def go():
             info, _ = await place_and_finish(provider, request(record=True))
-            (rec,) = await provider.list_recordings(info.sid)
+            (rec,) = await provider_ready_recordings(provider, info.sid)
             hostile = dataclasses.replace(rec, media_url=f"{foreign.url}/Recordings/{rec.sid}")
             return rec, await provider.download_recording(hostile, tmp_path / "recordings")
 
@@ -131,7 +131,7 @@ def test_a_hostile_recording_sid_writes_nothing(emulator, make_provider, tmp_pat
 
     async def go():
         info, _ = await place_and_finish(provider, request(record=True))
-        (rec,) = await provider.list_recordings(info.sid)
+        (rec,) = await provider_ready_recordings(provider, info.sid)
         hostile = dataclasses.replace(rec, sid="../../" + rec.sid)
         await provider.download_recording(hostile, tmp_path / "cache" / "recordings")
 
@@ -164,7 +164,7 @@ def test_through_a_hostile_twilio_a_path_for_a_sid_writes_nothing_outside(emulat
         async def go():
             try:
                 info, _ = await place_and_finish(provider, request(record=True))
-                (rec,) = await provider.list_recordings(info.sid)
+                (rec,) = await provider_ready_recordings(provider, info.sid)
                 assert rec.sid == "../../../escaped"  # the proxy really lied
                 await provider.download_recording(rec, folder)
             finally:
@@ -185,7 +185,7 @@ def test_through_a_hostile_twilio_a_foreign_media_url_gets_no_credentials(emulat
             async def go():
                 try:
                     info, _ = await place_and_finish(provider, request(record=True))
-                    (rec,) = await provider.list_recordings(info.sid)
+                    (rec,) = await provider_ready_recordings(provider, info.sid)
                     assert rec.media_url.startswith(foreign.url)
                     return rec, await provider.download_recording(rec, tmp_path / "recordings")
                 finally:

@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 import socket
 import stat
+import threading
+import time
 import wave
 from datetime import UTC, datetime, timedelta
 
@@ -14,8 +16,9 @@ import pytest
 from app.telephony import errors
 from app.telephony.base import CallRequest, Provider
 from app.telephony.emulator import media
+from app.telephony.transcription import INTELLIGENCE_SERVICE
 from app.telephony.twilio_provider import TwilioProvider
-from tests.telephony.conftest import FROM, FakeSleep, call_log, run
+from tests.telephony.conftest import FROM, FakeSleep, call_log, provider_ready_recordings, run
 
 SAY = "<Response><Say>Hello, this is CallDeck calling about your order.</Say></Response>"
 
@@ -179,7 +182,7 @@ def test_ambiguous_create_with_nothing_found_raises(make_emulator, monkeypatch, 
 
 
 def test_lost_connections_among_many_creates_never_double_dial(make_emulator, make_provider):
-    emu = make_emulator(faults="timeout=0.4", seed=3)
+    emu = make_emulator(faults="timeout=0.4,list-delay=0", seed=3)
     provider = make_provider(emu)
 
     async def go():
@@ -203,8 +206,8 @@ def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_creat
     assert info.value.retryable
 
 
-def test_find_calls_finds_what_was_created(emulator, make_provider):
-    provider = make_provider(emulator)
+def test_find_calls_finds_what_was_created(make_emulator, make_provider):
+    provider = make_provider(make_emulator(faults="list-delay=0"))
     before = datetime.now(UTC) - timedelta(seconds=1)
     info = run(provider.place_call(request("+14155556001")))
     found = run(provider.find_calls("+14155556001", FROM, before))
@@ -247,7 +250,7 @@ def test_recordings_download_private_and_valid(emulator, tmp_path, make_provider
 
     async def go():
         info, final = await place_and_finish(provider, request(record=True))
-        recs = await provider.list_recordings(info.sid)
+        recs = await provider_ready_recordings(provider, info.sid)
         path = await provider.download_recording(recs[0], tmp_path / "cache" / "recordings")
         return final, recs, path
 
@@ -270,7 +273,7 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
 
     async def go():
         info, _ = await place_and_finish(provider, request("+14155551239", record=True))
-        [rec] = await provider.list_recordings(info.sid)
+        [rec] = await provider_ready_recordings(provider, info.sid)
         first = await provider.transcribe(rec)
         again = await provider.transcribe(rec)  # the service is created once and reused
         return first, again
@@ -284,6 +287,47 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
     assert [s.start_s for s in sentences] == sorted(s.start_s for s in sentences)
     assert again == sentences
     assert len(emulator.emulator.server.account.services) == 1
+    assert len(emulator.emulator.server.account.transcripts) == 1  # reused, not re-created
+
+
+def test_transcribe_reuses_the_transcript_a_lost_answer_created(
+    emulator, make_provider, make_client
+):
+    """A transcript that already exists for the recording (a create whose answer was lost, a
+    run that crashed) is read, never created again: Twilio would refuse the second."""
+    provider = make_provider(emulator)
+    client = make_client(emulator)
+    info, _ = run(place_and_finish(provider, request("+14155551239", record=True)))
+    [rec] = run(provider_ready_recordings(provider, info.sid))
+    service = client.intelligence.v2.services.create(unique_name=INTELLIGENCE_SERVICE)
+    channel = {"media_properties": {"source_sid": rec.sid}}
+    client.intelligence.v2.transcripts.create(service_sid=service.sid, channel=channel)
+    sentences = run(provider.transcribe(rec))
+    assert any(s.speaker == "callee" for s in sentences)
+    assert len(emulator.emulator.server.account.transcripts) == 1
+
+
+@pytest.mark.parametrize("skew_s", [300, -300])
+def test_find_calls_under_clock_skew_and_a_lagging_list(make_emulator, make_provider, skew_s):
+    """Twilio's clock 5 minutes off ours and its list 20 s late: the call is found once listed."""
+    emu = make_emulator(speed=100, clock_skew=skew_s, faults="list-delay=20")
+    provider = make_provider(emu)
+    before = datetime.now(UTC)
+    info = run(provider.place_call(request("+14155556002")))
+    assert abs(provider.twilio_clock.skew.total_seconds() - skew_s) < 2
+    assert run(provider.find_calls("+14155556002", FROM, before)) == []  # not listed yet
+
+    async def found_later():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if found := await provider.find_calls("+14155556002", FROM, before):
+                return found
+            await asyncio.sleep(0.05)
+        return []
+
+    assert [c.sid for c in run(found_later())] == [info.sid]
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    assert run(provider.find_calls("+14155556002", FROM, later)) == []
 
 
 def test_numbers_list_search_buy(emulator, make_provider):
@@ -350,3 +394,47 @@ def test_a_create_waiting_out_429s_is_abandoned_when_dialling_stops(make_emulato
         run(provider.place_call(dataclasses.replace(request(), may_proceed=may_proceed)))
     assert "not placed" in raised.value.user_message and len(asked) == 2
     assert created_events(emu) == []  # nothing reached the line
+
+
+def test_a_call_failing_after_the_create_gets_its_reason_from_notifications(
+    emulator, make_provider
+):
+    provider = make_provider(emulator)
+    _, final = run(place_and_finish(provider, request("+14155551248")))  # ...8: fails to route
+    assert final.provider_status == "failed"
+    assert final.error_code == 13224
+    assert final.error_message.startswith("Twilio: The phone number could not be reached")
+
+
+def test_creates_never_queue_behind_busy_polls(emulator, make_provider):
+    """Every read worker busy (polls of many live calls): a create still goes out at once."""
+    provider = make_provider(emulator, max_workers=1)
+    release = threading.Event()
+
+    async def go():
+        busy = asyncio.ensure_future(provider._run(lambda _c: release.wait(10)))
+        await asyncio.sleep(0.05)  # the one read worker is now taken
+        try:
+            info = await asyncio.wait_for(provider.place_call(request()), 5)
+            still_busy = not busy.done()
+        finally:
+            release.set()
+            await busy
+        return info, still_busy
+
+    info, still_busy = run(go())
+    assert info.sid.startswith("CA") and still_busy
+
+
+def test_each_language_has_its_own_intelligence_service(emulator, make_provider):
+    """A service's language cannot be changed once set: French gets a service of its own."""
+    provider = make_provider(emulator)
+    info, _ = run(place_and_finish(provider, request("+14155551239", record=True)))
+    [rec] = run(provider_ready_recordings(provider, info.sid))
+    run(provider.transcribe(rec, language_code="fr-FR"))
+    services = emulator.emulator.server.account.services.values()
+    assert {(s.unique_name, s.language_code) for s in services} == {
+        (f"{INTELLIGENCE_SERVICE}-fr-FR", "fr-FR")
+    }
+    [transcript] = emulator.emulator.server.account.transcripts.values()
+    assert transcript.language_code == "fr-FR"

@@ -24,7 +24,7 @@ from app.telephony.emulator.faults import FaultPlan
 from app.telephony.emulator.numbers import DEFAULT_OWNED, DEFAULT_VERIFIED, load_numbers
 from app.telephony.emulator.outcomes import Scenario
 from app.telephony.emulator.server import EmulatorApp
-from app.telephony.emulator.state import Account
+from app.telephony.emulator.state import Account, set_clock_skew
 
 __all__ = ["Emulator", "EmulatorThread", "run_emulator_cli"]
 
@@ -40,6 +40,13 @@ class Emulator:
         it wait in "queued" and report queue_time. 0 disables the limit.
     numbers_file: where the account's numbers (bought, verified, released) are kept between
         runs, so a demo account stays the same across launches; None: seeded afresh each time.
+    clock_skew: seconds the emulated Twilio's clock runs ahead of this host's (negative:
+        behind); its dates and Date header follow it. One per process.
+    trial: a trial account, which calls only verified numbers (21219).
+    geo_block: ISO countries whose geo permission is off (calls there: 21215).
+    faults also takes delays in emulated seconds: recording-delay (default 3: recordings are
+        "processing" that long after the call) and list-delay (default 2: new calls show up
+        in the call list that late).
 
     Like a real account, From must be a number the account owns or has verified: it owns
     +15005550006 and +14155550100, has verified +14155550199, and owns what it buys.
@@ -58,6 +65,9 @@ class Emulator:
         scenario: Path | None = None,
         cps: float = 1.0,
         numbers_file: Path | None = None,
+        clock_skew: float = 0.0,
+        trial: bool = False,
+        geo_block: tuple[str, ...] = (),
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -72,6 +82,9 @@ class Emulator:
         self._scenario = Scenario.load(scenario)
         self.cps = cps
         self.numbers_file = Path(numbers_file) if numbers_file else None
+        self.clock_skew = clock_skew
+        self.trial = trial
+        self.geo_block = frozenset(c.strip().upper() for c in geo_block if c.strip())
         self._runner: web.AppRunner | None = None
         self._media_dir: Path | None = None
         self.server: EmulatorApp | None = None
@@ -95,6 +108,7 @@ class Emulator:
         return dict(self._fault_plan.injected)
 
     async def start(self) -> str:
+        set_clock_skew(self.clock_skew)
         self._media_dir = Path(tempfile.mkdtemp(prefix="calldeck-emulator-media-"))
         self.server = EmulatorApp(
             self._account(),
@@ -105,6 +119,8 @@ class Emulator:
             media_dir=self._media_dir,
             cps=self.cps,
             numbers_file=self.numbers_file,
+            trial=self.trial,
+            geo_blocked=self.geo_block,
         )
         self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -129,6 +145,7 @@ class Emulator:
         if self._media_dir is not None:
             shutil.rmtree(self._media_dir, ignore_errors=True)
             self._media_dir = None
+        set_clock_skew(0.0)
 
     async def __aenter__(self) -> Emulator:
         await self.start()
@@ -214,6 +231,9 @@ def run_emulator_cli(
     seed: int = 0,
     scenario: Path | None = None,
     cps: float = 1.0,
+    clock_skew: float = 0.0,
+    trial: bool = False,
+    geo_block: tuple[str, ...] = (),
 ) -> int:
     """Serve until SIGINT/SIGTERM; print one JSON line with base_url and credentials first."""
 
@@ -228,6 +248,9 @@ def run_emulator_cli(
             auth_token=auth_token,
             scenario=scenario,
             cps=cps,
+            clock_skew=clock_skew,
+            trial=trial,
+            geo_block=geo_block,
         )
         await emulator.start()
         stop = asyncio.Event()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import phonenumbers
 from aiohttp import web
 
 from app.telephony.emulator import numbers, resources
 from app.telephony.emulator.api_base import ApiBase
 from app.telephony.emulator.paging import v2010_page
-from app.telephony.emulator.state import CallRecord, new_sid
+from app.telephony.emulator.state import CallRecord, new_sid, utcnow
 from app.telephony.emulator.twilio_errors import TwilioError, not_found
 
 MAX_TWIML_CHARS = 4000
@@ -26,6 +27,16 @@ MAGIC_TO = {
     "+15005550004": (21216, "Call blocked by Twilio blocklist: {n}."),
 }
 MAGIC_BAD_FROM = "+15005550001"
+GEO_BLOCKED_MAGIC = "+15005550003"  # the magic number and --geo-block answer the same 21215
+
+
+def _country_of(number: str) -> str | None:
+    """The ISO country of a number's calling code (+1: US), as geo permissions see it."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.region_code_for_country_code(parsed.country_code)
 
 
 def _parse_when(text: str) -> datetime:
@@ -61,6 +72,9 @@ class CallsApi(ApiBase):
         if to in MAGIC_TO:
             code, message = MAGIC_TO[to]
             raise TwilioError(400, code, message.format(n=to))
+        if _country_of(to) in self.geo_blocked:
+            code, message = MAGIC_TO[GEO_BLOCKED_MAGIC]
+            raise TwilioError(400, code, message.format(n=to))
         if from_ == MAGIC_BAD_FROM or not numbers.is_e164(from_):
             raise TwilioError(400, 21212, f"Invalid 'From' Phone Number: {from_}")
         if not numbers.is_e164(to):
@@ -73,7 +87,7 @@ class CallsApi(ApiBase):
                 "You may only make calls from phone numbers that you've verified or purchased "
                 "from Twilio.",
             )
-        if self.scenario.trial and to not in self.account.verified_ids():
+        if self.trial and to not in self.account.verified_ids():
             raise TwilioError(
                 400,
                 21219,
@@ -158,9 +172,27 @@ class CallsApi(ApiBase):
                 await asyncio.wait({call.task}, timeout=5)
         return web.json_response(resources.call_json(call))
 
+    async def list_call_notifications(self, request: web.Request) -> web.Response:
+        """What Twilio's debugger logged for the call: a failure after the create has its
+        code only here (the Call resource has no error field)."""
+        call = self._call(request)
+        entries = list(enumerate(call.errors))
+        return web.json_response(
+            v2010_page(
+                request.query,
+                list(reversed(entries)),  # newest first
+                "notifications",
+                request.path,
+                lambda e: resources.call_notification_json(call, e[0], *e[1]),
+            )
+        )
+
     async def list_calls(self, request: web.Request) -> web.Response:
         q = request.query
         calls = list(reversed(list(self.account.calls.values())))  # newest first, like Twilio
+        # The list lags new calls (list-delay): a create is not proof it is listed yet.
+        listed_by = utcnow() - timedelta(seconds=self.faults.list_delay_s / self.speed)
+        calls = [c for c in calls if c.date_created <= listed_by]
         if to := q.get("To"):
             calls = [c for c in calls if c.to == to]
         if from_ := q.get("From"):

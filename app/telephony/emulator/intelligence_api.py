@@ -68,6 +68,14 @@ class IntelligenceApi(ApiBase):
         rec = self.account.recordings.get(source_sid)
         if rec is None or rec.status != "completed":
             raise TwilioError(400, 20001, f"Recording {source_sid} is not available")
+        if any(t.recording_sid == source_sid for t in self.account.transcripts.values()):
+            # Twilio: "You can only create one Transcript per RecordingSid."
+            raise TwilioError(
+                409,
+                20001,
+                f"A Transcript already exists for source {source_sid}. To re-transcribe a "
+                "recording, delete the original Transcript and create a new one.",
+            )
         tr = TranscriptRecord(
             new_sid("GT"),
             self.account.sid,
@@ -75,6 +83,7 @@ class IntelligenceApi(ApiBase):
             source_sid,
             channel,
             duration_s=rec.duration_s or 0,
+            language_code=self.account.services[service_sid].language_code,
         )
         self.account.transcripts[tr.sid] = tr
         self.engine._spawn(self._transcribe(tr))
@@ -95,6 +104,25 @@ class IntelligenceApi(ApiBase):
             _sentence(i, seg, rng) for i, seg in enumerate(sorted(segments, key=lambda s: s.start))
         ]
         tr.status, tr.date_updated = "completed", utcnow()
+
+    async def list_transcripts(self, request: web.Request) -> web.Response:
+        q = request.query
+        found = list(reversed(list(self.account.transcripts.values())))  # newest first
+        if source := q.get("SourceSid"):
+            found = [t for t in found if t.recording_sid == source]
+        if service := q.get("ServiceSid"):
+            found = [t for t in found if t.service_sid == service]
+        if status := q.get("Status"):
+            found = [t for t in found if t.status == status]
+        return web.json_response(
+            v2_page(
+                q,
+                found,
+                "transcripts",
+                f"{self.base_url}/v2/Transcripts",
+                lambda t: resources.transcript_json(t, self.base_url),
+            )
+        )
 
     def _transcript(self, request: web.Request) -> TranscriptRecord:
         tr = self.account.transcripts.get(request.match_info["sid"])

@@ -27,6 +27,8 @@ SIP_CODES = {
     "canceled": "487",
     "failed": "500",
 }
+# UNCERTAIN which code Twilio logs for every routing failure; 13224 is its invalid-number one.
+ROUTING_FAILURE = (13224, "The phone number could not be reached: the call failed to route.")
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
 
 
@@ -254,6 +256,8 @@ class CallEngine:
         if outcome.kind == "failed":  # a routing failure never rings
             if await self.sleep(call, outcome.ring_s):
                 return self._finish(call, "canceled")
+            # After the 201 Twilio tells why only in the call's Notifications.
+            call.errors.append(ROUTING_FAILURE)
             return self._finish(call, "failed")
         call.start_time = utcnow()
         self._set_status(call, "ringing")
@@ -322,7 +326,7 @@ class CallEngine:
         }
         rec = self.account.recordings.get(call.recording_sid or "")
         if rec is not None:
-            rec.status = "completed"
+            rec.status = "processing"  # post-processing first, like Twilio's
             rec.date_updated = utcnow()
             rec.duration_s = max(0, math.ceil(call.duration_s - rec.offset_s))
             extra.update(
@@ -333,4 +337,10 @@ class CallEngine:
         self._set_status(call, status)
         self._callback(call, "completed", extra)
         if rec is not None:
-            self.recording_callback(call, rec, "completed")
+            self._spawn(self._process_recording(call, rec))
+
+    async def _process_recording(self, call: CallRecord, rec: RecordingRecord) -> None:
+        """A recording is "processing" for a while (recording-delay) before it is completed."""
+        await asyncio.sleep(self.faults.recording_delay_s / self.speed)
+        rec.status, rec.date_updated = "completed", utcnow()
+        self.recording_callback(call, rec, "completed")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from email.utils import format_datetime
+from urllib.parse import urlencode
 
 from app.telephony.emulator.state import (
     Account,
@@ -107,6 +109,28 @@ def call_json(call: CallRecord) -> dict:
             "user_defined_message_subscriptions": f"{base}/UserDefinedMessageSubscriptions.json",
             "user_defined_messages": f"{base}/UserDefinedMessages.json",
         },
+    }
+
+
+def call_notification_json(call: CallRecord, index: int, code: int, message: str) -> dict:
+    """One of the call's debugger entries (call.errors), as Calls/{CA}/Notifications shows it."""
+    sid = "NO" + hashlib.md5(f"{call.sid}/{index}".encode()).hexdigest()
+    return {
+        "account_sid": call.account_sid,
+        "api_version": "2010-04-01",
+        "call_sid": call.sid,
+        "date_created": rfc2822(call.date_updated),
+        "date_updated": rfc2822(call.date_updated),
+        "error_code": str(code),
+        "log": "0" if code < 30000 or code >= 60000 else "1",  # 0 error, 1 warning
+        "message_date": rfc2822(call.date_updated),
+        "message_text": urlencode({"Msg": message, "ErrorCode": str(code)}),
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        # The request that led to it: here always the create (the schema allows no None).
+        "request_method": "POST",
+        "request_url": f"https://api.twilio.com{API}/Accounts/{call.account_sid}/Calls.json",
+        "sid": sid,
+        "uri": f"{API}/Accounts/{call.account_sid}/Calls/{call.sid}/Notifications/{sid}.json",
     }
 
 
@@ -242,7 +266,7 @@ def transcript_json(tr: TranscriptRecord, base_url: str) -> dict:
         "status": tr.status,
         "channel": tr.channel,
         "data_logging": False,
-        "language_code": "en-US",
+        "language_code": tr.language_code,
         "customer_key": None,
         "media_start_time": None,
         "duration": tr.duration_s,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable
+from email.utils import format_datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -18,7 +19,7 @@ from app.telephony.emulator.numbers_api import NumbersApi
 from app.telephony.emulator.outcomes import Scenario
 from app.telephony.emulator.paging import BadPaging
 from app.telephony.emulator.recordings_api import RecordingsApi
-from app.telephony.emulator.state import Account
+from app.telephony.emulator.state import Account, utcnow
 from app.telephony.emulator.twilio_errors import TwilioError, error_response, not_found
 
 ACC = "/2010-04-01/Accounts/{account}"
@@ -38,9 +39,15 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         media_dir: Path,
         cps: float = 1.0,
         numbers_file: Path | None = None,
+        trial: bool = False,
+        geo_blocked: frozenset[str] = frozenset(),
     ) -> None:
         self.account = account
         self.numbers_file = numbers_file  # the account's numbers, kept between runs
+        # A trial account calls only verified numbers (21219); geo permissions off for these
+        # ISO countries refuse calls to them (21215).
+        self.trial = trial or scenario.trial
+        self.geo_blocked = geo_blocked
         self.speed = speed
         self.faults = faults
         self.scenario = scenario
@@ -57,7 +64,7 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         )
         self._media_locks: dict[str, asyncio.Lock] = {}
         self.media_renders = 0  # how many recordings were actually rendered (lazy check)
-        self.app = web.Application(middlewares=[self._errors, self._auth, self._faults])
+        self.app = web.Application(middlewares=[self._date, self._errors, self._auth, self._faults])
         self._routes()
 
     def set_base_url(self, base_url: str) -> None:
@@ -65,6 +72,13 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         self.engine.base_url = base_url
 
     # -- middlewares ---------------------------------------------------------------------
+    @web.middleware
+    async def _date(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        """Twilio's clock in the Date header (the emulator's, skewed by --clock-skew)."""
+        resp = await handler(request)
+        resp.headers["Date"] = format_datetime(utcnow(), usegmt=True)
+        return resp
+
     @web.middleware
     async def _errors(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         try:
@@ -116,6 +130,7 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_get(f"{ACC}/Calls.json", self.list_calls)
         r.add_get(ACC + "/Calls/{sid}.json", self.fetch_call)
         r.add_post(ACC + "/Calls/{sid}.json", self.update_call)
+        r.add_get(ACC + "/Calls/{sid}/Notifications.json", self.list_call_notifications)
         r.add_get(ACC + "/Calls/{sid}/Recordings.json", self.list_call_recordings)
         r.add_get(ACC + "/Calls/{sid}/Recordings/{rec}.json", self.fetch_call_recording)
         r.add_get(f"{ACC}/Recordings.json", self.list_recordings)
@@ -132,6 +147,7 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_get("/v2/Services", self.list_services)
         r.add_get("/v2/Services/{sid}", self.fetch_service)
         r.add_post("/v2/Transcripts", self.create_transcript)
+        r.add_get("/v2/Transcripts", self.list_transcripts)
         r.add_get("/v2/Transcripts/{sid}", self.fetch_transcript)
         r.add_get("/v2/Transcripts/{sid}/Sentences", self.list_sentences)
 
@@ -141,3 +157,4 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
                 self.account, trial=self.scenario.trial, status=self.scenario.account_status
             )
         )
+        return web.json_response(resources.account_json(self.account, trial=self.trial))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.domain.status import TWILIO_FINAL_STATUSES
 from app.telephony.emulator.conversation import Conversation
@@ -16,8 +16,19 @@ def new_sid(prefix: str) -> str:
     return prefix + uuid.uuid4().hex
 
 
+# How far the emulated Twilio's clock runs from this host's (`--clock-skew`), so the app
+# cannot lean on its own clock matching Twilio's. One per process, like the one Twilio.
+_clock_skew = timedelta(0)
+
+
+def set_clock_skew(seconds: float) -> None:
+    global _clock_skew
+    _clock_skew = timedelta(seconds=seconds)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Twilio's time: every date the emulator stores, serves and sends (and its Date header)."""
+    return datetime.now(UTC) + _clock_skew
 
 
 @dataclass
@@ -110,6 +121,7 @@ class TranscriptRecord:
     date_updated: datetime = field(default_factory=utcnow)
     duration_s: int = 0
     sentences: list[dict] = field(default_factory=list)
+    language_code: str = "en-US"  # its service's
 
 
 @dataclass
