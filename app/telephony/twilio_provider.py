@@ -53,6 +53,9 @@ from app.telephony.transport import may_have_reached_twilio
 from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
 
 log = logging.getLogger(__name__)
+# The SDK logs every request's method, URL and headers at INFO: at the app's INFO level that
+# would bury our own log lines (seven lines a status poll). Its warnings still come through.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 KNOWN_SIDS_KEPT = 10_000
 CREATE_WORKERS = 2
