@@ -126,39 +126,15 @@ def mask_sid(account_sid: str) -> str:
 
 def set_llm_api_key(key: str) -> None:
     """Keep the language model's API key in the keyring (raises SecretStoreUnavailable)."""
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
-
-    try:
-        keyring.set_password(LLM_SERVICE, LLM_KEY_NAME, key)
-    except NoKeyringError as exc:
-        raise SecretStoreUnavailable(
-            "No OS keyring is available to store the API key safely. Install and unlock a "
-            "keyring, then try again."
-        ) from exc
-    except KeyringError as exc:
-        raise SecretStoreUnavailable(
-            f"The OS keyring refused to store the API key ({type(exc).__name__}). Unlock it "
-            "and try again."
-        ) from exc
+    _set(LLM_SERVICE, LLM_KEY_NAME, key, "the API key")
 
 
 def get_llm_api_key() -> str | None:
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
-
-    try:
-        return keyring.get_password(LLM_SERVICE, LLM_KEY_NAME)
-    except (NoKeyringError, KeyringError):
-        return None
+    return _get(LLM_SERVICE, LLM_KEY_NAME)
 
 
 def delete_llm_api_key() -> None:
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
-
-    with contextlib.suppress(NoKeyringError, KeyringError):
-        keyring.delete_password(LLM_SERVICE, LLM_KEY_NAME)
+    _delete(LLM_SERVICE, LLM_KEY_NAME)
 
 
 def mask_key(key: str) -> str:
