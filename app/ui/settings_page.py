@@ -97,23 +97,18 @@ class SettingsPage(QWidget):
             "ngrok tunnel. Demo mode needs neither."
         )
         self.address_state.setWordWrap(True)
-        check = QPushButton("Check address")
-        check.clicked.connect(self.check_address)
-        save = QPushButton("Save address")
-        save.clicked.connect(self.save_address)
-        box = QGroupBox("Public address (live calls)")
-        form = QFormLayout(box)
-        form.addRow("Public address", self.public_url)
-        form.addRow("Relay port on this computer", self.relay_port)
-        form.addRow(self.tunnel)
-        form.addRow("ngrok authtoken", self.ngrok_token)
-        form.addRow(self.address_state)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(check)
-        buttons.addWidget(save)
-        form.addRow(buttons)
-        return box
+        return _checked_box(
+            "Public address (live calls)",
+            [
+                ("Public address", self.public_url),
+                ("Relay port on this computer", self.relay_port),
+                (None, self.tunnel),
+                ("ngrok authtoken", self.ngrok_token),
+                (None, self.address_state),
+            ],
+            ("Check address", self.check_address),
+            ("Save address", self.save_address),
+        )
 
     def _build_llm_box(self) -> QGroupBox:
         self.llm_base_url = QLineEdit(placeholderText="https://api.openai.com/v1 or a local server")
@@ -125,23 +120,18 @@ class SettingsPage(QWidget):
         self.llm_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.llm_state = QLabel("Without a model the agent says the lines you wrote.")
         self.llm_state.setWordWrap(True)
-        check = QPushButton("Check")
-        check.clicked.connect(self.check_llm)
-        save = QPushButton("Save model")
-        save.clicked.connect(self.save_llm)
-        box = QGroupBox("Language model (optional)")
-        form = QFormLayout(box)
-        form.addRow("Base URL (OpenAI-compatible)", self.llm_base_url)
-        form.addRow("Model", self.llm_model)
-        form.addRow("Embedding model", self.llm_embedding_model)
-        form.addRow("API key", self.llm_key)
-        form.addRow(self.llm_state)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(check)
-        buttons.addWidget(save)
-        form.addRow(buttons)
-        return box
+        return _checked_box(
+            "Language model (optional)",
+            [
+                ("Base URL (OpenAI-compatible)", self.llm_base_url),
+                ("Model", self.llm_model),
+                ("Embedding model", self.llm_embedding_model),
+                ("API key", self.llm_key),
+                (None, self.llm_state),
+            ],
+            ("Check", self.check_llm),
+            ("Save model", self.save_llm),
+        )
 
     def _build_data_box(self) -> QGroupBox:
         context = self.context
@@ -316,3 +306,22 @@ class SettingsPage(QWidget):
     def _open(path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _checked_box(title: str, rows, *actions) -> QGroupBox:
+    """A group of labelled fields with its buttons (Check, Save) at the bottom right."""
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    for label, widget in rows:
+        if label is None:
+            form.addRow(widget)
+        else:
+            form.addRow(label, widget)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    for text, slot in actions:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        buttons.addWidget(button)
+    form.addRow(buttons)
+    return box
