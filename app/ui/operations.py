@@ -63,7 +63,7 @@ class _Worker(QRunnable):
 
     def run(self) -> None:  # on the pool's thread: only emit signals from here
         try:
-            result = self.work(self.op.progressed.emit, self.op.cancel_event)
+            result = self.work(self.op._progress, self.op.cancel_event)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
             self.op._thread_failed.emit(exc)
         else:
@@ -98,7 +98,13 @@ class Operation(QObject):
         expected: tuple[type[BaseException], ...] = (),
         cancelled_by: tuple[type[BaseException], ...] = (),
     ) -> None:
-        super().__init__(parent)
+        # No Qt parent: a widget deleted while (or just after) a worker thread ran would delete
+        # the operation and its thread pool with it, which crashes Qt. The operation lives
+        # until it ends (run_op keeps it) and only stops talking to its owner once that is gone.
+        super().__init__()
+        self._owner_gone = False
+        if parent is not None:
+            parent.destroyed.connect(self._owner_destroyed)
         self.change = change
         self.changes = changes
         self.expected = expected  # errors whose text is written for the user
@@ -114,6 +120,13 @@ class Operation(QObject):
 
     def is_running(self) -> bool:
         return self._running
+
+    def _owner_destroyed(self) -> None:
+        self._owner_gone = True
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self._owner_gone:
+            self.progressed.emit(done, total)
 
     # -- starting ----------------------------------------------------------------------------
     def run_now(self, work: Callable[[], Any]) -> None:
@@ -184,13 +197,14 @@ class Operation(QObject):
             self._timer.stop()
             self._fail(exc)
         else:
-            self.progressed.emit(done, total)
+            self._progress(done, total)
 
     def _succeed(self, result: Any) -> None:
         self._running = False
         if self.change is not None and self.changes is not None:
-            self.changes.publish(self.change)
-        self.succeeded.emit(result)
+            self.changes.publish(self.change)  # other pages still show what changed
+        if not self._owner_gone:
+            self.succeeded.emit(result)
         self.ended.emit()
 
     def _fail(self, exc: BaseException) -> None:
@@ -199,12 +213,17 @@ class Operation(QObject):
             return
         self._running = False
         log.error("operation failed", exc_info=exc)
-        self.failed.emit(user_message(exc, self.expected))
+        message = user_message(exc, self.expected)
+        if self._owner_gone:  # its window is closed: the user still hears of it
+            show_error(None, "CallDeck", message)
+        else:
+            self.failed.emit(message)
         self.ended.emit()
 
     def _cancelled(self) -> None:
         self._running = False
-        self.cancelled.emit()
+        if not self._owner_gone:
+            self.cancelled.emit()
         self.ended.emit()
 
 
@@ -240,7 +259,8 @@ def run_op(
     if on_success is not None:
         op.succeeded.connect(on_success)
     op.failed.connect(on_error or (lambda message: show_error(parent, "CallDeck", message)))
-    op.ended.connect(op.deleteLater)
+    _RUNNING.add(op)
+    op.ended.connect(lambda: _release(op))
     kind = kind or _kind_of(work)
     if kind == "task":
         op.run_task(work)
@@ -251,6 +271,14 @@ def run_op(
     else:
         op.run_now(work)
     return op
+
+
+_RUNNING: set[Operation] = set()  # run_op's operations, kept until they end
+
+
+def _release(op: Operation) -> None:
+    _RUNNING.discard(op)
+    op.deleteLater()
 
 
 def in_transaction(store: Any, command: Callable[[Any], Any]) -> Callable[[], Any]:
