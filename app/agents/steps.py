@@ -156,7 +156,7 @@ class StepRunner:
         self.phase = "step"
         if ok:
             for field, path in tool.response_fields.items():
-                value = _dig(data, path)
+                value = dig(data, path)
                 if value is not None:
                     self.fields[field] = value
         target = tool.on_success if ok else tool.on_failure
@@ -246,7 +246,7 @@ class StepRunner:
         return [self._say(answer, kind="answer", question=text, passage=hit.passage.text)]
 
 
-def _dig(data: Any, path: str) -> Any:
+def dig(data: Any, path: str) -> Any:
     for key in path.split("."):
         if isinstance(data, dict):
             data = data.get(key)

@@ -1,0 +1,294 @@
+"""The Agents page: templates, the editor writing into the draft, the dirty-draft prompt,
+import/export, publishing, delete, the side panes' mount point, and the fit at 1366x768."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QPoint, QRect, Signal
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from sqlalchemy import select
+
+from app.agents.definition import AgentDefinition
+from app.demo import seed_demo
+from app.domain.status import CampaignState
+from app.store.models import Agent, Campaign
+from app.ui.agents.controller import TEMPLATES
+from app.ui.agents.page import AgentsPage
+from app.ui.context import AppContext
+
+
+def make_page(qtbot, store, home) -> AgentsPage:
+    page = AgentsPage(AppContext(store=store, home=home, demo_mode=True))
+    qtbot.addWidget(page)
+    return page
+
+
+def stored_draft(store, name: str) -> dict:
+    with store.session() as session:
+        return session.scalars(select(Agent.definition).where(Agent.name == name)).one()
+
+
+def type_into(edit, text: str) -> None:
+    """What typing does: the text, then textEdited (the editors listen to it)."""
+    edit.setText(text)
+    edit.textEdited.emit(text)
+
+
+def answer(page: AgentsPage, button: QMessageBox.StandardButton) -> None:
+    box = page.leave_question
+    assert box is not None and box.isVisible()
+    box.button(button).click()
+
+
+def test_every_template_makes_a_valid_publishable_agent(qtbot, qtmodeltester, store, home):
+    page = make_page(qtbot, store, home)
+    assert page.model.rowCount() == 0 and not page.save_button.isEnabled()
+    assert [a.text() for a in page.templates.actions()] == [t for t, _ in TEMPLATES]
+    for action in page.templates.actions():
+        action.trigger()
+        assert page.controller.problems == [], action.text()
+        page.publish_button.click()
+        assert page.message.text() == "Published version 1."
+    assert page.model.rowCount() == 5
+    qtmodeltester.check(page.model, force_py=True)
+    published = [page.model.index(row, 1).data() for row in range(5)]
+    assert published == ["v1"] * 5
+
+
+def test_editing_a_line_and_a_transition_changes_the_draft_and_its_problems(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("appointment-reminder.json")
+    flow = page.flow
+    flow.select_step("confirm")
+    type_into(flow.say, "Can you still make it on {{appointment_time}}?")
+    assert page.controller.dirty and "Unsaved changes" in page.state.text()
+
+    # The "no" transition now goes to "confirmed": "reschedule" can no longer be reached.
+    flow.transitions.setCurrentRow(1)
+    assert flow.transitions.item(1).text() == "If the callee says no (confirmed) → reschedule"
+    flow.target.setCurrentText("confirmed")
+    assert flow.transitions.item(1).text() == "If the callee says no (confirmed) → confirmed"
+    unreachable = [p.step for p in page.controller.problems]
+    assert unreachable == ["reschedule", "rescheduled"]
+    assert flow.steps.item(1).text().startswith("⚠ reschedule")
+    flow.select_step("reschedule")
+    assert "no step leads here" in flow.step_problems.text()
+    page.publish_button.click()
+    assert page.message.text().startswith("Not published: the draft has 2 problem(s)")
+
+    flow.select_step("confirm")
+    flow.transitions.setCurrentRow(1)
+    flow.target.setCurrentText("reschedule")
+    assert page.controller.problems == []
+    page.save_button.click()
+    saved = stored_draft(store, "Appointment reminder")
+    confirm = saved["flow"]["steps"][0]
+    assert confirm["say"] == "Can you still make it on {{appointment_time}}?"
+    assert confirm["next"][1] == {"when": {"field": "confirmed", "is": False}, "to": "reschedule"}
+    assert not page.controller.dirty
+
+
+def test_a_dirty_draft_asks_before_another_agent_opens(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("satisfaction-survey.json")
+    page.new_from_template("event-invitation.json")
+    assert page.controller.data["name"] == "Event invitation"
+    type_into(page.business.company, "Maple Street Books")
+    survey_row = page.model.row_of(page.model.agent_id(1))
+
+    page.table.selectRow(survey_row)
+    answer(page, QMessageBox.StandardButton.Cancel)
+    assert page.controller.data["business"]["company"] == "Maple Street Books"
+    assert page.table.currentIndex().row() == 0  # the selection stayed with the draft
+
+    page.table.selectRow(survey_row)
+    answer(page, QMessageBox.StandardButton.Discard)
+    assert page.controller.data["name"] == "Satisfaction survey"
+    assert stored_draft(store, "Event invitation")["business"]["company"] == "Maple Street Library"
+
+    type_into(page.business.purpose, "ask how the plumbing visit went")
+    page.table.selectRow(0)
+    answer(page, QMessageBox.StandardButton.Save)
+    assert page.controller.data["name"] == "Event invitation"
+    saved = stored_draft(store, "Satisfaction survey")
+    assert saved["business"]["purpose"] == "ask how the plumbing visit went"
+
+
+def test_the_main_window_asks_before_leaving_the_page_or_closing(qtbot, store, home):
+    from app.ui.app import build_context
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(build_context(store, home))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("Agents")
+    page = window.agents
+    page.new_from_template("payment-reminder.json")
+    type_into(page.business.company, "Northwind Power")
+    window.show_page("Results")
+    assert window.stack.currentWidget() is page and window.nav.currentRow() == 1
+    answer(page, QMessageBox.StandardButton.Save)
+    assert window.title.text() == "Results"
+    assert stored_draft(store, "Payment reminder")["business"]["company"] == "Northwind Power"
+
+    window.show_page("Agents")
+    type_into(page.business.company, "Northwind Energy")
+    window.close()
+    assert window.isVisible()
+    answer(page, QMessageBox.StandardButton.Discard)
+    assert not window.isVisible()
+
+
+def test_import_export_round_trip_and_publish_makes_the_next_version(qtbot, store, home, tmp_path):
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    page.select_agent(page.model.agent_id(0))
+    assert page.controller.data["name"] == "Appointment reminder"
+    exported = tmp_path / "reminder.json"
+    page.export_file(exported)
+    data = json.loads(exported.read_text())
+    assert data == stored_draft(store, "Appointment reminder")
+
+    page.import_file(exported)
+    assert page.controller.data["name"] == "Appointment reminder 2"  # a name of its own
+    assert stored_draft(store, "Appointment reminder 2") == {
+        **data,
+        "name": "Appointment reminder 2",
+    }
+
+    page.import_file(tmp_path / "missing.json")
+    assert page.message.text().startswith("Could not read missing.json")
+
+    page.select_agent(page.model.agent_id(0))
+    type_into(page.business.purpose, "confirm next week's appointment")
+    page.publish_button.click()
+    assert page.message.text() == "Published version 2."
+    assert page.model.index(0, 1).data() == "v2" and page.model.index(0, 2).data() == ""
+
+
+def test_delete_names_the_campaigns_and_refuses_while_one_runs(qtbot, store, home):
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    page.select_agent(page.model.agent_id(0))
+    with store.session.begin() as session:
+        campaign = session.scalars(
+            select(Campaign).where(Campaign.name == "Spring reminders")
+        ).one()
+        campaign.state = CampaignState.RUNNING.value
+    page.delete_button.click()
+    assert "running campaign (Spring reminders)" in page.message.text()
+    assert not page.findChildren(QMessageBox)
+
+    with store.session.begin() as session:
+        campaign = session.scalars(
+            select(Campaign).where(Campaign.name == "Spring reminders")
+        ).one()
+        campaign.state = CampaignState.PAUSED.value
+    page.delete_button.click()
+    [box] = page.findChildren(QMessageBox)
+    assert "“Spring reminders”" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert page.model.rowCount() == 1
+
+
+class EditingPane(QWidget):
+    definition_edited = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[tuple[int | None, AgentDefinition | None]] = []
+
+    def show_agent(self, agent_id, definition) -> None:
+        self.shown.append((agent_id, definition))
+
+
+def test_side_panes_see_each_edit_and_their_edits_reach_the_draft(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    pane = EditingPane()
+    page.add_side_pane("Test pane", pane)
+    assert [page.side.tabText(i) for i in range(page.side.count())] == ["Preview", "Test pane"]
+    page.new_from_template("event-invitation.json")
+    agent_id, definition = pane.shown[-1]
+    assert agent_id == page.controller.agent_id and definition.name == "Event invitation"
+    preview = page.side.widget(0).widget()
+    assert "Hi Alex, this is Jamie" in preview.first_words.text()
+    assert "our open evening" in preview.first_words.text()  # the variable's fallback
+
+    type_into(page.business.persona, "Jo")
+    assert pane.shown[-1][1].business.agent_name == "Jo"
+    edited = pane.shown[-1][1].model_copy(
+        update={"flow": pane.shown[-1][1].flow.model_copy(update={"start": "guests"})}
+    )
+    pane.definition_edited.emit(edited)
+    assert page.controller.dirty and page.controller.data["flow"]["start"] == "guests"
+    assert [p.step for p in page.controller.problems] == ["invite", "declined"]
+    assert page.flow.start.currentText() == "guests"
+
+
+def test_greeting_completion_offers_contact_columns_and_variables(qtbot, store, home):
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    page.select_agent(page.model.agent_id(0))
+    offered = page.business.greeting.variables()
+    assert {"pet_name", "appointment_time", "email", "first_name", "company"} <= set(offered)
+    greeting = page.business.greeting
+    greeting.setText("Hi {{fir")
+    greeting.setCursorPosition(len(greeting.text()))
+    greeting.insert_variable("first_name")
+    assert greeting.text() == "Hi {{first_name}}"
+    assert page.controller.data["opening"]["greeting"] == "Hi {{first_name}}"
+    assert any(p.path == "opening.greeting" for p in page.controller.problems)
+    assert "must name the business" in page.business.greeting_problems.text()
+
+
+def test_the_callback_number_follows_the_phone_rules(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("event-invitation.json")
+    number = page.business.callback_number
+    number.setText("12")
+    page.business._callback_edited("12")
+    assert "Not a phone number" in page.business.callback_problem.text()
+    number.setText("(415) 555-0100")
+    page.business._callback_edited(number.text())
+    page.business._callback_finished()
+    assert page.controller.data["business"]["callback_number"] == "+14155550100"
+    assert page.business.callback_problem.text() == ""
+
+
+def test_voice_choices_start_at_twilios_defaults(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("satisfaction-survey.json")
+    business = page.business
+    assert business.tts_provider.currentText() == "ElevenLabs"
+    assert business.voice.currentText() == "UgBBYS2sOqTuMpoF3BR0"
+    assert business.transcription.currentText() == "Deepgram"
+    business.tts_provider.setCurrentIndex(business.tts_provider.findData("Google"))
+    assert page.controller.data["speech"]["voice"] == "en-US-Journey-O"
+    assert business.voice.currentText() == "en-US-Journey-O"
+
+
+def test_every_button_is_inside_the_page_at_1366x768(qtbot, store, home):
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    page.resize(1366 - 190, 768 - 110)  # the rail, the header and the status bar take the rest
+    page.show()
+    qtbot.waitExposed(page)
+    for tab in range(page.editor.count()):
+        page.editor.setCurrentIndex(tab)
+        page.grab()  # lay out
+        for button in page.findChildren(QPushButton):
+            if not button.isVisibleTo(page) or not button.isVisible():
+                continue
+            area = button.parentWidget()
+            while (
+                area is not None
+                and area is not page
+                and area.metaObject().className() != "QScrollArea"
+            ):
+                area = area.parentWidget()
+            if area is not page and area is not None:
+                continue  # inside a scroll area: reachable by scrolling
+            top_left = button.mapTo(page, QPoint(0, 0))
+            rect = QRect(top_left, button.size())
+            assert page.rect().contains(rect), button.text()
