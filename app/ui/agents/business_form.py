@@ -30,7 +30,7 @@ from app.agents.speech import (
 )
 from app.domain.phone import InvalidPhone, to_e164
 from app.ui.agents.controller import AgentsController
-from app.ui.agents.line_edit import VariableLineEdit
+from app.ui.agents.widgets import VariableLineEdit, problem_label
 
 OPENING_MODES = (("wait_for_hello", "Wait for the callee's hello"), ("speak_first", "Speak first"))
 VOICEMAIL_ACTIONS = (("leave_message", "Leave a message"), ("hang_up", "Hang up"))
@@ -62,6 +62,7 @@ class BusinessForm(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._filling = False
+        self._bound: list[tuple[QLineEdit | VariableLineEdit, tuple[str, ...]]] = []
 
         self.agent_name = self._line(("name",))
         self.company = self._line(("business", "company"))
@@ -71,9 +72,7 @@ class BusinessForm(QWidget):
         self.callback_number.setPlaceholderText("+1 555 010 0000")
         self.callback_number.textEdited.connect(self._callback_edited)
         self.callback_number.editingFinished.connect(self._callback_finished)
-        self.callback_problem = QLabel()
-        self.callback_problem.setObjectName("fieldProblem")
-        self.callback_problem.setWordWrap(True)
+        self.callback_problem = problem_label()
 
         self.language = QComboBox()
         self.language.setEditable(True)
@@ -106,9 +105,7 @@ class BusinessForm(QWidget):
             lambda _i: self._write(("voicemail", "action"), self.voicemail_action.currentData())
         )
         self.voicemail_message = self._line(("voicemail", "message"), VariableLineEdit())
-        self.greeting_problems = QLabel()
-        self.greeting_problems.setObjectName("fieldProblem")
-        self.greeting_problems.setWordWrap(True)
+        self.greeting_problems = problem_label()
 
         self.compliance: dict[str, QCheckBox] = {}
         for key, label in COMPLIANCE:
@@ -123,7 +120,7 @@ class BusinessForm(QWidget):
         form.addRow("Agent's name on the call", self.persona)
         form.addRow("Purpose of the call", self.purpose)
         form.addRow("Callback number", self.callback_number)
-        form.addRow("", self.callback_problem)
+        form.addRow(self.callback_problem)
         voice = QGroupBox("Language and voice")
         form = QFormLayout(voice)
         form.addRow("Language", self.language)
@@ -134,7 +131,7 @@ class BusinessForm(QWidget):
         form = QFormLayout(opening)
         form.addRow("Opening", self.opening_mode)
         form.addRow("Greeting", self.greeting)
-        form.addRow("", self.greeting_problems)
+        form.addRow(self.greeting_problems)
         form.addRow("If no hello", self.probe)
         form.addRow("On voicemail", self.voicemail_action)
         form.addRow("Voicemail message", self.voicemail_message)
@@ -148,10 +145,10 @@ class BusinessForm(QWidget):
         layout.addStretch(1)
         controller.draft_changed.connect(self.show_draft)
 
-    def _line(self, path: tuple[str, ...], edit: QLineEdit | None = None) -> QLineEdit:
+    def _line(self, path: tuple[str, ...], edit: Any = None) -> Any:
         edit = edit or QLineEdit()
         edit.textEdited.connect(lambda text: self._write(path, text))
-        edit.setProperty("draft_path", path)
+        self._bound.append((edit, path))
         return edit
 
     def _write(self, path: tuple[str, ...], value: Any) -> None:
@@ -165,6 +162,10 @@ class BusinessForm(QWidget):
         finally:
             self._filling = False
 
+    def _problem(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
     # -- the callback number: checked with the app's phone rules -------------------------------
     def _callback_edited(self, text: str) -> None:
         self._write(("business", "callback_number"), text.strip())
@@ -172,14 +173,14 @@ class BusinessForm(QWidget):
 
     def _check_callback(self, text: str) -> str | None:
         if not text.strip():
-            self.callback_problem.setText("")
+            self._problem(self.callback_problem, "")
             return None
         try:
             number = to_e164(text)
         except InvalidPhone as exc:
-            self.callback_problem.setText(f"Not a phone number the agent can say: {exc}")
+            self._problem(self.callback_problem, f"⚠ Not a phone number the agent can say: {exc}")
             return None
-        self.callback_problem.setText("")
+        self._problem(self.callback_problem, "")
         return number
 
     def _callback_finished(self) -> None:
@@ -210,9 +211,8 @@ class BusinessForm(QWidget):
         self._when_filling(lambda: self._fill(data))
 
     def _fill(self, data: dict[str, Any]) -> None:
-        for edit in self.findChildren(QLineEdit):
-            path = edit.property("draft_path")
-            if path is None or edit.hasFocus():
+        for edit, path in self._bound:
+            if edit.hasFocus():
                 continue  # the field being typed in keeps its cursor
             value: Any = data
             for key in path:
@@ -239,4 +239,4 @@ class BusinessForm(QWidget):
         for edit in (self.greeting, self.probe, self.voicemail_message):
             edit.set_variables(names)
         opening = [p for p in self.controller.problems if p.path.startswith("opening")]
-        self.greeting_problems.setText("\n".join(f"⚠ {p.message}" for p in opening))
+        self._problem(self.greeting_problems, "\n".join(f"⚠ {p.message}" for p in opening))

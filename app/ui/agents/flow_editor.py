@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +26,7 @@ from app.agents.references import GLOBAL_TRIGGERS
 from app.agents.sentences import transition_sentence
 from app.ui.agents.condition_editor import ConditionEditor
 from app.ui.agents.controller import AgentsController
-from app.ui.agents.line_edit import VariableLineEdit
+from app.ui.agents.widgets import VariableLineEdit, problem_label
 
 FIELD_TYPES = ("yes_no", "number", "choice", "date", "time", "datetime", "phone", "email", "text")
 PROBLEM_MARK = "⚠ "
@@ -76,23 +75,28 @@ class FlowEditor(QWidget):
         self.step_down.clicked.connect(lambda: self._move_step(1))
         self.delete_step.clicked.connect(self._delete_step)
         self.globals = QListWidget()
-        self.globals.setMaximumHeight(90)
+        self.globals.setMinimumHeight(60)
         self.globals.currentRowChanged.connect(lambda row: self._select("global", row))
         global_row, (self.add_global, self.delete_global) = _buttons(
             "Add global step", "Delete global step"
         )
         self.add_global.clicked.connect(lambda: self._add("global"))
         self.delete_global.clicked.connect(self._delete_step)
-        lists = QVBoxLayout()
+        self.steps.setMinimumHeight(120)
+        main_steps = QVBoxLayout()
         start_row = QHBoxLayout()
         start_row.addWidget(QLabel("The call starts at"))
         start_row.addWidget(self.start, 1)
-        lists.addLayout(start_row)
-        lists.addWidget(self.steps, 1)
-        lists.addLayout(steps_row)
-        lists.addWidget(QLabel("Global steps (fire from any step)"))
-        lists.addWidget(self.globals)
-        lists.addLayout(global_row)
+        main_steps.addLayout(start_row)
+        main_steps.addWidget(self.steps, 1)
+        main_steps.addLayout(steps_row)
+        global_steps = QVBoxLayout()
+        global_steps.addWidget(QLabel("Global steps (fire from any step)"))
+        global_steps.addWidget(self.globals, 1)
+        global_steps.addLayout(global_row)
+        lists = QHBoxLayout()
+        lists.addLayout(main_steps, 3)
+        lists.addLayout(global_steps, 2)
 
         # -- the selected step -------------------------------------------------------------------
         self.step_id = QLineEdit()
@@ -103,7 +107,7 @@ class FlowEditor(QWidget):
         self.trigger.edited.connect(lambda when: self._write_step("when", when))
         self.trigger_label = QLabel("Fires when")
         self.fields = QListWidget()
-        self.fields.setMaximumHeight(80)
+        self.fields.setMaximumHeight(70)
         self.fields.currentRowChanged.connect(lambda _row: self._show_field())
         fields_row, (self.add_field, self.delete_field) = _buttons("Add field", "Delete field")
         self.add_field.clicked.connect(self._add_field)
@@ -125,7 +129,7 @@ class FlowEditor(QWidget):
             field_form.addWidget(widget)
 
         self.transitions = QListWidget()
-        self.transitions.setMaximumHeight(110)
+        self.transitions.setMaximumHeight(90)
         self.transitions.currentRowChanged.connect(lambda _row: self._show_transition())
         moves, buttons = _buttons("Add transition", "Up", "Down", "Delete")
         self.add_transition, self.transition_up, self.transition_down = buttons[:3]
@@ -151,14 +155,12 @@ class FlowEditor(QWidget):
         )
         self.disposition = QLineEdit()
         self.disposition.textEdited.connect(lambda t: self._write_step("disposition", t or None))
-        self.step_problems = QLabel()
-        self.step_problems.setObjectName("fieldProblem")
-        self.step_problems.setWordWrap(True)
-        self.step_problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.step_problems = problem_label()
 
         details = QGroupBox("Step")
         form = QFormLayout(details)
         form.addRow("Name", self.step_id)
+        form.addRow(self.step_problems)
         form.addRow(self.trigger_label, self.trigger)
         form.addRow("The agent says", self.say)
         form.addRow("It collects", self.fields)
@@ -170,12 +172,11 @@ class FlowEditor(QWidget):
         form.addRow("", self.end)
         form.addRow("Uses the tool", self.tool)
         form.addRow("Disposition", self.disposition)
-        form.addRow(self.step_problems)
         self.details = details
 
-        layout = QHBoxLayout(self)
-        layout.addLayout(lists, 2)
-        layout.addWidget(details, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(lists)
+        layout.addWidget(details, 1)
         controller.draft_changed.connect(self.show_draft)
 
     # -- the selection ------------------------------------------------------------------------------
@@ -371,7 +372,7 @@ class FlowEditor(QWidget):
         fields = step.get("collect", [])
         field_row = self.fields.currentRow()
         _fill_list(self.fields, [f"{f['name']} ({f.get('type', 'text')})" for f in fields])
-        self.fields.setCurrentRow(min(field_row, len(fields) - 1))
+        self.fields.setCurrentRow(min(max(field_row, 0), len(fields) - 1))
         self._show_field()
         moves = step.get("next", [])
         row = self.transitions.currentRow()
@@ -390,6 +391,7 @@ class FlowEditor(QWidget):
             self.disposition.setText(step.get("disposition") or "")
         mine = problems_of.get(step["id"], [])
         self.step_problems.setText("\n".join(PROBLEM_MARK + m for m in mine))
+        self.step_problems.setVisible(bool(mine))
 
     def _show_field(self) -> None:
         step, row = self._step(), self.fields.currentRow()

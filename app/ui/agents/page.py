@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -70,7 +71,11 @@ class AgentsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._selecting = False  # the list's selection is being set, not chosen by the user
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
         self.new_button = QPushButton("New agent")
@@ -216,32 +221,34 @@ class AgentsPage(QWidget):
         row = self.model.row_of(current) if current else None
         if row is None and self.model.rowCount():
             row = 0
-        self.table.blockSignals(True)
-        self.table.selectionModel().blockSignals(True)
         if row is not None:
-            self.table.selectRow(row)
-        self.table.selectionModel().blockSignals(False)
-        self.table.blockSignals(False)
+            self._select_quietly(row)
         agent_id = self.model.agent_id(row) if row is not None else None
         if agent_id != self.controller.agent_id or not self.controller.dirty:
             self.controller.open(agent_id)
 
     def _row_chosen(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._selecting:
+            return
         agent_id = self.model.agent_id(current.row()) if current.isValid() else None
         if agent_id == self.controller.agent_id:
             return
         if self.controller.dirty:
-            self._select_quietly(previous.row() if previous.isValid() else -1)
+            # After the view has finished selecting the row it was asked to.
+            back = previous.row() if previous.isValid() else -1
+            QTimer.singleShot(0, lambda: self._select_quietly(back))
             self.confirm_leave(lambda: self.select_agent(agent_id))
             return
         self.controller.open(agent_id)
 
     def _select_quietly(self, row: int) -> None:
-        model = self.table.selectionModel()
-        model.blockSignals(True)
-        if row >= 0:
-            self.table.selectRow(row)
-        model.blockSignals(False)
+        """Select *row* without opening its agent (the view still repaints)."""
+        self._selecting = True
+        try:
+            if row >= 0:
+                self.table.selectRow(row)
+        finally:
+            self._selecting = False
 
     def select_agent(self, agent_id: int | None) -> None:
         row = self.model.row_of(agent_id) if agent_id is not None else None

@@ -100,7 +100,8 @@ def test_a_dirty_draft_asks_before_another_agent_opens(qtbot, store, home):
     page.table.selectRow(survey_row)
     answer(page, QMessageBox.StandardButton.Cancel)
     assert page.controller.data["business"]["company"] == "Maple Street Books"
-    assert page.table.currentIndex().row() == 0  # the selection stayed with the draft
+    # the selection goes back to the draft's row
+    qtbot.waitUntil(lambda: page.table.selectionModel().selectedRows()[0].row() == 0)
 
     page.table.selectRow(survey_row)
     answer(page, QMessageBox.StandardButton.Discard)
