@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -140,8 +140,8 @@ class AgentsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, self.controller.save_draft)
-        QShortcut(QKeySequence.StandardKey.New, self, self.show_templates)
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.activated.connect(self.controller.save_draft)
         self.main_action = MainAction("New agent", self.show_templates)
         for title, pane in build_side_panes(context):
             self.add_side_pane(title, pane)
@@ -151,6 +151,21 @@ class AgentsPage(QWidget):
         self.controller.message.connect(self.message.setText)
         context.changes.changed.connect(self._on_changed)
         self._agents_changed(0)
+
+    # -- Ctrl+N: the window's New campaign, except here, where it is New agent -----------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and event.matches(
+            QKeySequence.StandardKey.New
+        ):
+            event.accept()  # the key press comes to keyPressEvent, not to the window's action
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.New):
+            self.show_templates()
+        else:
+            super().keyPressEvent(event)
 
     # -- the side panes' mount point -----------------------------------------------------------
     def add_side_pane(self, title: str, pane: QWidget) -> None:

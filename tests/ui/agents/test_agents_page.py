@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QPoint, QRect, Signal
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea, QWidget
 from sqlalchemy import select
 
 from app.agents.definition import AgentDefinition
@@ -269,27 +269,65 @@ def test_voice_choices_start_at_twilios_defaults(qtbot, store, home):
     assert business.voice.currentText() == "en-US-Journey-O"
 
 
+def _scroll_area(widget: QWidget, page: QWidget) -> QScrollArea | None:
+    while widget is not None and widget is not page:
+        if isinstance(widget, QScrollArea):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
 def test_every_button_is_inside_the_page_at_1366x768(qtbot, store, home):
+    """In the window at 1366x768 the page gets what the rail, header and status bar leave;
+    a button is in view, or in a scroll area that scrolls only up and down to it."""
     seed_demo(store)
     page = make_page(qtbot, store, home)
-    page.resize(1366 - 190, 768 - 110)  # the rail, the header and the status bar take the rest
+    page.resize(1366 - 190, 768 - 110)
     page.show()
     qtbot.waitExposed(page)
+    checked = 0
     for tab in range(page.editor.count()):
         page.editor.setCurrentIndex(tab)
+        if page.editor.tabText(tab) == "Tools":
+            page.tools.add_tool("webhook")  # the longest tool form
         page.grab()  # lay out
         for button in page.findChildren(QPushButton):
-            if not button.isVisibleTo(page) or not button.isVisible():
+            if not button.isVisible():
                 continue
-            area = button.parentWidget()
-            while (
-                area is not None
-                and area is not page
-                and area.metaObject().className() != "QScrollArea"
-            ):
-                area = area.parentWidget()
-            if area is not page and area is not None:
-                continue  # inside a scroll area: reachable by scrolling
-            top_left = button.mapTo(page, QPoint(0, 0))
-            rect = QRect(top_left, button.size())
-            assert page.rect().contains(rect), button.text()
+            area = _scroll_area(button, page)
+            frame = page if area is None else area.viewport()
+            left = button.mapTo(frame, QPoint(0, 0))
+            if area is not None:
+                left.setY(0)  # scrolling reaches it
+            assert frame.rect().contains(QRect(left, button.size())), button.text()
+            checked += 1
+    assert checked > 20
+
+
+def test_ctrl_n_offers_the_templates_and_ctrl_s_saves_the_draft(qtbot, store, home):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()  # with the main window's Ctrl+N: New campaign
+    qtbot.addWidget(window)
+    campaign = window.addAction("New campaign")
+    campaign.setShortcut(QKeySequence.StandardKey.New)
+    fired = []
+    campaign.triggered.connect(lambda: fired.append("campaign"))
+    page = AgentsPage(AppContext(store=store, home=home, demo_mode=True))
+    window.setCentralWidget(page)
+    window.show()
+    with qtbot.waitActive(window):  # shortcuts fire in the active window
+        window.activateWindow()
+    page.new_from_template("event-invitation.json")
+    offered = []
+    page.show_templates = lambda: offered.append("templates")  # (the menu would grab keys)
+    page.business.company.setFocus()
+    qtbot.keyClick(page.business.company, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert offered == ["templates"] and fired == []
+    type_into(page.business.company, "Maple Street Hall")
+    qtbot.keyClick(page.business.company, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text() == "Draft saved.", page.message.text()
+    assert not page.controller.dirty
+    assert stored_draft(store, "Event invitation")["business"]["company"] == "Maple Street Hall"
