@@ -239,8 +239,8 @@ def contact_columns(session: Session, agent_id: int, sample: int = 200) -> set[s
 
 
 def delete_agent(session: Session, agent_id: int) -> None:
-    """Delete an agent (its versions stay, for the calls they handled); refused while a running campaign uses it (its
-    calls read the published version)."""
+    """Delete an agent (its versions stay, for the calls they handled); refused while a
+    running campaign uses it (its calls read the published version)."""
     running = [
         c.name for c in campaigns_using(session, agent_id) if c.state == CampaignState.RUNNING
     ]

@@ -50,9 +50,10 @@ def draft_problems(
     """Every problem of a valid-shaped draft. *columns*: the contact columns of the
     campaigns that use the agent (None: no campaign yet, so no column check)."""
     steps = {s.id: s for s in definition.all_steps()}
+    reached = _walk(definition, steps)
     problems = [_with_step(_split(line), definition) for line in reference_errors(definition)]
-    problems += _unreachable(definition)
-    problems += _fields_before_collected(definition, steps)
+    problems += _unreachable(definition, reached)
+    problems += _fields_before_collected(definition, steps, reached)
     if columns is not None:
         problems += _unprovided_variables(definition, set(columns))
     return problems
@@ -86,32 +87,18 @@ def _targets(definition: AgentDefinition, step: Step) -> list[str]:
     return targets
 
 
-def _reachable(definition: AgentDefinition) -> set[str]:
-    # Global steps fire from anywhere, so they and where they lead are reachable.
-    todo = [definition.flow.start, *(g.id for g in definition.flow.global_)]
-    seen: set[str] = set()
-    steps = {s.id: s for s in definition.all_steps()}
-    while todo:
-        step_id = todo.pop()
-        if step_id in seen or step_id not in steps:
-            continue
-        seen.add(step_id)
-        todo += _targets(definition, steps[step_id])
-    return seen
-
-
-def _unreachable(definition: AgentDefinition) -> list[Problem]:
-    reachable = _reachable(definition)
+def _unreachable(definition: AgentDefinition, reached: Mapping[str, set[str]]) -> list[Problem]:
     return [
         Problem(f"flow.steps[{i}]", "no step leads here: the call never reaches it", step.id)
         for i, step in enumerate(definition.flow.steps)
-        if step.id not in reachable
+        if step.id not in reached
     ]
 
 
-def _collected_before(definition: AgentDefinition, steps: Mapping[str, Step]) -> dict[str, set]:
-    """For each step, the fields some step on a way from the start to it collects (the step
-    itself excluded); a webhook step's reply fields count as collected by that step."""
+def _walk(definition: AgentDefinition, steps: Mapping[str, Step]) -> dict[str, set[str]]:
+    """Each step a call can reach (from the start, or from anywhere for a global step), with
+    the fields some step on a way to it collects (itself excluded; a tool's reply fields
+    count as collected by the step that uses it)."""
 
     def gives(step: Step) -> set[str]:
         fields = {f.name for f in step.collect}
@@ -121,22 +108,16 @@ def _collected_before(definition: AgentDefinition, steps: Mapping[str, Step]) ->
             fields.add(tool.field)
         return fields
 
-    before: dict[str, set[str]] = {step_id: set() for step_id in steps}
-    reached = {s for s in (definition.flow.start, *(g.id for g in definition.flow.global_))}
-    reached &= set(steps)
+    starts = (definition.flow.start, *(g.id for g in definition.flow.global_))
+    before: dict[str, set[str]] = {s: set() for s in starts if s in steps}
     changed = True
     while changed:  # a fixed point: the sets only grow, bounded by all the fields
         changed = False
-        for step_id in list(reached):
+        for step_id in list(before):
             after = before[step_id] | gives(steps[step_id])
             for target in _targets(definition, steps[step_id]):
-                if target not in steps:
-                    continue
-                if target not in reached:
-                    reached.add(target)
-                    changed = True
-                if not after <= before[target]:
-                    before[target] |= after
+                if target in steps and not (target in before and after <= before[target]):
+                    before.setdefault(target, set()).update(after)
                     changed = True
     return before
 
@@ -148,17 +129,15 @@ def _condition_fields(condition: Condition | None) -> set[str]:
 
 
 def _fields_before_collected(
-    definition: AgentDefinition, steps: Mapping[str, Step]
+    definition: AgentDefinition, steps: Mapping[str, Step], reached: Mapping[str, set[str]]
 ) -> list[Problem]:
     collected = {f.name for s in steps.values() for f in s.collect}
     collected |= {f for t in definition.tools for f in getattr(t, "response_fields", {})}
-    before = _collected_before(definition, steps)
-    reachable = _reachable(definition)  # an unreachable step has that problem already
     problems = []
     for path, step in _paths(definition):
-        if step.id not in reachable:
-            continue
-        known = before.get(step.id, set())
+        if step.id not in reached:
+            continue  # an unreachable step has that problem already
+        known = reached[step.id]
         for name in sorted(names_used(step.say) & collected - known):
             problems.append(
                 Problem(

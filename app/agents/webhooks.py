@@ -9,7 +9,6 @@ import urllib.request
 from typing import Any
 
 from app.agents.actions import CallWebhook
-from app.agents.steps import dig
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +29,3 @@ def call_webhook(action: CallWebhook) -> tuple[bool, Any]:
         return True, json.loads(body) if body else None
     except json.JSONDecodeError:
         return True, None
-
-
-def sample_request(tool: Any, variables: dict[str, Any]) -> CallWebhook:
-    """The request a call would send, its body filled from *variables* (a sample contact),
-    "sample" for a parameter they lack: what the Agents page's "Test" button sends."""
-    names = tool.parameters.get("properties", {}).keys()
-    body = {name: variables.get(name, "sample") for name in names}
-    return CallWebhook(tool.name, tool.method, tool.url, dict(tool.headers), tool.timeout_s, body)
-
-
-def response_mapping(tool: Any, data: Any) -> dict[str, Any]:
-    """What each of the tool's response_fields would capture from the reply *data*."""
-    return {field: dig(data, path) for field, path in tool.response_fields.items()}

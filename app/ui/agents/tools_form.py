@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.agents.actions import response_mapping, webhook_request
 from app.agents.definition import WebhookTool
-from app.agents.webhooks import call_webhook, response_mapping, sample_request
+from app.agents.webhooks import call_webhook
 from app.ui.agents.controller import AgentsController
 from app.ui.operations import run_op
 
@@ -174,7 +175,8 @@ class ToolsForm(QWidget):
         except ValueError as exc:
             self.test_result.setPlainText(f"Fix the tool first: {exc}")
             return
-        request = sample_request(webhook, self.controller.sample_variables())
+        # A sample callee's values; "sample" for a field only a call would capture.
+        request = webhook_request(webhook, self.controller.sample_variables(), "sample")
         self.test.setEnabled(False)
         self.test_result.setPlainText(f"{request.method} {request.url}\n{json.dumps(request.body)}")
 
