@@ -194,14 +194,22 @@ class AgentsController(QObject):
                 f"First: {self.problems[0]}"
             )
             return None
-        name = self.definition.name
+        name, agent_id = self.definition.name, self.agent_id
+
+        def publish(session: Any) -> tuple[int | None, int]:
+            before = library.agent_listings(session, [agent_id])[agent_id].published_version
+            return before, library.publish(session, name)
+
         try:
-            number = self._write(lambda s: library.publish(s, name))
+            before, number = self._write(publish)
         except DefinitionError as exc:
             self.message.emit(f"Not published: {exc.problems[0]}")
             return None
-        self.agents_changed.emit(self.agent_id)
-        self.message.emit(f"Published version {number}.")
+        self.agents_changed.emit(agent_id)
+        if number == before:
+            self.message.emit(f"Version {number} is this draft already: nothing to publish.")
+        else:
+            self.message.emit(f"Published version {number}.")
         return number
 
     def _create(self, definition: AgentDefinition) -> int:

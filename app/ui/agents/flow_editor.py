@@ -144,7 +144,8 @@ class FlowEditor(QWidget):
         self.target.currentTextChanged.connect(lambda to: self._write_transition("to", to))
         transition_form = QHBoxLayout()
         transition_form.addWidget(self.condition, 1)
-        transition_form.addWidget(QLabel("→"))
+        self.arrow = QLabel("→")
+        transition_form.addWidget(self.arrow)
         transition_form.addWidget(self.target)
 
         self.end = QCheckBox("The call ends after this step's line")
@@ -398,7 +399,7 @@ class FlowEditor(QWidget):
         fields = step.get("collect", []) if step else []
         spec = fields[row] if 0 <= row < len(fields) else None
         for widget in (self.field_name, self.field_type, self.field_choices):
-            widget.setEnabled(spec is not None)
+            widget.setVisible(spec is not None)  # nothing stale shown for no field
         if spec is None:
             return
         filling, self._filling = self._filling, True
@@ -414,8 +415,9 @@ class FlowEditor(QWidget):
         step, row = self._step(), self.transitions.currentRow()
         moves = step.get("next", []) if step else []
         move = moves[row] if 0 <= row < len(moves) else None
-        self.condition.setEnabled(move is not None)
-        self.target.setEnabled(move is not None)
+        self.condition.setVisible(move is not None)
+        self.target.setVisible(move is not None)
+        self.arrow.setVisible(move is not None)
         if move is None:
             return
         filling, self._filling = self._filling, True

@@ -166,6 +166,8 @@ def test_import_export_round_trip_and_publish_makes_the_next_version(qtbot, stor
     page.publish_button.click()
     assert page.message.text() == "Published version 2."
     assert page.model.index(0, 1).data() == "v2" and page.model.index(0, 2).data() == ""
+    page.publish_button.click()
+    assert page.message.text() == "Version 2 is this draft already: nothing to publish."
 
 
 def test_delete_names_the_campaigns_and_refuses_while_one_runs(qtbot, store, home):
