@@ -34,14 +34,28 @@ def test_the_five_templates_are_valid_and_have_no_problems():
         assert draft_problems(definition) == [], name
 
 
+# A callee who goes along with each template to its end.
+AGREEABLE = {
+    "appointment-reminder.json": ["hello", "yes"],
+    "event-invitation.json": ["yes", "4"],
+    "lead-qualification.json": ["yes", "180", "tile", "yes", "ana@example.com"],
+    "payment-reminder.json": ["hello", "yes"],
+    "satisfaction-survey.json": ["yes", "4", "yes"],
+}
+
+
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_each_template_runs_a_call_to_its_end(name):
     definition = parse_definition((agent_templates_dir() / name).read_text("utf-8"))
-    result = run_script(
-        definition, ["yes", "yes", "4", "yes", "2"], variables={"first_name": "Ana"}
-    )
-    assert result.outcome is not None, name
-    assert len(result.turns) >= 3
+    result = run_script(definition, AGREEABLE[name], variables={"first_name": "Ana"})
+    assert definition.step(result.step_path[-1]).end, result.step_path
+    assert result.suggested_disposition == "Interested"
+
+
+def test_the_payment_reminder_transfers_on_a_key_press():
+    definition = parse_definition((agent_templates_dir() / "payment-reminder.json").read_text())
+    result = run_script(definition, ["hello", "no", "#dtmf 2"], variables={"first_name": "Ana"})
+    assert result.step_path[-1] == "transfer" and "billing_team" in result.tools_called
 
 
 def test_an_unreachable_step_and_a_missing_target_are_named_at_their_step():
