@@ -333,3 +333,38 @@ def test_ctrl_n_offers_the_templates_and_ctrl_s_saves_the_draft(qtbot, store, ho
     assert page.message.text() == "Draft saved.", page.message.text()
     assert not page.controller.dirty
     assert stored_draft(store, "Event invitation")["business"]["company"] == "Maple Street Hall"
+
+
+def test_steps_and_transitions_are_added_moved_renamed_and_deleted(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("event-invitation.json")
+    flow = page.flow
+    flow.add_step.click()
+    steps = page.controller.data["flow"]["steps"]
+    assert [s["id"] for s in steps][-1] == "step_1" and flow.step_id.text() == "step_1"
+    assert [p.step for p in page.controller.problems] == ["step_1"]  # nothing leads there
+    flow.select_step("declined")
+    flow.add_transition.click()
+    flow.condition.kind.setCurrentIndex(flow.condition.kind.findData("dtmf"))
+    flow.condition.value.setText("9")
+    flow.condition.value.textEdited.emit("9")
+    flow.target.setCurrentText("step_1")
+    assert flow.transitions.item(0).text() == "If they press 9 → step_1"
+    assert page.controller.problems == []
+
+    flow.select_step("step_1")
+    flow.step_id.setText("goodbye")
+    flow.step_id.editingFinished.emit()
+    declined = page.controller.definition.step("declined")
+    assert declined.next[0].to == "goodbye"  # the reference followed the rename
+    flow.step_up.click()
+    assert [s.id for s in page.controller.definition.flow.steps][-2:] == ["goodbye", "declined"]
+    flow.delete_step.click()
+    assert "goodbye" not in [s.id for s in page.controller.definition.flow.steps]
+    assert any("no step named 'goodbye'" in p.message for p in page.controller.problems)
+    flow.select_step("declined")
+    flow.transitions.setCurrentRow(0)
+    flow.delete_transition.click()
+    assert page.controller.problems == []
+    flow.add_global.click()
+    assert page.controller.definition.flow.global_[0].when.keywords == ["operator"]
