@@ -96,6 +96,31 @@ class CallWebhook:
     kind = "webhook"
 
 
+def webhook_request(tool: Any, known: dict[str, Any], missing: Any = None) -> CallWebhook:
+    """The request a webhook tool sends: each of its parameters from *known* (the contact's
+    variables and the captured fields), *missing* for one they lack."""
+    names = tool.parameters.get("properties", {}).keys()
+    body = {name: known.get(name, missing) for name in names}
+    return CallWebhook(tool.name, tool.method, tool.url, dict(tool.headers), tool.timeout_s, body)
+
+
+def response_mapping(tool: Any, data: Any) -> dict[str, Any]:
+    """What each of the tool's response_fields captures from the reply *data* (None: absent)."""
+    return {field: dig(data, path) for field, path in tool.response_fields.items()}
+
+
+def dig(data: Any, path: str) -> Any:
+    """data["a"]["b"][0] for "a.b.0"; None when the path is not there."""
+    for key in path.split("."):
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return None
+    return data
+
+
 AgentAction = Say | EndCall | Transfer | SendDtmf | ScheduleCallback | AddToDnc | CallWebhook
 
 

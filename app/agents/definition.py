@@ -325,6 +325,11 @@ def _message(error: Mapping[str, Any]) -> str:
     return f"{_path(tuple(error['loc']))}: {message}"
 
 
+def validation_problems(exc: ValidationError) -> list[str]:
+    """pydantic's errors as path-shaped lines."""
+    return [_message(e) for e in exc.errors()]
+
+
 def parse_definition(data: str | bytes | Mapping[str, Any]) -> AgentDefinition:
     """Validate a definition (JSON text or parsed data); raises DefinitionError."""
     if isinstance(data, str | bytes):
@@ -337,7 +342,7 @@ def parse_definition(data: str | bytes | Mapping[str, Any]) -> AgentDefinition:
     try:
         definition = AgentDefinition.model_validate(data)
     except ValidationError as exc:
-        raise DefinitionError([_message(e) for e in exc.errors()]) from None
+        raise DefinitionError(validation_problems(exc)) from None
     problems = reference_errors(definition)
     if problems:
         raise DefinitionError(problems)

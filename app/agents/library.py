@@ -15,13 +15,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.agents.definition import AgentDefinition, DefinitionError, KnowledgeItem, parse_definition
-from app.store.models import Agent, AgentVersion
+from app.domain.status import CampaignState
+from app.store.agents import AgentNameTaken
+from app.store.models import Agent, AgentVersion, Campaign, Contact
 from app.store.types import utcnow
 
 
 class AgentNotFound(LookupError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no agent named {name!r}; 'calldeck agent list' shows them")
+
+
+class AgentInUse(ValueError):
+    def __init__(self, campaigns: Sequence[str]) -> None:
+        names = ", ".join(f"“{name}”" for name in campaigns)
+        super().__init__(f"A running campaign uses this agent ({names}); pause it first.")
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,23 @@ def _latest(session: Session, agent_id: int) -> AgentVersion | None:
     )
 
 
-def save_draft(session: Session, definition: AgentDefinition) -> int:
+def save_draft(session: Session, definition: AgentDefinition, agent_id: int | None = None) -> int:
     """Create the agent named in the definition, or replace its draft; returns its id.
-    The Agents page's columns (greeting, business info) follow the definition."""
-    agent = session.scalar(select(Agent).where(Agent.name == definition.name))
+    With *agent_id*, that agent's draft (renamed when the definition's name changed; raises
+    AgentNameTaken when another agent has the name). The legacy columns (greeting, business
+    info) follow the definition."""
+    if agent_id is not None:
+        agent = session.get(Agent, agent_id)
+        if agent is None:
+            raise AgentNotFound(f"#{agent_id}")
+        taken = session.scalar(
+            select(Agent.id).where(Agent.name == definition.name, Agent.id != agent_id)
+        )
+        if taken is not None:
+            raise AgentNameTaken(definition.name)
+        agent.name = definition.name
+    else:
+        agent = session.scalar(select(Agent).where(Agent.name == definition.name))
     if agent is None:
         agent = Agent(name=definition.name)
         session.add(agent)
@@ -134,21 +155,101 @@ def list_agents(session: Session) -> list[AgentListing]:
             select(AgentVersion.agent_id, func.count()).group_by(AgentVersion.agent_id)
         ).all()
     )
-    listings = []
-    for agent in session.scalars(select(Agent).order_by(Agent.name)):
-        latest = _latest(session, agent.id) if counts.get(agent.id) else None
-        listings.append(
-            AgentListing(
-                id=agent.id,
-                name=agent.name,
-                has_definition=agent.definition is not None,
-                published_version=latest.version if latest else None,
-                versions=counts.get(agent.id, 0),
-                draft_changed=agent.definition is not None
-                and (latest is None or latest.definition != agent.definition),
-            )
+    return [
+        _listing(session, agent, counts.get(agent.id, 0))
+        for agent in session.scalars(select(Agent).order_by(Agent.name))
+    ]
+
+
+def _listing(session: Session, agent: Agent, versions: int) -> AgentListing:
+    latest = _latest(session, agent.id) if versions else None
+    return AgentListing(
+        id=agent.id,
+        name=agent.name,
+        has_definition=agent.definition is not None,
+        published_version=latest.version if latest else None,
+        versions=versions,
+        draft_changed=agent.definition is not None
+        and (latest is None or latest.definition != agent.definition),
+    )
+
+
+def agent_ids(session: Session) -> list[int]:
+    """Every agent's id, by name (the Agents page's list reads rows by id)."""
+    return list(session.scalars(select(Agent.id).order_by(Agent.name, Agent.id)))
+
+
+def agent_listings(session: Session, ids: Sequence[int]) -> dict[int, AgentListing]:
+    """The listings of these agents (those that still exist), by id."""
+    counts = dict(
+        session.execute(
+            select(AgentVersion.agent_id, func.count())
+            .where(AgentVersion.agent_id.in_(ids))
+            .group_by(AgentVersion.agent_id)
+        ).all()
+    )
+    agents = session.scalars(select(Agent).where(Agent.id.in_(ids)))
+    return {a.id: _listing(session, a, counts.get(a.id, 0)) for a in agents}
+
+
+def draft_data(session: Session, agent_id: int) -> dict[str, Any] | None:
+    """An agent's draft as stored, unchecked: a draft being edited may have problems that
+    `draft()` refuses (publishing checks them)."""
+    agent = session.get(Agent, agent_id)
+    return None if agent is None else agent.definition
+
+
+def unique_name(session: Session, wanted: str) -> str:
+    """*wanted*, or "wanted 2", "wanted 3"... when another agent has it."""
+    names = set(session.scalars(select(Agent.name).where(Agent.name.startswith(wanted))))
+    if wanted not in names:
+        return wanted
+    return next(f"{wanted} {n}" for n in range(2, len(names) + 3) if f"{wanted} {n}" not in names)
+
+
+@dataclass(frozen=True)
+class CampaignUse:
+    name: str
+    state: str
+
+
+def campaigns_using(session: Session, agent_id: int) -> list[CampaignUse]:
+    rows = session.execute(
+        select(Campaign.name, Campaign.state)
+        .where(Campaign.agent_id == agent_id)
+        .order_by(Campaign.name)
+    )
+    return [CampaignUse(name, state) for name, state in rows]
+
+
+def contact_columns(session: Session, agent_id: int, sample: int = 200) -> set[str] | None:
+    """The contact columns of the campaigns using the agent (read from the first *sample*
+    contacts of each; a list's columns are the same on every row). None: no campaign."""
+    campaign_ids = list(session.scalars(select(Campaign.id).where(Campaign.agent_id == agent_id)))
+    if not campaign_ids:
+        return None
+    columns: set[str] = set()
+    for campaign_id in campaign_ids:
+        rows = session.scalars(
+            select(Contact.fields).where(Contact.campaign_id == campaign_id).limit(sample)
         )
-    return listings
+        for fields in rows:
+            columns |= set(fields or {})
+    return columns
+
+
+def delete_agent(session: Session, agent_id: int) -> None:
+    """Delete an agent (its versions stay, for the calls they handled); refused while a
+    running campaign uses it (its calls read the published version)."""
+    running = [
+        c.name for c in campaigns_using(session, agent_id) if c.state == CampaignState.RUNNING
+    ]
+    if running:
+        raise AgentInUse(running)
+    agent = session.get(Agent, agent_id)
+    if agent is not None:
+        session.delete(agent)
+        session.flush()
 
 
 def export_definition(session: Session, name: str) -> dict[str, Any]:
@@ -163,19 +264,3 @@ def add_knowledge(session: Session, name: str, items: Sequence[KnowledgeItem]) -
     save_draft(session, parse_definition(updated.to_json()))
     publish(session, name)
     return updated
-
-
-def follow_form_edit(session: Session, agent_id: int, name: str, greeting: str) -> int | None:
-    """The Agents page's form (until it edits definitions itself, issue #11): its name and
-    greeting go into the agent's definition, published at once so the next call says them.
-    The new version's number, or None for an agent without a definition. Raises
-    DefinitionError when the greeting breaks a compliance rule (it must name the business...)."""
-    agent = session.get(Agent, agent_id)
-    if agent is None or agent.definition is None:
-        return None
-    current = parse_definition(agent.definition)
-    data = current.to_json()
-    data["name"] = name
-    data["opening"] = {**data.get("opening", {}), "greeting": greeting}
-    save_draft(session, parse_definition(data))
-    return publish(session, name)

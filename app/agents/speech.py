@@ -156,3 +156,22 @@ def when_spoken(moment: datetime) -> str:
     )
     half = "am" if moment.hour < 12 else "pm"
     return f"{moment:%A}, {moment:%B} {ordinal_words(moment.day)} at {clock} {half}"
+
+
+# -- ConversationRelay's voices (the Agents page's choices) ----------------------------------
+# Twilio's defaults (docs: twiml/connect/conversationrelay): an agent whose speech leaves a
+# provider or voice unset gets these, so the page preselects them.
+DEFAULT_TTS_PROVIDER = "ElevenLabs"
+DEFAULT_TRANSCRIPTION_PROVIDER = "Deepgram"
+TTS_VOICES = {  # provider -> voices, the provider's default first
+    "ElevenLabs": ("UgBBYS2sOqTuMpoF3BR0",),
+    "Google": ("en-US-Journey-O", "en-US-Journey-D", "en-US-Journey-F", "es-US-Journey-F"),
+    "Amazon": ("Joanna-Neural", "Matthew-Neural", "Amy-Neural"),
+}
+TRANSCRIPTION_PROVIDERS = ("Deepgram", "Google")
+LANGUAGES = ("en-US", "en-GB", "en-AU", "es-US", "es-ES", "fr-FR", "de-DE", "it-IT", "pt-BR")
+
+
+def default_voice(provider: str | None) -> str:
+    """The voice Twilio uses for *provider* (None: Twilio's default provider)."""
+    return TTS_VOICES[provider or DEFAULT_TTS_PROVIDER][0]

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from app.agents import lines
 from app.agents.actions import (
     AgentAction,
-    CallWebhook,
     ScheduleCallback,
     SendDtmf,
     Transfer,
+    response_mapping,
+    webhook_request,
 )
 from app.agents.definition import REPROMPT_MAX, Condition, Step
 from app.agents.expressions import evaluate
@@ -155,8 +156,7 @@ class StepRunner:
             return self._transfer_failed(tool) if not ok else []
         self.phase = "step"
         if ok:
-            for field, path in tool.response_fields.items():
-                value = _dig(data, path)
+            for field, value in response_mapping(tool, data).items():
                 if value is not None:
                     self.fields[field] = value
         target = tool.on_success if ok else tool.on_failure
@@ -189,14 +189,9 @@ class StepRunner:
         return actions + self._start_callback("", lines.HUMAN_CALLBACK)
 
     def _webhook(self: Conversation, tool: Any) -> list[AgentAction]:
-        names = tool.parameters.get("properties", {}).keys()
-        known = {**self.contact, **self.fields}
-        body = {name: known.get(name) for name in names}
+        request = webhook_request(tool, {**self.contact, **self.fields})
         self.phase, self.pending_tool = "tool", tool.name
-        return [
-            self._say(tool.filler),
-            CallWebhook(tool.name, tool.method, tool.url, dict(tool.headers), tool.timeout_s, body),
-        ]
+        return [self._say(tool.filler), request]
 
     def _go(self: Conversation, target: str) -> list[AgentAction]:
         return self.enter(target)
@@ -244,14 +239,3 @@ class StepRunner:
         self.tools_called.append("kb_search")
         answer = spoken_answer(hit.passage.text, text)
         return [self._say(answer, kind="answer", question=text, passage=hit.passage.text)]
-
-
-def _dig(data: Any, path: str) -> Any:
-    for key in path.split("."):
-        if isinstance(data, dict):
-            data = data.get(key)
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return None
-    return data

@@ -44,6 +44,21 @@ def contact_columns_used(definition: AgentDefinition) -> set[str]:
     return used - RUNTIME_NAMES - captured - set(definition.fallbacks())
 
 
+def sample_variables(definition: AgentDefinition) -> dict[str, object]:
+    """Values to show an agent's lines with before any call: a sample callee, the business's
+    names, the fallbacks (the preview and a webhook's test use them)."""
+    business = definition.business
+    return {
+        "first_name": "Alex",
+        "name": "Alex Sample",
+        "company": business.company,
+        "agent_name": business.agent_name,
+        "purpose": business.purpose,
+        "callback_number": business.callback_number,
+        **definition.fallbacks(),
+    }
+
+
 def missing_counts(used: set[str], contacts: Iterable[Mapping[str, object]]) -> dict[str, int]:
     """For each name in *used*, how many of the contacts' variables lack it or have it empty."""
     missing = dict.fromkeys(sorted(used), 0)
@@ -100,5 +115,6 @@ __all__ = [
     "campaign_variable_warnings",
     "contact_columns_used",
     "missing_counts",
+    "sample_variables",
     "warning_lines",
 ]

@@ -54,7 +54,7 @@ class PageSpec:
 
 PAGE_SPECS = [
     PageSpec("Campaigns", "campaigns", "app.ui.campaigns.page", "CampaignsPage"),
-    PageSpec("Agents", "agents", "app.ui.agents_page", "AgentsPage"),
+    PageSpec("Agents", "agents", "app.ui.agents.page", "AgentsPage"),
     PageSpec("Phone numbers", "numbers", "app.ui.numbers_page", "NumbersPage"),
     PageSpec("Results", "results", "app.ui.results_panel", "ResultsPanel"),
     PageSpec("Do not call", "dnc", "app.ui.dnc_page", "DncPage"),
@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
 
     def _on_nav(self, row: int) -> None:
         name = self.page_names()[row]
+        if not self._may_leave_page(lambda: self.show_page(name)):
+            return
         page = self.page(name)
         self.stack.setCurrentWidget(page)
         self.title.setText(page.title)
@@ -272,6 +274,19 @@ class MainWindow(QMainWindow):
         if action is not None:
             self.main_action_button.setText(action.label)
         page.on_shown()
+
+    def _may_leave_page(self, proceed) -> bool:
+        """A page with unsaved edits (one with confirm_leave) may ask first; then the rail
+        stays on it and *proceed* runs once the user has saved or discarded."""
+        current = self.stack.currentWidget()
+        confirm_leave = getattr(current, "confirm_leave", None)
+        if confirm_leave is None or current not in self._pages.values() or confirm_leave(proceed):
+            return True
+        self.nav.blockSignals(True)
+        name = next(n for n, page in self._pages.items() if page is current)
+        self.nav.setCurrentRow(self.page_names().index(name))
+        self.nav.blockSignals(False)
+        return False
 
     def _run_main_action(self) -> None:
         current = self.stack.currentWidget()
@@ -383,6 +398,9 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._leave_confirmed and not self._may_leave_page(self.close):
+            event.ignore()
+            return
         active = 0 if self._leave_confirmed else self._active_calls()
         if active:
             event.ignore()

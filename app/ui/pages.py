@@ -21,7 +21,9 @@ class MainAction:
 
 
 class Page(Protocol):
-    """A page of the main window (a QWidget that also has these)."""
+    """A page of the main window (a QWidget that also has these). A page with edits that
+    could be lost may also have `confirm_leave(proceed) -> bool`: True to let the window
+    leave it now; False when it asks first and calls *proceed* once it may be left."""
 
     title: str
     main_action: MainAction | None

@@ -37,18 +37,19 @@ def test_renaming_an_agent_shows_on_the_campaigns_page(qtbot, store, home):
 
     window.show_page("Agents")
     agents = window.agents
-    agents.name.setText("Reminder bot")
-    agents.save()
+    agents.business.agent_name.setText("Reminder bot")
+    agents.business.agent_name.textEdited.emit("Reminder bot")
+    agents.save_button.click()
 
-    assert agents.message.text() == "Saved."
+    assert agents.message.text() == "Draft saved."
     assert changes == [Change(agents=True)]
     # without showing the page again
     assert agent_cells(window) == ["Reminder bot", "Solar lead qualification"]
     window.show_page("Campaigns")
     assert agent_cells(window) == ["Reminder bot", "Solar lead qualification"]
-    with store.session() as session:  # the calls use the renamed agent's new version
+    with store.session() as session:  # a draft: the calls keep the published version
         renamed = next(a for a in list_agents(session) if a.name == "Reminder bot")
-        assert renamed.published_version == 2 and not renamed.draft_changed
+        assert renamed.published_version == 1 and renamed.draft_changed
 
 
 def test_deleting_an_agent_empties_its_campaigns_agent_column(qtbot, store, home):

@@ -1,0 +1,13 @@
+"""The panes beside the agent editor. Each has show_agent(agent_id, definition) and may
+emit definition_edited(AgentDefinition), which the page applies to the draft."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.ui.agents.preview_pane import PreviewPane
+from app.ui.context import AppContext
+
+
+def build_side_panes(context: AppContext) -> list[tuple[str, QWidget]]:
+    return [("Preview", PreviewPane())]
