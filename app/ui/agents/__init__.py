@@ -1,0 +1,1 @@
+"""The Agents page: the definition editor and its side panes (issue #11)."""
