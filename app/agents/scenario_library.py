@@ -28,6 +28,11 @@ def list_scenarios(session: Session, agent_id: int) -> list[StoredScenario]:
     return [StoredScenario(r.id, r.agent_id, Scenario.model_validate(r.scenario)) for r in rows]
 
 
+def scenarios_of(session: Session, agent_id: int) -> list[Scenario]:
+    """The agent's scenarios, for run_suite (Publish runs them on the new version)."""
+    return [stored.scenario for stored in list_scenarios(session, agent_id)]
+
+
 def save_scenario(
     session: Session, agent_id: int, scenario: Scenario, scenario_id: int | None = None
 ) -> int:
@@ -52,8 +57,8 @@ def save_scenario(
 def suite_of_version(session: Session, version_id: int) -> tuple[AgentDefinition, list[Scenario]]:
     """A published version and its agent's scenarios: what run_suite needs to check it."""
     version = session.get_one(AgentVersion, version_id)
-    scenarios = list_scenarios(session, version.agent_id) if version.agent_id is not None else []
-    return parse_definition(version.definition), [s.scenario for s in scenarios]
+    scenarios = scenarios_of(session, version.agent_id) if version.agent_id is not None else []
+    return parse_definition(version.definition), scenarios
 
 
 def delete_scenario(session: Session, scenario_id: int) -> None:

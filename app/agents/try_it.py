@@ -151,7 +151,10 @@ class TryItSession:
         self._loop.run_until_complete(perform(self.responder, self.clock, outputs, seen.append))
         events = _events(seen)
         for hit in self.knowledge.hits[passages_before:] if self.knowledge else []:
-            where = f"{hit.passage.heading} ({hit.passage.document})"
+            passage = hit.passage
+            where = passage.heading
+            if passage.document != passage.heading:  # an inline item is its own document
+                where += f" ({passage.document})"
             events.insert(0, TryItEvent("passage", f"{where} · score {hit.score:.2f}"))
         if self.ended and not any(e.kind == "end" for e in events):
             events += self._ended_events()

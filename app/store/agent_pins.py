@@ -55,7 +55,8 @@ def version_id_for_calls(
 ) -> int | None:
     """The version a call of the campaign uses: its pinned one, else the agent's newest."""
     campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
-    if campaign is not None and campaign.agent_version_id is not None:
+    # A campaign whose agent was deleted keeps no pin to that agent's versions.
+    if campaign is not None and campaign.agent_id is not None and campaign.agent_version_id:
         return campaign.agent_version_id
     newest = newest_version(session, agent_id)
     return newest.id if newest else None

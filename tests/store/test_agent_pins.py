@@ -46,3 +46,14 @@ def test_a_restart_keeps_the_pin_and_another_agent_clears_it(store):
         assert campaign.agent_version_id == ids["version"]
         update_campaign(session, campaign, agent=None)
         assert campaign.agent_version_id is None
+
+
+def test_a_campaign_whose_agent_is_deleted_keeps_no_pin(store):
+    from app.store.agents import delete_agent
+
+    ids = seed_agent_campaign(store)
+    with store.session.begin() as session:
+        start_campaign(session, get_by_id(session, ids["campaign"]))
+        delete_agent(session, ids["agent"])
+    _, version_id = AgentCalls(store, relay=None)._definition(None, ids["campaign"])
+    assert version_id is None  # the greeting-only agent, as before pinning

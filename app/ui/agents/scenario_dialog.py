@@ -116,6 +116,7 @@ class ScenarioDialog(QDialog):
         self.callee.setCurrentIndex(max(index, 0))
         self.lines.setPlainText("\n".join(scenario.lines))
         self.variables.setText(pairs_text(scenario.vars))
+        self.variables.setCursorPosition(0)
         expect = scenario.expect
         self.outcome.setCurrentText(expect.outcome or ANY)
         self.fields.setText(pairs_text(expect.fields))

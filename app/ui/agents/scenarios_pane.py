@@ -3,6 +3,8 @@ add/edit/delete, and "Run all" with pass/fail per scenario and the transcript of
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +40,9 @@ def callee_text(scenario: Scenario) -> str:
 def expectation_text(scenario: Scenario) -> str:
     expect = scenario.expect
     parts = [f"outcome {expect.outcome}"] if expect.outcome else []
-    parts += [f"{k} = {v}" for k, v in expect.fields.items()]
+    parts += [
+        f"{k} = {v if isinstance(v, str) else json.dumps(v)}" for k, v in expect.fields.items()
+    ]
     parts += [f"reaches {s}" for s in expect.steps]
     parts += [f"calls {t}" for t in expect.tools]
     if expect.dnc is not None:

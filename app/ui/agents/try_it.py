@@ -31,9 +31,9 @@ from app.ui.operations import run_op
 PREFIX = {
     "agent": "Agent: ",
     "callee": "You: ",
-    "tool": "⚙ ",
-    "passage": "📄 Retrieved ",
-    "dnc": "⛔ ",
+    "tool": "· ",
+    "passage": "· Retrieved ",
+    "dnc": "· ",
     "end": "— ",
 }
 
