@@ -13,7 +13,6 @@ from app.agents.documents import read_document
 from app.agents.knowledge import KnowledgeIndex
 from app.agents.passages import KnowledgeError, Passage
 
-DOCUMENT_TYPES = (".md", ".txt", ".pdf", ".docx", ".html")
 TYPED = "(typed in the agent)"  # the source shown for an inline knowledge item
 
 

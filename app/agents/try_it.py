@@ -30,7 +30,6 @@ from app.agents.definition import AgentDefinition
 from app.agents.flow import Conversation
 from app.agents.grounding import Grounding, knowledge_for
 from app.agents.responder import Output, Token
-from app.agents.scenarios import persona_lines
 from app.agents.script import ScriptClock, event, perform, responder_for
 
 if TYPE_CHECKING:
@@ -51,7 +50,6 @@ class TryItState:
     """What the pane shows beside the chat, after each turn."""
 
     step: str
-    phase: str
     fields: dict[str, Any]
     tools_called: list[str]
     ended: bool
@@ -114,10 +112,6 @@ class TryItSession:
             return [*events, *self._ended_events()]
         return [*events, *self._run(outputs, seen)]
 
-    def persona_lines(self, name: str) -> list[str]:
-        """What an emulator persona says, a line per turn, for the pane to play."""
-        return persona_lines(name)
-
     def result(self) -> CallResult:
         return self.conversation.result()
 
@@ -134,7 +128,6 @@ class TryItSession:
         c = self.conversation
         return TryItState(
             step=c.step_id,
-            phase=c.phase,
             fields=dict(c.fields),
             tools_called=list(c.tools_called),
             ended=self.ended,

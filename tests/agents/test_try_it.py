@@ -1,3 +1,4 @@
+from app.agents.scenarios import persona_lines
 from app.agents.try_it import TryItSession
 from tests.agents.panes_support import CONTACT, template
 
@@ -40,13 +41,13 @@ def test_stop_calling_me_ends_the_call_with_the_opt_out_recorded():
 
 def test_keys_and_personas_use_the_script_events():
     session = TryItSession(template(), CONTACT)
-    lines = session.persona_lines("cooperative")
+    lines = persona_lines("cooperative")
     assert lines[0] == "Hello?"
     for line in lines:
         session.send(line)
     assert session.state().outcome == "completed"
-    assert session.persona_lines("voicemail") == ["#voicemail"]
-    assert session.persona_lines("digits")[1] == "#dtmf 1"
+    assert persona_lines("voicemail") == ["#voicemail"]
+    assert persona_lines("digits")[1] == "#dtmf 1"
     pressed = TryItSession(template(), CONTACT)
     pressed.send("Hello?")
     events = pressed.send("#dtmf 1")

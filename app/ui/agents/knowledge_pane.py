@@ -167,10 +167,9 @@ class KnowledgePane(QWidget):
         self._reading.ended.connect(self._reading_ended)
 
     def _documents_read(self, reads: list[DocumentRead]) -> None:
-        problems = [r.error for r in reads if r.error]
         added = [r for r in reads if r.error is None]
         lines = [f"Added {r.name}: {len(r.passages)} passage(s)." for r in added]
-        self.message.setText("\n".join([*lines, *(p or "" for p in problems)]))
+        self.message.setText("\n".join([*lines, *(r.error for r in reads if r.error)]))
         if added and self.definition is not None:
             self._edited(knowledge_edits.with_documents(self.definition, added))
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.agents.definition import AgentDefinition
+from app.agents.scenarios import persona_lines
 from app.agents.try_it import TryItEvent, TryItSession
 from app.domain.template import contact_variables
 from app.store.agent_contacts import ContactChoice, campaigns_using, contact_choices
@@ -210,7 +211,7 @@ class TryItPane(QWidget):
         self.reset()
         if self.session is None:
             return
-        self._script = self.session.persona_lines(self.persona.currentText())
+        self._script = persona_lines(self.persona.currentText())
         self._next_scripted()
 
     def _next_scripted(self) -> None:
