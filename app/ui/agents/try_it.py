@@ -142,7 +142,7 @@ class TryItPane(QWidget):
                 campaigns = campaigns_using(session, self.agent_id)
         self.campaign.blockSignals(True)
         self.campaign.clear()
-        self.campaign.addItem("No campaign: sample variables", None)
+        self.campaign.addItem("No campaign (the agent's fallbacks)", None)
         for campaign_id, name in campaigns:
             self.campaign.addItem(name, campaign_id)
         self.campaign.blockSignals(False)
