@@ -1,6 +1,7 @@
 """`calldeck agent test`: scenarios of callee lines with what the call must come to.
 
-A scenarios file is JSON: {"scenarios": [{"name": ..., "lines": [...], "vars": {...},
+A scenarios file is JSON: {"scenarios": [{"name": ..., "lines": [...] (or "persona": one of
+the emulator's personas, played as its lines), "vars": {...},
 "now": "2026-12-01T15:00:00+00:00", "timezone": "America/New_York", "expect": {"outcome": ...,
 "fields": {...}, "steps": [...], "tools": [...], "dnc": bool}}]}. Expected fields must be
 equal (others may exist); expected steps and tools must all have been reached or called.
@@ -14,12 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.agents.actions import CallResult
 from app.agents.definition import AgentDefinition
-from app.agents.grounding import knowledge_for
-from app.agents.script import run_script
 
 if TYPE_CHECKING:
     from app.agents.llm import LlmConfig
@@ -40,12 +39,40 @@ class Expectation(BaseModel):
 
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str
-    lines: list[str]
+    name: str = Field(min_length=1)
+    lines: list[str] = Field(default_factory=list)
+    persona: str | None = None  # app.telephony.emulator.personas; played when lines are empty
     vars: dict[str, Any] = Field(default_factory=dict)
     now: str | None = None
     timezone: str | None = None
     expect: Expectation = Expectation()
+
+    @model_validator(mode="after")
+    def _lines_or_persona(self) -> Scenario:
+        if not self.lines and not self.persona:
+            raise ValueError("give the callee's lines or a persona")
+        if not self.lines and not persona_lines(self.persona or ""):
+            raise ValueError(f"no persona named {self.persona!r}")
+        return self
+
+    def callee_lines(self) -> list[str]:
+        return list(self.lines) or persona_lines(self.persona or "")
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+
+def persona_lines(name: str) -> list[str]:
+    """An emulator persona as script lines (app.agents.script's events); [] for no such one."""
+    from app.telephony.emulator.personas import persona_named
+
+    persona = persona_named(name)
+    if persona is None:
+        return []
+    if persona.machine:
+        return ["#voicemail"]
+    lines = [f"#dtmf {turn.digits}" if turn.digits else turn.say for turn in persona.turns]
+    return lines or ["#silence 9", "#silence 9", "#silence 9"]  # the silent callee
 
 
 def parse_now(text: str | None) -> datetime | None:
@@ -105,27 +132,18 @@ def problems_with(result: CallResult, expect: Expectation) -> list[str]:
 def run_scenarios(
     definition: AgentDefinition, scenarios: Sequence[Scenario], llm: LlmConfig | None = None
 ) -> dict[str, Any]:
-    knowledge = knowledge_for(definition)
-    outcomes = []
-    for scenario in scenarios:
-        result = run_script(
-            definition,
-            scenario.lines,
-            variables=scenario.vars,
-            knowledge=knowledge,
-            now=parse_now(scenario.now),
-            timezone=scenario.timezone,
-            llm=llm,
-        )
-        problems = problems_with(result, scenario.expect)
-        outcomes.append(
-            {
-                "name": scenario.name,
-                "passed": not problems,
-                "problems": problems,
-                "outcome": result.outcome,
-                "step_path": result.step_path,
-            }
-        )
-    failed = sum(1 for o in outcomes if not o["passed"])
-    return {"passed": len(outcomes) - failed, "failed": failed, "scenarios": outcomes}
+    """`calldeck agent test`'s report (app.agents.suite runs them)."""
+    from app.agents.suite import run_suite
+
+    suite = run_suite(definition, scenarios, llm)
+    outcomes = [
+        {
+            "name": run.scenario.name,
+            "passed": run.passed,
+            "problems": run.problems,
+            "outcome": run.result.outcome,
+            "step_path": run.result.step_path,
+        }
+        for run in suite.runs
+    ]
+    return {"passed": suite.passed, "failed": suite.failed, "scenarios": outcomes}

@@ -8,7 +8,7 @@ as people speak (about 2.5 words a second), so turn offsets look like a real cal
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -61,10 +61,10 @@ def run_script(
     with *llm* the one whose model writes lines and reads turns."""
     clock = ScriptClock(now or datetime.now(UTC))
     conversation = Conversation(definition, variables, knowledge, clock, timezone)
-    return asyncio.run(_run(_responder(conversation, llm), clock, lines))
+    return asyncio.run(_run(responder_for(conversation, llm), clock, lines))
 
 
-def _responder(conversation: Conversation, llm: LlmConfig | None) -> Responder:
+def responder_for(conversation: Conversation, llm: LlmConfig | None) -> Responder:
     if llm is None:
         return Responder(conversation)
     from app.agents.llm import LlmResponder
@@ -73,20 +73,20 @@ def _responder(conversation: Conversation, llm: LlmConfig | None) -> Responder:
 
 
 async def _run(responder: Responder, clock: ScriptClock, lines: Iterable[str]) -> CallResult:
-    await _perform(responder, clock, responder.start())
+    await perform(responder, clock, responder.start())
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
         if responder.conversation.phase == "ended":
             break
-        outputs = _event(responder, clock, line)
+        outputs = event(responder, clock, line)
         if outputs is not None:
-            await _perform(responder, clock, outputs)
+            await perform(responder, clock, outputs)
     return await responder.finish()
 
 
-def _event(responder: Responder, clock: ScriptClock, line: str) -> AsyncIterator[Output] | None:
+def event(responder: Responder, clock: ScriptClock, line: str) -> AsyncIterator[Output] | None:
     if not line.startswith("#"):
         clock.speak(line)  # a prompt arrives when the callee has finished speaking
         return responder.prompt(line)
@@ -108,14 +108,19 @@ def _event(responder: Responder, clock: ScriptClock, line: str) -> AsyncIterator
     raise ScriptError(f"{line!r}: unknown event (use #dtmf D, #silence S, #voicemail, #hangup)")
 
 
-async def _perform(
-    responder: Responder, clock: ScriptClock, outputs: AsyncIterator[Output]
+async def perform(
+    responder: Responder,
+    clock: ScriptClock,
+    outputs: AsyncIterator[Output],
+    seen: Callable[[Output], None] | None = None,
 ) -> None:
     """Speak each line (the clock moves), then run the webhooks, whose results may bring
-    more to perform."""
+    more to perform. *seen* is told every output (the Agents page's Try it pane shows them)."""
     webhooks: list[CallWebhook] = []
     line: list[str] = []
     async for output in outputs:
+        if seen is not None:
+            seen(output)
         if isinstance(output, Token):
             line.append(output.text)
             if output.last:
@@ -127,4 +132,4 @@ async def _perform(
         from app.agents.webhooks import call_webhook
 
         ok, data = await asyncio.to_thread(call_webhook, webhook)
-        await _perform(responder, clock, responder.tool_result(webhook.tool, ok, data))
+        await perform(responder, clock, responder.tool_result(webhook.tool, ok, data), seen)

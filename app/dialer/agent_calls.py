@@ -1,8 +1,9 @@
 """The dialer's side of the voice agent: each call's ticket and TwiML, and what the agent
 made of the call once its ConversationRelay session ends.
 
-A campaign's calls use its agent's newest published version (read per call: publishing takes
-effect at the next call); an agent without one (made before definitions existed) speaks its
+A campaign's calls use the agent version it is pinned to (app.store.agent_pins: the one it
+first started with, until the supervisor moves it; read per call, so a move takes effect at
+the next call); an agent without one (made before definitions existed) speaks its
 greeting and says goodbye, through the same relay.
 """
 
@@ -21,6 +22,7 @@ from app.agents.twiml import DEFAULT_GREETING
 from app.dialer.live_call import LiveCall
 from app.domain.media_state import TranscriptState
 from app.domain.status import ContactStatus
+from app.store.agent_pins import version_id_for_calls
 from app.store.engine import Store
 from app.store.models import Agent, AgentVersion, Call, Contact, DncEntry, TranscriptTurn
 
@@ -51,8 +53,8 @@ class AgentCalls:
 
     def prepare(self, live: LiveCall, agent_id: int | None) -> tuple[PreparedCall, int | None]:
         """The call's TwiML (with a fresh one-time token) and the agent version it uses."""
-        definition, version_id = self._definition(agent_id)
         identity = live.identity
+        definition, version_id = self._definition(agent_id, identity.campaign_id)
         ticket = CallTicket(
             call_id=identity.call_id,
             contact_id=identity.contact_id,
@@ -65,26 +67,19 @@ class AgentCalls:
         )
         return self.relay.prepare_call(ticket, record=True), version_id
 
-    def _definition(self, agent_id: int | None) -> tuple[AgentDefinition, int | None]:
+    def _definition(
+        self, agent_id: int | None, campaign_id: int | None = None
+    ) -> tuple[AgentDefinition, int | None]:
         with self._store.session() as session:
-            row = (
-                session.execute(
-                    select(AgentVersion.id, AgentVersion.definition)
-                    .where(AgentVersion.agent_id == agent_id)
-                    .order_by(AgentVersion.version.desc())
-                    .limit(1)
-                ).first()
-                if agent_id is not None
-                else None
-            )
-            if row is None:
+            version_id = version_id_for_calls(session, campaign_id, agent_id)
+            version = session.get(AgentVersion, version_id) if version_id is not None else None
+            if version is None:
                 agent = session.get(Agent, agent_id) if agent_id is not None else None
                 name, greeting = (agent.name, agent.greeting) if agent else ("", "")
                 return greeting_only(name, greeting), None
-        version_id, data = row
-        if version_id not in self._parsed:
-            self._parsed[version_id] = parse_definition(data)
-        return self._parsed[version_id], version_id
+            if version.id not in self._parsed:
+                self._parsed[version.id] = parse_definition(version.definition)
+            return self._parsed[version.id], version.id
 
 
 def store_result(store: Store, ticket: CallTicket, result: CallResult) -> bool:

@@ -20,7 +20,7 @@ from app.results.agent_results import (
     version_refs,
 )
 from app.results.search import campaign_condition, text_match
-from app.store.models import Call, Campaign, Contact, TranscriptTurn
+from app.store.models import AgentVersion, Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
 
@@ -115,6 +115,7 @@ class CallDetail:
     turns: list[Turn] = field(default_factory=list)
     simulated: bool = False  # placed through the emulator (demo mode)
     agent: AgentResult | None = None  # None for calls no agent finished
+    agent_version: int | None = None  # the number of the agent version that handled it
 
 
 def _filtered(
@@ -245,6 +246,11 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         turns=[Turn(speaker, text, offset) for speaker, text, offset in turns],
         simulated=bool(call.simulated),
         agent=call_agent_result(session, call),
+        agent_version=session.scalar(
+            select(AgentVersion.version).where(AgentVersion.id == call.agent_version_id)
+        )
+        if call.agent_version_id is not None
+        else None,
     )
 
 

@@ -19,6 +19,7 @@ from app.domain.status import (
     CampaignState,
     ContactStatus,
 )
+from app.store.agent_pins import pin_on_start
 from app.store.counters import counters_maintained, read_counters
 from app.store.models import (
     Agent,
@@ -247,7 +248,10 @@ def update_campaign(
     what is not given stays. `agent=None` removes the agent, `caller_id=None` the caller-ID."""
     checked = _checked(CampaignSettings(**{**asdict(settings_of(campaign)), **changes}))
     if agent is not KEEP:
-        campaign.agent = _find_agent(session, agent)
+        new_agent = _find_agent(session, agent)
+        if new_agent is not campaign.agent:
+            campaign.agent_version_id = None  # another agent: pinned again at the next start
+        campaign.agent = new_agent
     if caller_id is not KEEP:
         campaign.caller_id = ensure_caller_id(session, caller_id) if caller_id else None
     if start_at is not KEEP:
@@ -268,6 +272,7 @@ def start_campaign(session: Session, campaign: Campaign, now: datetime | None = 
         raise CampaignError(f"campaign {campaign.name!r} has no contact left to call")
     if campaign.caller_id_id is None:
         raise CampaignError(f"campaign {campaign.name!r} has no caller-ID; pick one first")
+    pin_on_start(session, campaign)
     if campaign.start_at is not None and campaign.start_at > now:
         campaign.state = CampaignState.SCHEDULED.value
     else:

@@ -69,6 +69,19 @@ class AgentVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AgentScenario(Base):
+    """One of an agent's tests (app.agents.scenarios' format; migration 0009)."""
+
+    __tablename__ = "agent_scenarios"
+    __table_args__ = (UniqueConstraint("agent_id", "name", name="uq_agent_scenarios_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PhoneNumber(Base):
     """A caller-ID: a number the account owns, or one it has verified."""
 
@@ -105,6 +118,9 @@ class Campaign(Base):
     region: Mapped[str] = mapped_column(String(2), default="US")
     dispositions: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_DISPOSITIONS))
     state: Mapped[str] = mapped_column(String(16), default=CampaignState.DRAFT.value)
+    # The published agent version its calls use: pinned at the first start, moved only by
+    # the supervisor (migration 0009); None: the agent's newest published version.
+    agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
     # Archived: paused and out of the campaigns list, its results kept (migration 0007).
     archived_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

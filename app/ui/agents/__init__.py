@@ -1,1 +1,1 @@
-"""The Agents page: build an agent's definition without writing JSON (issue #11)."""
+"""The Agents page: build an agent's definition without writing JSON, try it and test it (issue #11)."""

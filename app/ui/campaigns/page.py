@@ -40,6 +40,7 @@ from app.ui.campaigns.contacts_model import ContactsTableModel
 from app.ui.campaigns.delegates import ActionsDelegate, ProgressDelegate
 from app.ui.campaigns.list_commands import ListCommands
 from app.ui.campaigns.removal import Removals
+from app.ui.campaigns.version_bar import VersionBar
 from app.ui.context import AppContext
 from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import confirm, show_error
@@ -230,9 +231,11 @@ class CampaignsPage(ListCommands, QWidget):
         self.contacts_stack.addWidget(self.drop_zone)
         self.contacts_stack.addWidget(self.contacts_table)
 
+        self.version_bar = VersionBar(self.context)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.version_bar)
         layout.addWidget(self.contacts_stack, 1)
         self._set_contact_controls_enabled(False)
         return panel
@@ -279,6 +282,7 @@ class CampaignsPage(ListCommands, QWidget):
     def _reload_contacts(self) -> None:
         campaign_id = self.selected_campaign_id()
         self._set_contact_controls_enabled(campaign_id is not None)
+        self.version_bar.show_campaign(campaign_id)
         self.contacts_model.set_campaign(
             campaign_id, status=self.status_filter.currentData(), search=self.search.text()
         )

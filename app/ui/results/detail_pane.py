@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.media_state import RecordingState
 from app.domain.status import ContactStatus
@@ -25,9 +33,11 @@ TRANSCRIPT_MIN_HEIGHT = 160  # a few turns stay readable; below that the pane sc
 class CallDetailPane(QStackedWidget):
     """Signals:
     notesEdited(int, str): the user edited the notes of this call id (after the debounce).
+    saveAsTestRequested(int): the user wants this call id as a test of its agent.
     """
 
     notesEdited = Signal(int, str)
+    saveAsTestRequested = Signal(int)
 
     def __init__(
         self, is_transcribing: Callable[[int], bool], parent: QWidget | None = None
@@ -38,6 +48,9 @@ class CallDetailPane(QStackedWidget):
         self._shown_recording: tuple | None = None
         self.header = CallHeader()
         self.agent_result = AgentResultView()
+        self.save_as_test = QPushButton("Save as test…")
+        self.save_as_test.setToolTip("Replay this call's callee as a scenario of its agent")
+        self.save_as_test.clicked.connect(self._save_as_test)
         self.player = RecordingPlayer()
         self.transcript = TranscriptView()
         self.disposition = DispositionEditor()
@@ -50,6 +63,7 @@ class CallDetailPane(QStackedWidget):
         for widget, stretch in (
             (self.header, 0),
             (self.agent_result, 0),
+            (self.save_as_test, 0),
             (_rule(), 0),
             (self.player, 0),
             (self.transcript, 1),
@@ -95,6 +109,7 @@ class CallDetailPane(QStackedWidget):
         )
         self.transcript.set_turns(detail.turns, message)
         self.agent_result.show_result(detail.agent)
+        self.save_as_test.setVisible(bool(detail.turns))
         suggested = detail.agent.suggested_disposition if detail.agent else None
         self.disposition.set_dispositions(detail.dispositions, detail.row.disposition, suggested)
         if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
@@ -109,6 +124,10 @@ class CallDetailPane(QStackedWidget):
         """Save notes still waiting for their debounce (before switching call or campaign)."""
         if self.notes.has_pending():
             self.notes.flush()
+
+    def _save_as_test(self) -> None:
+        if self.shown_call is not None:
+            self.saveAsTestRequested.emit(self.shown_call)
 
     def _notes_edited(self, text: str) -> None:
         if self.shown_call is not None:

@@ -56,6 +56,8 @@ class CallHeader(QWidget):
             facts.append(f"duration {clock(row.duration_s)}")
         if row.answered_by:
             facts.append(f"answered by {ANSWERED_BY_LABELS.get(row.answered_by, row.answered_by)}")
+        if detail.agent_version is not None:
+            facts.append(f"agent version {detail.agent_version}")
         text = html.escape(" · ".join(facts))
         if detail.simulated:
             text = (

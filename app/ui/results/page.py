@@ -41,6 +41,7 @@ from app.ui.results.calls_model import COLUMNS, CallsTableModel
 from app.ui.results.controller import ResultsController
 from app.ui.results.detail_pane import CallDetailPane
 from app.ui.results.export_job import ExportJob
+from app.ui.results.save_as_test import save_call_as_test
 from app.ui.results.stats_strip import StatsStrip
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,9 @@ class ResultsPage(QWidget):
         self.model.rowsInserted.connect(self._after_insert)
         self.disposition.dispositionChosen.connect(c.choose_disposition)
         self.detail_stack.notesEdited.connect(lambda call_id, text: c.save_notes(text, call_id))
+        self.detail_stack.saveAsTestRequested.connect(
+            lambda call_id: save_call_as_test(self, self.store, call_id)
+        )
 
     def _build_shortcuts(self) -> None:
         def add(key: QKeySequence | str, slot) -> QShortcut:
