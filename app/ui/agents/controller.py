@@ -60,11 +60,13 @@ class AgentsController(QObject):
     draft_changed(): the open draft, its problems or its dirty flag changed.
     agents_changed(int): the list of agents changed; the agent to select (0: keep).
     message(str): a line for the user (a success, or why a command was refused).
+    published(int): a new version (its number) was published; its scenarios should run.
     """
 
     draft_changed = Signal()
     agents_changed = Signal(int)
     message = Signal(str)
+    published = Signal(int)
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -210,6 +212,7 @@ class AgentsController(QObject):
             self.message.emit(f"Version {number} is this draft already: nothing to publish.")
         else:
             self.message.emit(f"Published version {number}.")
+            self.published.emit(number)
         return number
 
     def _create(self, definition: AgentDefinition) -> int:

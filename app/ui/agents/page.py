@@ -171,12 +171,16 @@ class AgentsPage(QWidget):
     def add_side_pane(self, title: str, pane: QWidget) -> None:
         """Add a pane beside the editor: it is shown each agent and each edit of the draft
         (pane.show_agent(agent_id, definition)); its definition_edited(AgentDefinition), if
-        it has one, edits the draft like the editor does."""
+        it has one, edits the draft like the editor does; its run_after_publish(version), if it
+        has one, runs when a new version is published (the Scenarios pane runs the suite)."""
         self._side_panes.append(pane)
         self.side.addTab(_scrolled(pane), title)
         edited = getattr(pane, "definition_edited", None)
         if edited is not None:
             edited.connect(self.controller.apply_definition)
+        after_publish = getattr(pane, "run_after_publish", None)
+        if after_publish is not None:
+            self.controller.published.connect(after_publish)
         pane.show_agent(self.controller.agent_id, self.controller.definition)
 
     # -- the main window's hooks --------------------------------------------------------------

@@ -194,6 +194,13 @@ class ScenariosPane(QWidget):
         )
 
     # -- running -----------------------------------------------------------------------------
+    def run_after_publish(self, version: int) -> None:
+        """Publishing runs the suite on the new version: a failure shows before any campaign
+        is moved to it (campaigns keep their version until moved)."""
+        self.run_all()
+        if self._running:
+            self.summary.setText(f"Version {version} published: running its scenarios…")
+
     def run_all(self) -> None:
         """Every scenario through the phone's runtime, on a worker thread."""
         definition, scenarios = self.definition, self.scenarios()

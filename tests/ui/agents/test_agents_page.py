@@ -210,7 +210,8 @@ def test_side_panes_see_each_edit_and_their_edits_reach_the_draft(qtbot, store, 
     page = make_page(qtbot, store, home)
     pane = EditingPane()
     page.add_side_pane("Test pane", pane)
-    assert [page.side.tabText(i) for i in range(page.side.count())] == ["Preview", "Test pane"]
+    tabs = [page.side.tabText(i) for i in range(page.side.count())]
+    assert tabs == ["Preview", "Try it", "Knowledge", "Scenarios", "Test pane"]
     page.new_from_template("event-invitation.json")
     agent_id, definition = pane.shown[-1]
     assert agent_id == page.controller.agent_id and definition.name == "Event invitation"
@@ -368,3 +369,25 @@ def test_steps_and_transitions_are_added_moved_renamed_and_deleted(qtbot, store,
     assert page.controller.problems == []
     flow.add_global.click()
     assert page.controller.definition.flow.global_[0].when.keywords == ["operator"]
+
+
+def test_publishing_runs_the_agents_scenarios(qtbot, store, home):
+    from app.agents import scenario_library
+    from app.agents.scenarios import Expectation, Scenario
+    from app.ui.agents.scenarios_pane import ScenariosPane
+
+    seed_demo(store)
+    page = make_page(qtbot, store, home)
+    agent_id = page.model.agent_id(0)
+    with store.session.begin() as session:
+        scenario_library.save_scenario(
+            session,
+            agent_id,
+            Scenario(name="stops", lines=["Stop calling me"], expect=Expectation(dnc=True)),
+        )
+    page.select_agent(agent_id)
+    [scenarios] = [pane for pane in page._side_panes if isinstance(pane, ScenariosPane)]
+    type_into(page.business.purpose, "confirm next week's appointment")
+    page.publish_button.click()
+    assert page.message.text() == "Published version 2."
+    qtbot.waitUntil(lambda: scenarios.summary.text().startswith("1 of 1 scenarios passed"))

@@ -1,7 +1,6 @@
 from app.agents.definition import KnowledgeItem
 from app.ui.agents.knowledge_pane import KnowledgePane
 from tests.agents.panes_support import template
-from tests.ui.agents.settle import settle
 
 FAQ = """# Grooming
 
@@ -51,7 +50,6 @@ def test_a_dropped_document_is_indexed_and_retrieved_with_a_score(qtbot, qtmodel
     assert pane.hits.rowCount() == 0 and "does not have" in pane.search_note.text()
     qtmodeltester.check(pane.sources, force_py=True)
     qtmodeltester.check(pane.hits, force_py=True)
-    settle(qtbot, pane)
 
 
 def test_removing_a_document_edits_the_draft(qtbot):

@@ -5,7 +5,6 @@ from app.agents.scenarios import Expectation, Scenario
 from app.ui.agents.scenarios_pane import ScenariosPane
 from app.ui.context import AppContext
 from tests.agents.panes_support import CONTACT, seed_agent_campaign, template
-from tests.ui.agents.settle import settle
 
 
 def make_pane(qtbot, store, home):
@@ -48,7 +47,6 @@ def test_add_run_all_and_read_the_failure(qtbot, qtmodeltester, store, home):
     assert report.startswith("Failed:\n• outcome was 'completed', expected 'transferred'")
     assert "Callee: No thanks, I'm not interested." in report
     qtmodeltester.check(pane.model, force_py=True)
-    settle(qtbot, pane)
 
 
 def test_edit_and_delete(qtbot, store, home):
@@ -72,4 +70,3 @@ def test_edit_and_delete(qtbot, store, home):
     assert "'says stop'" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: pane.model.rowCount() == 0)
-    settle(qtbot, pane)

@@ -1,7 +1,6 @@
 from app.ui.agents.try_it import TryItPane
 from app.ui.context import AppContext
 from tests.agents.panes_support import seed_agent_campaign, template
-from tests.ui.agents.settle import settle
 
 
 def make_pane(qtbot, store, home, agent_id=None) -> TryItPane:
@@ -41,7 +40,6 @@ def test_a_full_conversation_with_a_real_contact(qtbot, store, home):
     assert not pane.line.isEnabled() and chat(pane)[-1].startswith("— The call ended")
     pane.reset()
     assert pane.line.isEnabled() and pane.passages.count() == 0
-    settle(qtbot, pane)
 
 
 def test_stop_calling_me_ends_it_and_the_pane_shows_the_opt_out(qtbot, store, home):
@@ -52,7 +50,6 @@ def test_stop_calling_me_ends_it_and_the_pane_shows_the_opt_out(qtbot, store, ho
     assert pane.opt_out.text().startswith('Opt-out recorded: "Stop calling me"')
     assert any(line.startswith("· Opt-out recorded") for line in chat(pane))
     assert not pane.send("Hello?")  # ended: nothing more is sent
-    settle(qtbot, pane)
 
 
 def test_a_persona_plays_its_lines_to_the_end(qtbot, store, home):
@@ -61,4 +58,3 @@ def test_a_persona_plays_its_lines_to_the_end(qtbot, store, home):
     pane.play_persona()
     qtbot.waitUntil(lambda: pane.outcome.text() == "dnc")
     assert chat(pane)[1] == "You: Hello, who is this?"
-    settle(qtbot, pane)

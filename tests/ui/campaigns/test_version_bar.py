@@ -7,7 +7,6 @@ from app.store.campaigns import get_by_id, start_campaign
 from app.ui.campaigns.version_bar import VersionBar
 from app.ui.context import AppContext
 from tests.agents.panes_support import CONTACT, publish_edit, seed_agent_campaign
-from tests.ui.agents.settle import settle
 
 
 def started_with_a_newer_version(store, *, failing: bool):
@@ -42,7 +41,6 @@ def test_move_to_the_newer_version_when_its_suite_passes(qtbot, store, home):
     qtbot.waitUntil(lambda: pinned(store, ids["campaign"]) == 2)
     assert bar.label.text() == "Agent version 2 (the newest)"
     assert not bar.move_button.isVisibleTo(bar)
-    settle(qtbot, bar)
 
 
 def test_a_running_campaign_is_warned_when_the_suite_fails(qtbot, store, home):
@@ -54,7 +52,6 @@ def test_a_running_campaign_is_warned_when_the_suite_fails(qtbot, store, home):
     assert pinned(store, ids["campaign"]) == 1  # nothing moved before the answer
     bar.question.button(QMessageBox.StandardButton.Yes).click()
     assert pinned(store, ids["campaign"]) == 2
-    settle(qtbot, bar)
 
 
 def test_an_unstarted_campaign_says_what_it_will_use(qtbot, store, home):
