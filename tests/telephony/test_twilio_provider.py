@@ -268,11 +268,22 @@ def test_recordings_download_private_and_valid(emulator, tmp_path, make_provider
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial files left
 
 
-def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
+START_RECORDING = (
+    '<Response><Start><Recording channels="dual"/></Start>'
+    "<Say>Hello, this is CallDeck.</Say></Response>"
+)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{"record": True}, {"record": False, "twiml": START_RECORDING}],
+    ids=["record-true", "start-recording"],
+)
+def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider, how):
     provider = make_provider(emulator)
 
     async def go():
-        info, _ = await place_and_finish(provider, request("+14155551239", record=True))
+        info, _ = await place_and_finish(provider, request("+14155551239", **how))
         [rec] = await provider_ready_recordings(provider, info.sid)
         first = await provider.transcribe(rec)
         again = await provider.transcribe(rec)  # the service is created once and reused
@@ -286,8 +297,13 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
     assert all(s.end_s > s.start_s for s in sentences)
     assert [s.start_s for s in sentences] == sorted(s.start_s for s in sentences)
     assert again == sentences
-    assert len(emulator.emulator.server.account.services) == 1
-    assert len(emulator.emulator.server.account.transcripts) == 1  # reused, not re-created
+    account = emulator.emulator.server.account
+    assert len(account.services) == 1
+    [transcript] = account.transcripts.values()  # reused, not re-created
+    assert account.recordings[transcript.recording_sid].channels == 2
+    # The roles are stated, not left to Voice Intelligence's "channel 1 is the agent".
+    roles = {p["channel_participant"]: p["role"] for p in transcript.channel["participants"]}
+    assert roles == {1: "Customer", 2: "Agent"}
 
 
 def test_transcribe_reuses_the_transcript_a_lost_answer_created(
