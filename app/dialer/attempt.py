@@ -28,7 +28,7 @@ from app.domain.polling import poll_delay_s
 from app.domain.status import ContactStatus
 from app.store.writer import WRITE_REFUSED
 from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, CallRequest
-from app.telephony.errors import NotFound, ProviderError
+from app.telephony.errors import NotFound, ProviderError, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -327,10 +327,12 @@ class CallAttempt:
             )
 
     async def _fetch_results(self) -> None:
-        """Store the recording and transcript; while the disk is full, keep trying (the line
-        is free meanwhile, and the state stays pending for a restart to pick up)."""
+        """Store the recording and transcript; while the disk is full or Twilio cannot be
+        reached, keep trying (the line is free meanwhile, and the state stays pending for a
+        restart to pick up)."""
         delay, longest = DISK_FULL_RETRY_S
         while True:
+            await self._ctx.connectivity.wait_online()
             try:
                 await self._fetch_results_once()
                 self._host.results_waiting(None)
@@ -340,6 +342,9 @@ class CallAttempt:
                 self._host.results_waiting(str(exc))
                 await self._ctx.clock.sleep_until(self._ctx.clock.monotonic() + delay)
                 delay = min(delay * 2, longest)
+            except ProviderError as exc:  # no answer at all: not a reason to give up on them
+                log.warning("call %s: results wait for Twilio (%s)", self.live.call_id, exc)
+                self._ctx.connectivity.observe(exc)
 
     async def _fetch_results_once(self) -> None:
         ctx, live = self._ctx, self.live
@@ -356,7 +361,9 @@ class CallAttempt:
             )
         except (asyncio.CancelledError, DiskFull):
             raise
-        except Exception:
+        except Exception as exc:
+            if is_unreachable(exc):
+                raise
             log.exception("call %s: could not store its recording/transcript", live.call_id)
             with ctx.store.session.begin() as session:
                 failures.mark_results_unavailable(session, live.call_id)

@@ -52,9 +52,6 @@ class Connectivity:
         if is_unreachable(error):
             self._set(False)
 
-    def set_reachable(self, reachable: bool) -> None:
-        self._set(reachable)
-
     def threadsafe_listener(self, loop: asyncio.AbstractEventLoop) -> Callable[[bool], None]:
         """A listener for the provider's worker threads that hops to *loop*."""
 
@@ -63,6 +60,9 @@ class Connectivity:
                 loop.call_soon_threadsafe(self._set, reachable)
 
         return listener
+
+    async def wait_online(self) -> None:
+        await self._back_online.wait()
 
     async def wait(self, clock: Clock, deadline: float) -> None:
         """Sleep until *deadline*, or less: while offline, until the network is back."""

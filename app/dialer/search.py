@@ -51,8 +51,7 @@ async def find_created_call(ctx: DialerContext, live: LiveCall) -> CallInfo | No
             ctx.connectivity.observe(exc)
             log.warning("call %s: could not search for it (%s); will retry", live.call_id, exc)
             backoff = min(MAX_SEARCH_BACKOFF_S, ctx.poll_interval_s * 2 ** min(failures, 8))
-            # Offline, search again the moment Twilio answers. The settle time still runs
-            # from the first search, and only searches that got an answer count.
+            # Offline, search again the moment Twilio answers; only answered searches count.
             await ctx.connectivity.wait(clock, clock.monotonic() + backoff)
             continue
         ctx.connectivity.reached(begun)
