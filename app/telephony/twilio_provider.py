@@ -295,17 +295,19 @@ class TwilioProvider:
                         "will check before dialling again.",
                         detail=f"{type(exc).__name__}: {exc}",
                     ) from exc
+                unreached = NeverReached(
+                    f"The call to {request.to} was not placed: CallDeck could not reach Twilio.",
+                    detail=f"{type(exc).__name__}: {exc}",
+                )
                 if never_reached and attempt >= self.max_retries:
-                    raise NeverReached(
-                        f"The call to {request.to} was not placed: CallDeck could not reach "
-                        "Twilio.",
-                        detail=f"{type(exc).__name__}: {exc}",
-                    ) from exc
+                    raise unreached from exc
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from exc
                 await self.backoff.wait(attempt)
                 if request.may_proceed is not None and not request.may_proceed():
-                    raise (NeverReached if never_reached else NotPlaced)(
+                    if never_reached:  # offline, or stopped: either way nothing reached Twilio
+                        raise unreached from exc
+                    raise NotPlaced(
                         f"The call to {request.to} was not placed: dialling stopped while "
                         "Twilio asked us to wait.",
                         detail=f"{type(exc).__name__}: {exc}",

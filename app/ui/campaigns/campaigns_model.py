@@ -168,10 +168,10 @@ class CampaignsTableModel(QAbstractTableModel):
             return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
             return s.name  # the column has a fixed width: a long name elides
-        if (held := self.held_because(s.id)) and column == NEXT_RUN_COLUMN:
+        if (held := self.held_because(s.id)) and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return held
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_RUN_COLUMN:
                 return REASON_COLOUR
         reason = self.paused_because(s.id)
         if reason and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
