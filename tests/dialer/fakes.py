@@ -164,6 +164,7 @@ class FakeProvider:
         return self._info(self._find(sid))
 
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
+        self._reach()
         call = self._find(call_sid)
         self.recording_lists += 1
         if not call.answers:

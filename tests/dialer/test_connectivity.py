@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.dialer import DialerService, DialerStatus
 from app.dialer.connectivity import OFFLINE_MESSAGE, Connectivity
 from app.domain.clock import FakeClock
-from app.store.models import Contact
+from app.store.models import Call, Contact
 from app.telephony.errors import AmbiguousCreate, ConnectionFailed, NeverReached, ServerError
 from tests.dialer.fakes import EXPECTED_STATUS, FakeProvider
 from tests.dialer.helpers import make_campaign, phones
@@ -23,7 +23,8 @@ def test_an_outage_stops_the_dialing_says_so_and_dialing_resumes(store, tmp_path
     numbers = phones(12, "0123456789")
     make_campaign(store, "Outage", numbers, concurrency=3, per_minute=60, max_attempts=1)
     clock = FakeClock()
-    provider = FakeProvider(clock, talk_s=20.0)
+    # Recordings process for a while: some are still awaited when the network goes.
+    provider = FakeProvider(clock, talk_s=20.0, recording_delay_s=40.0)
     statuses: list[DialerStatus] = []
     creates_while_offline: list[float] = []
     real_place = provider.place_call
@@ -63,6 +64,9 @@ def test_an_outage_stops_the_dialing_says_so_and_dialing_resumes(store, tmp_path
     assert set(dialled) == set(numbers) and set(dialled.values()) == {1}  # nobody twice
     with store.session() as session:
         status = {c.phone: c.status for c in session.scalars(select(Contact))}
+        answered = [c for c in session.scalars(select(Call)) if c.answered_at is not None]
+        # Calls that ended during the outage got their recordings once it was over.
+        assert answered and {c.recording_state for c in answered} == {"downloaded"}
     assert status == {p: EXPECTED_STATUS[p[-1]] for p in numbers}
     assert provider.sized_for == 3  # the poll pool is sized for the campaign's lines
 
