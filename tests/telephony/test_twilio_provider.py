@@ -194,16 +194,20 @@ def test_lost_connections_among_many_creates_never_double_dial(make_emulator, ma
     assert emu.emulator.faults_injected["timeout"] > 0
 
 
-def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_created():
+def test_unreachable_twilio_is_never_reached_and_the_listener_hears_it():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again below: nothing listens there
     provider = TwilioProvider(
         "AC" + "1" * 32, "t", base_url=f"http://127.0.0.1:{port}", sleep=FakeSleep(), max_retries=2
     )
-    with pytest.raises(errors.ConnectionFailed) as info:
+    heard: list[bool] = []
+    provider.watch_reachability(heard.append)
+    # Refused on connect: provably not placed, so the contact is given back, not searched for.
+    with pytest.raises(errors.NeverReached) as info:
         run(provider.place_call(request()))
-    assert info.value.retryable
+    assert isinstance(info.value, errors.NotPlaced) and errors.is_unreachable(info.value)
+    assert heard == [False]  # told once, at the first refused request
 
 
 def test_find_calls_finds_what_was_created(make_emulator, make_provider):
