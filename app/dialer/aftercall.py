@@ -14,7 +14,7 @@ from app.domain.donotcall import asks_not_to_be_called
 from app.domain.media_state import RecordingState, TranscriptState
 from app.store.writer import Statement, Writer
 from app.telephony.base import Provider, RecordingInfo, TranscriptSentence
-from app.telephony.errors import ProviderError
+from app.telephony.errors import ProviderError, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,8 @@ async def _fetch_recording(
             raise DiskFull(recordings_dir) from exc
         raise
     except ProviderError as exc:
+        if is_unreachable(exc):
+            raise  # no answer from Twilio: the caller tries again once it answers
         return None, None, RecordingState.unavailable(exc.user_message)
 
 
@@ -125,6 +127,8 @@ async def _fetch_transcript(
     try:
         sentences = await provider.transcribe(recording)
     except ProviderError as exc:
+        if is_unreachable(exc):
+            raise  # no answer from Twilio: the caller tries again once it answers
         return [], TranscriptState.unavailable(exc.user_message)
     return sentences, TranscriptState.DONE if sentences else TranscriptState.NONE
 

@@ -24,10 +24,11 @@ from app.dialer.live_call import LiveCall
 from app.dialer.plans import CampaignPlan
 from app.dialer.search import find_created_call
 from app.domain.clock import Clock
+from app.domain.polling import poll_delay_s
 from app.domain.status import ContactStatus
 from app.store.writer import WRITE_REFUSED
 from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, CallRequest
-from app.telephony.errors import NotFound, ProviderError
+from app.telephony.errors import NotFound, ProviderError, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,11 @@ class CallAttempt:
         )
         if due != float("-inf"):
             ctx.stats.pacing_lateness_s.append(ctx.clock.monotonic() - due)
+        if not ctx.connectivity.online:  # went offline since the claim: nothing was sent
+            host.create_answered(live.campaign_id)
+            self.give_back(f"not placed: {ctx.connectivity.message}")
+            return
+        begun = ctx.connectivity.outages
         try:
             try:
                 info = await ctx.provider.place_call(request)
@@ -109,8 +115,10 @@ class CallAttempt:
         except asyncio.CancelledError:
             raise  # stop(): the claim stays "calling" and is reconciled next start
         except Exception as exc:
+            ctx.connectivity.observe(exc)
             await self._create_failed(exc)
             return
+        ctx.connectivity.reached(begun)
         ctx.stats.calls_placed += 1
         await self._persist("saving its sid", partial(self._record_placed, info))
         await self.follow(info)
@@ -216,6 +224,8 @@ class CallAttempt:
         assert sid is not None
         errors = 0
         unknown_since: float | None = None
+        in_progress_since: float | None = None
+        last_status: str | None = None
         while True:
             if info is not None and info.provider_status not in TWILIO_TO_CONTACT_STATUS:
                 if unknown_since is None:
@@ -232,9 +242,19 @@ class CallAttempt:
                 update = await self._persist("saving its status", partial(self._apply, info))
                 if update.final:
                     return update
-            await ctx.clock.sleep_until(ctx.clock.monotonic() + ctx.poll_interval_s)
+            if info is not None:
+                last_status = info.provider_status
+                if last_status == "in-progress" and in_progress_since is None:
+                    in_progress_since = ctx.clock.monotonic()
+            talking_s = (
+                0.0 if in_progress_since is None else ctx.clock.monotonic() - in_progress_since
+            )
+            delay = poll_delay_s(last_status, talking_s, ctx.poll_interval_s)
+            await ctx.clock.sleep_until(ctx.clock.monotonic() + delay)
+            begun = ctx.connectivity.outages
             try:
                 info = await ctx.provider.fetch_call(sid)
+                ctx.connectivity.reached(begun)
                 errors = 0
             except NotFound as exc:
                 if not self._old_enough_to_be_gone():
@@ -246,10 +266,12 @@ class CallAttempt:
             except Exception as exc:  # a poll that fails must not strand the line
                 info = None
                 errors += 1
+                ctx.connectivity.observe(exc)
                 log.warning("call %s: status check failed (%s)", self.live.call_id, exc)
-                # Keep asking (the line stays held), but less often while the provider struggles.
+                # Keep asking (the line stays held), but less often while the provider
+                # struggles; offline, ask again as soon as the network is back.
                 backoff = min(MAX_POLL_BACKOFF_S, ctx.poll_interval_s * 2 ** min(errors, 8))
-                await ctx.clock.sleep_until(ctx.clock.monotonic() + backoff)
+                await ctx.connectivity.wait(ctx.clock, ctx.clock.monotonic() + backoff)
 
     def _old_enough_to_be_gone(self) -> bool:
         """A 404 for a call this old means it is gone; a younger one may not be visible yet,
@@ -305,10 +327,12 @@ class CallAttempt:
             )
 
     async def _fetch_results(self) -> None:
-        """Store the recording and transcript; while the disk is full, keep trying (the line
-        is free meanwhile, and the state stays pending for a restart to pick up)."""
+        """Store the recording and transcript; while the disk is full or Twilio cannot be
+        reached, keep trying (the line is free meanwhile, and the state stays pending for a
+        restart to pick up)."""
         delay, longest = DISK_FULL_RETRY_S
         while True:
+            await self._ctx.connectivity.wait_online()
             try:
                 await self._fetch_results_once()
                 self._host.results_waiting(None)
@@ -318,6 +342,9 @@ class CallAttempt:
                 self._host.results_waiting(str(exc))
                 await self._ctx.clock.sleep_until(self._ctx.clock.monotonic() + delay)
                 delay = min(delay * 2, longest)
+            except ProviderError as exc:  # no answer at all: not a reason to give up on them
+                log.warning("call %s: results wait for Twilio (%s)", self.live.call_id, exc)
+                self._ctx.connectivity.observe(exc)
 
     async def _fetch_results_once(self) -> None:
         ctx, live = self._ctx, self.live
@@ -334,7 +361,9 @@ class CallAttempt:
             )
         except (asyncio.CancelledError, DiskFull):
             raise
-        except Exception:
+        except Exception as exc:
+            if is_unreachable(exc):
+                raise
             log.exception("call %s: could not store its recording/transcript", live.call_id)
             with ctx.store.session.begin() as session:
                 failures.mark_results_unavailable(session, live.call_id)

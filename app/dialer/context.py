@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.dialer.connectivity import Connectivity
 from app.dialer.events import EventHub
 from app.domain.clock import Clock
 from app.store.engine import Store
@@ -40,3 +41,4 @@ class DialerContext:
     agent_calls: AgentCalls | None = None
     agent_refusal: str | None = None
     stats: DialerStats = field(default_factory=DialerStats)
+    connectivity: Connectivity = field(default_factory=Connectivity)

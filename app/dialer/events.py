@@ -39,6 +39,8 @@ class DialerStatus:
     line_capacity: int
     next_call_in_s: float | None
     message: str
+    # Set while Twilio cannot be reached (what the campaign rows say): no create is sent.
+    unreachable: str | None = None
 
 
 DialerEvent = ContactChanged | CallEnded | CampaignStateChanged | DialerStatus

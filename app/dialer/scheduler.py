@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from app.dialer import plans, writes
 from app.dialer.attempt import CallAttempt
+from app.dialer.connectivity import Connectivity
 from app.dialer.context import DialerContext
 from app.dialer.events import CampaignStateChanged, ContactChanged, DialerStatus
 from app.dialer.plans import CampaignPlan
@@ -24,6 +25,7 @@ from app.domain.status import CampaignState, ContactStatus
 from app.settings import get_setting
 from app.store import campaigns as campaign_store
 from app.store.models import Campaign
+from app.telephony.errors import ProviderError, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ IDLE_RECHECK_S = 30.0  # look at the database again at least this often when idl
 STATUS_TICK_S = 1.0
 PLAN_REFRESH_S = 3.0  # what another process changed (settings, states, imports) applies this soon
 RATE_LIMIT_BACKOFF_S = 5.0
+PROBE_MAX_S = 15.0  # offline: the longest wait between two probes of Twilio
 LATE_START_GRACE = timedelta(seconds=60)
 CALLING = ContactStatus.CALLING.value
 NEVER = float("inf")
@@ -61,6 +64,9 @@ class Scheduler:
         self._next_dial = NEVER  # monotonic time of the next paced start, if any
         self._plans_read_at = float("-inf")
         self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
+        self._connectivity: Connectivity = ctx.connectivity
+        self._connectivity.on_change = self._connectivity_changed
+        self._probe: asyncio.Task | None = None
 
     # -- life ------------------------------------------------------------------------------
 
@@ -74,15 +80,19 @@ class Scheduler:
 
     def start(self) -> None:
         self._reload = True
+        loop = asyncio.get_running_loop()
+        self._connectivity.reset()
+        self._ctx.provider.watch_reachability(self._connectivity.threadsafe_listener(loop))
         self._task = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
 
     async def stop(self) -> None:
         """Cancel and await every task; the lines of calls still live are released."""
-        tasks = [t for t in (self._task, *self._tasks) if t is not None]
+        self._ctx.provider.watch_reachability(None)
+        tasks = [t for t in (self._task, self._probe, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._task = None
+        self._task = self._probe = None
         self._tasks.clear()
         for attempt in self.attempts.values():
             attempt.release_line()
@@ -137,7 +147,7 @@ class Scheduler:
     # -- what CallAttempt asks of its host -------------------------------------------------------
 
     def may_dial(self, campaign_id: int) -> bool:
-        return not self._holding and campaign_id in self._runs
+        return not self._holding and self._connectivity.online and campaign_id in self._runs
 
     def create_answered(self, campaign_id: int) -> None:
         self.pacer.sent(campaign_id, self._ctx.clock.monotonic())
@@ -170,6 +180,37 @@ class Scheduler:
     def attempt_over(self, attempt: CallAttempt) -> None:
         self.attempts.pop(attempt.live.call_id, None)
         self.progress.set()
+
+    # -- Twilio unreachable ------------------------------------------------------------------------
+
+    def _connectivity_changed(self, online: bool) -> None:
+        if online:
+            self.wake()  # contacts given back meanwhile are dialable again
+        elif self._probe is None or self._probe.done():
+            self._probe = asyncio.create_task(self._probe_until_online(), name="twilio probe")
+        self.publish_status()
+        self.progress.set()
+
+    async def _probe_until_online(self) -> None:
+        """While offline: one cheap request now and then, backing off; any answer ends it."""
+        ctx, connectivity = self._ctx, self._connectivity
+        delay = ctx.poll_interval_s
+        while not connectivity.online:
+            await connectivity.wait(ctx.clock, ctx.clock.monotonic() + delay)
+            if connectivity.online:
+                return  # a poll or search got through first
+            try:
+                await ctx.provider.ping()
+            except ProviderError as exc:
+                if is_unreachable(exc):
+                    delay = min(PROBE_MAX_S, delay * 2)
+                    continue
+                # Any answer, even a refusal, means Twilio can be reached.
+            except Exception:
+                log.exception("probing Twilio failed unexpectedly")
+                delay = min(PROBE_MAX_S, delay * 2)
+                continue
+            connectivity.reached()
 
     # -- one pass --------------------------------------------------------------------------------
 
@@ -214,6 +255,8 @@ class Scheduler:
             if self._holding:
                 self._idle_campaigns.add(cid)
                 return NEVER
+            if not self._connectivity.online:
+                return NEVER  # not idle: its contacts wait for Twilio; coming back wakes us
             at = self.pacer.next_start(cid, run.plan.limits)
             if at is None or at == NEVER:
                 return NEVER  # lines busy or a create in flight: its end wakes us
@@ -296,6 +339,7 @@ class Scheduler:
                 run.plan = plan
             else:
                 self._runs[cid] = CampaignRun(plan)
+        self._ctx.provider.size_for(sum(run.plan.limits.concurrency for run in self._runs.values()))
 
     def _start_due_scheduled(self, wall: datetime, mono: float) -> float:
         next_wake = NEVER
@@ -418,6 +462,7 @@ class Scheduler:
             next_in = max(0.0, next_wake - self._ctx.clock.monotonic())
         message = status_line(
             holding=self._holding,
+            offline=not self._connectivity.online,
             runs=list(self._runs.values()),
             scheduled=list(self._scheduled.values()),
             any_paused=bool(self._paused),
@@ -428,7 +473,11 @@ class Scheduler:
         if self._results_waiting:
             message = f"{message} · {self._results_waiting}"
         status = DialerStatus(
-            active, capacity, None if next_in is None else round(next_in), message
+            active,
+            capacity,
+            None if next_in is None else round(next_in),
+            message,
+            unreachable=self._connectivity.message,
         )
         if status != self._last_status:
             self._last_status = status

@@ -37,21 +37,28 @@ async def find_created_call(ctx: DialerContext, live: LiveCall) -> CallInfo | No
     searches = 0
     failures = 0
     interval = ctx.poll_interval_s
-    # The settle time runs from now, not from the claim: the create may have spent a
-    # while in retries, and Twilio's list lags behind the create, not behind the claim.
-    resolving_since = clock.monotonic()
+    # The settle time runs from the first search Twilio answered, not from the claim: the
+    # create may have spent a while in retries or offline, and Twilio's list lags behind
+    # the create, not behind the claim.
+    resolving_since: float | None = None
     while True:
+        begun = ctx.connectivity.outages
         try:
             found = await _search_once(ctx, live)
             searches += 1
         except ProviderError as exc:
             failures += 1
+            ctx.connectivity.observe(exc)
             log.warning("call %s: could not search for it (%s); will retry", live.call_id, exc)
             backoff = min(MAX_SEARCH_BACKOFF_S, ctx.poll_interval_s * 2 ** min(failures, 8))
-            await clock.sleep_until(clock.monotonic() + backoff)
+            # Offline, search again the moment Twilio answers; only answered searches count.
+            await ctx.connectivity.wait(clock, clock.monotonic() + backoff)
             continue
+        ctx.connectivity.reached(begun)
         if found is not None:
             return found
+        if resolving_since is None:
+            resolving_since = clock.monotonic()
         settled = clock.monotonic() - resolving_since >= UNKNOWN_CREATE_SETTLE_S
         if settled and searches >= UNKNOWN_CREATE_SEARCHES:
             return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.dialer.connectivity import OFFLINE_MESSAGE
 from app.dialer.plans import CampaignPlan
 from app.dialer.runs import CampaignRun
 
@@ -14,6 +15,7 @@ from app.dialer.runs import CampaignRun
 def status_line(
     *,
     holding: bool,
+    offline: bool = False,
     runs: list[CampaignRun],
     scheduled: list[CampaignPlan],
     any_paused: bool,
@@ -23,6 +25,8 @@ def status_line(
 ) -> str:
     if holding:
         return f"Stopping: no new calls · {active} still in progress"
+    if offline and (runs or active):
+        return OFFLINE_MESSAGE
     if not runs:
         if scheduled:
             first = min((p.start_at for p in scheduled if p.start_at), default=None)

@@ -130,6 +130,19 @@ class Provider(Protocol):
 
     async def list_numbers(self) -> list[OwnedNumber]: ...
 
+    async def ping(self) -> None:
+        """One cheap request, sent once: returns when the provider answers it, else raises."""
+        ...
+
+    def watch_reachability(self, listener: Callable[[bool], None] | None) -> None:
+        """Call *listener(reachable)*, from any thread, when the provider stops or starts
+        answering requests at all (None: stop telling)."""
+        ...
+
+    def size_for(self, live_calls: int) -> None:
+        """Make room for this many calls followed at once (e.g. status-poll threads)."""
+        ...
+
     async def search_numbers(
         self,
         country: str = "US",

@@ -70,12 +70,22 @@ class ServerError(ProviderError):
 class AmbiguousCreate(ProviderError):
     """The create request was lost mid-flight: the call may or may not have been placed.
 
-    Never redial on this: reconcile later with ``Provider.find_calls``.
+    Never redial on this: reconcile later with ``Provider.find_calls``. *lost_connection*:
+    the connection broke (Twilio may be unreachable), rather than a 5xx answer.
     """
+
+    def __init__(self, user_message: str, *, lost_connection: bool = False, **kwargs) -> None:
+        super().__init__(user_message, **kwargs)
+        self.lost_connection = lost_connection
 
 
 class NotPlaced(ProviderError):
     """The create was abandoned before it reached Twilio (the campaign was paused meanwhile)."""
+
+
+class NeverReached(NotPlaced):
+    """No connection to Twilio could be made for the create (refused, DNS, connect time-out):
+    provably not placed."""
 
 
 class NotFound(ProviderError):
@@ -90,6 +100,13 @@ class ConnectionFailed(ProviderError):
     """Could not reach Twilio at all (no response): safe to retry for reads."""
 
     retryable = True
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Did *error* come from not reaching Twilio at all (rather than from Twilio's answer)?"""
+    if isinstance(error, ConnectionFailed | NeverReached):
+        return True
+    return isinstance(error, AmbiguousCreate) and error.lost_connection
 
 
 def _number_in(uri: str | None, details: Any) -> str:

@@ -24,10 +24,18 @@ TRANSCRIPT_DONE = {"completed", "failed", "canceled", "error"}
 CONFLICT = 409  # "only one Transcript per RecordingSid" (the status code is UNCERTAIN)
 INTELLIGENCE_SERVICE = "calldeck-transcripts"  # en-US; other languages get "-<code>"
 DEFAULT_LANGUAGE = "en-US"
-# Channel 1 is the leg CallDeck placed (the agent), channel 2 the contact.
+# Who is on which channel of a call's dual-channel recording (CallDeck records dual both
+# ways: <Start><Recording channels="dual"> and RecordingChannels=dual). On a one-leg
+# outbound-API call, channel 1 is the inbound track (the audio Twilio receives: the callee)
+# and channel 2 the outbound track (the audio Twilio generates: the agent's TTS or <Say>)
+# (Twilio: "How to record a single side of a call"; Flex "Enable dual-channel recordings":
+# the recorded customer leg is the first channel). Voice Intelligence would take channel 1
+# for the agent unless told, so the roles are passed explicitly with every transcript.
+CHANNEL_SPEAKERS = {1: "callee", 2: "agent"}
+_ROLES = {"callee": ("Customer", "Contact"), "agent": ("Agent", "CallDeck agent")}
 PARTICIPANTS = [
-    {"channel_participant": 1, "role": "Agent", "full_name": "CallDeck agent"},
-    {"channel_participant": 2, "role": "Customer", "full_name": "Contact"},
+    {"channel_participant": ch, "role": _ROLES[who][0], "full_name": _ROLES[who][1]}
+    for ch, who in sorted(CHANNEL_SPEAKERS.items())
 ]
 
 Read = Callable[[Callable[[Client], Any]], Awaitable[Any]]
@@ -71,10 +79,9 @@ class Transcriber:
                 redacted=False, word_timestamps=True
             )
         )
-        roles = {p["channel_participant"]: p["role"] for p in PARTICIPANTS}
         return [
             TranscriptSentence(
-                speaker="agent" if roles.get(s.media_channel) == "Agent" else "callee",
+                speaker=CHANNEL_SPEAKERS.get(int(s.media_channel or 1), "callee"),
                 text=s.transcript or "",
                 start_s=as_seconds(s.start_time),
                 end_s=as_seconds(s.end_time),

@@ -1,4 +1,5 @@
-"""Twilio's clock, as seen from here: estimated from the Date header of its responses.
+"""Twilio's clock, as seen from here: estimated from the Date header of its responses; and
+whether Twilio answers at all (Reachability), from the fate of every request.
 
 A call's date_created comes from Twilio's clock, not ours. The search for a call a lost create
 may have made must not depend on the desktop clock being right, so every response's Date
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from statistics import median
 
+import requests
 from twilio.http.http_client import TwilioHttpClient
 
 from app.telephony.http_seam import rewrite_url
@@ -58,17 +61,63 @@ class TwilioClock:
         return ours + self.skew
 
 
-class ClockWatchingHttpClient(TwilioHttpClient):
-    """The SDK's HTTP client, noting each response's Date into *clock*; with *base_url* it
-    talks to that server (the local emulator) instead of Twilio."""
+class Reachability:
+    """Whether Twilio answers requests at all (thread-safe). *listener* hears each change, on
+    the requesting worker thread.
 
-    def __init__(self, clock: TwilioClock, base_url: str | None = None, **kwargs) -> None:
+    Only a request begun since the last failure proves Twilio answers again: one that was
+    already on its way when the network went may still get its answer.
+    """
+
+    def __init__(self) -> None:
+        self.reachable = True
+        self.listener: Callable[[bool], None] | None = None
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def begin(self) -> int:
+        """Call before a request; pass what it returns to note()."""
+        with self._lock:
+            return self._failures
+
+    def note(self, reachable: bool, begun: int) -> None:
+        with self._lock:
+            if not reachable:
+                self._failures += 1
+            elif begun != self._failures:
+                return  # stale: it began before the latest failure
+            changed, self.reachable = reachable != self.reachable, reachable
+        listener = self.listener
+        if changed and listener is not None:
+            listener(reachable)
+
+
+class ClockWatchingHttpClient(TwilioHttpClient):
+    """The SDK's HTTP client, noting each response's Date into *clock* and whether Twilio
+    answered into *reachability*; with *base_url* it talks to that server (the local
+    emulator) instead of Twilio."""
+
+    def __init__(
+        self,
+        clock: TwilioClock,
+        base_url: str | None = None,
+        *,
+        reachability: Reachability | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.clock = clock
+        self.reachability = reachability or Reachability()
         self.base_url = base_url.rstrip("/") if base_url else None
 
     def request(self, method: str, url: str, *args, **kwargs):
-        response = super().request(method, rewrite_url(url, self.base_url), *args, **kwargs)
+        begun = self.reachability.begin()
+        try:
+            response = super().request(method, rewrite_url(url, self.base_url), *args, **kwargs)
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+            self.reachability.note(False, begun)
+            raise
+        self.reachability.note(True, begun)
         headers = response.headers or {}
         self.clock.observe(headers.get("Date"), datetime.now(UTC))
         return response

@@ -26,6 +26,7 @@ import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.domain.polling import MIN_POLL_THREADS, poll_threads_for
 from app.telephony.account import AccountInfo, account_info_from
 from app.telephony.base import (
     AvailableNumber,
@@ -39,10 +40,12 @@ from app.telephony.errors import (
     AmbiguousCreate,
     CallAlreadyEnded,
     ConnectionFailed,
+    NeverReached,
     NotPlaced,
     ProviderError,
     ServerError,
     from_twilio,
+    is_unreachable,
 )
 from app.telephony.private_files import private_dir, write_private
 from app.telephony.recording_media import credentials_allowed, media_url, recording_file_name
@@ -50,7 +53,7 @@ from app.telephony.retry import Backoff
 from app.telephony.sdk_mapping import call_info, failure_reason, owned_number, recording_info
 from app.telephony.transcription import DEFAULT_LANGUAGE, Transcriber
 from app.telephony.transport import may_have_reached_twilio
-from app.telephony.twilio_clock import ClockWatchingHttpClient, TwilioClock
+from app.telephony.twilio_clock import ClockWatchingHttpClient, Reachability, TwilioClock
 
 log = logging.getLogger(__name__)
 # The SDK logs every request's method, URL and headers at INFO: at the app's INFO level that
@@ -104,7 +107,7 @@ class TwilioProvider:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         transcript_timeout_s: float = 600.0,
-        max_workers: int = 8,
+        max_workers: int = MIN_POLL_THREADS,
     ) -> None:
         self.account_sid = account_sid
         self._auth_token = auth_token  # or, with *api_key* (SK…), that key's secret
@@ -117,6 +120,7 @@ class TwilioProvider:
         self.backoff = Backoff(sleep=sleep, rand=rand)
         # Our own pool, so slow Twilio requests never starve the loop's default executor.
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="twilio")
+        self._poll_threads = max_workers
         # And creates apart from it, so they never queue behind the polls of live calls (one
         # pool saturates at a few dozen of them). The dialer sends one create at a time.
         self._create_executor = ThreadPoolExecutor(
@@ -125,6 +129,7 @@ class TwilioProvider:
         self._local = threading.local()
         self._http_clients: list[TwilioHttpClient] = []
         self.twilio_clock = TwilioClock()  # from every response's Date header
+        self.reachability = Reachability()  # from every request's fate
         self._lock = threading.Lock()
         # Calls we created, never to be "adopted" twice. An adoption only looks at calls made
         # since its own create began, so the most recent few thousand are all it can meet.
@@ -141,7 +146,12 @@ class TwilioProvider:
     def _client(self) -> Client:
         client = getattr(self._local, "client", None)
         if client is None:
-            http = ClockWatchingHttpClient(self.twilio_clock, self.base_url, timeout=self.timeout_s)
+            http = ClockWatchingHttpClient(
+                self.twilio_clock,
+                self.base_url,
+                reachability=self.reachability,
+                timeout=self.timeout_s,
+            )
             with self._lock:
                 self._http_clients.append(http)
             client = Client(
@@ -174,6 +184,26 @@ class TwilioProvider:
                 await self.backoff.wait(attempt)
         raise AssertionError("unreachable")
 
+    def size_for(self, live_calls: int) -> None:
+        """Grow the polling pool so *live_calls* calls polled at once never queue
+        (app.domain.polling); it never shrinks while running."""
+        wanted = poll_threads_for(live_calls)
+        if wanted <= self._poll_threads:
+            return
+        old, self._poll_threads = self._executor, wanted
+        self._executor = ThreadPoolExecutor(max_workers=wanted, thread_name_prefix="twilio")
+        old.shutdown(wait=False)  # what it already holds still runs, then its threads end
+        log.info("status polls now on %d threads (for %d live calls)", wanted, live_calls)
+
+    def watch_reachability(self, listener: Callable[[bool], None] | None) -> None:
+        """Call *listener(reachable)*, from a worker thread, whenever Twilio stops or starts
+        answering (any HTTP answer counts; refused, DNS failure and time-outs do not)."""
+        self.reachability.listener = listener
+
+    async def ping(self) -> None:
+        """One cheap request (the account), sent once: raises unless Twilio answers it."""
+        await self._once(lambda c: c.api.v2010.accounts(self.account_sid).fetch())
+
     async def verify_credentials(self) -> str:
         """The account's friendly name; raises AuthenticationFailed for a wrong SID/token."""
         return (await self.account_info()).friendly_name
@@ -191,6 +221,8 @@ class TwilioProvider:
             "record": request.record,
             "timeout": request.timeout_s,
         }
+        if request.record:  # both sides apart, so the transcript knows who said what
+            params["recording_channels"] = "dual"
         if request.twiml is not None:
             params["twiml"] = request.twiml
         elif request.url is not None:
@@ -234,7 +266,10 @@ class TwilioProvider:
                 inst = await self._run(lambda c: c.calls.create(**params), create=True)
             except Exception as exc:  # every failure becomes a typed error
                 err = from_twilio(exc, number=request.to)
-                if isinstance(err, ConnectionFailed) and not may_have_reached_twilio(exc):
+                never_reached = isinstance(err, ConnectionFailed) and not may_have_reached_twilio(
+                    exc
+                )
+                if never_reached:
                     pass  # never reached Twilio: plain retry is safe
                 elif isinstance(err, ConnectionFailed):
                     adopted = await self._adopt(request, started, exc)
@@ -245,6 +280,7 @@ class TwilioProvider:
                         "connection to Twilio was lost). CallDeck will check before dialling "
                         "again.",
                         detail=f"{type(exc).__name__}: {exc}",
+                        lost_connection=True,
                     ) from exc
                 elif isinstance(err, ServerError):
                     # Twilio failed mid-request and may have placed the call anyway. Its call
@@ -259,10 +295,18 @@ class TwilioProvider:
                         "will check before dialling again.",
                         detail=f"{type(exc).__name__}: {exc}",
                     ) from exc
+                unreached = NeverReached(
+                    f"The call to {request.to} was not placed: CallDeck could not reach Twilio.",
+                    detail=f"{type(exc).__name__}: {exc}",
+                )
+                if never_reached and attempt >= self.max_retries:
+                    raise unreached from exc
                 if not err.retryable or attempt >= self.max_retries:
                     raise err from exc
                 await self.backoff.wait(attempt)
                 if request.may_proceed is not None and not request.may_proceed():
+                    if never_reached:  # offline, or stopped: either way nothing reached Twilio
+                        raise unreached from exc
                     raise NotPlaced(
                         f"The call to {request.to} was not placed: dialling stopped while "
                         "Twilio asked us to wait.",
@@ -283,6 +327,7 @@ class TwilioProvider:
                 f"The call to {request.to} may or may not have been placed, and Twilio could "
                 "not be asked. CallDeck will check before dialling again.",
                 detail=f"{type(cause).__name__}: {cause}; search failed: {err}",
+                lost_connection=is_unreachable(err) or is_unreachable(from_twilio(cause)),
             ) from err
         fresh = [c for c in found if c.sid not in self._known_sids]
         if not fresh:

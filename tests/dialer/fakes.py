@@ -61,6 +61,9 @@ class FakeProvider:
     unknown_at_first: dict[str, int] = field(default_factory=dict)  # To -> 404s before found
     recording_delay_s: float = 0.0  # each recording is "processing" this long after its call
     recording_lists: int = 0  # how often the recordings were asked for
+    unreachable: bool = False  # no request gets through (the network is down)
+    pings: int = 0
+    sized_for: int = 0
     calls: list[FakeCall] = field(default_factory=list)
     requests: list[tuple[float, CallRequest]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
@@ -95,7 +98,17 @@ class FakeProvider:
             else None,
         )
 
+    def _reach(self) -> None:
+        if self.unreachable:
+            from app.telephony.errors import ConnectionFailed
+
+            raise ConnectionFailed("no network")
+
     async def place_call(self, request: CallRequest) -> CallInfo:
+        if self.unreachable:
+            from app.telephony.errors import NeverReached
+
+            raise NeverReached("could not reach the provider")
         self.requests.append((self.clock.monotonic(), request))
         errors = self.place_errors.get(request.to)
         if errors:
@@ -130,6 +143,7 @@ class FakeProvider:
         raise NotFound("no such call", code=20404)
 
     async def fetch_call(self, sid: str) -> CallInfo:
+        self._reach()
         call = self._find(sid)
         if self.unknown_at_first.get(call.to, 0) > 0:
             self.unknown_at_first[call.to] -= 1
@@ -139,6 +153,7 @@ class FakeProvider:
         return self._info(call)
 
     async def find_calls(self, to: str, from_: str, created_after: datetime) -> list[CallInfo]:
+        self._reach()
         return [
             self._info(c)
             for c in self.calls
@@ -149,6 +164,7 @@ class FakeProvider:
         return self._info(self._find(sid))
 
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]:
+        self._reach()
         call = self._find(call_sid)
         self.recording_lists += 1
         if not call.answers:
@@ -181,6 +197,16 @@ class FakeProvider:
 
     async def buy_number(self, phone_number):
         raise NotImplementedError
+
+    async def ping(self) -> None:
+        self.pings += 1
+        self._reach()
+
+    def watch_reachability(self, listener) -> None:
+        pass  # the dialer's own observations are all there is
+
+    def size_for(self, live_calls: int) -> None:
+        self.sized_for = max(self.sized_for, live_calls)
 
     async def close(self) -> None:
         pass

@@ -15,6 +15,7 @@ from app.telephony.errors import (
     ConnectionFailed,
     GeoPermissionDenied,
     InvalidNumber,
+    NeverReached,
     NotFound,
     NotPlaced,
     ProviderError,
@@ -29,6 +30,7 @@ CASES = [
     # (error, action): every provider error type, and the code/retryable that change it.
     (RateLimited("slow down", code=20429), A.GIVE_BACK_AND_BACK_OFF),
     (NotPlaced("dialling stopped"), A.GIVE_BACK),
+    (NeverReached("connection refused"), A.GIVE_BACK),
     (AuthenticationFailed("bad token", code=20003), A.GIVE_BACK_AND_PAUSE),
     (UnverifiedCallerId("not yours", code=21210), A.GIVE_BACK_AND_PAUSE),
     (TrialAccountLimit("one call at a time", code=10004), A.GIVE_BACK_AND_PAUSE),

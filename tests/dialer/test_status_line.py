@@ -66,6 +66,13 @@ def test_holding_wins_over_everything():
     )
 
 
+def test_offline_says_no_calls_are_placed_while_a_campaign_runs():
+    from app.dialer.connectivity import OFFLINE_MESSAGE
+
+    assert line(offline=True, runs=[run_with_queue()], active=2) == OFFLINE_MESSAGE
+    assert line(offline=True) == "Idle: no campaign running"  # nothing to place anyway
+
+
 def test_scheduled_shows_the_earliest_start_on_the_users_clock(paris):
     plans = [scheduled_plan(NINE + timedelta(hours=2)), scheduled_plan(NINE), scheduled_plan(None)]
     assert line(scheduled=plans) == f"Scheduled for {_here(NINE)}"

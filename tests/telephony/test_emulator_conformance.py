@@ -336,7 +336,7 @@ def test_numbers_list_search_and_buy(client):
 
 # -- Voice Intelligence ------------------------------------------------------------------------
 def test_transcript_from_recording_has_both_channels_and_meta_paging(client):
-    call = create(client, to="+14155551239", record=True)
+    call = create(client, to="+14155551239", record=True, recording_channels="dual")
     wait_final(client, call.sid)
     [rec] = ready_recordings(client, call.sid)
     svc = client.intelligence.v2.services.create(unique_name="conformance", auto_transcribe=False)
@@ -355,8 +355,12 @@ def test_transcript_from_recording_has_both_channels_and_meta_paging(client):
     assert {s.media_channel for s in sentences} == {1, 2}
     assert [s.sentence_index for s in sentences] == list(range(len(sentences)))
     assert float(sentences[0].start_time) < float(sentences[-1].end_time)
-    callee = " ".join(s.transcript for s in sentences if s.media_channel == 2)
+    # A one-leg call's dual recording: the inbound track (the callee) is channel 1.
+    callee = " ".join(s.transcript for s in sentences if s.media_channel == 1)
     assert "do not call me again" in callee
+    assert "do not call me again" not in " ".join(
+        s.transcript for s in sentences if s.media_channel == 2
+    )
     assert sentences[0].words and "word" in sentences[0].words[0]
 
 

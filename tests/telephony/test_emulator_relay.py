@@ -347,7 +347,8 @@ def test_start_recording_makes_a_dual_recording_with_both_sides(emu, make_client
         tr = client.intelligence.v2.transcripts(tr.sid).fetch()
     sentences = client.intelligence.v2.transcripts(tr.sid).sentences.list()
     said = {(s.media_channel, s.transcript) for s in sentences}
-    assert (2, "Yes, that's right, I confirm.") in said and (1, "Thanks, noted.") in said
+    # The callee (the inbound track) is channel 1, the agent's speech channel 2.
+    assert (1, "Yes, that's right, I confirm.") in said and (2, "Thanks, noted.") in said
 
 
 def test_record_true_is_ignored_on_a_relay_call(emu, make_client, agent):

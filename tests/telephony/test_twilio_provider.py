@@ -194,16 +194,20 @@ def test_lost_connections_among_many_creates_never_double_dial(make_emulator, ma
     assert emu.emulator.faults_injected["timeout"] > 0
 
 
-def test_unreachable_twilio_is_a_retryable_connection_error_and_nothing_is_created():
+def test_unreachable_twilio_is_never_reached_and_the_listener_hears_it():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again below: nothing listens there
     provider = TwilioProvider(
         "AC" + "1" * 32, "t", base_url=f"http://127.0.0.1:{port}", sleep=FakeSleep(), max_retries=2
     )
-    with pytest.raises(errors.ConnectionFailed) as info:
+    heard: list[bool] = []
+    provider.watch_reachability(heard.append)
+    # Refused on connect: provably not placed, so the contact is given back, not searched for.
+    with pytest.raises(errors.NeverReached) as info:
         run(provider.place_call(request()))
-    assert info.value.retryable
+    assert isinstance(info.value, errors.NotPlaced) and errors.is_unreachable(info.value)
+    assert heard == [False]  # told once, at the first refused request
 
 
 def test_find_calls_finds_what_was_created(make_emulator, make_provider):
@@ -268,11 +272,22 @@ def test_recordings_download_private_and_valid(emulator, tmp_path, make_provider
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no partial files left
 
 
-def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
+START_RECORDING = (
+    '<Response><Start><Recording channels="dual"/></Start>'
+    "<Say>Hello, this is CallDeck.</Say></Response>"
+)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{"record": True}, {"record": False, "twiml": START_RECORDING}],
+    ids=["record-true", "start-recording"],
+)
+def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider, how):
     provider = make_provider(emulator)
 
     async def go():
-        info, _ = await place_and_finish(provider, request("+14155551239", record=True))
+        info, _ = await place_and_finish(provider, request("+14155551239", **how))
         [rec] = await provider_ready_recordings(provider, info.sid)
         first = await provider.transcribe(rec)
         again = await provider.transcribe(rec)  # the service is created once and reused
@@ -286,8 +301,13 @@ def test_transcribe_maps_channels_to_agent_and_callee(emulator, make_provider):
     assert all(s.end_s > s.start_s for s in sentences)
     assert [s.start_s for s in sentences] == sorted(s.start_s for s in sentences)
     assert again == sentences
-    assert len(emulator.emulator.server.account.services) == 1
-    assert len(emulator.emulator.server.account.transcripts) == 1  # reused, not re-created
+    account = emulator.emulator.server.account
+    assert len(account.services) == 1
+    [transcript] = account.transcripts.values()  # reused, not re-created
+    assert account.recordings[transcript.recording_sid].channels == 2
+    # The roles are stated, not left to Voice Intelligence's "channel 1 is the agent".
+    roles = {p["channel_participant"]: p["role"] for p in transcript.channel["participants"]}
+    assert roles == {1: "Customer", 2: "Agent"}
 
 
 def test_transcribe_reuses_the_transcript_a_lost_answer_created(

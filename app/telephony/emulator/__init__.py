@@ -86,6 +86,7 @@ class Emulator:
         self.trial = trial
         self.geo_block = frozenset(c.strip().upper() for c in geo_block if c.strip())
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self._media_dir: Path | None = None
         self.server: EmulatorApp | None = None
 
@@ -124,17 +125,36 @@ class Emulator:
         )
         self._runner = web.AppRunner(self.server.app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         try:
-            await site.start()
+            await self._listen()
         except BaseException:
             await self.stop()
             raise
-        sockets = site._server.sockets if site._server else []  # the bound port when port=0
-        self.port = sockets[0].getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.server.set_base_url(self.base_url)
         return self.base_url
+
+    async def _listen(self) -> None:
+        assert self._runner is not None
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await self._site.start()
+        server = self._site._server
+        self.port = server.sockets[0].getsockname()[1] if server else self.port  # when port=0
+
+    async def go_offline(self) -> None:
+        """Stop answering, as when the network drops: new connections are refused and open
+        ones are closed once their request is answered. Calls carry on meanwhile."""
+        if self._site is None or self._runner is None:
+            return
+        await self._site.stop()
+        self._site = None
+        if self._runner.server is not None:
+            await self._runner.server.shutdown(0.5)
+
+    async def come_back(self) -> None:
+        """Answer again, on the same port."""
+        if self._site is None and self._runner is not None:
+            await self._listen()
 
     async def stop(self) -> None:
         if self.server is not None:
@@ -195,6 +215,12 @@ class EmulatorThread:
         """Run *coro* on the emulator's loop (for tests that inspect state)."""
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def go_offline(self) -> None:
+        self.call(self.emulator.go_offline())
+
+    def come_back(self) -> None:
+        self.call(self.emulator.come_back())
 
     def stop(self) -> None:
         if self._loop is None:

@@ -128,6 +128,7 @@ class CallsApi(ApiBase):
             twiml=form.get("Twiml") or None,
             url=form.get("Url") or None,
             record=str(form.get("Record", "false")).lower() == "true",
+            recording_channels=2 if form.get("RecordingChannels", "mono") == "dual" else 1,
             machine_detection=amd,
             status_callback=form.get("StatusCallback") or None,
             status_callback_method=form.get("StatusCallbackMethod", "POST"),

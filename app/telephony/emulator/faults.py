@@ -3,7 +3,8 @@
 `429=0.1,500=0.05,timeout=0.05,drop-callback=0.2` are rates (0..1) rolled per request;
 `recording-delay=120,list-delay=20` are emulated seconds (scaled by the emulator's speed):
 how long a recording stays "processing" after its call, and how late a new call shows up
-in the call list. Both delays are on by default, like on Twilio.
+in the call list. Both delays are on by default, like on Twilio. `latency=0.2` is real
+seconds added to every REST answer (a desktop's round trip to Twilio; off by default).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ RATE_KINDS = ("429", "500", "timeout", "drop-callback")
 # Emulated seconds, and their defaults. Twilio: recordings "may not always be ready right
 # away when your call ends"; the call list is not documented to be instantly current.
 DELAY_DEFAULTS = {"recording-delay": 3.0, "list-delay": 2.0}
-FAULT_KINDS = RATE_KINDS + tuple(DELAY_DEFAULTS)
+REAL_SECONDS_KINDS = ("latency",)
+FAULT_KINDS = RATE_KINDS + tuple(DELAY_DEFAULTS) + REAL_SECONDS_KINDS
 
 
 def _parse(spec: str | None) -> dict[str, float]:
@@ -31,7 +33,7 @@ def _parse(spec: str | None) -> dict[str, float]:
         value = float(value_text) if value_text else 1.0
         if kind in RATE_KINDS and not 0.0 <= value <= 1.0:
             raise ValueError(f"fault rate for {kind} must be within 0..1, got {value}")
-        if kind in DELAY_DEFAULTS and value < 0:
+        if kind not in RATE_KINDS and value < 0:
             raise ValueError(f"{kind} is in seconds and cannot be negative, got {value}")
         values[kind] = value
     return values
@@ -55,6 +57,7 @@ class FaultPlan:
         delays = parse_delays(spec)
         self.recording_delay_s = delays["recording-delay"]
         self.list_delay_s = delays["list-delay"]
+        self.latency_s = _parse(spec).get("latency", 0.0)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self.injected: dict[str, int] = dict.fromkeys(RATE_KINDS, 0)

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from app.telephony.emulator import resources
 from app.telephony.emulator.api_base import ApiBase
+from app.telephony.emulator.media import TRACK_CHANNEL
 from app.telephony.emulator.paging import v2_page
 from app.telephony.emulator.state import ServiceRecord, TranscriptRecord, new_sid, utcnow
 from app.telephony.emulator.twilio_errors import TwilioError, not_found
@@ -65,6 +66,7 @@ class IntelligenceApi(ApiBase):
             raise TwilioError(
                 400, 20001, "Channel must be JSON with media_properties.source_sid"
             ) from exc
+        _check_participants(channel.get("participants"))
         rec = self.account.recordings.get(source_sid)
         if rec is None or rec.status != "completed":
             raise TwilioError(400, 20001, f"Recording {source_sid} is not available")
@@ -101,7 +103,8 @@ class IntelligenceApi(ApiBase):
         segments = [s for s in heard if s.kind == "speech"]
         rng = random.Random(tr.sid)
         tr.sentences = [
-            _sentence(i, seg, rng) for i, seg in enumerate(sorted(segments, key=lambda s: s.start))
+            _sentence(i, seg, rng, rec.channels)
+            for i, seg in enumerate(sorted(segments, key=lambda s: s.start))
         ]
         tr.status, tr.date_updated = "completed", utcnow()
 
@@ -155,11 +158,25 @@ class _SentenceItem:
         return self.body if self.words else {**self.body, "words": None}
 
 
-def _sentence(index: int, seg, rng: random.Random) -> dict:
+def _check_participants(participants) -> None:
+    """Twilio takes an optional list of {channel_participant, role, ...} (channel 1 or 2);
+    without it Voice Intelligence takes channel 1 for the agent."""
+    if participants is None:
+        return
+    ok = isinstance(participants, list) and all(
+        isinstance(p, dict) and p.get("channel_participant") in (1, 2) and p.get("role")
+        for p in participants
+    )
+    if not ok:
+        raise TwilioError(400, 20001, "Channel.participants must list channel 1 or 2 and a role")
+
+
+def _sentence(index: int, seg, rng: random.Random, channels: int) -> dict:
     words = seg.text.split()
     span = (seg.end - seg.start) / max(1, len(words))
     return {
-        "media_channel": 1 if seg.speaker == "agent" else 2,
+        # A mono recording has one channel: it cannot tell the speakers apart.
+        "media_channel": TRACK_CHANNEL[seg.speaker] if channels == 2 else 1,
         "sentence_index": index,
         "start_time": f"{seg.start:.2f}",
         "end_time": f"{seg.end:.2f}",

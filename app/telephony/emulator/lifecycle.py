@@ -303,7 +303,9 @@ class CallEngine:
         steps = await self._fetch_twiml(call)
         if call.record and not any(step.kind == "relay" for step in steps):
             # With ConversationRelay Twilio ignores Record=true: <Start><Recording> records.
-            rec = RecordingRecord(new_sid("RE"), call.account_sid, call.sid)
+            rec = RecordingRecord(
+                new_sid("RE"), call.account_sid, call.sid, channels=call.recording_channels
+            )
             self.account.recordings[rec.sid] = rec
             call.recording_sid = rec.sid
         conv = await runner.run(steps)

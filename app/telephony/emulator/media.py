@@ -1,8 +1,10 @@
 """Recording media: a real 8 kHz 16-bit WAV of the call, made on first request.
 
-Mono mixes both sides; dual (a <Start><Recording channels="dual">) puts the agent (the audio
-Twilio plays) on channel 1 and the callee on channel 2, the order Voice Intelligence's
-media_channel uses here. Pressed keys are DTMF tone pairs.
+Mono mixes both sides; dual (a <Start><Recording channels="dual">, RecordingChannels=dual)
+puts each track on its own channel the way Twilio does for a one-leg call (TRACK_CHANNEL:
+the inbound track, the callee, first; the outbound track, what Twilio plays, second), the
+channel Voice Intelligence reports as each sentence's media_channel. Pressed keys are DTMF
+tone pairs.
 
 With espeak-ng installed the spoken lines are synthesised into it, so a person can follow the
 call in the Results pane; without it each turn is a quiet tone, so the file still has the
@@ -26,7 +28,11 @@ RATE = 8000
 TONE_HZ = {"agent": 440.0, "callee": 330.0}
 TONE_AMPLITUDE = 1200  # quiet: about -29 dBFS
 ESPEAK_VOICES = {"agent": "en-us", "callee": "en-us+f3"}
-DUAL_CHANNEL = {"agent": 0, "callee": 1}
+# Channel (1-based, as media_channel counts) of each speaker in a dual recording: Twilio's
+# inbound track is the audio it receives from the called party, the outbound track the audio
+# it generates (<Say>, <Play>, ConversationRelay's TTS: the agent); with a customer-leg
+# recording the customer is the first channel (Flex "Enable dual-channel recordings").
+TRACK_CHANNEL = {"callee": 1, "agent": 2}
 DTMF_HZ = {  # key: (row, column) frequencies
     key: (row_hz, col_hz)
     for row, row_hz in zip(("123", "456", "789", "*0#"), (697, 770, 852, 941), strict=True)
@@ -103,9 +109,9 @@ def render_wav(
         if channels == 2:
             tracks = [
                 _render_track(
-                    [s for s in segments if DUAL_CHANNEL.get(s.speaker) == ch], total, Path(tmp)
+                    [s for s in segments if TRACK_CHANNEL.get(s.speaker) == ch], total, Path(tmp)
                 )
-                for ch in (0, 1)
+                for ch in (1, 2)
             ]
             frames = array.array("h", bytes(4 * total))
             frames[0::2], frames[1::2] = tracks

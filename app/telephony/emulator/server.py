@@ -115,6 +115,8 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
 
     @web.middleware
     async def _faults(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        if self.faults.latency_s:
+            await asyncio.sleep(self.faults.latency_s)
         status = self.faults.http_fault()
         if status == 429:
             return error_response(429, 20429, "Too Many Requests")

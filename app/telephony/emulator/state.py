@@ -41,6 +41,7 @@ class CallRecord:
     twiml: str | None = None
     url: str | None = None
     record: bool = False
+    recording_channels: int = 1  # RecordingChannels: mono (Twilio's default for Record) or dual
     machine_detection: str | None = None  # "Enable" | "DetectMessageEnd" | None
     status_callback: str | None = None
     status_callback_method: str = "POST"

@@ -76,6 +76,7 @@ class CampaignsTableModel(QAbstractTableModel):
         self._rows: dict[int, CampaignSummary] = {}
         self.show_archived = False
         self._paused_because: dict[int, str] = {}  # why the dialer paused a campaign, and the fix
+        self._unreachable: str | None = None  # Twilio cannot be reached: running rows say so
 
     def note_paused(self, campaign_id: int, reason: str) -> None:
         """The dialer paused a campaign for *reason* (which says the fix): shown until it runs."""
@@ -84,6 +85,22 @@ class CampaignsTableModel(QAbstractTableModel):
     def note_state(self, campaign_id: int, state: str) -> None:
         if state != "paused":
             self._paused_because.pop(campaign_id, None)
+
+    def note_unreachable(self, message: str | None) -> None:
+        """The dialer cannot reach Twilio (*message*) or can again (None): running rows say so."""
+        if message == self._unreachable:
+            return
+        self._unreachable = message
+        if self._ids:
+            column = NEXT_RUN_COLUMN
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
+
+    def held_because(self, campaign_id: int) -> str | None:
+        """Why a running campaign places no calls now, or None."""
+        summary = self._rows.get(campaign_id)
+        if summary is None or summary.state != "running":
+            return None
+        return self._unreachable
 
     def paused_because(self, campaign_id: int) -> str | None:
         summary = self._rows.get(campaign_id)
@@ -151,6 +168,11 @@ class CampaignsTableModel(QAbstractTableModel):
             return BADGE_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME_COLUMN:
             return s.name  # the column has a fixed width: a long name elides
+        if (held := self.held_because(s.id)) and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return held
+            if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_RUN_COLUMN:
+                return REASON_COLOUR
         reason = self.paused_because(s.id)
         if reason and column in (STATE_COLUMN, NEXT_RUN_COLUMN):
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -184,7 +206,7 @@ class CampaignsTableModel(QAbstractTableModel):
         if 5 <= column < 5 + len(COUNT_STATUSES):
             return s.counts.get(COUNT_STATUSES[column - 5], 0)
         if column == NEXT_RUN_COLUMN:
-            if reason := self.paused_because(s.id):
+            if reason := self.paused_because(s.id) or self.held_because(s.id):
                 return f"⚠ {reason}"
             return next_run(s, self._next_dial)[0]
         if column == ACTIONS_COLUMN:

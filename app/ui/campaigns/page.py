@@ -246,6 +246,7 @@ class CampaignsPage(ListCommands, QWidget):
         context.bridge.contactChanged.connect(self.on_contact_changed)
         context.bridge.campaignStateChanged.connect(self.on_campaign_state_changed)
         context.bridge.campaignPausedBecause.connect(self.model.note_paused)
+        context.bridge.statusChanged.connect(self.on_dialer_status)
 
     def on_shown(self) -> None:
         pass  # kept current by the dialer's events and by changes
@@ -316,6 +317,9 @@ class CampaignsPage(ListCommands, QWidget):
             self.contacts_model.refresh_contact(contact_id)
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
+
+    def on_dialer_status(self, status) -> None:
+        self.model.note_unreachable(status.unreachable)
 
     def on_campaign_state_changed(self, campaign_id: int, state: str, message: str) -> None:
         self.model.note_state(campaign_id, state)
