@@ -169,10 +169,12 @@ class ResultsController(QObject):
 
     # -- changes other seats made (app.store.changes, through the Changes hub) ---------------
     def on_seat_changes(self, calls: frozenset[tuple[int, int]], campaigns: bool) -> None:
-        if campaigns:
+        # Once per poll, not per call: a deleted campaign's calls all name a campaign unknown.
+        if campaigns or any(cid not in self._known_campaigns for cid, _ in calls):
             self.reload_campaigns()
         for campaign_id, call_id in sorted(calls):
-            self._on_live_change(campaign_id, call_id)
+            if campaign_id == self.campaign_id:
+                self._on_live_change(campaign_id, call_id)
 
     # -- live updates from the dialer --------------------------------------------------------
     def on_call_ended(self, campaign_id: int, call_id: int) -> None:

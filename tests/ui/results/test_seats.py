@@ -147,3 +147,16 @@ def test_a_campaign_created_on_another_seat_is_offered(qtbot, seats, store):
     ben.poll(qtbot)
     names = [ben.page.campaign_combo.itemText(i) for i in range(ben.page.campaign_combo.count())]
     assert "Autumn" in names
+
+
+def test_a_campaign_deleted_on_another_seat_leaves_the_picker(qtbot, seats, store, seeded):
+    from app.store.models import Campaign
+
+    ana, ben = seats
+    with store.session.begin() as session:  # its 14 calls go with it
+        session.delete(session.get(Campaign, seeded.campaign_id))
+    reloads = []
+    ben.page.controller.campaignsChanged.connect(reloads.append)
+    ben.poll(qtbot)
+    assert reloads == [[]]  # the picker re-read once, empty
+    assert ben.page.campaign_id() is None and ben.page.model.rowCount() == 0
