@@ -122,8 +122,13 @@ class CallDetailPane(QStackedWidget):
             self.disposition.choose_number(number)
 
     def notes_flush(self) -> None:
-        """Save notes still waiting for their debounce (before switching call or campaign)."""
-        if self.notes.has_pending():
+        """Save notes still waiting for their debounce (before switching call or campaign);
+        leaving a notes conflict undecided keeps both versions, merged."""
+        conflict = self.conflict.conflict
+        if self.notes.held and conflict is not None and conflict.field == "notes":
+            self.conflict.clear()
+            self._merge_both(conflict)
+        elif self.notes.has_pending():
             self.notes.flush()
 
     def _notes_edited(self, text: str) -> None:

@@ -160,3 +160,15 @@ def test_a_campaign_deleted_on_another_seat_leaves_the_picker(qtbot, seats, stor
     ben.poll(qtbot)
     assert reloads == [[]]  # the picker re-read once, empty
     assert ben.page.campaign_id() is None and ben.page.model.rowCount() == 0
+
+
+def test_leaving_a_notes_conflict_undecided_keeps_both(qtbot, seats, seeded, store):
+    ana, ben = seats
+    call_id = seeded.call_ids[5]
+    assert ana.page.select_call(call_id) and ben.page.select_call(call_id)
+    type_notes(qtbot, ana, "prefers email")
+    type_notes(qtbot, ben, "wrong person")
+    assert ben.page.detail_stack.conflict.isVisible()
+    assert ben.page.select_call(seeded.call_ids[6])  # Ben moves on without choosing
+    assert saved(store, call_id).notes == "prefers email\nwrong person"
+    assert not ben.page.detail_stack.conflict.isVisible()
