@@ -1,14 +1,23 @@
-"""Non-secret settings kept in the database (secrets go to app.secrets / the OS keyring)."""
+"""Settings: the team's, kept in the database, and each user's own, kept in their config
+folder (user_settings_file). Secrets go to app.secrets / the OS keyring."""
 
 from __future__ import annotations
 
+import getpass
+import json
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 from sqlalchemy.orm import Session
 
 from app.store.models import Setting
 from app.store.numbers import last_refreshed
 from app.store.start_checks import AccountInUse
+
+log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
     "calls_per_second": 1.0,  # Twilio's default account CPS
@@ -23,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "relay_port": 8780,  # the local port the public address forwards to (live calls)
     "ngrok_tunnel": False,  # open an ngrok tunnel to the relay port (authtoken in the keyring)
     "poll_interval_s": 2.0,
-    "operator_name": "",
+    "operator_name": "",  # older workspaces' shared name: each user's own comes first
     # The voice agent's optional language model (any OpenAI-compatible endpoint); None: none.
     # Its API key is in the keyring (app.secrets), never here.
     "llm_base_url": None,  # e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1
@@ -47,6 +56,61 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value={"v": value}))
     else:
         row.value = {"v": value}
+
+
+# Per user, not per team: two supervisors on one database each sign their own notes.
+USER_DEFAULTS: dict[str, Any] = {
+    "operator_name": "",  # "Your name", stamped on the notes and dispositions you set
+}
+
+
+def user_settings_file() -> Path:
+    """This user's own settings: $CALLDECK_USER_CONFIG (a folder), else the platform's config
+    folder. Not the data folder: that may be shared, and so may the database."""
+    chosen = os.environ.get("CALLDECK_USER_CONFIG")
+    folder = Path(chosen) if chosen else Path(platformdirs.user_config_dir("CallDeck", False))
+    return folder / "user.json"
+
+
+def get_user_setting(key: str) -> Any:
+    return _user_settings().get(key, USER_DEFAULTS.get(key))
+
+
+def set_user_setting(key: str, value: Any) -> None:
+    if key not in USER_DEFAULTS:
+        raise KeyError(f"unknown user setting {key!r}")
+    settings = _user_settings() | {key: value}
+    path = user_settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    partial.replace(path)  # never a half-written file
+
+
+def _user_settings() -> dict[str, Any]:
+    path = user_settings_file()
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("cannot read %s (%s); using the defaults", path, exc)
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def operator_name(session: Session | None = None) -> str:
+    """Who is making changes: this user's name, else the team's older shared operator_name
+    setting, else the OS user."""
+    name = (get_user_setting("operator_name") or "").strip()
+    if not name and session is not None:
+        name = (get_setting(session, "operator_name") or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "operator"
 
 
 def account_in_use(session: Session, dialer_refusal: str | None = None) -> AccountInUse:

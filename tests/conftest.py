@@ -59,6 +59,14 @@ def isolated_qsettings(tmp_path_factory) -> None:
     QCoreApplication.setApplicationName("CallDeckTests")
 
 
+@pytest.fixture(autouse=True)
+def user_config(tmp_path, monkeypatch) -> Path:
+    """Each user's own settings (their name) go to a temp dir, not the developer's config."""
+    path = tmp_path / "user-config"
+    monkeypatch.setenv("CALLDECK_USER_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "home"

@@ -112,6 +112,8 @@ class CallDetail:
     notes: str
     notes_by: str | None
     notes_at: datetime | None
+    disposition_by: str | None = None
+    disposition_at: datetime | None = None
     turns: list[Turn] = field(default_factory=list)
     simulated: bool = False  # placed through the emulator (demo mode)
     agent: AgentResult | None = None  # None for calls no agent finished
@@ -243,6 +245,8 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         notes=call.notes or "",
         notes_by=call.notes_by,
         notes_at=call.notes_at,
+        disposition_by=call.disposition_by,
+        disposition_at=call.disposition_at,
         turns=[Turn(speaker, text, offset) for speaker, text, offset in turns],
         simulated=bool(call.simulated),
         agent=call_agent_result(session, call),

@@ -51,6 +51,12 @@ class Backend:
         elsewhere stats are counted from the rows."""
         return self.is_sqlite
 
+    @property
+    def notifies_changes(self) -> bool:
+        """The change feed's trigger NOTIFYs each commit (PostgreSQL, migration 0012): a seat
+        may LISTEN to poll early (app.store.changes.listen_for_changes); elsewhere it polls."""
+        return self.name == "postgresql"
+
     def dialer_lock_path(self) -> Path:
         """The file whose OS lock says a dialer is at work on this database.
 

@@ -203,6 +203,10 @@ class Call(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_by: Mapped[str | None] = mapped_column(String(100))
     notes_at: Mapped[datetime | None] = mapped_column()
+    disposition_by: Mapped[str | None] = mapped_column(String(100))
+    disposition_at: Mapped[datetime | None] = mapped_column()
+    # A seat's edit is a compare-and-set on this (app.results.edits; migration 0012).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The published agent version that handled the call (app.agents.library).
     agent_version_id: Mapped[int | None] = mapped_column(ForeignKey("agent_versions.id"))
     # What the agent made of the call (app.agents.actions.CallResult; migration 0006).
@@ -265,6 +269,22 @@ class StatCounter(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SeatChange(Base):
+    """One change another seat may show: a call or campaign inserted, updated or deleted.
+    Written by triggers (migration 0012), read by id by app.store.changes."""
+
+    __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(16))  # calls | campaigns
+    row_id: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # insert | update | delete
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 # The Results calls table sorts a campaign's calls newest first (migration 0002).

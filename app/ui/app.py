@@ -107,6 +107,15 @@ def build_context(store, home: Path) -> AppContext:
     )
 
 
+def watch_other_seats(context: AppContext, window: MainWindow):
+    """Other GUIs and `calldeck run` on the same database: their changes reach the pages."""
+    from app.ui.seat_feed import SeatWatcher
+
+    seats = SeatWatcher(context.store, context.changes, window)
+    seats.start()
+    return seats
+
+
 async def start_services(context: AppContext, window: MainWindow) -> None:
     """After the first paint: the services (app.services), the bridge, then the dialer."""
     from app.services import SetupError, open_services
@@ -289,6 +298,7 @@ async def _run_window(
     try:
         context = open_context(home, db_url)
         window.attach(context)
+        seats = watch_other_seats(context, window)
     except Exception as exc:
         log.exception("could not open the database")
         reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's wrapper
@@ -320,4 +330,5 @@ async def _run_window(
         await stop_services(context)
         return 1 if checks is not None and checks.done() and not checks.result() else 0
     finally:
+        seats.stop()
         context.store.dispose()

@@ -40,6 +40,9 @@ class Change:
     campaigns: bool = False
     contacts_of: int | None = None  # a campaign whose contacts were added or changed
     account: bool = False  # the Twilio account or its token was given (services may start)
+    # Another seat (GUI, `calldeck run`, CLI) changed these calls: (campaign id, call id).
+    calls: frozenset[tuple[int, int]] = frozenset()
+    everything: bool = False  # this seat lost track of other seats' changes: re-read all
 
 
 class Changes(QObject):

@@ -25,6 +25,11 @@ class ResultsPanel(ResultsPage):
         context.bridge.callEnded.connect(self.on_call_ended)
 
     def _on_changed(self, change: Change) -> None:
+        if change.everything:
+            self.reread_everything()
+            return
+        if change.calls:  # another seat's edits and calls, hidden or not (no campaign list)
+            self.on_seat_changes(change.calls, campaigns=False)
         # Shown, re-read the campaign list and the stats now; hidden, on_shown does it.
         if (change.campaigns or change.contacts_of is not None) and self.isVisible():
             self.on_shown()

@@ -34,6 +34,7 @@ from app.settings import get_setting, set_setting
 from app.ui.account_group import ERROR_STYLE, AccountGroup
 from app.ui.context import AppContext
 from app.ui.operations import run_op
+from app.ui.user_group import UserGroup
 
 
 class SettingsPage(QWidget):
@@ -71,6 +72,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.addWidget(self.account)
+        layout.addWidget(UserGroup())
         layout.addWidget(general)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())

@@ -36,6 +36,7 @@ class ResultsController(QObject):
     detailChanged(object): the selected call's CallDetail, or None.
     callChanged(int): a call was created or changed; the table should show it.
     notesSaved(str, object): who saved the notes and when (an aware datetime).
+    conflict(object): an app.results.edits.EditConflict: another seat saved the same field.
     error(str): something the user should read.
     """
 
@@ -44,6 +45,7 @@ class ResultsController(QObject):
     detailChanged = Signal(object)
     callChanged = Signal(int)
     notesSaved = Signal(str, object)
+    conflict = Signal(object)
     error = Signal(str)
 
     def __init__(
@@ -51,11 +53,13 @@ class ResultsController(QObject):
         store: Store,
         *,
         provider_factory: Callable[[], Any] | None = None,
+        your_name: Callable[[], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.provider_factory = provider_factory
+        self.your_name = your_name  # None: app.settings.operator_name, read at each save
         self.campaign_id: int | None = None
         self.call_id: int | None = None
         self.detail: CallDetail | None = None
@@ -121,32 +125,56 @@ class ResultsController(QObject):
         self.detail = detail
         self.detailChanged.emit(detail)
 
-    def choose_disposition(self, name: str) -> None:
+    def choose_disposition(self, name: str, base: str | None = None) -> None:
+        """Set the shown call's disposition over *base* (default: the one it showed)."""
         if self.call_id is None:
             return
         call_id = self.call_id
-        try:
-            with self.store.session.begin() as session:
-                edits.set_disposition(session, call_id, name or None)
-        except edits.EditError as exc:
-            self.error.emit(str(exc))
+        if base is None:
+            shown = self.detail if self.detail and self.detail.row.id == call_id else None
+            base = (shown.row.disposition or "") if shown else edits.ANY
+        if not self._edit(
+            call_id,
+            lambda session, by: edits.set_disposition(session, call_id, name, base=base, by=by),
+        ):
             return
-        self.callChanged.emit(call_id)
         self.refresh_stats_soon()
+        self.reload_detail()  # who set it, and when
 
-    def save_notes(self, text: str, call_id: int | None = None) -> None:
+    def save_notes(self, text: str, call_id: int | None = None, base: object = edits.ANY) -> None:
+        """Save a call's notes as an edit of *base* (the text the editor started from)."""
         call_id = self.call_id if call_id is None else call_id
         if call_id is None:
             return
+        saved = self._edit(
+            call_id, lambda session, by: edits.save_notes(session, call_id, text, base=base, by=by)
+        )
+        if saved and call_id == self.call_id and saved.by and saved.at:
+            self.notesSaved.emit(saved.by, saved.at)
+
+    def _edit(self, call_id: int, write: Callable[[Any, str | None], edits.Version]):
+        """Run one seat's edit; a conflict or an error is signalled, not raised."""
+        by = self.your_name() if self.your_name else None
         try:
             with self.store.session.begin() as session:
-                by, at = edits.save_notes(session, call_id, text)
+                saved = write(session, by)
+        except edits.EditConflict as conflict:
+            self.conflict.emit(conflict)
+            return None
         except edits.EditError as exc:
             self.error.emit(str(exc))
-            return
+            return None
         self.callChanged.emit(call_id)
-        if call_id == self.call_id and by and at:
-            self.notesSaved.emit(by, at)
+        return saved
+
+    # -- changes other seats made (app.store.changes, through the Changes hub) ---------------
+    def on_seat_changes(self, calls: frozenset[tuple[int, int]], campaigns: bool) -> None:
+        # Once per poll, not per call: a deleted campaign's calls all name a campaign unknown.
+        if campaigns or any(cid not in self._known_campaigns for cid, _ in calls):
+            self.reload_campaigns()
+        for campaign_id, call_id in sorted(calls):
+            if campaign_id == self.campaign_id:
+                self._on_live_change(campaign_id, call_id)
 
     # -- live updates from the dialer --------------------------------------------------------
     def on_call_ended(self, campaign_id: int, call_id: int) -> None:

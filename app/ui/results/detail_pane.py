@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from app.domain.media_state import RecordingState
 from app.domain.status import ContactStatus
 from app.results.calls import CallDetail
+from app.results.edits import EditConflict, merge_notes
 from app.ui.results.agent_result import AgentResultView
+from app.ui.results.conflict import ConflictPanel
 from app.ui.results.disposition import DispositionEditor
 from app.ui.results.header import CallHeader
 from app.ui.results.notes import NotesEditor
@@ -32,11 +34,16 @@ TRANSCRIPT_MIN_HEIGHT = 160  # a few turns stay readable; below that the pane sc
 
 class CallDetailPane(QStackedWidget):
     """Signals:
-    notesEdited(int, str): the user edited the notes of this call id (after the debounce).
+    notesEdited(int, str, str): the user edited the notes of this call id (after the
+        debounce): the text, and the saved text the edit started from.
+    dispositionKept(str, str): after a conflict, save this disposition over that one.
+    reloadWanted(): after a conflict, show the call as the database has it.
     saveAsTestRequested(int): the user wants this call id as a test of its agent.
     """
 
-    notesEdited = Signal(int, str)
+    notesEdited = Signal(int, str, str)
+    dispositionKept = Signal(str, str)
+    reloadWanted = Signal()
     saveAsTestRequested = Signal(int)
 
     def __init__(
@@ -56,6 +63,7 @@ class CallDetailPane(QStackedWidget):
         self.disposition = DispositionEditor()
         self.notes = NotesEditor()
         self.notes.setMaximumHeight(170)
+        self.conflict = ConflictPanel()
         self.transcript.setMinimumHeight(TRANSCRIPT_MIN_HEIGHT)
         detail = QWidget()
         layout = QVBoxLayout(detail)
@@ -67,6 +75,7 @@ class CallDetailPane(QStackedWidget):
             (_rule(), 0),
             (self.player, 0),
             (self.transcript, 1),
+            (self.conflict, 0),
             (self.disposition, 0),
             (self.notes, 0),
         ):
@@ -87,6 +96,9 @@ class CallDetailPane(QStackedWidget):
         self.player.positionChanged.connect(self.transcript.set_position)
         self.transcript.seekRequested.connect(self.player.play_from)
         self.notes.notesEdited.connect(self._notes_edited)
+        self.conflict.keepTheirs.connect(self._keep_theirs)
+        self.conflict.keepMine.connect(self._keep_mine)
+        self.conflict.mergeBoth.connect(self._merge_both)
 
     def show_detail(self, detail: CallDetail | None) -> None:
         if detail is None:
@@ -96,6 +108,9 @@ class CallDetailPane(QStackedWidget):
             self.setCurrentWidget(self.no_call)
             return
         same_call = detail.row.id == self.shown_call
+        if not same_call:
+            self.conflict.clear()
+            self.notes.held = False
         self.shown_call = detail.row.id
         self.setCurrentIndex(1)
         self.header.show_call(detail)
@@ -112,6 +127,7 @@ class CallDetailPane(QStackedWidget):
         self.save_as_test.setVisible(bool(detail.turns))
         suggested = detail.agent.suggested_disposition if detail.agent else None
         self.disposition.set_dispositions(detail.dispositions, detail.row.disposition, suggested)
+        self.disposition.show_set_by(detail.disposition_by, detail.disposition_at)
         if not same_call or (not self.notes.has_pending() and self.notes.text() != detail.notes):
             self.notes.set_notes(detail.notes, detail.notes_by, detail.notes_at)
 
@@ -121,8 +137,13 @@ class CallDetailPane(QStackedWidget):
             self.disposition.choose_number(number)
 
     def notes_flush(self) -> None:
-        """Save notes still waiting for their debounce (before switching call or campaign)."""
-        if self.notes.has_pending():
+        """Save notes still waiting for their debounce (before switching call or campaign);
+        leaving a notes conflict undecided keeps both versions, merged."""
+        conflict = self.conflict.conflict
+        if self.notes.held and conflict is not None and conflict.field == "notes":
+            self.conflict.clear()
+            self._merge_both(conflict)
+        elif self.notes.has_pending():
             self.notes.flush()
 
     def _save_as_test(self) -> None:
@@ -131,7 +152,35 @@ class CallDetailPane(QStackedWidget):
 
     def _notes_edited(self, text: str) -> None:
         if self.shown_call is not None:
-            self.notesEdited.emit(self.shown_call, text)
+            self.notesEdited.emit(self.shown_call, text, self.notes.base)
+
+    # -- another seat saved the same field -----------------------------------------------
+    def show_conflict(self, conflict: EditConflict) -> None:
+        if conflict.call_id != self.shown_call:
+            return  # the user has moved on; that call keeps the other seat's version
+        if conflict.field == "notes":
+            self.notes.hold()
+        else:  # the buttons show what the call has; the panel offers yours
+            theirs = conflict.theirs
+            self.disposition.show_chosen(theirs.value, theirs.by, theirs.at)
+        self.conflict.show_conflict(conflict)
+        self.scroll.ensureWidgetVisible(self.conflict)
+
+    def _keep_theirs(self, conflict: EditConflict) -> None:
+        if conflict.field == "notes":
+            theirs = conflict.theirs
+            self.notes.set_notes(theirs.value, theirs.by, theirs.at)
+        self.reloadWanted.emit()
+
+    def _keep_mine(self, conflict: EditConflict) -> None:
+        if conflict.field == "notes":
+            self.notes.save_over(conflict.theirs.value)  # what the editor has now
+        else:
+            self.dispositionKept.emit(conflict.mine, conflict.theirs.value)
+
+    def _merge_both(self, conflict: EditConflict) -> None:
+        theirs = conflict.theirs.value
+        self.notes.save_over(theirs, merge_notes(theirs, self.notes.text()))
 
 
 def _rule() -> QFrame:

@@ -4,6 +4,7 @@ agent's suggestion beside it (the supervisor's choice is the one that counts).""
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +47,8 @@ class DispositionEditor(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.hint, 1)
         header.addWidget(self.clear_button)
+        self.set_by = QLabel()  # who chose the disposition, and when
+        self.set_by.setStyleSheet("color: palette(placeholder-text);")
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
         self.suggestion.setTextFormat(Qt.TextFormat.RichText)
@@ -63,6 +66,7 @@ class DispositionEditor(QWidget):
         layout.addLayout(header)
         layout.addLayout(suggestion_row)
         layout.addLayout(self.grid)
+        layout.addWidget(self.set_by)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self._names: list[str] = []
@@ -94,6 +98,16 @@ class DispositionEditor(QWidget):
                 self.group.addButton(button, i)
                 self.grid.addWidget(button, i // COLUMNS, i % COLUMNS)
         self._show(current or "")
+
+    def show_chosen(self, name: str, by: str | None, at: datetime | None) -> None:
+        """Show *name* as the call's disposition (no signal), set by *by* at *at*."""
+        self._show(name)
+        self.show_set_by(by, at)
+
+    def show_set_by(self, by: str | None, at: datetime | None) -> None:
+        shown = bool(self._current and by and at)
+        self.set_by.setText(f"Set by {by}, {at.astimezone():%d %b %H:%M}" if shown else "")
+        self.set_by.setVisible(shown)
 
     def names(self) -> list[str]:
         return list(self._names)

@@ -1,4 +1,8 @@
-"""Free-text notes on a call, saved as you type (debounced), with who wrote them and when."""
+"""Free-text notes on a call, saved as you type (debounced), with who wrote them and when.
+
+The editor remembers the text its edits started from (*base*): a save says it, so that a
+save over another seat's newer notes is a conflict (app.results.edits), and while a conflict
+is open (*held*) autosave waits and nothing replaces the text."""
 
 from __future__ import annotations
 
@@ -34,11 +38,16 @@ class NotesEditor(QWidget):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self._loading = False
+        self.base = ""  # the saved text the edits started from
+        self._sent = ""  # the text of the save in flight
+        self.held = False  # a conflict is open: no autosave, nothing replaces the text
         self.edit.textChanged.connect(self._on_text_changed)
 
     def set_notes(self, text: str, by: str | None, at: datetime | None) -> None:
         """Show a call's notes (the caller flushes the previous call's edits first)."""
         self._timer.stop()
+        self.held = False
+        self.base = text
         self._loading = True
         try:
             self.edit.setPlainText(text)
@@ -46,16 +55,38 @@ class NotesEditor(QWidget):
             self._loading = False
         self.show_saved(by, at)
 
+    def save_over(self, base: str, text: str | None = None) -> None:
+        """Save what the editor has (or *text*, e.g. a merge) as an edit of *base*."""
+        self.held = False
+        self.base = base
+        if text is not None:
+            self.edit.setPlainText(text)
+        self.flush()
+
     def text(self) -> str:
         return self.edit.toPlainText()
 
     def has_pending(self) -> bool:
-        return self._timer.isActive()
+        return self._timer.isActive() or self.held
 
     def flush(self) -> None:
         """Save now what is waiting for the debounce."""
         self._timer.stop()
-        self.notesEdited.emit(self.edit.toPlainText())
+        if self.held:
+            return
+        self._sent = self.edit.toPlainText()
+        self.notesEdited.emit(self._sent)
+
+    def saved(self, by: str | None, at: datetime | None) -> None:
+        """The save went through: what was sent is the new base."""
+        self.base = self._sent
+        self.show_saved(by, at)
+
+    def hold(self) -> None:
+        """Another seat's notes conflict with these: keep them, do not autosave."""
+        self._timer.stop()
+        self.held = True
+        self.status.setText("Not saved: another seat changed these notes (see above)")
 
     def show_saved(self, by: str | None, at: datetime | None) -> None:
         if by and at:
@@ -64,7 +95,7 @@ class NotesEditor(QWidget):
             self.status.setText("")
 
     def _on_text_changed(self) -> None:
-        if self._loading:
+        if self._loading or self.held:
             return
         self.status.setText("Editing…")
         self._timer.start()

@@ -63,12 +63,15 @@ class ResultsPage(QWidget):
         *,
         home: Path,
         provider_factory: Callable[[], Any] | None = None,
+        your_name: Callable[[], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.home = home
-        self.controller = ResultsController(store, provider_factory=provider_factory, parent=self)
+        self.controller = ResultsController(
+            store, provider_factory=provider_factory, your_name=your_name, parent=self
+        )
         self.model = CallsTableModel(store, self)
         self.export_job: ExportJob | None = None
         self.export_question: QMessageBox | None = None  # shown calls or all, while asked
@@ -160,7 +163,10 @@ class ResultsPage(QWidget):
         c.statsChanged.connect(self._show_stats)
         c.detailChanged.connect(self.detail_stack.show_detail)
         c.callChanged.connect(self.model.refresh_call)
-        c.notesSaved.connect(self.notes.show_saved)
+        c.notesSaved.connect(self.notes.saved)
+        c.conflict.connect(self.detail_stack.show_conflict)
+        self.detail_stack.dispositionKept.connect(c.choose_disposition)
+        self.detail_stack.reloadWanted.connect(c.reload_detail)
         c.error.connect(lambda message: show_error(self, "Results", message))
         self.campaign_combo.currentIndexChanged.connect(self._on_campaign_picked)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
@@ -177,7 +183,9 @@ class ResultsPage(QWidget):
         self.model.rowsAboutToBeInserted.connect(self._before_insert)
         self.model.rowsInserted.connect(self._after_insert)
         self.disposition.dispositionChosen.connect(c.choose_disposition)
-        self.detail_stack.notesEdited.connect(lambda call_id, text: c.save_notes(text, call_id))
+        self.detail_stack.notesEdited.connect(
+            lambda call_id, text, base: c.save_notes(text, call_id, base)
+        )
         self.detail_stack.saveAsTestRequested.connect(
             lambda call_id: save_call_as_test(self, self.store, call_id)
         )
@@ -364,6 +372,21 @@ class ResultsPage(QWidget):
             self.controller.on_contact_changed(campaign_id, contact_id, status)
         except Exception:
             log.exception("showing the change of contact %s failed", contact_id)
+
+    def on_seat_changes(self, calls: frozenset[tuple[int, int]], campaigns: bool) -> None:
+        """Other seats changed these calls (campaign id, call id) or the campaigns."""
+        try:
+            self.controller.on_seat_changes(calls, campaigns)
+        except Exception:
+            log.exception("showing other seats' changes failed")
+
+    def reread_everything(self) -> None:
+        """The change feed lost track (this seat was away long): read the page again."""
+        self.notes_flush()
+        self.controller.reload_campaigns()
+        self.model.set_campaign(self.controller.campaign_id)
+        self.controller.reload_detail()
+        self.controller.refresh_stats()
 
     # -- export ------------------------------------------------------------------------------
     def export(self) -> None:
