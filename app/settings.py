@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     "calls_per_second": 1.0,  # Twilio's default account CPS
     "default_region": "US",
     "twilio_account_sid": None,  # the token is in the keyring
+    # The API key (SK…) the account connects with; None: its Auth Token. Its secret is in the
+    # keyring under this SID.
+    "twilio_api_key_sid": None,
     "twilio_account_name": None,  # as Twilio names it, read when the account is connected
     "twilio_account_trial": False,  # a trial account: verified numbers only, one call at once
     # The account last used live: "switch back to live" needs only its token (in the keyring).

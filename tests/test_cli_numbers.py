@@ -76,6 +76,7 @@ def test_account_status_in_demo_mode(home, capsys):
         "account_sid": None,
         "account_name": None,
         "trial": False,
+        "api_key": None,
         "token_available": None,
     }
 
