@@ -6,13 +6,23 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.campaign_settings import DEFAULTS as CAMPAIGN_DEFAULTS
+from app.domain.team_defaults import DEFAULT_CPS, DEFAULT_DISPOSITIONS, DEFAULT_RECORDING_NOTICE
 from app.store.models import Setting
 from app.store.numbers import last_refreshed
 from app.store.start_checks import AccountInUse
 
 DEFAULTS: dict[str, Any] = {
-    "calls_per_second": 1.0,  # Twilio's default account CPS
-    "default_region": "US",
+    # Team defaults (Settings › Defaults); per-user ones (window layout) are in QSettings.
+    "calls_per_second": DEFAULT_CPS,
+    "default_region": "US",  # reads national numbers of contacts and caller-IDs
+    # New campaigns start from this calling window (each contact's local time).
+    "default_window_start": CAMPAIGN_DEFAULTS.window_start,
+    "default_window_end": CAMPAIGN_DEFAULTS.window_end,
+    "default_window_days": CAMPAIGN_DEFAULTS.window_days,
+    "dispositions": DEFAULT_DISPOSITIONS,  # Results' buttons, in order (keys 1-9)
+    "record_calls": True,
+    "recording_notice": DEFAULT_RECORDING_NOTICE,  # the agent says it when calls are recorded
     "twilio_account_sid": None,  # the token is in the keyring
     # The API key (SK…) the account connects with; None: its Auth Token. Its secret is in the
     # keyring under this SID.
@@ -50,6 +60,18 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value={"v": value}))
     else:
         row.value = {"v": value}
+
+
+def team_dispositions(session: Session) -> list[str]:
+    return list(get_setting(session, "dispositions"))
+
+
+def new_campaign_defaults(session: Session) -> dict[str, str]:
+    """What a new campaign starts from (CampaignSettings fields), the team's calling window."""
+    return {
+        field: get_setting(session, f"default_{field}")
+        for field in ("window_start", "window_end", "window_days")
+    }
 
 
 def account_in_use(session: Session, dialer_refusal: str | None = None) -> AccountInUse:

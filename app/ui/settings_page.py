@@ -1,5 +1,6 @@
-"""Settings: the Twilio account (app.ui.account_group), pacing cap, region, operator,
-and the agent's optional language model (its key in the keyring too)."""
+"""Settings: the Twilio account (app.ui.account_group), the team's defaults
+(app.ui.defaults_group), the operator, the public address and the agent's optional language
+model (its key in the keyring too)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.phone import InvalidRegion, check_region
 from app.secrets import (
     SecretStoreUnavailable,
     get_llm_api_key,
@@ -33,6 +32,7 @@ from app.secrets import (
 from app.settings import get_setting, set_setting
 from app.ui.account_group import ERROR_STYLE, AccountGroup
 from app.ui.context import AppContext
+from app.ui.defaults_group import DefaultsGroup
 from app.ui.operations import run_op
 
 
@@ -45,20 +45,14 @@ class SettingsPage(QWidget):
         self.context = context
 
         self.account = AccountGroup(context)
+        self.defaults = DefaultsGroup(context)
 
-        self.cps = QDoubleSpinBox(minimum=0.1, maximum=100, singleStep=0.5, decimals=1)
-        self.cps.setMaximumWidth(100)
-        self.region = QLineEdit()
-        self.region.setMaxLength(2)
-        self.region.setMaximumWidth(60)
         self.operator = QLineEdit(placeholderText="Your name, shown on notes")
         self.saved = QLabel()
         save = QPushButton("Save settings")
         save.clicked.connect(self.save_settings)
-        general = QGroupBox("Calling")
+        general = QGroupBox("Operator")
         general_form = QFormLayout(general)
-        general_form.addRow("Calls per second (account-wide)", self.cps)
-        general_form.addRow("Default country for numbers", self.region)
         general_form.addRow("Operator name", self.operator)
         general_buttons = QHBoxLayout()
         general_buttons.addWidget(self.saved, 1)
@@ -71,6 +65,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.addWidget(self.account)
+        layout.addWidget(self.defaults)
         layout.addWidget(general)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
@@ -163,8 +158,6 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         with self.context.store.session() as session:
-            self.cps.setValue(float(get_setting(session, "calls_per_second")))
-            self.region.setText(get_setting(session, "default_region"))
             self.public_url.setText(get_setting(session, "public_url") or "")
             self.relay_port.setValue(int(get_setting(session, "relay_port")))
             self.tunnel.setChecked(bool(get_setting(session, "ngrok_tunnel")))
@@ -176,17 +169,8 @@ class SettingsPage(QWidget):
         self._show_kept_authtoken()
 
     def save_settings(self) -> None:
-        try:
-            region = check_region(self.region.text())
-        except InvalidRegion as exc:
-            self.saved.setText(f"Default country: {exc}.")
-            return
         with self.context.store.session.begin() as session:
-            set_setting(session, "calls_per_second", self.cps.value())
-            set_setting(session, "default_region", region)
             set_setting(session, "operator_name", self.operator.text().strip())
-        if self.context.dialer is not None:  # the running dialer takes the new cap
-            self.context.dialer.set_cps(self.cps.value())
         self.saved.setText("Saved.")
 
     def save_address(self) -> None:
