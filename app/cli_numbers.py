@@ -48,6 +48,7 @@ def add_account_parsers(sub, common: argparse.ArgumentParser) -> None:
     search.add_argument("--type", default="Local", choices=["Local", "Mobile", "TollFree"])
     search.add_argument("--area-code")
     search.add_argument("--contains", help="digits the number contains")
+    search.add_argument("--locality", help="a city, e.g. Austin")
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true")
     for action, text in (
@@ -274,6 +275,7 @@ async def _search(store, provider, args) -> int:
         area_code=args.area_code,
         limit=args.limit,
         contains=args.contains,
+        locality=args.locality,
         number_type=args.type,
     )
     if args.json:

@@ -39,9 +39,9 @@ from app.ui.operations import Change, run_op
 ERROR_STYLE = "color:#a94442;"
 BY_TOKEN, BY_API_KEY = "Auth Token", "API key"
 API_KEY_NOTE = (
-    "An API key places calls and manages numbers without the Auth Token leaving the keyring "
-    "for every request, and can be revoked on its own. Twilio still signs its connection to the "
-    "voice agent with the Auth Token: give it too, or campaigns cannot start on this account."
+    "An API key places calls and manages numbers, and can be revoked on its own without "
+    "changing the Auth Token. Twilio still signs its connection to the voice agent with the "
+    "Auth Token: give it too, or campaigns cannot start on this account."
 )
 
 

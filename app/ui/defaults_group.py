@@ -48,11 +48,21 @@ ERROR_STYLE = "color:#a94442;"
 ORIGINAL = Qt.ItemDataRole.UserRole  # a listed disposition's saved name (None: added here)
 
 
-def _message() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    return label
+class _Message(QLabel):
+    """A field's message, beside it; hidden while there is none, so it takes no room."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet(ERROR_STYLE)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
 
 
 def _problem(name: str, others: list[str]) -> str | None:
@@ -70,7 +80,7 @@ class DefaultsGroup(QGroupBox):
         super().__init__("Defaults (for the whole team)", parent)
         self.context = context
         self.region = CountryPicker("US")
-        self.region_message = _message()
+        self.region_message = _Message()
         self.cps = QDoubleSpinBox(minimum=CPS_MIN, maximum=CPS_MAX, singleStep=0.5, decimals=1)
         self.cps.setMaximumWidth(100)
         self.cps.setToolTip(f"Twilio's default for an account is {DEFAULT_CPS:g} call a second")
@@ -79,14 +89,14 @@ class DefaultsGroup(QGroupBox):
         self.window_days = QLineEdit(placeholderText="mon-sat, or mon,wed,fri")
         for field in (self.window_start, self.window_end):
             field.setMaximumWidth(70)
-        self.window_message = _message()
+        self.window_message = _Message()
         self.dispositions = QListWidget()
         self.dispositions.setMaximumHeight(150)
         self.disposition_name = QLineEdit(placeholderText="A disposition's name")
-        self.disposition_message = _message()
+        self.disposition_message = _Message()
         self.record = QCheckBox("Record calls (the recording is in Results)")
         self.notice = QLineEdit()
-        self.notice_message = _message()
+        self.notice_message = _Message()
         self.saved = QLabel()
         self.saved.setWordWrap(True)
         self.save_button = QPushButton("Save defaults")
