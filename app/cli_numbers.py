@@ -77,9 +77,9 @@ def cmd_account(args: argparse.Namespace) -> int:
 
 
 def _connect(store, args: argparse.Namespace) -> int:
-    from app.secrets import SecretStoreUnavailable, mask_sid
-    from app.services import NO_AUTH_TOKEN_FOR_AGENT, Connection, Credentials
-    from app.settings import set_setting
+    from app.secrets import SecretStoreUnavailable, delete_api_key_secret, mask_sid
+    from app.services import NO_AUTH_TOKEN_FOR_AGENT, Credentials
+    from app.settings import get_setting, set_setting
     from app.store.numbers import replace_account_numbers
     from app.telephony.account import TRIAL_LIMITS, AccountRefused
 
@@ -93,14 +93,7 @@ def _connect(store, args: argparse.Namespace) -> int:
 
     async def check_and_list():
         info = await credentials.check(args.sid, ACCOUNT_API_URL)
-        provider = Connection(
-            "twilio",
-            account_sid=info.sid,
-            auth_token=credentials.token,
-            base_url=ACCOUNT_API_URL,
-            api_key=credentials.api_key,
-            api_secret=credentials.api_secret,
-        ).provider()
+        provider = credentials.connection(info.sid, ACCOUNT_API_URL).provider()
         try:
             return info, await provider.list_numbers()
         finally:
@@ -115,12 +108,15 @@ def _connect(store, args: argparse.Namespace) -> int:
         raise UsageError(f"{exc} (The window can keep it for its session only.)") from exc
     api_key = credentials.api_key
     with store.session.begin() as session:
+        previous_key = get_setting(session, "twilio_api_key_sid")
         set_setting(session, "twilio_account_sid", info.sid)
         set_setting(session, "twilio_last_account_sid", info.sid)
         set_setting(session, "twilio_api_key_sid", api_key)
         set_setting(session, "twilio_account_name", info.friendly_name)
         set_setting(session, "twilio_account_trial", info.trial)
         replace_account_numbers(session, numbers)
+    if previous_key and previous_key != api_key:
+        delete_api_key_secret(previous_key)  # the key it replaces is not kept
     if args.json:
         data = _account_json(info.sid, info.friendly_name, info.trial, live=True)
         data["api_key"] = mask_sid(api_key) if api_key else None

@@ -99,6 +99,7 @@ def choose_connection(
         return Connection("external", account_sid=sid, auth_token=token, base_url=emulator)
     with store.session() as session:
         sid = get_setting(session, "twilio_account_sid")
+        api_key = get_setting(session, "twilio_api_key_sid")
     if not sid:
         if demo_when_unconfigured:
             return Connection("embedded", speed=_emulator_speed(DEMO_EMULATOR_SPEED))
@@ -108,8 +109,6 @@ def choose_connection(
         )
     from app.secrets import get_api_key_secret, get_auth_token
 
-    with store.session() as session:
-        api_key = get_setting(session, "twilio_api_key_sid")
     token = get_auth_token(sid)
     if api_key:
         secret = get_api_key_secret(api_key)
@@ -163,6 +162,17 @@ class Credentials:
         if self.token:  # a wrong token would only show when the agent's first call fails
             await check_account(account_sid, self.token, base_url=api_url)
         return info
+
+    def connection(self, account_sid: str, base_url: str | None = None) -> Connection:
+        """Live calls on these credentials (*base_url*: an emulator standing for Twilio)."""
+        return Connection(
+            "twilio",
+            account_sid=account_sid,
+            auth_token=self.token or None,
+            base_url=base_url,
+            api_key=self.api_key,
+            api_secret=self.api_secret or None,
+        )
 
     def keep(self, account_sid: str, *, session_fallback: bool = True) -> str:
         """Into the keyring, or (*session_fallback*) for this session only; says which."""

@@ -4,8 +4,9 @@ switches between live and demo, after a confirmation that names what changes.
 The account connects by its Auth Token or by an API key (SK… and its secret). The secrets go to
 the OS keyring, or, with no keyring, stay in memory for this session only (never on disk). An
 API key authenticates CallDeck to Twilio only: Twilio signs its connection to the voice agent
-with the Auth Token, so an API-key connection asks for that too, or says what it cannot do. Each change is published as Change(account=True): app.ui.app restarts the
-services for where calls go now, without a restart of CallDeck.
+with the Auth Token, so an API-key connection asks for that too, or says what it cannot do.
+Each change is published as Change(account=True): app.ui.app restarts the services for where
+calls go now, without a restart of CallDeck.
 """
 
 from __future__ import annotations
@@ -201,7 +202,10 @@ class AccountGroup(QGroupBox):
         self.auth_token.clear()
         self.api_secret.clear()
         with self.context.store.session.begin() as session:
+            previous_key = get_setting(session, "twilio_api_key_sid")
             set_setting(session, "twilio_api_key_sid", credentials.api_key)
+        if previous_key and previous_key != credentials.api_key:
+            delete_api_key_secret(previous_key)  # the key it replaces is not kept
         paused = self._switch(info.sid, name=info.friendly_name, trial=info.trial, pause=pause)
         said = f"Connected to {info.describe()}; {kept}. Calls go to this account now."
         if credentials.api_key and not credentials.token:
