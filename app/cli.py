@@ -218,7 +218,9 @@ def _create_or_edit(session, args: argparse.Namespace):
     region = args.region.upper() if args.region else None
     start_at = parse_start_at(args.start_at) if args.start_at else None
     if args.action == "create":
-        region = region or "US"
+        from app.settings import get_setting, new_campaign_defaults
+
+        region = region or get_setting(session, "default_region")
         campaign = campaigns.create_campaign(
             session,
             args.name,
@@ -226,7 +228,7 @@ def _create_or_edit(session, args: argparse.Namespace):
             agent=args.agent,
             start_at=start_at,
             region=region,
-            **changes,
+            **{**new_campaign_defaults(session), **changes},  # the team's calling window
         )
     else:
         campaign = campaigns.get_by_name(session, args.name)

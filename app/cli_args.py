@@ -109,10 +109,10 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
         ranged = text.replace(" (default", f", {bounds.minimum:,}–{bounds.maximum:,} (default", 1)
         add(option, dest=setting, type=int, metavar=metavar, explained=ranged)
     add("--start-at", metavar="ISO", explained="start time (naive = local time)")
-    hours = "calling hours in each contact's local time (default {window_start}-{window_end})"
+    hours = "calling hours in each contact's local time (default the team's, Settings › Defaults)"
     add("--hours", metavar="HH:MM-HH:MM", explained=hours)
-    add("--days", explained="mon-fri, mon,wed,fri, fri-mon… (default {window_days})")
-    add("--region", explained="country of numbers without + (default US)")
+    add("--days", explained="mon-fri, mon,wed,fri, fri-mon… (default the team's days)")
+    add("--region", explained="country of numbers without + (default the team's country)")
     parser.add_argument("--json", action="store_true")
 
 

@@ -26,8 +26,14 @@ def add_account_parsers(sub, common: argparse.ArgumentParser) -> None:
     actions = account.add_subparsers(dest="action", metavar="ACTION", required=True)
     connect = actions.add_parser("connect", parents=[common], help="check it, then go live")
     connect.add_argument("--sid", required=True, help="the Account SID (AC…)")
+    how = connect.add_mutually_exclusive_group(required=True)
+    how.add_argument("--token-stdin", action="store_true", help="read the Auth Token from stdin")
+    how.add_argument("--api-key", metavar="KEY", help="connect with this API key (SK…)")
     connect.add_argument(
-        "--token-stdin", action="store_true", required=True, help="read the Auth Token from stdin"
+        "--secret-stdin",
+        action="store_true",
+        help="with --api-key: read its secret from stdin (a second line: the Auth Token, "
+        "optional, which the voice agent needs to check Twilio's signatures)",
     )
     connect.add_argument("--json", action="store_true")
     status = actions.add_parser("status", parents=[common], help="live or demo, which account")
@@ -42,6 +48,7 @@ def add_account_parsers(sub, common: argparse.ArgumentParser) -> None:
     search.add_argument("--type", default="Local", choices=["Local", "Mobile", "TollFree"])
     search.add_argument("--area-code")
     search.add_argument("--contains", help="digits the number contains")
+    search.add_argument("--locality", help="a city, e.g. Austin")
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--json", action="store_true")
     for action, text in (
@@ -70,17 +77,23 @@ def cmd_account(args: argparse.Namespace) -> int:
 
 
 def _connect(store, args: argparse.Namespace) -> int:
-    from app.secrets import SecretStoreUnavailable, mask_sid, set_auth_token
-    from app.settings import set_setting
+    from app.secrets import SecretStoreUnavailable, delete_api_key_secret, mask_sid
+    from app.services import NO_AUTH_TOKEN_FOR_AGENT, Credentials
+    from app.settings import get_setting, set_setting
     from app.store.numbers import replace_account_numbers
-    from app.telephony.account import TRIAL_LIMITS, AccountRefused, check_account
-    from app.telephony.twilio_provider import TwilioProvider
+    from app.telephony.account import TRIAL_LIMITS, AccountRefused
 
-    token = sys.stdin.readline().strip()
+    if bool(args.api_key) != bool(args.secret_stdin):
+        raise UsageError("--api-key and --secret-stdin go together")
+    first = sys.stdin.readline().strip()
+    if args.api_key:  # the secret, then optionally the Auth Token for the voice agent
+        credentials = Credentials(sys.stdin.readline().strip(), args.api_key, first)
+    else:
+        credentials = Credentials(first)
 
     async def check_and_list():
-        info = await check_account(args.sid, token, base_url=ACCOUNT_API_URL)
-        provider = TwilioProvider(info.sid, token, base_url=ACCOUNT_API_URL)
+        info = await credentials.check(args.sid, ACCOUNT_API_URL)
+        provider = credentials.connection(info.sid, ACCOUNT_API_URL).provider()
         try:
             return info, await provider.list_numbers()
         finally:
@@ -88,24 +101,33 @@ def _connect(store, args: argparse.Namespace) -> int:
 
     try:
         info, numbers = asyncio.run(check_and_list())
+        credentials.keep(info.sid, session_fallback=False)  # a command has no "session"
     except AccountRefused as exc:
         raise UsageError(str(exc)) from exc
-    try:
-        set_auth_token(info.sid, token)
-    except SecretStoreUnavailable as exc:  # a command cannot keep it for "this session"
+    except SecretStoreUnavailable as exc:
         raise UsageError(f"{exc} (The window can keep it for its session only.)") from exc
+    api_key = credentials.api_key
     with store.session.begin() as session:
+        previous_key = get_setting(session, "twilio_api_key_sid")
         set_setting(session, "twilio_account_sid", info.sid)
         set_setting(session, "twilio_last_account_sid", info.sid)
+        set_setting(session, "twilio_api_key_sid", api_key)
         set_setting(session, "twilio_account_name", info.friendly_name)
         set_setting(session, "twilio_account_trial", info.trial)
         replace_account_numbers(session, numbers)
+    if previous_key and previous_key != api_key:
+        delete_api_key_secret(previous_key)  # the key it replaces is not kept
     if args.json:
-        _print_json(_account_json(info.sid, info.friendly_name, info.trial, live=True))
+        data = _account_json(info.sid, info.friendly_name, info.trial, live=True)
+        data["api_key"] = mask_sid(api_key) if api_key else None
+        _print_json(data)
     else:
-        print(f"connected: {info.describe()} {mask_sid(info.sid)}; calls go to it from now on")
+        how = f" by API key {mask_sid(api_key)}" if api_key else ""
+        print(f"connected: {info.describe()} {mask_sid(info.sid)}{how}; calls go to it from now on")
         if info.trial:
             print(TRIAL_LIMITS)
+        if api_key and not credentials.token:
+            print(NO_AUTH_TOKEN_FOR_AGENT)
     return 0
 
 
@@ -121,22 +143,26 @@ def _account_json(sid: str | None, name: str | None, trial: bool, *, live: bool)
 
 
 def _status(store, home, as_json: bool) -> int:
-    from app.secrets import get_auth_token
+    from app.secrets import mask_sid
+    from app.services import credentials_kept
     from app.settings import get_setting
 
     with store.session() as session:
         sid = get_setting(session, "twilio_account_sid")
         name = get_setting(session, "twilio_account_name")
         trial = bool(get_setting(session, "twilio_account_trial")) if sid else False
+        api_key = get_setting(session, "twilio_api_key_sid") if sid else None
     data = _account_json(sid, name, trial, live=bool(sid))
-    data["token_available"] = bool(sid and get_auth_token(sid)) if sid else None
+    data["api_key"] = mask_sid(api_key) if api_key else None
+    data["token_available"] = credentials_kept(store, sid) if sid else None
     if as_json:
         _print_json(data)
     elif sid:
         kind = "trial account" if trial else "account"
         print(f"live: Twilio {kind} {data['account_sid']} ({name or 'name not read yet'})")
         if not data["token_available"]:
-            print("the Auth Token is not in the keyring: run 'calldeck account connect' again")
+            what = "API key's secret" if api_key else "Auth Token"
+            print(f"the {what} is not in the keyring: run 'calldeck account connect' again")
     else:
         print("demo mode: calls go to the built-in emulator (simulated)")
     return 0
@@ -163,9 +189,7 @@ async def account_provider(store, home):
             emulator.account_sid, emulator.auth_token, base_url=emulator.base_url
         )
     else:
-        provider = TwilioProvider(
-            connection.account_sid, connection.auth_token, base_url=connection.base_url
-        )
+        provider = connection.provider()
     try:
         yield provider
     finally:
@@ -247,6 +271,7 @@ async def _search(store, provider, args) -> int:
         area_code=args.area_code,
         limit=args.limit,
         contains=args.contains,
+        locality=args.locality,
         number_type=args.type,
     )
     if args.json:

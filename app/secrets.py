@@ -67,6 +67,21 @@ def delete_auth_token(account_sid: str) -> None:
         keyring.delete_password(SERVICE, account_sid)
 
 
+# An API key's secret is kept like an Auth Token, under the key's SID (SK…) instead of the
+# account's: the session fallback and the keyring entry work the same way.
+def set_api_key_secret(api_key_sid: str, secret: str) -> None:
+    set_auth_token(api_key_sid, secret)
+
+
+def get_api_key_secret(api_key_sid: str) -> str | None:
+    return get_auth_token(api_key_sid)
+
+
+def delete_api_key_secret(api_key_sid: str) -> None:
+    delete_auth_token(api_key_sid)
+    forget_session_token(api_key_sid)
+
+
 NGROK_SERVICE = "CallDeck/ngrok"
 NGROK_NAME = "authtoken"
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from app.agents.relay.server import RelayServer
     from app.dialer.service import DialerService
     from app.store.engine import Store
+    from app.telephony.account import AccountInfo
     from app.telephony.emulator import EmulatorThread
     from app.telephony.public_address import Tunnel
     from app.telephony.twilio_provider import TwilioProvider
@@ -42,13 +43,26 @@ class Connection:
 
     kind: str
     account_sid: str | None = None
+    # Signs Twilio's requests to the relay; with no API key it also authenticates the calls.
     auth_token: str | None = field(default=None, repr=False)
     base_url: str | None = None
     speed: float = 1.0
+    api_key: str | None = None  # SK…: the REST calls authenticate with it and its secret
+    api_secret: str | None = field(default=None, repr=False)
 
     @property
     def simulated(self) -> bool:
         return self.kind != "twilio"
+
+    def provider(self) -> TwilioProvider:
+        """The provider on these credentials (not for "embedded": its emulator has them)."""
+        from app.telephony.twilio_provider import TwilioProvider
+
+        if self.api_key:
+            return TwilioProvider(
+                self.account_sid, self.api_secret, api_key=self.api_key, base_url=self.base_url
+            )
+        return TwilioProvider(self.account_sid, self.auth_token, base_url=self.base_url)
 
     def label(self, emulator_url: str | None = None) -> str:
         if self.kind == "twilio":
@@ -85,6 +99,7 @@ def choose_connection(
         return Connection("external", account_sid=sid, auth_token=token, base_url=emulator)
     with store.session() as session:
         sid = get_setting(session, "twilio_account_sid")
+        api_key = get_setting(session, "twilio_api_key_sid")
     if not sid:
         if demo_when_unconfigured:
             return Connection("embedded", speed=_emulator_speed(DEMO_EMULATOR_SPEED))
@@ -92,15 +107,100 @@ def choose_connection(
             "No Twilio account is set up. Add one in Settings (or run with --emulator for "
             "simulated calls)."
         )
-    from app.secrets import get_auth_token
+    from app.secrets import get_api_key_secret, get_auth_token
 
     token = get_auth_token(sid)
+    if api_key:
+        secret = get_api_key_secret(api_key)
+        if not secret:
+            raise SetupError(
+                f"The secret of API key {mask_sid(api_key)} (Twilio account {mask_sid(sid)}) is "
+                "not in the keyring. Enter it again in Settings; no calls are placed until then."
+            )
+        return Connection(
+            "twilio", account_sid=sid, auth_token=token, api_key=api_key, api_secret=secret
+        )
     if not token:
         raise SetupError(
             f"The auth token for Twilio account {mask_sid(sid)} is not in the keyring. "
             "Enter it again in Settings; no calls are placed until then."
         )
     return Connection("twilio", account_sid=sid, auth_token=token)
+
+
+def credentials_kept(store: Store, account_sid: str) -> bool:
+    """Whether the keyring (or this session) still has what connects *account_sid*."""
+    from app.secrets import get_api_key_secret, get_auth_token
+
+    with store.session() as session:
+        api_key = get_setting(session, "twilio_api_key_sid")
+    if api_key:
+        return get_api_key_secret(api_key) is not None
+    return get_auth_token(account_sid) is not None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What Connect was given: an Auth Token, or an API key and its secret (the token then
+    optional, for the voice agent's signatures)."""
+
+    token: str
+    api_key: str | None = None
+    api_secret: str = field(default="", repr=False)
+
+    async def check(self, account_sid: str, api_url: str | None = None) -> AccountInfo:
+        """Ask Twilio (or the emulator at *api_url*); raises AccountRefused with the reason."""
+        from app.telephony.account import AccountRefused, check_account
+
+        if self.api_key is None:
+            return await check_account(account_sid, self.token, base_url=api_url)
+        if not self.api_key:
+            raise AccountRefused("Enter the API key's SID (SK…) and its secret.")
+        info = await check_account(
+            account_sid, self.api_secret, api_key=self.api_key, base_url=api_url
+        )
+        if self.token:  # a wrong token would only show when the agent's first call fails
+            await check_account(account_sid, self.token, base_url=api_url)
+        return info
+
+    def connection(self, account_sid: str, base_url: str | None = None) -> Connection:
+        """Live calls on these credentials (*base_url*: an emulator standing for Twilio)."""
+        return Connection(
+            "twilio",
+            account_sid=account_sid,
+            auth_token=self.token or None,
+            base_url=base_url,
+            api_key=self.api_key,
+            api_secret=self.api_secret or None,
+        )
+
+    def keep(self, account_sid: str, *, session_fallback: bool = True) -> str:
+        """Into the keyring, or (*session_fallback*) for this session only; says which."""
+        from app.secrets import (
+            SecretStoreUnavailable,
+            remember_for_session,
+            set_api_key_secret,
+            set_auth_token,
+        )
+
+        what, them = ("the secrets are", "them") if self.api_key else ("the token is", "it")
+        try:
+            if self.api_key:
+                set_api_key_secret(self.api_key, self.api_secret)
+            if self.token:
+                set_auth_token(account_sid, self.token)
+            return f"{what} in the OS keyring"
+        except SecretStoreUnavailable:  # never in clear on disk
+            if not session_fallback:
+                raise
+            if self.api_key:
+                remember_for_session(self.api_key, self.api_secret)
+            if self.token:
+                remember_for_session(account_sid, self.token)
+            return (
+                f"there is no OS keyring, so {what} kept for this session only: enter {them} "
+                "again after CallDeck restarts"
+            )
 
 
 @dataclass
@@ -157,9 +257,7 @@ async def open_services(
         base_url = await asyncio.to_thread(emulator.start)
         provider = TwilioProvider(emulator.account_sid, emulator.auth_token, base_url=base_url)
     else:
-        provider = TwilioProvider(
-            connection.account_sid, connection.auth_token, base_url=connection.base_url
-        )
+        provider = connection.provider()
     from app.telephony.public_address import AddressError
 
     relay = tunnel = None
@@ -174,7 +272,8 @@ async def open_services(
             relay, agent_calls = await _start_relay(
                 store,
                 provider,
-                auth_token=emulator.auth_token if emulator else connection.auth_token,
+                # No token (API key only): every upgrade is refused, and so is every start.
+                auth_token=emulator.auth_token if emulator else connection.auth_token or "",
                 port=relay_port if live else 0,
                 time_scale=connection.speed if connection.simulated else 1.0,
             )
@@ -184,7 +283,9 @@ async def open_services(
                 "Choose another relay port in Settings, or close what uses it."
             ) from exc
         refusal = None
-        if live:
+        if live and not connection.auth_token:
+            refusal = NO_AUTH_TOKEN_FOR_AGENT
+        elif live:
             try:
                 tunnel = await _reach(relay, public_url, tunnel_wanted)
             except AddressError as exc:
@@ -211,6 +312,14 @@ async def open_services(
         raise
     return Services(store, connection, provider, dialer, emulator, relay, tunnel)
 
+
+# An API key authenticates CallDeck to Twilio, not Twilio to CallDeck: Twilio signs its
+# connection to the voice agent with the account's Auth Token (REFERENCE.md, signatures).
+NO_AUTH_TOKEN_FOR_AGENT = (
+    "This account is connected by API key only. Twilio signs its connection to the voice agent "
+    "with the Auth Token, which an API key cannot check: add the Auth Token in Settings › "
+    "Twilio account (it stays on this computer), then start the campaign again."
+)
 
 NO_PUBLIC_ADDRESS = (
     "Live calls need a public address for the voice agent: set one in Settings (an https:// "

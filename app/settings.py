@@ -13,6 +13,8 @@ from typing import Any
 import platformdirs
 from sqlalchemy.orm import Session
 
+from app.domain.campaign_settings import DEFAULTS as CAMPAIGN_DEFAULTS
+from app.domain.team_defaults import DEFAULT_CPS, DEFAULT_DISPOSITIONS, DEFAULT_RECORDING_NOTICE
 from app.store.models import Setting
 from app.store.numbers import last_refreshed
 from app.store.start_checks import AccountInUse
@@ -20,9 +22,20 @@ from app.store.start_checks import AccountInUse
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
-    "calls_per_second": 1.0,  # Twilio's default account CPS
-    "default_region": "US",
+    # Team defaults (Settings › Defaults); per-user ones (window layout) are in QSettings.
+    "calls_per_second": DEFAULT_CPS,
+    "default_region": "US",  # reads national numbers of contacts and caller-IDs
+    # New campaigns start from this calling window (each contact's local time).
+    "default_window_start": CAMPAIGN_DEFAULTS.window_start,
+    "default_window_end": CAMPAIGN_DEFAULTS.window_end,
+    "default_window_days": CAMPAIGN_DEFAULTS.window_days,
+    "dispositions": DEFAULT_DISPOSITIONS,  # Results' buttons, in order (keys 1-9)
+    "record_calls": True,
+    "recording_notice": DEFAULT_RECORDING_NOTICE,  # the agent says it when calls are recorded
     "twilio_account_sid": None,  # the token is in the keyring
+    # The API key (SK…) the account connects with; None: its Auth Token. Its secret is in the
+    # keyring under this SID.
+    "twilio_api_key_sid": None,
     "twilio_account_name": None,  # as Twilio names it, read when the account is connected
     "twilio_account_trial": False,  # a trial account: verified numbers only, one call at once
     # The account last used live: "switch back to live" needs only its token (in the keyring).
@@ -111,6 +124,18 @@ def operator_name(session: Session | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return "operator"
+
+
+def team_dispositions(session: Session) -> list[str]:
+    return list(get_setting(session, "dispositions"))
+
+
+def new_campaign_defaults(session: Session) -> dict[str, str]:
+    """What a new campaign starts from (CampaignSettings fields), the team's calling window."""
+    return {
+        field: get_setting(session, f"default_{field}")
+        for field in ("window_start", "window_end", "window_days")
+    }
 
 
 def account_in_use(session: Session, dialer_refusal: str | None = None) -> AccountInUse:

@@ -147,3 +147,17 @@ def qloop(qapp):
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def create_api_key(emulator) -> tuple[str, str]:
+    """A new API key on *emulator*'s account (Keys.json, as in the Twilio Console): SID, secret."""
+    import requests
+
+    resp = requests.post(
+        f"{emulator.base_url}/2010-04-01/Accounts/{emulator.account_sid}/Keys.json",
+        data={"FriendlyName": "CallDeck tests"},
+        auth=(emulator.account_sid, emulator.auth_token),
+        timeout=10,
+    )
+    assert resp.status_code == 201, resp.text
+    return resp.json()["sid"], resp.json()["secret"]

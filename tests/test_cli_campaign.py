@@ -207,8 +207,10 @@ def test_help_shows_the_declared_defaults_for_create_only(capsys):
     create_help = " ".join(capsys.readouterr().out.split())
     assert f"calls at once, 1–1,000 (default {DEFAULTS.concurrency})" in create_help
     assert "minutes between attempts, 0–525,600 (default 30)" in create_help
-    assert f"(default {DEFAULTS.window_start}-{DEFAULTS.window_end})" in create_help
-    assert f"(default {DEFAULTS.window_days})" in create_help
+    # The calling window and the country are the team's (Settings › Defaults).
+    assert "calling hours in each contact's local time (default the team's" in create_help
+    assert "(default the team's days)" in create_help
+    assert "(default the team's country)" in create_help
     with pytest.raises(SystemExit):
         main(["campaign", "edit", "--help"])
     edit_help = capsys.readouterr().out

@@ -47,6 +47,8 @@ def test_demo_numbers_bought_verified_and_released_persist_across_commands(home,
         capsys, home, "numbers", "search", "--area-code", "512", "--contains", "1037", "--json"
     )
     assert [n["phone_number"] for n in json.loads(out)] == ["+15125551037"]
+    code, out, _ = run(capsys, home, "numbers", "search", "--locality", "austin", "--json")
+    assert code == 0 and {n["locality"] for n in json.loads(out)} == {"Austin"}
 
     code, out, _ = run(capsys, home, "numbers", "buy", "+15125551037")
     assert code == 0 and out.startswith("bought +15125551037")
@@ -76,6 +78,7 @@ def test_account_status_in_demo_mode(home, capsys):
         "account_sid": None,
         "account_name": None,
         "trial": False,
+        "api_key": None,
         "token_available": None,
     }
 

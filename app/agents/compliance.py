@@ -123,3 +123,18 @@ def is_identity_question(text: str) -> bool:
 
 def is_backchannel(text: str) -> bool:
     return normalize(text).strip(" .") in _BACKCHANNELS
+
+
+_RECORDED = re.compile(r"\brecord", re.I)
+
+
+def says_recorded(text: str) -> bool:
+    """Whether *text* tells the callee the call is (or may be) recorded."""
+    return bool(_RECORDED.search(text))
+
+
+def with_recording_notice(greeting: str, notice: str) -> str:
+    """The greeting with the team's recording notice after it, unless it already says so."""
+    if not notice or says_recorded(greeting):
+        return greeting
+    return f"{greeting} {notice}"

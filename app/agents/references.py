@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from app.agents.compliance import says_recorded
 from app.agents.expressions import ExpressionError, compile_expression
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ GLOBAL_TRIGGERS = ("keywords", "regex", "dtmf", "llm")
 _AUTOMATED = re.compile(
     r"\b(automated|virtual|ai|artificial|robot|recorded message|assistant)\b", re.I
 )
-_RECORDED = re.compile(r"\brecord", re.I)
 
 
 def reference_errors(definition: AgentDefinition) -> list[str]:
@@ -112,7 +112,7 @@ def _compliance_errors(definition: AgentDefinition) -> list[str]:
                 "opening.greeting: must say the caller is automated, e.g. 'an automated "
                 "assistant' (compliance.disclose_automation is on)"
             )
-    if rules.recording_notice and not _RECORDED.search(greeting):
+    if rules.recording_notice and not says_recorded(greeting):
         problems.append(
             "opening.greeting: must say the call may be recorded "
             "(compliance.recording_notice is on)"

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 
 from app.agents.actions import CallResult
+from app.agents.compliance import with_recording_notice
 from app.agents.definition import AgentDefinition, parse_definition
 from app.agents.relay.server import PreparedCall, RelayServer
 from app.agents.relay.tickets import CallTicket
@@ -22,6 +23,7 @@ from app.agents.twiml import DEFAULT_GREETING
 from app.dialer.live_call import LiveCall
 from app.domain.media_state import TranscriptState
 from app.domain.status import ContactStatus
+from app.settings import get_setting
 from app.store.agent_pins import version_id_for_calls
 from app.store.engine import Store
 from app.store.models import Agent, AgentVersion, Call, Contact, DncEntry, TranscriptTurn
@@ -45,6 +47,17 @@ def greeting_only(name: str, greeting: str) -> AgentDefinition:
     )
 
 
+def _with_notice(definition: AgentDefinition, notice: str) -> AgentDefinition:
+    """The agent's greeting followed by the team's recording notice, unless it says so."""
+    opening = definition.opening
+    greeting = with_recording_notice(opening.greeting, notice)
+    if greeting == opening.greeting:
+        return definition
+    return definition.model_copy(
+        update={"opening": opening.model_copy(update={"greeting": greeting})}
+    )
+
+
 class AgentCalls:
     def __init__(self, store: Store, relay: RelayServer) -> None:
         self._store = store
@@ -53,19 +66,22 @@ class AgentCalls:
 
     def prepare(self, live: LiveCall, agent_id: int | None) -> tuple[PreparedCall, int | None]:
         """The call's TwiML (with a fresh one-time token) and the agent version it uses."""
+        with self._store.session() as session:  # read per call: a change applies at once
+            record = bool(get_setting(session, "record_calls"))
+            notice = get_setting(session, "recording_notice") or ""
         identity = live.identity
         definition, version_id = self._definition(agent_id, identity.campaign_id)
         ticket = CallTicket(
             call_id=identity.call_id,
             contact_id=identity.contact_id,
             to=identity.to,
-            definition=definition,
+            definition=_with_notice(definition, notice) if record else definition,
             version_id=version_id,
             variables=dict(identity.variables),
             campaign_id=identity.campaign_id,
             extension=identity.extension,
         )
-        return self.relay.prepare_call(ticket, record=True), version_id
+        return self.relay.prepare_call(ticket, record=record), version_id
 
     def _definition(
         self, agent_id: int | None, campaign_id: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from app.telephony.errors import (
+    AccountInactive,
     AmbiguousCreate,
     AuthenticationFailed,
     GeoPermissionDenied,
@@ -35,6 +36,7 @@ _BY_TYPE: tuple[tuple[type[BaseException], Action], ...] = (
     (RateLimited, Action.GIVE_BACK_AND_BACK_OFF),
     (NotPlaced, Action.GIVE_BACK),
     (AuthenticationFailed, Action.GIVE_BACK_AND_PAUSE),
+    (AccountInactive, Action.GIVE_BACK_AND_PAUSE),
     (UnverifiedCallerId, Action.GIVE_BACK_AND_PAUSE),
     # An account setting, not the contact's fault (21219 unverified To on a trial, 10004
     # one call at a time, 21215 geo permission): the next contacts would fail alike, so

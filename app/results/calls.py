@@ -20,6 +20,7 @@ from app.results.agent_results import (
     version_refs,
 )
 from app.results.search import campaign_condition, text_match
+from app.settings import team_dispositions
 from app.store.models import AgentVersion, Call, Campaign, Contact, TranscriptTurn
 
 NO_DISPOSITION = ""  # filter value meaning "calls without a disposition"
@@ -267,9 +268,17 @@ def campaign_choices(session: Session) -> list[tuple[int, str]]:
 
 
 def campaign_dispositions(session: Session, campaign_id: int) -> list[str]:
-    """The campaign's dispositions ([] when it no longer exists)."""
-    campaign = session.get(Campaign, campaign_id)
-    return list(campaign.dispositions or []) if campaign else []
+    """The team's dispositions (Settings › Defaults), then any other one this campaign's calls
+    carry, so none vanishes from Results; [] when the campaign no longer exists."""
+    if session.get(Campaign, campaign_id) is None:
+        return []
+    names = team_dispositions(session)
+    used = session.scalars(
+        select(Call.disposition)
+        .where(Call.campaign_id == campaign_id, Call.disposition.is_not(None))
+        .distinct()
+    )
+    return names + sorted(set(used) - set(names) - {""})
 
 
 def latest_call_id(session: Session, contact_id: int) -> int | None:

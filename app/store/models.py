@@ -21,16 +21,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.domain.campaign_settings import DEFAULTS
 from app.domain.status import CampaignState, ContactStatus
+from app.domain.team_defaults import DEFAULT_DISPOSITIONS
 from app.store.types import UTCDateTime, utcnow
-
-DEFAULT_DISPOSITIONS = [
-    "Interested",
-    "Not interested",
-    "Call back",
-    "Wrong number",
-    "Voicemail",
-    "Do not call",
-]
 
 
 class Base(DeclarativeBase):

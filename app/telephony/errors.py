@@ -51,6 +51,10 @@ class UnverifiedCallerId(ProviderError):
     """The From number is neither owned nor verified on the account (21210, 21212)."""
 
 
+class AccountInactive(ProviderError):
+    """The account is suspended or closed (10001, 20005): nothing it sends is placed."""
+
+
 class AuthenticationFailed(ProviderError):
     """Account SID / auth token rejected (20003)."""
 
@@ -153,6 +157,12 @@ def _message_for(code: int | None, status: int | None, twilio_msg: str, number: 
             UnverifiedCallerId,
             "The caller ID is not a number you own or have verified on Twilio. "
             f"Pick another From number on the Phone numbers page{ref}.",
+        )
+    if code in (10001, 20005):
+        return (
+            AccountInactive,
+            "Your Twilio account is not active (suspended or closed), so it cannot place calls. "
+            f"Check its balance and status in the Twilio Console, then start again{ref}.",
         )
     if code == 20003 or status == 401:
         return (

@@ -466,10 +466,11 @@ class TwilioProvider:
         limit: int = 20,
         *,
         contains: str | None = None,
+        locality: str | None = None,
         number_type: str = "Local",
     ) -> list[AvailableNumber]:
         """Voice-capable numbers for sale: *number_type* Local, Mobile or TollFree; *contains*
-        digits (Twilio also takes letters and * wildcards)."""
+        digits (Twilio also takes letters and * wildcards); *locality* a city (InLocality)."""
         kwargs: dict[str, Any] = {"voice_enabled": True, "limit": limit}
         if area_code:
             if not (area_code.isdigit() and len(area_code) == 3):
@@ -477,6 +478,8 @@ class TwilioProvider:
             kwargs["area_code"] = int(area_code)
         if contains:
             kwargs["contains"] = contains
+        if locality:
+            kwargs["in_locality"] = locality
         lists = {"Local": "local", "Mobile": "mobile", "TollFree": "toll_free"}
         if number_type not in lists:
             raise ProviderError(f"{number_type!r} is not a number type: Local, Mobile or TollFree.")

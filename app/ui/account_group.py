@@ -1,14 +1,18 @@
 """Settings › Twilio account: Connect checks the credentials with Twilio at once; one control
 switches between live and demo, after a confirmation that names what changes.
 
-The token goes to the OS keyring, or, with no keyring, stays in memory for this session only
-(never on disk). Each change is published as Change(account=True): app.ui.app restarts the
-services for where calls go now, without a restart of CallDeck.
+The account connects by its Auth Token or by an API key (SK… and its secret). The secrets go to
+the OS keyring, or, with no keyring, stay in memory for this session only (never on disk). An
+API key authenticates CallDeck to Twilio only: Twilio signs its connection to the voice agent
+with the Auth Token, so an API-key connection asks for that too, or says what it cannot do.
+Each change is published as Change(account=True): app.ui.app restarts the services for where
+calls go now, without a restart of CallDeck.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,22 +23,27 @@ from PySide6.QtWidgets import (
 )
 
 from app.secrets import (
-    SecretStoreUnavailable,
+    delete_api_key_secret,
     delete_auth_token,
     forget_session_token,
     get_auth_token,
     mask_sid,
-    remember_for_session,
-    set_auth_token,
 )
+from app.services import NO_AUTH_TOKEN_FOR_AGENT, Credentials, credentials_kept
 from app.settings import get_setting, set_setting
 from app.store.campaigns import active_campaign_names, pause_active_campaigns
-from app.telephony.account import TRIAL_LIMITS, AccountInfo, AccountRefused, check_account
+from app.telephony.account import TRIAL_LIMITS, AccountInfo, AccountRefused
 from app.ui.context import AppContext
 from app.ui.messages import confirm
 from app.ui.operations import Change, run_op
 
 ERROR_STYLE = "color:#a94442;"
+BY_TOKEN, BY_API_KEY = "Auth Token", "API key"
+API_KEY_NOTE = (
+    "An API key places calls and manages numbers, and can be revoked on its own without "
+    "changing the Auth Token. Twilio still signs its connection to the voice agent with the "
+    "Auth Token: give it too, or campaigns cannot start on this account."
+)
 
 
 class AccountGroup(QGroupBox):
@@ -49,8 +58,16 @@ class AccountGroup(QGroupBox):
         self.mode = QLabel()
         self.mode.setWordWrap(True)
         self.account_sid = QLineEdit(placeholderText="AC… (Twilio Console › Account Info)")
-        self.auth_token = QLineEdit(placeholderText="Auth Token (kept in the OS keyring)")
+        self.sign_in = QComboBox()
+        self.sign_in.addItems([BY_TOKEN, BY_API_KEY])
+        self.sign_in.setToolTip("Connect with the account's Auth Token, or with an API key")
+        self.api_key = QLineEdit(placeholderText="SK… (Twilio Console › API keys)")
+        self.api_secret = QLineEdit(placeholderText="The key's secret (kept in the OS keyring)")
+        self.api_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.auth_token = QLineEdit()
         self.auth_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key_note = QLabel(API_KEY_NOTE)
+        self.api_key_note.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.connect_button = QPushButton("Connect")
@@ -64,9 +81,14 @@ class AccountGroup(QGroupBox):
         self.confirmation = None  # the open confirmation box, if any (tests answer it)
 
         form = QFormLayout(self)
+        self.form = form
         form.addRow(self.mode)
         form.addRow("Account SID", self.account_sid)
+        form.addRow("Connect with", self.sign_in)
+        form.addRow("API key SID", self.api_key)
+        form.addRow("API key secret", self.api_secret)
         form.addRow("Auth Token", self.auth_token)
+        form.addRow(self.api_key_note)
         form.addRow(self.message)  # its own row: the messages run to two lines
         buttons = QHBoxLayout()
         buttons.addWidget(self.forget_button)
@@ -74,8 +96,23 @@ class AccountGroup(QGroupBox):
         buttons.addWidget(self.switch_button)
         buttons.addWidget(self.connect_button)
         form.addRow(buttons)
+        self.sign_in.currentTextChanged.connect(self._show_sign_in)
         context.changes.changed.connect(lambda change: change.account and self.load())
         self.load()
+
+    @property
+    def by_api_key(self) -> bool:
+        return self.sign_in.currentText() == BY_API_KEY
+
+    def _show_sign_in(self) -> None:
+        by_key = self.by_api_key
+        for widget in (self.api_key, self.api_secret, self.api_key_note):
+            self.form.setRowVisible(widget, by_key)
+        self.auth_token.setPlaceholderText(
+            "Optional: for the voice agent (kept in the OS keyring)"
+            if by_key
+            else "Auth Token (kept in the OS keyring)"
+        )
 
     # -- what is shown ------------------------------------------------------------------------
     def load(self) -> None:
@@ -84,20 +121,29 @@ class AccountGroup(QGroupBox):
             name = get_setting(session, "twilio_account_name")
             trial = bool(get_setting(session, "twilio_account_trial"))
             last = get_setting(session, "twilio_last_account_sid")
+            api_key = get_setting(session, "twilio_api_key_sid")
         self.account_sid.setText(sid or last or "")
-        if sid and get_auth_token(sid) is None:
+        self.sign_in.setCurrentText(BY_API_KEY if api_key else BY_TOKEN)
+        self.api_key.setText(api_key or "")
+        self._show_sign_in()
+        what = f"secret of API key {mask_sid(api_key)}" if api_key else "Auth Token"
+        if sid and not credentials_kept(self.context.store, sid):
             self._show_mode(
-                f"Live, but the Auth Token of Twilio account {mask_sid(sid)} is not in the "
+                f"Live, but the {what} of Twilio account {mask_sid(sid)} is not in the "
                 "keyring, so no calls are placed. Enter it and press Connect: calls resume at "
                 "once.",
                 error=True,
             )
         elif sid:
             kind = "trial account" if trial else "account"
-            line = f"Live: calls go to Twilio {kind} {mask_sid(sid)}" + (
+            how = f" by API key {mask_sid(api_key)}" if api_key else ""
+            line = f"Live: calls go to Twilio {kind} {mask_sid(sid)}{how}" + (
                 f" ({name})." if name else "."
             )
-            self._show_mode(f"{line} {TRIAL_LIMITS}" if trial else line)
+            if trial:
+                line += " " + TRIAL_LIMITS
+            without_token = api_key and get_auth_token(sid) is None
+            self._show_mode(line + " " + NO_AUTH_TOKEN_FOR_AGENT if without_token else line)
         else:
             self._show_mode(
                 "Demo mode: calls go to the built-in Twilio emulator; they are simulated, no one "
@@ -118,12 +164,17 @@ class AccountGroup(QGroupBox):
     # -- Connect ------------------------------------------------------------------------------
     def connect_account(self) -> None:
         sid, token = self.account_sid.text().strip(), self.auth_token.text().strip()
+        credentials = Credentials(token=token)
+        if self.by_api_key:
+            credentials = Credentials(
+                token, self.api_key.text().strip(), self.api_secret.text().strip()
+            )
         self._say("Checking the account with Twilio…")
         self.connect_button.setEnabled(False)
         run_op(
             self,
-            check_account(sid, token, base_url=self.api_url),
-            on_success=lambda info: self._checked(info, token),
+            credentials.check(sid, self.api_url),
+            on_success=lambda info: self._checked(info, credentials),
             on_error=self._refused,
             expected=(AccountRefused,),
         )
@@ -132,33 +183,33 @@ class AccountGroup(QGroupBox):
         self.connect_button.setEnabled(True)
         self._say(message, error=True)
 
-    def _checked(self, info: AccountInfo, token: str) -> None:
+    def _checked(self, info: AccountInfo, credentials: Credentials) -> None:
         self.connect_button.setEnabled(True)
         self._say(f"Twilio accepted {info.describe()}.")
         if self.context.account_sid == info.sid and not self.context.demo_mode:
-            self._go_live(info, token, pause=False)  # the same account, e.g. its token was missing
+            self._go_live(info, credentials, pause=False)  # the same account, its token missing
             return
         self._ask(
             f"Go live with {info.describe()}?",
             "Calls will be real calls to your contacts, from this account's numbers, charged "
             "to it.",
-            lambda: self._go_live(info, token),
+            lambda: self._go_live(info, credentials),
             extra=TRIAL_LIMITS if info.trial else "",
         )
 
-    def _go_live(self, info: AccountInfo, token: str, *, pause: bool = True) -> None:
-        try:
-            set_auth_token(info.sid, token)
-            kept = "the token is in the OS keyring"
-        except SecretStoreUnavailable:
-            remember_for_session(info.sid, token)  # never in clear on disk
-            kept = (
-                "there is no OS keyring, so the token is kept for this session only: enter it "
-                "again after CallDeck restarts"
-            )
+    def _go_live(self, info: AccountInfo, credentials: Credentials, *, pause: bool = True) -> None:
+        kept = credentials.keep(info.sid)
         self.auth_token.clear()
+        self.api_secret.clear()
+        with self.context.store.session.begin() as session:
+            previous_key = get_setting(session, "twilio_api_key_sid")
+            set_setting(session, "twilio_api_key_sid", credentials.api_key)
+        if previous_key and previous_key != credentials.api_key:
+            delete_api_key_secret(previous_key)  # the key it replaces is not kept
         paused = self._switch(info.sid, name=info.friendly_name, trial=info.trial, pause=pause)
         said = f"Connected to {info.describe()}; {kept}. Calls go to this account now."
+        if credentials.api_key and not credentials.token:
+            said += " " + NO_AUTH_TOKEN_FOR_AGENT
         self._say(said + _paused_note(paused))
 
     # -- the live/demo switch -----------------------------------------------------------------
@@ -174,7 +225,7 @@ class AccountGroup(QGroupBox):
                 "in the keyring): Go live switches back.",
                 lambda: self._say("Demo mode." + _paused_note(self._switch(None))),
             )
-        elif last and get_auth_token(last):
+        elif last and credentials_kept(self.context.store, last):
             self._ask(
                 f"Go live with Twilio account {mask_sid(last)}?",
                 "Calls will be real calls to your contacts, charged to the account.",
@@ -183,12 +234,13 @@ class AccountGroup(QGroupBox):
                 ),
             )
         else:
-            self._say("Enter the Account SID and Auth Token, then press Connect.", error=True)
+            self._say("Enter the Account SID and its credentials, then press Connect.", error=True)
 
     def forget_account(self) -> None:
         with self.context.store.session() as session:
             sid = get_setting(session, "twilio_account_sid")
             kept = sid or get_setting(session, "twilio_last_account_sid")
+            api_key = get_setting(session, "twilio_api_key_sid")
         if not kept:
             return
 
@@ -196,14 +248,18 @@ class AccountGroup(QGroupBox):
             paused = self._switch(None) if sid else []
             with self.context.store.session.begin() as session:
                 set_setting(session, "twilio_last_account_sid", None)
+                set_setting(session, "twilio_api_key_sid", None)
             delete_auth_token(kept)
             forget_session_token(kept)
+            if api_key:
+                delete_api_key_secret(api_key)
             self.load()
             self._say(f"Twilio account {mask_sid(kept)} forgotten." + _paused_note(paused))
 
         self._ask(
             f"Forget Twilio account {mask_sid(kept)}?",
-            "Its Auth Token is deleted from the keyring; connecting it again needs the token."
+            "Its Auth Token (and API key secret) are deleted from the keyring; connecting it "
+            "again needs them."
             + (" Calls go to the built-in emulator (demo mode) from now on." if sid else ""),
             forget,
             pausing=bool(sid),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.phone import InvalidPhone, format_national, to_e164
 from app.secrets import mask_sid
+from app.settings import get_setting
 from app.store import numbers as number_store
 from app.store.numbers import NumberRecord
 from app.ui.context import AppContext
@@ -108,7 +109,8 @@ class NumbersPage(QWidget):
         return box
 
     def _build_buy_box(self) -> QGroupBox:
-        self.country = QLineEdit("US")
+        with self.context.store.session() as session:  # Settings › Defaults
+            self.country = QLineEdit(get_setting(session, "default_region"))
         self.country.setMaxLength(2)
         self.country.setMaximumWidth(50)
         self.number_type = QComboBox()
@@ -118,6 +120,8 @@ class NumbersPage(QWidget):
         self.area_code.setMaximumWidth(160)
         self.contains = QLineEdit(placeholderText="Contains, e.g. 55")
         self.contains.setMaximumWidth(160)
+        self.locality = QLineEdit(placeholderText="City, e.g. Austin")
+        self.locality.setMaximumWidth(160)
         search = QPushButton("Search")
         search.clicked.connect(self.search_numbers)
         self.available: SimpleTableModel = SimpleTableModel(
@@ -145,6 +149,7 @@ class NumbersPage(QWidget):
         search_row.addWidget(self.number_type)
         search_row.addWidget(self.area_code)
         search_row.addWidget(self.contains)
+        search_row.addWidget(self.locality)
         search_row.addWidget(search)
         search_row.addStretch(1)
         search_row.addWidget(buy)
@@ -254,6 +259,7 @@ class NumbersPage(QWidget):
                     self.country.text().strip().upper() or "US",
                     area_code=self.area_code.text().strip() or None,
                     contains=self.contains.text().strip() or None,
+                    locality=self.locality.text().strip() or None,
                     number_type=self.number_type.currentData(),
                     limit=20,
                 ),

@@ -1,5 +1,6 @@
-"""Settings: the Twilio account (app.ui.account_group), pacing cap, region, operator,
-and the agent's optional language model (its key in the keyring too)."""
+"""Settings: the Twilio account (app.ui.account_group), your name (app.ui.user_group), the
+team's defaults (app.ui.defaults_group), the public address and the agent's optional language
+model (its key in the keyring too)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.phone import InvalidRegion, check_region
 from app.secrets import (
     SecretStoreUnavailable,
     get_llm_api_key,
@@ -33,6 +32,7 @@ from app.secrets import (
 from app.settings import get_setting, set_setting
 from app.ui.account_group import ERROR_STYLE, AccountGroup
 from app.ui.context import AppContext
+from app.ui.defaults_group import DefaultsGroup
 from app.ui.operations import run_op
 from app.ui.user_group import UserGroup
 
@@ -46,25 +46,7 @@ class SettingsPage(QWidget):
         self.context = context
 
         self.account = AccountGroup(context)
-
-        self.cps = QDoubleSpinBox(minimum=0.1, maximum=100, singleStep=0.5, decimals=1)
-        self.cps.setMaximumWidth(100)
-        self.region = QLineEdit()
-        self.region.setMaxLength(2)
-        self.region.setMaximumWidth(60)
-        self.operator = QLineEdit(placeholderText="Your name, shown on notes")
-        self.saved = QLabel()
-        save = QPushButton("Save settings")
-        save.clicked.connect(self.save_settings)
-        general = QGroupBox("Calling")
-        general_form = QFormLayout(general)
-        general_form.addRow("Calls per second (account-wide)", self.cps)
-        general_form.addRow("Default country for numbers", self.region)
-        general_form.addRow("Operator name", self.operator)
-        general_buttons = QHBoxLayout()
-        general_buttons.addWidget(self.saved, 1)
-        general_buttons.addWidget(save)
-        general_form.addRow(general_buttons)
+        self.defaults = DefaultsGroup(context)
 
         # The groups keep their natural heights and the page scrolls: on a 768-pixel laptop
         # they would otherwise be squeezed until the fields clip.
@@ -73,7 +55,7 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 8, 0)
         layout.addWidget(self.account)
         layout.addWidget(UserGroup())
-        layout.addWidget(general)
+        layout.addWidget(self.defaults)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
         layout.addWidget(self._build_data_box())
@@ -165,31 +147,14 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         with self.context.store.session() as session:
-            self.cps.setValue(float(get_setting(session, "calls_per_second")))
-            self.region.setText(get_setting(session, "default_region"))
             self.public_url.setText(get_setting(session, "public_url") or "")
             self.relay_port.setValue(int(get_setting(session, "relay_port")))
             self.tunnel.setChecked(bool(get_setting(session, "ngrok_tunnel")))
-            self.operator.setText(get_setting(session, "operator_name") or "")
             self.llm_base_url.setText(get_setting(session, "llm_base_url") or "")
             self.llm_model.setText(get_setting(session, "llm_model") or "")
             self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
         self._show_kept_key()
         self._show_kept_authtoken()
-
-    def save_settings(self) -> None:
-        try:
-            region = check_region(self.region.text())
-        except InvalidRegion as exc:
-            self.saved.setText(f"Default country: {exc}.")
-            return
-        with self.context.store.session.begin() as session:
-            set_setting(session, "calls_per_second", self.cps.value())
-            set_setting(session, "default_region", region)
-            set_setting(session, "operator_name", self.operator.text().strip())
-        if self.context.dialer is not None:  # the running dialer takes the new cap
-            self.context.dialer.set_cps(self.cps.value())
-        self.saved.setText("Saved.")
 
     def save_address(self) -> None:
         url = self.public_url.text().strip().rstrip("/")

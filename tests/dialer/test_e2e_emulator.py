@@ -233,3 +233,19 @@ def test_an_account_refusal_pauses_the_campaign_at_the_first_and_burns_nobody(
     [paused] = [c for c in changes if c.state == "paused"]
     fix = "Verify it in the Twilio Console" if code == 21219 else "Voice Geographic Permissions"
     assert fix in paused.message
+
+
+def test_a_suspended_account_pauses_the_campaign_with_the_reason(store, tmp_path, make_emulator):
+    scenario = tmp_path / "suspended.json"
+    scenario.write_text('{"account_status": "suspended"}', encoding="utf-8")
+    emu = make_emulator(scenario=scenario)
+    cid, _ = make_campaign(store, "Suspended", phones(3, "0"), concurrency=1)
+    service = service_for(store, emu, tmp_path)
+    changes: list[CampaignStateChanged] = []
+    service.subscribe(lambda e: changes.append(e) if isinstance(e, CampaignStateChanged) else None)
+    asyncio.run(run_to_done(service))
+    with store.session() as session:
+        assert session.get(Campaign, cid).state == "paused"
+        assert {(c.status, c.attempts) for c in session.scalars(select(Contact))} == {("queued", 0)}
+    [paused] = [c for c in changes if c.state == "paused"]
+    assert "not active" in paused.message and "error 10001" in paused.message

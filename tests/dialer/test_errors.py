@@ -9,6 +9,7 @@ import pytest
 from app.dialer.errors import GIVE_BACKS, Action, action_for
 from app.telephony import errors as telephony_errors
 from app.telephony.errors import (
+    AccountInactive,
     AmbiguousCreate,
     AuthenticationFailed,
     CallAlreadyEnded,
@@ -32,6 +33,7 @@ CASES = [
     (NotPlaced("dialling stopped"), A.GIVE_BACK),
     (NeverReached("connection refused"), A.GIVE_BACK),
     (AuthenticationFailed("bad token", code=20003), A.GIVE_BACK_AND_PAUSE),
+    (AccountInactive("suspended", code=10001), A.GIVE_BACK_AND_PAUSE),
     (UnverifiedCallerId("not yours", code=21210), A.GIVE_BACK_AND_PAUSE),
     (TrialAccountLimit("one call at a time", code=10004), A.GIVE_BACK_AND_PAUSE),
     (TrialAccountLimit("verified numbers only", code=21219), A.GIVE_BACK_AND_PAUSE),

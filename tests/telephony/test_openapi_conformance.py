@@ -145,6 +145,9 @@ ROUTES = {
     ("GET", "/2010-04-01/Accounts/{account}/AvailablePhoneNumbers/{cc}/{type}.json"): (
         f"{API}/AvailablePhoneNumbers/{{CountryCode}}/Local.json"
     ),
+    ("POST", "/2010-04-01/Accounts/{account}/Keys.json"): f"{API}/Keys.json",
+    ("GET", "/2010-04-01/Accounts/{account}/Keys.json"): f"{API}/Keys.json",
+    ("DELETE", "/2010-04-01/Accounts/{account}/Keys/{sid}.json"): f"{API}/Keys/{{Sid}}.json",
     ("POST", "/v2/Services"): "/v2/Services",
     ("GET", "/v2/Services"): "/v2/Services",
     ("GET", "/v2/Services/{sid}"): "/v2/Services/{Sid}",
@@ -292,6 +295,20 @@ def test_responses_validate_against_twilio_openapi(emulator):
     )
     assert removed.status_code == 204 and removed.content == b""
     checked.add(("delete", f"{API}/OutgoingCallerIds/{{Sid}}.json", 204))
+
+    key = api.post(f"{api.acc}/Keys.json", {"FriendlyName": "openapi"})
+    ok(v2010, f"{API}/Keys.json", "post", key, 201)
+    by_key = (key.json()["sid"], key.json()["secret"])
+    keys = requests.get(f"{emulator.base_url}{api.acc}/Keys.json", auth=by_key, timeout=10)
+    ok(v2010, f"{API}/Keys.json", "get", keys, 200)  # and the key authenticates
+    assert [k["sid"] for k in keys.json()["keys"]] == [by_key[0]]
+    deleted = requests.delete(
+        f"{emulator.base_url}{api.acc}/Keys/{by_key[0]}.json", auth=api.auth, timeout=10
+    )
+    assert deleted.status_code == 204 and deleted.content == b""
+    checked.add(("delete", f"{API}/Keys/{{Sid}}.json", 204))
+    refused = requests.get(f"{emulator.base_url}{api.acc}.json", auth=by_key, timeout=10)
+    assert refused.status_code == 401 and refused.json()["code"] == 20003
 
     svc = api.post("/v2/Services", {"UniqueName": "openapi", "AutoTranscribe": "false"})
     ok(intel, "/v2/Services", "post", svc, 201)

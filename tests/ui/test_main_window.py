@@ -118,8 +118,8 @@ def test_pages_are_pages_and_are_attached_before_and_after_services(qtbot, store
     context.bridge.campaignStateChanged.emit(campaigns.model.campaign_id(0), "running", "")
     assert getattr(campaigns, "refreshed", False)  # the bridge reaches the attached page
 
-    window.settings.cps.setValue(2.5)
-    window.settings.save_settings()
+    window.settings.defaults.cps.setValue(2.5)
+    assert window.settings.defaults.save()
     assert context.dialer.cps == [2.5]  # the page reads the dialer from the context
 
 

@@ -107,6 +107,23 @@ def test_search_then_buy_after_a_confirmation_naming_number_and_cost(qloop, page
     assert rows(page)[first.phone_number] == ("Owned (Twilio)", "Yes")
 
 
+def test_search_by_city_in_the_teams_country(qloop, page):
+    assert page.country.text() == "US"  # Settings › Defaults' country
+    page.locality.setText("Austin")
+    page.search_numbers()
+    settle(qloop, lambda: "available" in page.status.text())
+    found = [page.available.row(r) for r in range(page.available.rowCount())]
+    assert found and {n.locality for n in found} == {"Austin"}
+
+
+def test_a_verification_twilio_refuses_is_explained(qloop, page):
+    page.manual.setText("+1 415 555 0199")  # the emulator account's verified caller-ID
+    page.verify_number()
+    settle(qloop, lambda: page.status.text().startswith("Twilio said:"))
+    assert "already verified" in page.status.text() and "21450" in page.status.text()
+    assert not page.code.isVisibleTo(page)
+
+
 def test_verify_shows_the_code_then_lists_the_number(qloop, page):
     page.manual.setText("+1 415 555 0142")
     page.verify_number()

@@ -19,21 +19,6 @@ def make_page(qtbot, store, home) -> SettingsPage:
     return page
 
 
-def test_a_bad_region_is_explained(qtbot, store, home):
-    page = make_page(qtbot, store, home)
-    for bad in ("1", "ZZ"):  # not a code at all, and a code no country has
-        page.region.setText(bad)
-        page.save_settings()
-        assert f"unknown region '{bad}'" in page.saved.text()
-        assert "two-letter country code" in page.saved.text()
-    page.region.setText("gb")
-    page.cps.setValue(2.5)
-    page.save_settings()
-    with store.session() as session:
-        assert get_setting(session, "default_region") == "GB"
-        assert get_setting(session, "calls_per_second") == 2.5
-
-
 @pytest.fixture
 def fake_llm():
     from tests.agents.fake_openai import FakeOpenAI

@@ -69,6 +69,9 @@ class CallsApi(ApiBase):
             raise TwilioError(400, 21205, "Url parameter is required.")
         if len(form.get("Twiml", "")) > MAX_TWIML_CHARS:
             raise TwilioError(400, 20001, "Twiml must be 4000 characters or fewer.")
+        if self.scenario.account_status != "active":
+            # Twilio's 10001; the HTTP status of the refusal is not documented (unverified).
+            raise TwilioError(401, 10001, "Account is not active")
         if to in MAGIC_TO:
             code, message = MAGIC_TO[to]
             raise TwilioError(400, code, message.format(n=to))

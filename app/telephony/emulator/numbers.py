@@ -40,9 +40,13 @@ def available_numbers(
     area_code: str | None,
     limit: int,
     contains: str | None = None,
+    locality: str | None = None,
 ) -> list[dict] | None:
-    """Numbers of *number_type* for sale whose digits contain *contains*, or None when the
-    country is not supported (Twilio answers 404)."""
+    """Numbers of *number_type* for sale whose digits contain *contains* (and, with
+    *locality*, in that city), or None when the country is not supported (Twilio answers 404)."""
+    if locality and not area_code and number_type == "Local":  # the city's area code
+        wanted = locality.casefold()
+        area_code = next((a for a, (city, *_) in _AREAS.items() if city.casefold() == wanted), None)
     if number_type == "TollFree":
         area_code = _TOLL_FREE_AREA
     elif number_type == "Mobile" and not area_code:
@@ -53,6 +57,8 @@ def available_numbers(
     if contains:
         digits = "".join(ch for ch in contains if ch.isdigit())
         found = [f for f in found if digits in f["phone_number"][1:]]
+    if locality:
+        found = [f for f in found if (f["locality"] or "").casefold() == locality.casefold()]
     return found[: max(0, limit)]
 
 

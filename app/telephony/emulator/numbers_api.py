@@ -132,6 +132,7 @@ class NumbersApi(ApiBase):
             area,
             limit,
             contains=q.get("Contains") or None,
+            locality=q.get("InLocality") or None,
         )
         if found is None:
             raise not_found(request.path)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from app.telephony.emulator.state import (
     Account,
+    ApiKeyRecord,
     CallRecord,
     NumberRecord,
     RecordingRecord,
@@ -281,3 +282,16 @@ def transcript_json(tr: TranscriptRecord, base_url: str) -> dict:
             "encrypted_operator_results": f"{url}/OperatorResults/Encrypted",
         },
     }
+
+
+def key_json(key: ApiKeyRecord, *, with_secret: bool = False) -> dict:
+    """A Keys resource; the secret only in the answer to its creation, as on Twilio."""
+    body = {
+        "sid": key.sid,
+        "friendly_name": key.friendly_name,
+        "date_created": rfc2822(key.date_created),
+        "date_updated": rfc2822(key.date_created),
+    }
+    if with_secret:
+        body["secret"] = key.secret
+    return body

@@ -14,6 +14,7 @@ from app.telephony.emulator import numbers, resources
 from app.telephony.emulator.calls_api import CallsApi
 from app.telephony.emulator.faults import FaultPlan
 from app.telephony.emulator.intelligence_api import IntelligenceApi
+from app.telephony.emulator.keys_api import KeysApi
 from app.telephony.emulator.lifecycle import CallEngine
 from app.telephony.emulator.numbers_api import NumbersApi
 from app.telephony.emulator.outcomes import Scenario
@@ -25,7 +26,7 @@ from app.telephony.emulator.twilio_errors import TwilioError, error_response, no
 ACC = "/2010-04-01/Accounts/{account}"
 
 
-class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
+class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, KeysApi, IntelligenceApi):
     """State and handlers; ``app`` is the aiohttp application to run."""
 
     def __init__(
@@ -101,7 +102,7 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         if header.startswith("Basic "):
             try:
                 user, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-                ok = user == self.account.sid and password == self.account.auth_token
+                ok = self._credentials_valid(user, password)
             except (ValueError, UnicodeDecodeError):
                 ok = False
         if not ok:
@@ -112,6 +113,13 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         if account is not None and account != self.account.sid:
             raise not_found(request.path)
         return await handler(request)
+
+    def _credentials_valid(self, user: str, password: str) -> bool:
+        """The Account SID and Auth Token, or an API key's SID and secret."""
+        if user == self.account.sid:
+            return password == self.account.auth_token
+        key = self.account.api_keys.get(user)
+        return key is not None and password == key.secret
 
     @web.middleware
     async def _faults(self, request: web.Request, handler: Callable) -> web.StreamResponse:
@@ -143,6 +151,9 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, IntelligenceApi):
         r.add_post(f"{ACC}/OutgoingCallerIds.json", self.validation_request)
         r.add_delete(ACC + "/IncomingPhoneNumbers/{sid}.json", self.release_number)
         r.add_delete(ACC + "/OutgoingCallerIds/{sid}.json", self.remove_caller_id)
+        r.add_post(f"{ACC}/Keys.json", self.create_key)
+        r.add_get(f"{ACC}/Keys.json", self.list_keys)
+        r.add_delete(ACC + "/Keys/{sid}.json", self.delete_key)
         types = "|".join(numbers.NUMBER_TYPES)
         r.add_get(ACC + "/AvailablePhoneNumbers/{cc}/{type:" + types + "}.json", self.available)
         r.add_post("/v2/Services", self.create_service)

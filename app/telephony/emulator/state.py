@@ -126,9 +126,20 @@ class TranscriptRecord:
 
 
 @dataclass
+class ApiKeyRecord:
+    """An API key (SK…): Basic auth as SID:secret works like the Account SID and Auth Token."""
+
+    sid: str
+    friendly_name: str | None
+    secret: str
+    date_created: datetime = field(default_factory=utcnow)
+
+
+@dataclass
 class Account:
     sid: str
     auth_token: str
+    api_keys: dict[str, ApiKeyRecord] = field(default_factory=dict)
     calls: dict[str, CallRecord] = field(default_factory=dict)
     recordings: dict[str, RecordingRecord] = field(default_factory=dict)
     numbers: dict[str, NumberRecord] = field(default_factory=dict)

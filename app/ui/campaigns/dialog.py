@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import QDateTime, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.campaign_settings import BOUNDS, DEFAULTS, CampaignSettings, pacing_sentence
 from app.domain.windows import DAY_NAMES, parse_days
+from app.settings import get_setting, new_campaign_defaults
 from app.store import agents as agent_store
 from app.store import campaigns as campaign_store
 from app.store import numbers as number_store
@@ -168,7 +170,8 @@ class CampaignDialog(QDialog):
         layout.addLayout(buttons)
         self.contacts_box.setVisible(campaign_id is None)
         if campaign_id is None:
-            self._show_settings(DEFAULTS)
+            with context.store.session() as session:  # the team's calling window
+                self._show_settings(replace(DEFAULTS, **new_campaign_defaults(session)))
         else:
             self._load(campaign_id)
         self._update_pacing_line()
@@ -286,6 +289,7 @@ class CampaignDialog(QDialog):
                 caller_id=caller[0] if caller else None,
                 agent=agent,
                 start_at=start_at,
+                region=get_setting(session, "default_region"),
                 **settings,
             )
             return campaign.id
