@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain.donotcall import asks_not_to_be_called
 from app.domain.status import ContactStatus
 from app.domain.team_defaults import DO_NOT_CALL
-from app.settings import get_setting, operator_name
+from app.settings import operator_name
 from app.store.models import Call, Contact, DncEntry, TranscriptTurn
 from app.store.types import utcnow
 
