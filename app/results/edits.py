@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain.donotcall import asks_not_to_be_called
 from app.domain.status import ContactStatus
 from app.settings import get_setting
-from app.store.models import Call, Contact, DncEntry, TranscriptTurn
+from app.store.models import Call, Campaign, Contact, DncEntry, TranscriptTurn
 from app.store.types import utcnow
 
 VOICEMAIL = "Voicemail"
@@ -112,11 +112,17 @@ def suggested_disposition(session: Session, call: Call) -> str | None:
 
 
 def prefill_disposition(session: Session, call_id: int) -> str | None:
-    """Give an ended call without a disposition its suggested one; returns what was set."""
+    """Give an ended call the supervisor has not disposed of a suggested disposition: the
+    voice agent's (from its outcome, when the campaign offers it), else the obvious one;
+    returns what was set."""
     call = session.get(Call, call_id)
     if call is None or call.disposition or call.status != ContactStatus.COMPLETED:
         return None
-    suggestion = suggested_disposition(session, call)
+    offered = session.scalar(select(Campaign.dispositions).where(Campaign.id == call.campaign_id))
+    if call.suggested_disposition and call.suggested_disposition in (offered or []):
+        suggestion = call.suggested_disposition
+    else:
+        suggestion = suggested_disposition(session, call)
     if suggestion is not None:
         set_disposition(session, call_id, suggestion)
     return suggestion
