@@ -32,7 +32,7 @@ from app.store.types import utcnow
 from app.ui.context import AppContext
 from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
-from app.ui.pages import MainAction
+from app.ui.pages import MainAction, focus_search_box
 from app.ui.simple_table import Index, SimpleTableModel
 from app.ui.undo import UndoBar, confirm_loss, plural
 
@@ -135,6 +135,9 @@ class DncPage(QWidget):
     # -- the main window's hooks -------------------------------------------------------------
     def attach(self, context: AppContext) -> None:
         pass  # entries the agent adds show when the page is shown
+
+    def focus_search(self) -> None:
+        focus_search_box(self.search)
 
     def on_shown(self) -> None:
         self.refresh()

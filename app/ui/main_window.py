@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.secrets import mask_sid
 from app.ui.about import show_about, window_title
 from app.ui.context import AppContext
+from app.ui.contrast import text_colour
 from app.ui.live_calls import ask_before_closing, finishing_message
 from app.ui.pages import Page
 from app.ui.resources import icon
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
         """The database could not be opened: say so where the pages would be."""
         self.opening_label.setText(message)
         self.opening_label.setEnabled(True)
-        self.opening_label.setStyleSheet("color:#a94442;")
+        self.opening_label.setStyleSheet(f"color:{text_colour('#a94442')};")
         self.dialer_label.setText("Not started")
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -185,7 +186,7 @@ class MainWindow(QMainWindow):
         self.calls_label = QLabel("0 calls in progress")
         self.dialer_label = QLabel("Starting the dialer…")
         self.notice_label = QLabel()  # why the dialer paused a campaign, until it runs again
-        self.notice_label.setStyleSheet("color:#a94442;")
+        self.notice_label.setStyleSheet(f"color:{text_colour('#a94442')};")
         self._notice_for: int | None = None
         bar.addWidget(self.mode_label)
         bar.addWidget(self.calls_label)
@@ -217,10 +218,13 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         # close(), not quit(): closeEvent saves the layout and the app stops its services.
         self.quit_action.triggered.connect(self.close)
+        find = QAction("Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
         about = QAction("About CallDeck", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
-        self.addActions([new_campaign, import_action, self.quit_action, about])
+        self.addActions([new_campaign, import_action, find, self.quit_action, about])
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
@@ -278,6 +282,12 @@ class MainWindow(QMainWindow):
         action = current.main_action if current in self._pages.values() else None
         if action is not None:
             action.run()
+
+    def _focus_search(self) -> None:
+        current = self.stack.currentWidget()
+        focus_search = getattr(current, "focus_search", None)
+        if current in self._pages.values() and focus_search is not None:
+            focus_search()
 
     def _new_campaign(self) -> None:
         if self.context is None:
@@ -342,7 +352,7 @@ class MainWindow(QMainWindow):
 
     def show_service_error(self, message: str) -> None:
         self.dialer_label.setText(f"Dialer not running: {message}")
-        self.dialer_label.setStyleSheet("color:#a94442;")
+        self.dialer_label.setStyleSheet(f"color:{text_colour('#a94442')};")
 
     # -- persistence of the layout ---------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -134,3 +134,28 @@ def test_ctrl_q_closes_the_window_the_normal_way(qtbot, store, home):
     with qtbot.waitSignal(window.closing):  # emitted by closeEvent, which stops services
         qtbot.keyClick(window.nav, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
+
+
+def test_ctrl_f_focuses_the_search_box_of_the_page_shown(qtbot, store, home):
+    from PySide6.QtCore import Qt
+
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.campaigns.table.selectRow(0)  # the contacts search belongs to a campaign
+    for name, search in (
+        ("Campaigns", lambda: window.campaigns.search),
+        ("Results", lambda: window.results.search),
+        ("Do not call", lambda: window.page("Do not call").search),
+    ):
+        window.show_page(name)
+        search().setText("old words")
+        window.nav.setFocus()
+        qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert search().hasFocus(), name
+        assert search().selectedText() == "old words"  # typing replaces the last search
+    window.show_page("Phone numbers")  # no search box: Ctrl+F does nothing, and says nothing
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.nav.hasFocus()

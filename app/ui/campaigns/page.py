@@ -44,7 +44,7 @@ from app.ui.context import AppContext
 from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import confirm, show_error
 from app.ui.operations import Change, in_transaction, run_op
-from app.ui.pages import MainAction
+from app.ui.pages import MainAction, focus_search_box
 from app.ui.undo import UndoBar
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
@@ -243,6 +243,9 @@ class CampaignsPage(ListCommands, QWidget):
         context.bridge.contactChanged.connect(self.on_contact_changed)
         context.bridge.campaignStateChanged.connect(self.on_campaign_state_changed)
         context.bridge.campaignPausedBecause.connect(self.model.note_paused)
+
+    def focus_search(self) -> None:
+        focus_search_box(self.search)
 
     def on_shown(self) -> None:
         pass  # kept current by the dialer's events and by changes
