@@ -19,4 +19,6 @@ def test_the_title_and_the_about_box_show_the_installed_version(qtbot, store, ho
     assert box is not None and box.isVisible()
     assert version("calldeck") in box.text()
     assert str(home) in box.informativeText()
+    assert f"Logs: {home / 'logs'}" in box.informativeText()
+    assert "Licences: Qt, PySide6 and psycopg under the GNU LGPL v3" in box.informativeText()
     box.close()

@@ -64,6 +64,23 @@ def test_empty_state_teaches_and_opens_the_demo(qtbot, store, home):
     assert page.contacts_model.rowCount() == 36  # the first campaign is selected
 
 
+def test_in_live_mode_open_the_demo_first_says_what_it_adds(qtbot, store, home):
+    from PySide6.QtWidgets import QMessageBox
+
+    with store.session.begin() as session:
+        set_setting(session, "twilio_account_sid", SID)
+    set_auth_token(SID, "token")
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    page.open_demo()
+    question = page.demo_question
+    assert question.isVisible() and "test numbers" in question.text()
+    assert "real calls" in question.text()
+    assert page.model.rowCount() == 0  # nothing added before the answer
+    question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+
+
 def test_start_and_pause_from_the_row_without_a_dialer(qtbot, qloop, store, home):
     seed_demo(store)
     window = make_window(qtbot, store, home)

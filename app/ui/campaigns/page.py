@@ -430,6 +430,21 @@ class CampaignsPage(ListCommands, QWidget):
             dialog.imported.connect(start)
 
     def open_demo(self) -> None:
+        """Add the demo's campaigns; in live mode only once the user knows what that means."""
+        if self.context.demo_mode:
+            self._seed_demo()
+            return
+        self.demo_question = confirm(
+            self,
+            "Open the demo",
+            "The demo adds two campaigns of made-up contacts with test numbers (555), their "
+            "two agents and the demo caller-ID to this workspace.\n\n"
+            "You are in live mode: starting a demo campaign would place real calls through "
+            "your Twilio account. Add them anyway?",
+            self._seed_demo,
+        )
+
+    def _seed_demo(self) -> None:
         from app.demo import seed_demo
 
         run_op(

@@ -1,11 +1,21 @@
-"""Calls over time per outcome (app.results.series.CallSeries): one line per outcome on a
-time axis, with a legend, whether the campaign made 20 calls or 20,000."""
+"""Calls over time per outcome (app.results.series.CallSeries): stacked bands on a time axis,
+one per outcome, with a legend. The top edge is all calls per bucket; a band's height is its
+outcome's share. It reads the same with 20 calls (a band one call high, changing colour) as
+with 20,000, where separate lines per outcome would zigzag across each other."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCharts import (
+    QAreaSeries,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
@@ -19,7 +29,7 @@ LINE_COLOURS = {
     "Failed": "#dc3545",
     "In progress": "#0d6efd",
 }
-POINTS_UP_TO = 40  # fewer buckets than this: draw each as a dot too, so one call shows
+BAND_ALPHA = 200  # a little of the grid shows through
 Y_TICKS = 3  # 0, middle, top: both intervals must be whole numbers of calls
 
 
@@ -63,18 +73,25 @@ class CallsOverTimeChart(QChartView):
             axis.setTitleFont(_small(axis.titleFont()))
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        self.lines: dict[str, QLineSeries] = {}
+        # Each band lies between its upper edge and the band below's (the first, zero).
+        self.bands: dict[str, QAreaSeries] = {}
+        self.edges: dict[str, QLineSeries] = {}
+        self._zero = QLineSeries(self)
+        below = self._zero
         for label, _statuses in OUTCOMES:
-            line = QLineSeries()
-            line.setName(label)
-            line.setPen(QPen(QColor(LINE_COLOURS[label]), 2))
-            line.hovered.connect(
-                lambda point, state, label=label: self._hovered(label, point, state)
-            )
-            chart.addSeries(line)
-            line.attachAxis(self.x_axis)
-            line.attachAxis(self.y_axis)
-            self.lines[label] = line
+            upper = QLineSeries(self)
+            band = QAreaSeries(upper, below)
+            band.setName(label)
+            colour = QColor(LINE_COLOURS[label])
+            band.setPen(QPen(colour, 1))
+            colour.setAlpha(BAND_ALPHA)
+            band.setBrush(colour)
+            band.hovered.connect(self._hovered)
+            chart.addSeries(band)
+            band.attachAxis(self.x_axis)
+            band.attachAxis(self.y_axis)
+            self.bands[label], self.edges[label] = band, upper
+            below = upper
         self.series: CallSeries | None = None
         self.set_series(None)
 
@@ -83,27 +100,30 @@ class CallsOverTimeChart(QChartView):
         chart = self.chart()
         if series is None or not series.starts:
             chart.setTitle("Calls over time: none yet")
-            for line in self.lines.values():
-                line.clear()
+            for edge in (self._zero, *self.edges.values()):
+                edge.clear()
+            for band in self.bands.values():
+                band.setVisible(False)
             now = QDateTime.currentDateTime()
             self.x_axis.setFormat("HH:mm")
             self.x_axis.setRange(now.addSecs(-3 * 3600), now)
             self.y_axis.setRange(0, nice_top(0))
-            self.y_axis.setTitleText("")
             return
         chart.setTitle(f"Calls per {series.step_label}, by outcome")
-        xs = [_ms(start) for start in series.starts]
-        highest = 0
-        for label, line in self.lines.items():
-            counts = series.lines[label]
-            # One replace() instead of an append() per point: each append re-lays it out.
-            line.replace([QPointF(x, n) for x, n in zip(xs, counts, strict=True)])
-            line.setPointsVisible(len(xs) < POINTS_UP_TO)
-            line.setVisible(any(counts))  # an outcome that never happened: no line, no legend
-            highest = max(highest, max(counts, default=0))
         step_ms = int(series.step.total_seconds() * 1000)
-        # Leave half a bucket of room either side, so no point sits on the frame.
-        first, last = xs[0] - step_ms // 2, xs[-1] + step_ms // 2
+        # Each bucket a flat step from its start to the next one's: no slopes between
+        # buckets that would suggest calls at times nobody called.
+        xs = [x for start in series.starts for x in (_ms(start), _ms(start) + step_ms)]
+        # One replace() instead of an append() per point: each append re-lays it out.
+        self._zero.replace([QPointF(x, 0) for x in xs])
+        stacked = [0] * len(series.starts)
+        for label, edge in self.edges.items():
+            counts = series.lines[label]
+            stacked = [top + n for top, n in zip(stacked, counts, strict=True)]
+            edge.replace([QPointF(x, stacked[i // 2]) for i, x in enumerate(xs)])
+            self.bands[label].setVisible(any(counts))  # never happened: no band, no legend
+        highest = max(stacked, default=0)
+        first, last = xs[0], xs[-1]
         self.x_axis.setFormat(_axis_format(series, last - first))
         self.x_axis.setRange(
             QDateTime.fromMSecsSinceEpoch(first), QDateTime.fromMSecsSinceEpoch(last)
@@ -111,21 +131,23 @@ class CallsOverTimeChart(QChartView):
         self.y_axis.setRange(0, nice_top(highest + (1 if highest < 4 else 0)))
 
     def point_count(self) -> int:
-        """Buckets drawn (every line has one point per bucket)."""
+        """Buckets drawn (every band has one point per bucket)."""
         return len(self.series.starts) if self.series else 0
 
-    def visible_lines(self) -> list[str]:
-        return [label for label, line in self.lines.items() if line.isVisible()]
+    def visible_bands(self) -> list[str]:
+        return [label for label, band in self.bands.items() if band.isVisible()]
 
-    def _hovered(self, label: str, point: QPointF, state: bool) -> None:
+    def band_top(self, label: str, index: int) -> float:
+        """The upper edge of *label*'s band at bucket *index*: its calls and those below."""
+        return self.edges[label].at(2 * index).y()
+
+    def _hovered(self, point: QPointF, state: bool) -> None:
         if not state or self.series is None:
             QToolTip.hideText()
             return
         at = QDateTime.fromMSecsSinceEpoch(round(point.x())).toLocalTime()
-        index = min(
-            range(len(self.series.starts)),
-            key=lambda i: abs(_ms(self.series.starts[i]) - point.x()),
-        )
+        starts = [_ms(start) for start in self.series.starts]
+        index = max(0, bisect_right(starts, point.x()) - 1)  # the bucket the pointer is in
         counts = ", ".join(
             f"{name}: {self.series.lines[name][index]:,}"
             for name in self.series.lines

@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.results.calls_model import clock
@@ -70,7 +70,7 @@ class DispositionBar(QWidget):
         total = sum(n for _, n in self._parts) + self._undisposed
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e9ecef"))
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Button))  # light or dark
         painter.drawRoundedRect(rect, 4, 4)
         if not total:
             return

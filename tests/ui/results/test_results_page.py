@@ -321,9 +321,10 @@ def test_the_chart_draws_a_line_per_outcome_with_a_legend(qtbot):
     chart.set_series(CallSeries(HOUR, starts, lines))
     assert chart.chart().title() == "Calls per hour, by outcome"
     assert chart.point_count() == 30
-    assert chart.visible_lines() == ["Answered", "Busy"]  # outcomes that never happened: none
+    assert chart.visible_bands() == ["Answered", "Busy"]  # outcomes that never happened: none
     assert chart.chart().legend().isVisible()
-    assert [chart.lines["Answered"].at(i).y() for i in range(8)] == [0, 1, 2, 3, 4, 5, 6, 0]
+    assert [chart.band_top("Answered", i) for i in range(8)] == [0, 1, 2, 3, 4, 5, 6, 0]
+    assert chart.band_top("Busy", 3) == 3 + 1  # stacked on the answered calls
     assert chart.y_axis.max() == 10 and chart.x_axis.format() == "ddd HH:mm"
     chart.set_series(None)
     assert chart.point_count() == 0 and chart.chart().title() == "Calls over time: none yet"
