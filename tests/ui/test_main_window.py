@@ -176,3 +176,16 @@ def test_ctrl_f_focuses_the_search_box_of_the_page_shown(qtbot, store, home):
     window.nav.setFocus()
     qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.nav.hasFocus()
+
+
+def test_the_contacts_search_starts_empty_in_each_campaign(qtbot, store, home):
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    page.table.selectRow(0)
+    page.search.setText("zzz nobody")
+    page._reload_contacts()
+    assert page.contacts_model.rowCount() == 0
+    page.table.selectRow(1)
+    assert page.search.text() == ""
+    assert page.contacts_model.rowCount() == page.model.summary(1).total

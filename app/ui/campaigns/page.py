@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -189,6 +189,7 @@ class CampaignsPage(ListCommands, QWidget):
         for status in ContactStatus:
             self.status_filter.addItem(status_label(status.value), status.value)
         self.status_filter.currentIndexChanged.connect(self._reload_contacts)
+        self._contacts_of: int | None = None  # the campaign the search was typed in
         self.search = QLineEdit(placeholderText="Search name or number", clearButtonEnabled=True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._reload_contacts)
@@ -276,7 +277,14 @@ class CampaignsPage(ListCommands, QWidget):
         if row is not None and row != self.table.currentIndex().row():
             self.table.selectRow(row)
 
-    def _on_campaign_selected(self, current, _previous) -> None:
+    def _on_campaign_selected(self, _current, _previous) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id != self._contacts_of:
+            # Another campaign: all its contacts, not the last campaign's search among them.
+            self._contacts_of = campaign_id
+            self._search_timer.stop()
+            with QSignalBlocker(self.search):
+                self.search.clear()
         self._reload_contacts()
 
     def _reload_contacts(self) -> None:

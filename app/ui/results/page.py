@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import ContactStatus
-from app.paths import exports_dir
+from app.paths import documents_dir
 from app.results.calls import NO_DISPOSITION, CallFilter, count_calls
 from app.store.engine import Store
 from app.ui.campaigns.badges import status_label
@@ -449,7 +449,7 @@ class ResultsPage(QWidget):
     def _choose_file(self, flt: CallFilter) -> None:
         name = self.campaign_combo.currentText() or "calls"
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
-        suggested = str(exports_dir(self.home) / f"{safe or 'calls'}.xlsx")
+        suggested = str(documents_dir(self.home) / f"{safe or 'calls'}.xlsx")
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export calls", suggested, "Excel workbook (*.xlsx);;CSV (*.csv)"
         )
