@@ -183,7 +183,7 @@ class CampaignsTableModel(QAbstractTableModel):
         if column == PROGRESS_COLUMN:
             return f"{s.done:,} / {s.total:,}"
         if 5 <= column < 5 + len(COUNT_STATUSES):
-            return s.counts.get(COUNT_STATUSES[column - 5], 0)
+            return f"{s.counts.get(COUNT_STATUSES[column - 5], 0):,}"  # 10,979, not 10979
         if column == NEXT_RUN_COLUMN:
             if reason := self.paused_because(s.id):
                 return f"⚠ {reason}"
