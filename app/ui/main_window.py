@@ -12,14 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -98,9 +106,17 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(170)
         self.nav.setEnabled(False)  # until attach(): there are no pages to go to yet
-        self.about_button = QPushButton("About CallDeck")
-        self.about_button.setFlat(True)
-        self.about_button.clicked.connect(self.show_about)
+        # Help: About (version, data folder, logs, licences) and the folders a support
+        # question asks for, one click away.
+        self.help_button = QPushButton("Help")
+        self.help_button.setObjectName("helpButton")
+        self.help_button.setFlat(True)
+        self.help_menu = QMenu(self.help_button)
+        self.help_menu.addAction("About CallDeck…", self.show_about)
+        # Bound methods, not lambdas: a lambda holding self would keep the window alive.
+        self.help_menu.addAction("Open the logs folder", self.open_logs_folder)
+        self.help_menu.addAction("Open the data folder", self.open_data_folder)
+        self.help_button.setMenu(self.help_menu)
         self.stack = QStackedWidget()
         for spec in PAGE_SPECS:
             self.nav.addItem(QListWidgetItem(icon(spec.icon), spec.name))
@@ -130,7 +146,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         rail = QVBoxLayout()
         rail.addWidget(self.nav, 1)
-        rail.addWidget(self.about_button)
+        rail.addWidget(self.help_button)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(rail)
@@ -310,6 +326,14 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         show_about(self, str(self.context.home) if self.context else None)
+
+    def open_logs_folder(self) -> None:
+        if self.context is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.home / "logs")))
+
+    def open_data_folder(self) -> None:
+        if self.context is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.home)))
 
     def _open_results(self, campaign_id: int) -> None:
         self.show_page("Results")
