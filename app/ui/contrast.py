@@ -27,8 +27,8 @@ def contrast_ratio(first: QColor | str, second: QColor | str) -> float:
 
 
 def readable_on(colour: str, background: QColor) -> str:
-    """*colour* (a hue chosen for a light background), lightened step by step until it reads
-    at AA on *background*: red stays red on a dark window, only lighter."""
+    """*colour*, lightened (on a dark *background*) or darkened (on a light one) step by step
+    until it reads at AA: red stays red, only lighter or darker."""
     text = QColor(colour)
     for _ in range(20):
         if contrast_ratio(text, background) >= AA_NORMAL_TEXT:
