@@ -43,6 +43,13 @@ def exports_dir(home: Path) -> Path:
     return path
 
 
+def documents_dir(home: Path) -> Path:
+    """Where exports are offered first: the user's Documents folder, else the data folder's
+    exports/ (a system without one)."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else exports_dir(home)
+
+
 def resources_dir() -> Path:
     """The top-level resources/ folder (icons, agent templates), also inside a bundle."""
     bundled = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here

@@ -3,9 +3,11 @@ the search box.
 
 Each figure is measured beside its floor in the same run:
 - stats refresh (trigger-kept counters) vs the plain GROUP BY recount of the same numbers;
+- the chart's calls per outcome over time (migration 0013's counters, per local day here)
+  vs the GROUP BY over the rows it replaces;
 - opening the Results view (first page of ids + visible rows + stats) vs reading every id, which
   is what a table that loads all its ids up front would pay;
-- text search (the FTS5 index of migration 0010) vs a plain indexed lookup of the same calls
+- text search (the FTS5 index of migration 0008) vs a plain indexed lookup of the same calls
   (by contact id, through the calls' B-tree index), and vs the LIKE scan it replaced;
 - the cost the triggers (counters and search index) add to each call insert and update.
 
@@ -35,6 +37,9 @@ INSERT_SAMPLE = 50_000
 STATUSES = ["completed"] * 5 + ["no_answer"] * 2 + ["busy", "failed"]
 ANSWERED = ["human"] * 3 + ["machine_end_beep", "machine_start", "unknown"]
 DISPOSITIONS = [None, None, "Interested", "Not interested", "Call back", "Voicemail"]
+
+
+SEARCH_MIGRATION, SERIES_MIGRATION = "0008_call_search", "0013_call_series"
 
 
 def _migration(name: str = "0002_stat_counters"):
@@ -95,7 +100,7 @@ def _insert_calls(raw, campaign_id: int, rng: random.Random, first: int, last: i
 def _set_triggers(raw, on: bool) -> None:
     """The counters' and the search index's triggers, off or back on."""
     cursor = raw.cursor()
-    for migration in (_migration(), _migration("0010_call_search")):
+    for migration in (_migration(), _migration(SEARCH_MIGRATION), _migration(SERIES_MIGRATION)):
         for name in migration.trigger_names():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         if on:
@@ -126,8 +131,8 @@ def _add_words(raw, rng: random.Random) -> None:
 
 
 def _rebuild_search(raw) -> float:
-    """Index every call, as migration 0010 does on upgrade; returns the seconds it took."""
-    migration = _migration("0010_call_search")
+    """Index every call, as migration 0008 does on upgrade; returns the seconds it took."""
+    migration = _migration(SEARCH_MIGRATION)
     began = time.perf_counter()
     cursor = raw.cursor()
     cursor.execute(f"DELETE FROM {migration.TABLE}")
@@ -187,6 +192,18 @@ def _generate(store, rng: random.Random) -> tuple[int, dict]:
         raw.close()
     figures["generate_s"] = round(time.perf_counter() - began, 1)
     return campaign_id, figures
+
+
+def _series_from_rows(session, campaign_id: int) -> list:
+    """What the chart's counters replace: calls per ten minutes and status from the rows."""
+    from sqlalchemy import func, select
+
+    from app.results.stats import bucket_status_key
+    from app.store.models import Call
+
+    key = bucket_status_key()
+    query = select(key, func.count()).where(Call.campaign_id == campaign_id).group_by(key)
+    return session.execute(query).all()
 
 
 def _update_cost(store, rng: random.Random, *, triggers: bool) -> float:
@@ -276,6 +293,7 @@ def run() -> dict:
     from PySide6.QtWidgets import QApplication
 
     from app.results.calls import call_ids
+    from app.results.series import calls_over_time
     from app.results.stats import campaign_stats, counts_from_rows, read_counters
     from app.store.engine import open_store
 
@@ -292,6 +310,8 @@ def run() -> dict:
                 lambda: counts_from_rows(session, campaign_id), RECOUNT_RUNS
             )
             counters_equal = read_counters(session, campaign_id) == recounted
+            series_ms, series = _timed(lambda: calls_over_time(session, campaign_id), STATS_RUNS)
+            series_rows_ms, _ = _timed(lambda: _series_from_rows(session, campaign_id), 1)
             all_ids_ms, all_ids = _timed(lambda: call_ids(session, campaign_id), 1)
 
         from app.ui.results.page import ResultsPage
@@ -347,6 +367,10 @@ def run() -> dict:
         "stats_panel_speedup_vs_recount": round(recount_ms / panel_ms, 1),
         "stats_goal_ms": 100,
         "counters_equal_recount": counters_equal,
+        "chart_series_ms": round(series_ms, 2),
+        "chart_series_floor_group_by_rows_ms": round(series_rows_ms, 1),
+        "chart_series_buckets": f"{len(series.starts)} per {series.step_label}",
+        "chart_series_calls": series.total,
         "counters_equal_recount_after_updates": still_equal,
         "total_calls_reported": stats["total_calls"],
         "open_results_view_ms": round(open_ms, 1),

@@ -191,6 +191,7 @@ def import_table(
         encoding=table.encoding,
         delimiter=table.delimiter,
         mapping=mapping,
+        headers=table.headers,
         dry_run=dry_run,
     )
     with store.engine.connect() as conn:

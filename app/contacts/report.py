@@ -33,6 +33,7 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     mapping: ColumnMapping | None = None
+    headers: list[str] = field(default_factory=list, repr=False)
     dry_run: bool = False
     rejects: list[Reject] = field(default_factory=list, repr=False)
 
@@ -58,6 +59,13 @@ class ImportReport:
             if count:
                 parts.append(f"{count:,} {label}")
         return parts
+
+    def phone_as_written(self, reject: Reject) -> str:
+        """The rejected row's phone cell, as it was in the file."""
+        if self.mapping is None or self.mapping.phone not in self.headers:
+            return ""
+        at = self.headers.index(self.mapping.phone)
+        return reject.cells[at] if at < len(reject.cells) else ""
 
     def summary(self) -> str:
         verb = "Would import" if self.dry_run else "Imported"

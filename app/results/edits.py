@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain.donotcall import asks_not_to_be_called
 from app.domain.status import ContactStatus
 from app.domain.team_defaults import DO_NOT_CALL
-from app.settings import operator_name
+from app.settings import operator_name, team_dispositions
 from app.store.models import Call, Contact, DncEntry, TranscriptTurn
 from app.store.types import utcnow
 
@@ -180,11 +180,16 @@ def suggested_disposition(session: Session, call: Call) -> str | None:
 
 
 def prefill_disposition(session: Session, call_id: int) -> str | None:
-    """Give an ended call without a disposition its suggested one; returns what was set."""
+    """Give an ended call the supervisor has not disposed of a suggested disposition: the
+    voice agent's (from its outcome, when the campaign offers it), else the obvious one;
+    returns what was set."""
     call = session.get(Call, call_id)
     if call is None or call.disposition or call.status != ContactStatus.COMPLETED:
         return None
-    suggestion = suggested_disposition(session, call)
+    if call.suggested_disposition and call.suggested_disposition in team_dispositions(session):
+        suggestion = call.suggested_disposition  # the voice agent's, when the team offers it
+    else:
+        suggestion = suggested_disposition(session, call)
     if suggestion is None:
         return None
     try:  # only while no seat has chosen one: the supervisor's choice counts

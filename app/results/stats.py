@@ -25,9 +25,11 @@ COUNTER_KINDS = (
     "talk_seconds",
     "talk_calls",
     "bucket",
+    "bucket_status",
     "contact_status",
 )
 BUCKET_MINUTES = 10  # calls_over_time granularity (the "bucket" counters)
+BUCKET_KEY_LENGTH = 15  # created_at's first characters that name its ten-minute bucket
 
 
 def counts_from_rows(session: Session, campaign_id: int) -> Counts:
@@ -56,8 +58,9 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
     ).one()
     add("talk_seconds", [("all", talk_seconds or 0)])
     add("talk_calls", [("all", talk_calls or 0)])
-    bucket = func.substr(Call.created_at, 1, 15)
+    bucket = func.substr(Call.created_at, 1, BUCKET_KEY_LENGTH)
     add("bucket", session.execute(_grouped(bucket, in_campaign)).all())
+    add("bucket_status", session.execute(_grouped(bucket_status_key(), in_campaign)).all())
     contact_rows = session.execute(
         select(Contact.status, func.count())
         .where(Contact.campaign_id == campaign_id)
@@ -65,6 +68,11 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
     ).all()
     add("contact_status", contact_rows)
     return counts
+
+
+def bucket_status_key():
+    """The "bucket_status" counter's key (migration 0013): "2026-11-27 13:2 completed"."""
+    return func.substr(Call.created_at, 1, BUCKET_KEY_LENGTH).op("||")(" ").op("||")(Call.status)
 
 
 def _grouped(key, where):

@@ -20,7 +20,7 @@ from app.domain.status import (
     ContactStatus,
 )
 from app.store.agent_pins import pin_on_start
-from app.store.counters import counters_maintained, read_counters
+from app.store.counters import counters_maintained, read_counter_kind
 from app.store.models import (
     Agent,
     Call,
@@ -70,9 +70,8 @@ def status_counts(session: Session, campaign_id: int) -> dict[str, int]:
     """Contacts per status: from the trigger-kept counters where the database keeps them."""
     counts = {s.value: 0 for s in ContactStatus}
     if counters_maintained(session.get_bind()):
-        for (kind, status), n in read_counters(session, campaign_id).items():
-            if kind == "contact_status":
-                counts[status] = n
+        # Only this kind: a long campaign also has thousands of the chart's bucket counters.
+        counts.update(read_counter_kind(session, campaign_id, "contact_status"))
         return counts
     rows = session.execute(
         select(Contact.status, func.count())

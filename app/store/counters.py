@@ -1,4 +1,4 @@
-"""Per-campaign tallies kept by SQLite triggers (migration 0002), read in one query.
+"""Per-campaign tallies kept by SQLite triggers (migrations 0002 and 0013), read in one query.
 
 app.results.stats builds the stats panel on them; the campaigns list reads its contact counts
 here, so neither pays for a GROUP BY over every contact on each live refresh.
@@ -17,8 +17,8 @@ Counts = dict[tuple[str, str], int]  # (kind, key) -> n
 
 # The triggers that keep the counters (migration 0002); a later batch migration that rebuilds
 # calls or contacts drops them, and then we fall back to counting rows rather than lie.
-_TRIGGER_PREFIXES = ("trg_calls_stats_", "trg_contacts_stats_")
-_TABLE_TRIGGERS = 12  # 9 on calls, 3 on contacts
+_TRIGGER_PREFIXES = ("trg_calls_stats_", "trg_contacts_stats_", "trg_calls_series_")
+_TABLE_TRIGGERS = 15  # 9 + 3 (0013's series) on calls, 3 on contacts
 _counters_ok: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
@@ -45,3 +45,14 @@ _READ_COUNTERS = text("SELECT kind, key, n FROM stat_counters WHERE campaign_id 
 def read_counters(session: Session, campaign_id: int) -> Counts:
     rows = session.execute(_READ_COUNTERS, {"campaign_id": campaign_id}).all()
     return {(kind, key): n for kind, key, n in rows if n}
+
+
+_READ_KIND = text(
+    "SELECT key, n FROM stat_counters WHERE campaign_id = :campaign_id AND kind = :kind"
+)
+
+
+def read_counter_kind(session: Session, campaign_id: int, kind: str) -> dict[str, int]:
+    """One kind's counters (a range of the primary key), e.g. the chart's series."""
+    rows = session.execute(_READ_KIND, {"campaign_id": campaign_id, "kind": kind}).all()
+    return {key: n for key, n in rows if n}

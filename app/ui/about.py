@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import platform
 import sys
+from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import qVersion
@@ -13,6 +14,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app import app_version
 from app.ui.resources import icon
+
+LICENCES = (
+    "Licences: Qt, PySide6 and psycopg under the GNU LGPL v3; SQLAlchemy, Alembic, the Twilio SDK, "
+    "openpyxl and aiohttp under the MIT or Apache 2.0 licences; phonenumbers under the "
+    "Apache 2.0 licence. Each package's licence file is installed with it."
+)
 
 
 def window_title() -> str:
@@ -32,6 +39,8 @@ def show_about(parent: QWidget, data_folder: str | None = None) -> QMessageBox:
     ]
     if data_folder:
         lines.append(f"Data folder: {html.escape(data_folder)}")
+        lines.append(f"Logs: {html.escape(str(Path(data_folder) / 'logs'))}")
+    lines.append(LICENCES)
     box.setInformativeText("<br>".join(lines))
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.setObjectName("aboutBox")

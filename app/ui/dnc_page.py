@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.contacts.dnc_file import read_dnc_file
 from app.domain.phone import InvalidPhone, format_international, to_e164
+from app.paths import documents_dir
 from app.results.dnc_export import export_dnc
 from app.settings import get_setting
 from app.store import dnc as dnc_store
@@ -32,7 +33,7 @@ from app.store.types import utcnow
 from app.ui.context import AppContext
 from app.ui.messages import show_error
 from app.ui.operations import Change, in_transaction, run_op
-from app.ui.pages import MainAction
+from app.ui.pages import MainAction, focus_search_box
 from app.ui.simple_table import Index, SimpleTableModel
 from app.ui.undo import UndoBar, confirm_loss, plural
 
@@ -135,6 +136,9 @@ class DncPage(QWidget):
     # -- the main window's hooks -------------------------------------------------------------
     def attach(self, context: AppContext) -> None:
         pass  # entries the agent adds show when the page is shown
+
+    def focus_search(self) -> None:
+        focus_search_box(self.search)
 
     def on_shown(self) -> None:
         self.refresh()
@@ -262,7 +266,7 @@ class DncPage(QWidget):
 
     def import_list(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import a do-not-call list", _documents(), LIST_FILTER
+            self, "Import a do-not-call list", str(documents_dir(self.context.home)), LIST_FILTER
         )
         if path:
             self.import_path(Path(path))
@@ -292,7 +296,7 @@ class DncPage(QWidget):
         target, _ = QFileDialog.getSaveFileName(
             self,
             "Export the do-not-call list",
-            str(Path(_documents()) / "do-not-call.csv"),
+            str(documents_dir(self.context.home) / "do-not-call.csv"),
             "CSV (*.csv)",
         )
         if target:
@@ -302,7 +306,3 @@ class DncPage(QWidget):
         """Export what is shown (the search applies)."""
         count = export_dnc(self.model.rows(), path)
         self.undo_bar.offer(f"Exported {plural(count, 'number')} to {path}.", None)
-
-
-def _documents() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

@@ -12,14 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -30,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.secrets import mask_sid
 from app.ui.about import show_about, window_title
 from app.ui.context import AppContext
+from app.ui.contrast import text_colour
 from app.ui.live_calls import ask_before_closing, finishing_message
 from app.ui.pages import Page
 from app.ui.resources import icon
@@ -97,9 +106,17 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(170)
         self.nav.setEnabled(False)  # until attach(): there are no pages to go to yet
-        self.about_button = QPushButton("About CallDeck")
-        self.about_button.setFlat(True)
-        self.about_button.clicked.connect(self.show_about)
+        # Help: About (version, data folder, logs, licences) and the folders a support
+        # question asks for, one click away.
+        self.help_button = QPushButton("Help")
+        self.help_button.setObjectName("helpButton")
+        self.help_button.setFlat(True)
+        self.help_menu = QMenu(self.help_button)
+        self.help_menu.addAction("About CallDeck…", self.show_about)
+        # Bound methods, not lambdas: a lambda holding self would keep the window alive.
+        self.help_menu.addAction("Open the logs folder", self.open_logs_folder)
+        self.help_menu.addAction("Open the data folder", self.open_data_folder)
+        self.help_button.setMenu(self.help_menu)
         self.stack = QStackedWidget()
         for spec in PAGE_SPECS:
             self.nav.addItem(QListWidgetItem(icon(spec.icon), spec.name))
@@ -129,7 +146,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         rail = QVBoxLayout()
         rail.addWidget(self.nav, 1)
-        rail.addWidget(self.about_button)
+        rail.addWidget(self.help_button)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(rail)
@@ -163,7 +180,7 @@ class MainWindow(QMainWindow):
         """The database could not be opened: say so where the pages would be."""
         self.opening_label.setText(message)
         self.opening_label.setEnabled(True)
-        self.opening_label.setStyleSheet("color:#a94442;")
+        self.opening_label.setStyleSheet(f"color:{text_colour('#a94442')};")
         self.dialer_label.setText("Not started")
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -185,7 +202,7 @@ class MainWindow(QMainWindow):
         self.calls_label = QLabel("0 calls in progress")
         self.dialer_label = QLabel("Starting the dialer…")
         self.notice_label = QLabel()  # why the dialer paused a campaign, until it runs again
-        self.notice_label.setStyleSheet("color:#a94442;")
+        self.notice_label.setStyleSheet(f"color:{text_colour('#a94442')};")
         self._notice_for: int | None = None
         bar.addWidget(self.mode_label)
         bar.addWidget(self.calls_label)
@@ -217,10 +234,13 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         # close(), not quit(): closeEvent saves the layout and the app stops its services.
         self.quit_action.triggered.connect(self.close)
+        find = QAction("Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
         about = QAction("About CallDeck", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
-        self.addActions([new_campaign, import_action, self.quit_action, about])
+        self.addActions([new_campaign, import_action, find, self.quit_action, about])
 
     # -- navigation ------------------------------------------------------------------------
     def page_names(self) -> list[str]:
@@ -294,6 +314,12 @@ class MainWindow(QMainWindow):
         if action is not None:
             action.run()
 
+    def _focus_search(self) -> None:
+        current = self.stack.currentWidget()
+        focus_search = getattr(current, "focus_search", None)
+        if current in self._pages.values() and focus_search is not None:
+            focus_search()
+
     def _new_campaign(self) -> None:
         if self.context is None:
             return
@@ -315,6 +341,14 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         show_about(self, str(self.context.home) if self.context else None)
+
+    def open_logs_folder(self) -> None:
+        if self.context is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.home / "logs")))
+
+    def open_data_folder(self) -> None:
+        if self.context is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.home)))
 
     def _open_results(self, campaign_id: int) -> None:
         self.show_page("Results")
@@ -357,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def show_service_error(self, message: str) -> None:
         self.dialer_label.setText(f"Dialer not running: {message}")
-        self.dialer_label.setStyleSheet("color:#a94442;")
+        self.dialer_label.setStyleSheet(f"color:{text_colour('#a94442')};")
 
     # -- persistence of the layout ---------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QLineEdit
 
     from app.ui.context import AppContext
 
@@ -36,4 +37,13 @@ class Page(Protocol):
 
     def save_state(self, settings: QSettings) -> None: ...
 
+    # Optional: a page with a search box has focus_search(), which the window's Ctrl+F calls.
+    # def focus_search(self) -> None: ...
+
     def restore_state(self, settings: QSettings) -> None: ...
+
+
+def focus_search_box(edit: QLineEdit) -> None:
+    """Ctrl+F: into the search box, its text selected so typing replaces it."""
+    edit.setFocus()
+    edit.selectAll()

@@ -126,6 +126,24 @@ def test_prefill_from_the_outcome(store, seeded):
         assert session.scalar(select(DncEntry.source)) == "disposition"
 
 
+def test_prefill_takes_the_voice_agents_suggestion_unless_the_supervisor_chose(store, seeded):
+    human_call, other_call = seeded.call_ids[0], seeded.call_ids[7]  # completed, human
+    with store.session.begin() as session:
+        for call_id in (human_call, other_call):
+            call = session.get(Call, call_id)
+            call.outcome, call.suggested_disposition = "callback", "Call back"
+        set_disposition(session, other_call, "Not interested")
+        unoffered = session.get(Call, seeded.call_ids[5])  # completed, human
+        unoffered.outcome, unoffered.suggested_disposition = "completed", "Booked"
+        session.flush()
+        assert prefill_disposition(session, human_call) == "Call back"
+        assert prefill_disposition(session, other_call) is None
+        assert prefill_disposition(session, unoffered.id) is None  # not in the campaign's list
+    with store.session() as session:
+        assert session.get(Call, human_call).disposition == "Call back"
+        assert session.get(Call, other_call).disposition == "Not interested"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_round_trips_and_neutralises_formulas(store, tmp_path, fmt, seeded):
     with store.session.begin() as session:

@@ -64,6 +64,23 @@ def test_empty_state_teaches_and_opens_the_demo(qtbot, store, home):
     assert page.contacts_model.rowCount() == 36  # the first campaign is selected
 
 
+def test_in_live_mode_open_the_demo_first_says_what_it_adds(qtbot, store, home):
+    from PySide6.QtWidgets import QMessageBox
+
+    with store.session.begin() as session:
+        set_setting(session, "twilio_account_sid", SID)
+    set_auth_token(SID, "token")
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    page.open_demo()
+    question = page.demo_question
+    assert question.isVisible() and "test numbers" in question.text()
+    assert "real calls" in question.text()
+    assert page.model.rowCount() == 0  # nothing added before the answer
+    question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+
+
 def test_start_and_pause_from_the_row_without_a_dialer(qtbot, qloop, store, home):
     seed_demo(store)
     window = make_window(qtbot, store, home)
@@ -134,3 +151,41 @@ def test_ctrl_q_closes_the_window_the_normal_way(qtbot, store, home):
     with qtbot.waitSignal(window.closing):  # emitted by closeEvent, which stops services
         qtbot.keyClick(window.nav, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
+
+
+def test_ctrl_f_focuses_the_search_box_of_the_page_shown(qtbot, store, home):
+    from PySide6.QtCore import Qt
+
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.campaigns.table.selectRow(0)  # the contacts search belongs to a campaign
+    for name, search in (
+        ("Campaigns", lambda: window.campaigns.search),
+        ("Results", lambda: window.results.search),
+        ("Do not call", lambda: window.page("Do not call").search),
+    ):
+        window.show_page(name)
+        search().setText("old words")
+        window.nav.setFocus()
+        qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert search().hasFocus(), name
+        assert search().selectedText() == "old words"  # typing replaces the last search
+    window.show_page("Phone numbers")  # no search box: Ctrl+F does nothing, and says nothing
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.nav.hasFocus()
+
+
+def test_the_contacts_search_starts_empty_in_each_campaign(qtbot, store, home):
+    seed_demo(store)
+    window = make_window(qtbot, store, home)
+    page = window.campaigns
+    page.table.selectRow(0)
+    page.search.setText("zzz nobody")
+    page._reload_contacts()
+    assert page.contacts_model.rowCount() == 0
+    page.table.selectRow(1)
+    assert page.search.text() == ""
+    assert page.contacts_model.rowCount() == page.model.summary(1).total

@@ -40,3 +40,8 @@ def status_label(status: str) -> str:
 
 # Badges keep dark text on their light fill, whatever the palette (dark mode included).
 BADGE_TEXT = QColor("#1f2328")
+
+
+def badge_style(fill: str) -> str:
+    """A label drawn as a badge: the light fill, with the dark badge text."""
+    return f"background:{fill}; color:{BADGE_TEXT.name()}; border-radius:8px; padding:2px 8px;"

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 from app.domain.status import CampaignState, ContactStatus
 from app.store.campaigns import CampaignSummary, list_campaigns
 from app.store.engine import Store
 from app.ui.campaigns.badges import BADGE_TEXT, badge_colour, status_label
+from app.ui.contrast import text_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,7 +30,7 @@ STATE_COLUMN = COLUMNS.index("State")
 ACTIONS_COLUMN = COLUMNS.index("Actions")
 ProgressRole = Qt.ItemDataRole.UserRole + 1  # (done, total)
 StateRole = Qt.ItemDataRole.UserRole + 2
-REASON_COLOUR = QColor("#a94442")
+REASON_COLOUR = "#a94442"  # lightened on a dark palette (app.ui.contrast)
 
 
 # The dialer's view of a campaign's next dial: (when, why, whose local time) or None.
@@ -178,7 +179,7 @@ class CampaignsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"Paused by CallDeck: {reason}"
             if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_RUN_COLUMN:
-                return REASON_COLOUR
+                return QColor(text_colour(REASON_COLOUR, QPalette.ColorRole.Base))
         if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_RUN_COLUMN:
             return next_run(s, self._next_dial)[1] or None
         if role == Qt.ItemDataRole.ToolTipRole and column == PROGRESS_COLUMN and s.awaiting:
@@ -204,7 +205,7 @@ class CampaignsTableModel(QAbstractTableModel):
         if column == PROGRESS_COLUMN:
             return f"{s.done:,} / {s.total:,}"
         if 5 <= column < 5 + len(COUNT_STATUSES):
-            return s.counts.get(COUNT_STATUSES[column - 5], 0)
+            return f"{s.counts.get(COUNT_STATUSES[column - 5], 0):,}"  # 10,979, not 10979
         if column == NEXT_RUN_COLUMN:
             if reason := self.paused_because(s.id) or self.held_because(s.id):
                 return f"⚠ {reason}"

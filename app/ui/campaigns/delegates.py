@@ -27,7 +27,7 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(4, 4, -4, -4)
         bar.minimum, bar.maximum = 0, max(total, 1)
         bar.progress = min(done, bar.maximum)
-        bar.text = f"{done} / {total}"
+        bar.text = f"{done:,} / {total:,}"
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         # Qt 6 has no orientation field: without State_Horizontal the bar fills bottom-up.

@@ -32,6 +32,7 @@ from app.store import campaigns as campaign_store
 from app.store import numbers as number_store
 from app.store.types import utcnow
 from app.ui.context import AppContext
+from app.ui.contrast import text_colour
 from app.ui.drop_zone import DropZone
 from app.ui.screen_fit import ScrollBody, fit_dialog
 
@@ -65,7 +66,7 @@ class CampaignDialog(QDialog):
         self.agent = QComboBox()
         self.caller_id = QComboBox()
         self.caller_warning = QLabel()
-        self.caller_warning.setStyleSheet("color:#8a6d3b;")
+        self.caller_warning.setStyleSheet(f"color:{text_colour('#8a6d3b')};")
         self.caller_warning.setWordWrap(True)
         self.caller_id.currentIndexChanged.connect(self._on_caller_changed)
         self._fill_choices()
@@ -130,7 +131,7 @@ class CampaignDialog(QDialog):
         self.schedule_at.setCalendarPopup(True)
         self.schedule_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.error = QLabel()
-        self.error.setStyleSheet("color:#a94442;")
+        self.error.setStyleSheet(f"color:{text_colour('#a94442')};")
         self.error.setWordWrap(True)
 
         cancel = QPushButton("Cancel")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,7 @@ from app.ui.context import AppContext
 from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import confirm, show_error
 from app.ui.operations import Change, in_transaction, run_op
-from app.ui.pages import MainAction
+from app.ui.pages import MainAction, focus_search_box
 from app.ui.undo import UndoBar
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
@@ -190,6 +190,7 @@ class CampaignsPage(ListCommands, QWidget):
         for status in ContactStatus:
             self.status_filter.addItem(status_label(status.value), status.value)
         self.status_filter.currentIndexChanged.connect(self._reload_contacts)
+        self._contacts_of: int | None = None  # the campaign the search was typed in
         self.search = QLineEdit(placeholderText="Search name or number", clearButtonEnabled=True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._reload_contacts)
@@ -248,6 +249,9 @@ class CampaignsPage(ListCommands, QWidget):
         context.bridge.campaignPausedBecause.connect(self.model.note_paused)
         context.bridge.statusChanged.connect(self.on_dialer_status)
 
+    def focus_search(self) -> None:
+        focus_search_box(self.search)
+
     def on_shown(self) -> None:
         pass  # kept current by the dialer's events and by changes
 
@@ -277,7 +281,14 @@ class CampaignsPage(ListCommands, QWidget):
         if row is not None and row != self.table.currentIndex().row():
             self.table.selectRow(row)
 
-    def _on_campaign_selected(self, current, _previous) -> None:
+    def _on_campaign_selected(self, _current, _previous) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id != self._contacts_of:
+            # Another campaign: all its contacts, not the last campaign's search among them.
+            self._contacts_of = campaign_id
+            self._search_timer.stop()
+            with QSignalBlocker(self.search):
+                self.search.clear()
         self._reload_contacts()
 
     def _reload_contacts(self) -> None:
@@ -435,6 +446,21 @@ class CampaignsPage(ListCommands, QWidget):
             dialog.imported.connect(start)
 
     def open_demo(self) -> None:
+        """Add the demo's campaigns; in live mode only once the user knows what that means."""
+        if self.context.demo_mode:
+            self._seed_demo()
+            return
+        self.demo_question = confirm(
+            self,
+            "Open the demo",
+            "The demo adds two campaigns of made-up contacts with test numbers (555), their "
+            "two agents and the demo caller-ID to this workspace.\n\n"
+            "You are in live mode: starting a demo campaign would place real calls through "
+            "your Twilio account. Add them anyway?",
+            self._seed_demo,
+        )
+
+    def _seed_demo(self) -> None:
         from app.demo import seed_demo
 
         run_op(

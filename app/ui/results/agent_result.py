@@ -17,6 +17,7 @@ from app.results.agent_results import (
     outcome_label,
     step_path_text,
 )
+from app.ui.campaigns.badges import badge_style
 from app.ui.results.calls_model import clock
 
 # Light fills (dark text on them in either palette): what asks something of the supervisor
@@ -86,9 +87,7 @@ class AgentResultView(QWidget):
         self.title.setText(f"<b>Voice agent</b> · {agent}")
         fill = OUTCOME_COLOURS.get(result.outcome, NEUTRAL_FILL)
         self.badge.setText(outcome_label(result.outcome))
-        self.badge.setStyleSheet(
-            f"background:{fill}; color:#1f2328; border-radius:8px; padding:2px 8px;"
-        )
+        self.badge.setStyleSheet(badge_style(fill))
         self.summary.setText(result.summary)
         self.summary.setVisible(bool(result.summary))
         self.evidence.setText(_evidence_text(result))

@@ -20,6 +20,7 @@ from app.results.calls import (
     campaign_dispositions,
     latest_call_id,
 )
+from app.results.series import calls_over_time
 from app.results.stats import campaign_stats
 from app.results.transcripts import needs_transcript, request_transcript
 from app.store.engine import Store
@@ -33,6 +34,7 @@ class ResultsController(QObject):
     """Signals:
     campaignsChanged(object): [(id, name), ...] for the picker.
     statsChanged(object): the campaign_stats() dict (or None without a campaign).
+    seriesChanged(object): its calls over time (a CallSeries, or None), right after.
     detailChanged(object): the selected call's CallDetail, or None.
     callChanged(int): a call was created or changed; the table should show it.
     notesSaved(str, object): who saved the notes and when (an aware datetime).
@@ -42,6 +44,7 @@ class ResultsController(QObject):
 
     campaignsChanged = Signal(object)
     statsChanged = Signal(object)
+    seriesChanged = Signal(object)
     detailChanged = Signal(object)
     callChanged = Signal(int)
     notesSaved = Signal(str, object)
@@ -102,10 +105,13 @@ class ResultsController(QObject):
         self._stats_timer.stop()
         if self.campaign_id is None:
             self.statsChanged.emit(None)
+            self.seriesChanged.emit(None)
             return
         with self.store.session() as session:
             stats = campaign_stats(session, self.campaign_id)
+            series = calls_over_time(session, self.campaign_id)
         self.statsChanged.emit(stats)
+        self.seriesChanged.emit(series)
 
     # -- the selected call -------------------------------------------------------------------
     def select_call(self, call_id: int | None) -> None:

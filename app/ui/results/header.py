@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.phone import format_national
 from app.results.calls import CallDetail
-from app.ui.campaigns.badges import STATUS_COLOURS, status_label
+from app.ui.campaigns.badges import STATUS_COLOURS, badge_style, status_label
+from app.ui.contrast import text_colour
 from app.ui.results.calls_model import ANSWERED_BY_LABELS, clock
 
 
@@ -42,11 +43,8 @@ class CallHeader(QWidget):
     def show_call(self, detail: CallDetail) -> None:
         row = detail.row
         self.name.setText(row.name or format_national(row.phone))
-        colour = STATUS_COLOURS.get(row.status, "#e2e6ea")
         self.badge.setText(status_label(row.status))
-        self.badge.setStyleSheet(
-            f"background:{colour}; color:#1f2328; border-radius:8px; padding:2px 8px;"
-        )
+        self.badge.setStyleSheet(badge_style(STATUS_COLOURS.get(row.status, "#e2e6ea")))
         facts = [
             f"{format_national(row.phone)}  ({row.phone})",
             f"started {row.created_at.astimezone():%a %d %b %H:%M:%S}",
@@ -61,9 +59,11 @@ class CallHeader(QWidget):
         text = html.escape(" · ".join(facts))
         if detail.simulated:
             text = (
-                "<b style='color:#7a5a00'>Simulated call (demo mode): nobody was called</b>"
+                f"<b style='color:{text_colour('#7a5a00')}'>"
+                "Simulated call (demo mode): nobody was called</b>"
                 f"<br>{text}"
             )
         if row.reason:  # failed, busy, unanswered: always why
-            text += f"<br><span style='color:#a94442'>{html.escape(row.reason)}</span>"
+            colour = text_colour("#a94442")
+            text += f"<br><span style='color:{colour}'>{html.escape(row.reason)}</span>"
         self.facts.setText(text)

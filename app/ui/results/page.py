@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import ContactStatus
-from app.paths import exports_dir
+from app.paths import documents_dir
 from app.results.calls import NO_DISPOSITION, CallFilter, count_calls
 from app.store.engine import Store
 from app.ui.campaigns.badges import status_label
 from app.ui.column_fit import StretchWithMinimum
 from app.ui.messages import show_error
+from app.ui.pages import focus_search_box
 from app.ui.results.calls_model import COLUMNS, CallsTableModel
 from app.ui.results.controller import ResultsController
 from app.ui.results.detail_pane import CallDetailPane
@@ -136,6 +137,17 @@ class ResultsPage(QWidget):
         )
         self.empty_table.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_table.setStyleSheet("color: palette(placeholder-text);")
+        # Calls that arrived while the user was reading or pointing at the table: the rows stay
+        # put and this says how many are above, one click from the newest. It floats over the
+        # table's top edge: a bar in the layout would itself push the rows down.
+        self.new_calls_button = QPushButton(self.table)
+        self.new_calls_button.setObjectName("newCallsButton")
+        self.new_calls_button.setVisible(False)
+        # Clicking it must leave the keyboard with the table (Space, the number keys).
+        self.new_calls_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.new_calls_button.clicked.connect(self.show_newest_calls)
+        self._new_calls_above = 0
+        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.table_stack = QStackedWidget()
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_table)
@@ -161,6 +173,7 @@ class ResultsPage(QWidget):
         c = self.controller
         c.campaignsChanged.connect(self._show_campaigns)
         c.statsChanged.connect(self._show_stats)
+        c.seriesChanged.connect(self.stats.chart.set_series)
         c.detailChanged.connect(self.detail_stack.show_detail)
         c.callChanged.connect(self.model.refresh_call)
         c.notesSaved.connect(self.notes.saved)
@@ -201,7 +214,6 @@ class ResultsPage(QWidget):
             add("Space", self.player.toggle),
             add("Left", lambda: self.player.skip(-10_000)),
             add("Right", lambda: self.player.skip(10_000)),
-            add(QKeySequence.StandardKey.Find, self.transcript.focus_find),
         ]
         pick = self.detail_stack.choose_disposition_number
         self.shortcuts += [add(str(n), lambda n=n: pick(n)) for n in range(10)]
@@ -211,6 +223,13 @@ class ResultsPage(QWidget):
         # The main window shows this as the page's main action: one Export… button is enough.
         self.export_button.hide()
         return ("Export…", self.export)
+
+    def focus_search(self) -> None:
+        """Ctrl+F (the main window's): the calls search; pressed there, the transcript's find."""
+        if self.search.hasFocus():
+            self.transcript.focus_find()
+        else:
+            focus_search_box(self.search)
 
     def on_shown(self) -> None:
         self.controller.reload_campaigns()
@@ -318,6 +337,7 @@ class ResultsPage(QWidget):
     def _after_reset(self) -> None:
         has_rows = self.model.rowCount() > 0 or not self.model.call_filter.is_empty
         self.table_stack.setCurrentWidget(self.table if has_rows else self.empty_table)
+        self._set_new_calls_above(0)
         # Keep the selected call selected across a re-sort or a new filter when it is on the
         # first page; otherwise its detail stays on the right, with no row selected.
         if self.controller.call_id is not None:
@@ -331,14 +351,41 @@ class ResultsPage(QWidget):
 
     def _after_insert(self, _parent: QModelIndex, first: int, last: int) -> None:
         self.table_stack.setCurrentWidget(self.table)
-        # New calls land above what the user is reading: keep those rows where they were.
-        # At the very top we follow the new calls instead (that is the live view).
+        # New calls land above what the user is reading, or at the top while the pointer is
+        # on the table (about to click a row): keep those rows where they were. At the very
+        # top, pointer elsewhere, the view follows the new calls (that is the live view).
         top = getattr(self, "_top_before", -1)
-        if top > 0 and first <= top:
+        if first <= top and (top > 0 or self.pointer_on_table()):
+            added = last - first + 1
             bar = self.table.verticalScrollBar()
-            bar.setMaximum(bar.maximum() + (last - first + 1))
-            bar.setValue(self._scroll_before + (last - first + 1))
+            bar.setMaximum(bar.maximum() + added)
+            bar.setValue(self._scroll_before + added)
+            self._set_new_calls_above(self._new_calls_above + added)
         self._show_count()
+
+    def pointer_on_table(self) -> bool:
+        return self.table.viewport().underMouse()
+
+    def show_newest_calls(self) -> None:
+        self.table.scrollToTop()
+        self._set_new_calls_above(0)
+
+    def _on_scrolled(self, value: int) -> None:
+        if value == 0:
+            self._set_new_calls_above(0)  # the user scrolled up to them
+
+    def _set_new_calls_above(self, count: int) -> None:
+        self._new_calls_above = count
+        self.new_calls_button.setText(
+            f"↑ {count:,} new call{'s' if count != 1 else ''} above — show the newest"
+        )
+        self.new_calls_button.adjustSize()
+        viewport = self.table.viewport().geometry()
+        self.new_calls_button.move(
+            viewport.center().x() - self.new_calls_button.width() // 2, viewport.top() + 4
+        )
+        self.new_calls_button.setVisible(count > 0)
+        self.new_calls_button.raise_()
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
@@ -429,7 +476,7 @@ class ResultsPage(QWidget):
     def _choose_file(self, flt: CallFilter) -> None:
         name = self.campaign_combo.currentText() or "calls"
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in name).strip()
-        suggested = str(exports_dir(self.home) / f"{safe or 'calls'}.xlsx")
+        suggested = str(documents_dir(self.home) / f"{safe or 'calls'}.xlsx")
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export calls", suggested, "Excel workbook (*.xlsx);;CSV (*.csv)"
         )

@@ -6,12 +6,13 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.results.calls_model import clock
 from app.ui.results.chart import CallsOverTimeChart
 
+CHART_HEIGHT = 180  # title, lines, time axis and legend; the page still fits 1366x768
 BAR_COLOURS = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#d63384", "#20c997", "#6c757d"]
 
 
@@ -69,7 +70,7 @@ class DispositionBar(QWidget):
         total = sum(n for _, n in self._parts) + self._undisposed
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e9ecef"))
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Button))  # light or dark
         painter.drawRoundedRect(rect, 4, 4)
         if not total:
             return
@@ -98,8 +99,8 @@ class StatsStrip(QWidget):
         self.statuses.setStyleSheet("color: palette(placeholder-text);")
         self.statuses.setWordWrap(True)
         self.chart = CallsOverTimeChart()
-        self.chart.setMinimumSize(260, 120)
-        self.chart.setMaximumHeight(150)
+        self.chart.setMinimumSize(300, CHART_HEIGHT)
+        self.chart.setMaximumHeight(CHART_HEIGHT)
 
         tiles = QGridLayout()
         tiles.setSpacing(6)
@@ -136,11 +137,11 @@ class StatsStrip(QWidget):
             self.disposition_bar.set_counts({}, 0)
             self.disposition_legend.setText("")
             self.statuses.setText("")
-            self.chart.set_points([])
+            self.chart.set_series(None)
             return
         self.calls.set(f"{stats['total_calls']:,}", f"{stats['finished_calls']:,} finished")
         self.reached.set(
-            f"{stats['contacts_reached']:,} / {stats['total_contacts']:,}",
+            f"{stats['contacts_reached']:,} of {stats['total_contacts']:,}",
             "contacts whose call was answered, of all contacts",
         )
         self.answer_rate.set(
@@ -167,4 +168,3 @@ class StatsStrip(QWidget):
             if n
         ]
         self.statuses.setText("Contacts: " + " · ".join(parts) if parts else "No contacts")
-        self.chart.set_points(stats["calls_over_time"], stats.get("bucket_minutes", 10))

@@ -124,7 +124,7 @@ class TranscriptView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.find_edit = QLineEdit()
-        self.find_edit.setPlaceholderText("Find in transcript (Ctrl+F)")
+        self.find_edit.setPlaceholderText("Find in transcript (Ctrl+F twice)")
         self.find_edit.setClearButtonEnabled(True)
         self.match_label = QLabel()
         self.list = QListWidget()

@@ -35,8 +35,8 @@ def test_campaigns_model_passes_the_model_tester(qtmodeltester, store):
     assert model.rowCount() == 2
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
     row = model.row_of(model.campaign_id(0))
-    assert model.index(row, COLUMNS.index("Completed")).data() == 10
-    assert model.index(row, COLUMNS.index("Queued")).data() == 20
+    assert model.index(row, COLUMNS.index("Completed")).data() == "10"
+    assert model.index(row, COLUMNS.index("Queued")).data() == "20"
     assert model.index(row, COLUMNS.index("Progress")).data(ProgressRole) == (10, 30)
 
 
@@ -104,3 +104,11 @@ def test_a_contact_on_the_dnc_list_says_it_will_not_be_called(store):
     model.set_campaign(campaign_id)
     assert model.index(1, 4).data() == "Will not be called: on the do-not-call list"
     assert model.index(2, 4).data() == ""
+
+
+def test_counts_and_progress_group_their_thousands(store):
+    seed(store, 1500, name="Big")  # 500 completed, 1,000 queued
+    model = CampaignsTableModel(store)
+    model.refresh()
+    assert model.index(0, COLUMNS.index("Queued")).data() == "1,000"
+    assert model.index(0, COLUMNS.index("Progress")).data() == "500 / 1,500"

@@ -71,6 +71,14 @@ def test_drop_change_mapping_import_and_open_report(
     assert dialog.cancel_button.text() == "Close"
     assert dialog.summary.open_rejects_button.isVisibleTo(dialog)
     assert dialog.summary.open_rejects_button.text() == "Open the report of the 2 rows not imported"
+    rejects = dialog.summary.rejects_model  # the rows not imported, inside the app too
+    qtmodeltester.check(rejects)
+    assert dialog.summary.rejects_table.isVisibleTo(dialog)
+    assert dialog.summary.rejects_table.isColumnHidden(0)  # one file: no File column
+    assert [[rejects.index(r, c).data() for c in (1, 2, 3)] for r in range(2)] == [
+        ["5", "12345", "12345: not a valid US number"],
+        ["6", "415 555 0200", "+14155550200 already appears on line 2"],
+    ]
 
     qtbot.mouseClick(dialog.summary.open_rejects_button, Qt.MouseButton.LeftButton)
 
@@ -124,6 +132,14 @@ def test_several_files_import_together(qtbot, tmp_path, store, home, campaign_id
     assert blocker.args == [2]
     assert phones(store, campaign_id) == ["+14155550100", "+14155550101"]
     assert "<b>b.csv</b>: Imported <b>1</b> contact" in dialog.summary.label.text()
+    rejects = dialog.summary.rejects_model
+    assert not dialog.summary.rejects_table.isColumnHidden(0)  # several files: say which
+    assert [rejects.index(0, c).data() for c in range(4)] == [
+        "b.csv",
+        "3",
+        "4155550100",
+        "+14155550100 is already in this campaign",  # a.csv brought it in first
+    ]
 
 
 def test_cancel_during_import_changes_nothing(

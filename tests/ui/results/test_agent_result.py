@@ -76,19 +76,17 @@ def test_an_old_call_shows_nothing_of_an_agent(page, agent_calls):
     assert not page.disposition.use_suggestion.isVisible()
 
 
-def test_use_suggestion_sets_the_disposition_like_the_buttons(qtbot, page, store, agent_calls):
+def test_the_agents_suggestion_is_prefilled_when_the_supervisor_has_not_chosen(
+    qtbot, page, store, agent_calls
+):
+    assert _disposition(store, agent_calls.callback_call_id) is None
     assert page.select_call(agent_calls.callback_call_id)
     editor = page.disposition
-    assert _disposition(store, agent_calls.callback_call_id) is None
-    assert "Agent suggests: <b>Call back</b>" in editor.suggestion.text()
-    assert editor.use_suggestion.isVisible()
-    with qtbot.waitSignal(editor.dispositionChosen) as chosen:
-        editor.use_suggestion.click()
-    assert chosen.args == ["Call back"]
     assert _disposition(store, agent_calls.callback_call_id) == "Call back"
     assert editor.current() == "Call back"
-    assert not editor.use_suggestion.isVisible()
+    assert "Agent suggests: <b>Call back</b>" in editor.suggestion.text()
     assert editor.suggestion.text().endswith("✓")
+    assert not editor.use_suggestion.isVisible()
     row = page.model.row_of(agent_calls.callback_call_id)
     cell = page.model.index(row, DISPOSITION_COLUMN)
     assert cell.data() == "Call back" and cell.data(Qt.ItemDataRole.FontRole) is None

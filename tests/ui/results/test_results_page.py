@@ -4,7 +4,7 @@ import csv
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
@@ -37,7 +37,8 @@ def test_opens_on_the_campaign_with_its_stats(page, store, seeded):
     assert page.stats.answer_rate.value.text() == "50%"
     assert page.stats.human_voicemail.value.text() == "6 / 2"
     assert page.stats.chart.point_count() == 10  # ten-minute buckets over 91 minutes
-    assert page.stats.chart.chart().title() == "Calls per 10 min"
+    assert page.stats.chart.chart().title() == "Calls per 10 min, by outcome"
+    assert page.stats.reached.value.text() == "6 of 14"  # contacts reached, at a glance
     assert page.detail_stack.currentWidget() is page.no_call
 
 
@@ -169,7 +170,9 @@ def test_live_updates_move_the_stats_and_the_table(qtbot, page, store, seeded):
 
 def test_find_in_transcript(qtbot, page, seeded):
     page.select_call(seeded.recorded_call_id)
-    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    page.focus_search()  # the main window's Ctrl+F: first the calls search…
+    assert page.search.hasFocus()
+    page.focus_search()  # …pressed again, the transcript's find
     assert page.transcript.find_edit.hasFocus()
     qtbot.keyClicks(page.transcript.find_edit, "gold")
     assert page.transcript.matches() == [2]
@@ -303,21 +306,28 @@ def test_without_qtmultimedia_the_page_still_works(qtbot, store, home, seeded, m
     assert page.transcript.turn_count() == 4  # the rest of the detail is all there
 
 
-def test_a_long_campaign_is_charted_per_hour(qtbot):
+def test_the_chart_draws_a_line_per_outcome_with_a_legend(qtbot):
+    from datetime import UTC, datetime, timedelta
+
+    from app.results.series import HOUR, OUTCOMES, CallSeries
     from app.ui.results.chart import CallsOverTimeChart
 
     chart = CallsOverTimeChart()
     qtbot.addWidget(chart)
-    points = [
-        {"at": f"2026-11-{day:02d}T{hour:02d}:{tens}0:00+00:00", "calls": 1}
-        for day in (2, 3)
-        for hour in (9, 10)
-        for tens in range(6)
-    ]
-    chart.set_points(points, 10)
-    assert chart.chart().title() == "Calls per hour"
-    assert chart.point_count() == 4
-    assert [chart.series.at(i).y() for i in range(4)] == [6, 6, 6, 6]
+    starts = [datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(hours=h) for h in range(30)]
+    lines = {label: [0] * 30 for label, _ in OUTCOMES}
+    lines["Answered"] = [h % 7 for h in range(30)]
+    lines["Busy"][3] = 1
+    chart.set_series(CallSeries(HOUR, starts, lines))
+    assert chart.chart().title() == "Calls per hour, by outcome"
+    assert chart.point_count() == 30
+    assert chart.visible_bands() == ["Answered", "Busy"]  # outcomes that never happened: none
+    assert chart.chart().legend().isVisible()
+    assert [chart.band_top("Answered", i) for i in range(8)] == [0, 1, 2, 3, 4, 5, 6, 0]
+    assert chart.band_top("Busy", 3) == 3 + 1  # stacked on the answered calls
+    assert chart.y_axis.max() == 10 and chart.x_axis.format() == "ddd HH:mm"
+    chart.set_series(None)
+    assert chart.point_count() == 0 and chart.chart().title() == "Calls over time: none yet"
 
 
 def test_live_calls_keep_the_scroll_position(qtbot, store, home):
@@ -362,11 +372,28 @@ def test_live_calls_keep_the_scroll_position(qtbot, store, home):
     assert page.model.rowCount() == 203
     assert page.model.call_id(page.table.rowAt(0)) == top_call  # the same rows in view
     assert page.model.call_id(page.table.currentIndex().row()) == seeded.call_ids[90]
-    # At the very top the view follows the newest calls instead.
+    assert page.new_calls_button.isVisible()
+    assert page.new_calls_button.text() == "↑ 3 new calls above — show the newest"
+    # At the very top, the pointer elsewhere, the view follows the newest calls instead.
     page.table.scrollToTop()
+    assert not page.new_calls_button.isVisible()
     call_id, contact_id = new_call(9)
     page.on_contact_changed(seeded.campaign_id, contact_id, "calling")
     assert page.model.call_id(page.table.rowAt(0)) == call_id
+    assert not page.new_calls_button.isVisible()
+
+    # At the top with the pointer on a row, about to click it: that row stays under it.
+    row_y = page.table.rowViewportPosition(2) + 2
+    pointed = page.model.call_id(page.table.rowAt(row_y))
+    qtbot.mouseMove(page.table.viewport(), QPoint(40, row_y))
+    qtbot.waitUntil(page.pointer_on_table, timeout=1000)
+    for i in (10, 11):
+        _, contact_id = new_call(i)
+        page.on_contact_changed(seeded.campaign_id, contact_id, "calling")
+    assert page.model.call_id(page.table.rowAt(row_y)) == pointed
+    assert page.new_calls_button.text() == "↑ 2 new calls above — show the newest"
+    qtbot.mouseClick(page.new_calls_button, Qt.MouseButton.LeftButton)
+    assert page.table.rowAt(0) == 0 and not page.new_calls_button.isVisible()
 
 
 def _contact_fits(page) -> None:
