@@ -171,7 +171,7 @@ async def open_services(
             tunnel_wanted = bool(get_setting(session, "ngrok_tunnel"))
         live = connection.kind == "twilio"
         try:
-            relay, agent_calls = await _start_relay(
+            relay, agent_calls, callbacks = await _start_relay(
                 store,
                 provider,
                 auth_token=emulator.auth_token if emulator else connection.auth_token,
@@ -198,8 +198,14 @@ async def open_services(
             simulated=connection.simulated,
             agent_calls=agent_calls,
             agent_refusal=refusal,
+            # Twilio reaches the relay (the emulator on this machine, or a checked public
+            # address): calls are followed by callbacks. Otherwise they are polled.
+            callbacks=callbacks if refusal is None else None,
         )
         relay.on_result = dialer.store_agent_result
+        inbox = dialer.inbox
+        if inbox is not None:
+            relay.answered_by = lambda sid: inbox.verdict(sid, AMD_VERDICT_WAIT_S)
     except BaseException:
         if tunnel is not None:
             await tunnel.close()
@@ -211,6 +217,8 @@ async def open_services(
         raise
     return Services(store, connection, provider, dialer, emulator, relay, tunnel)
 
+
+AMD_VERDICT_WAIT_S = 3600.0  # the relay bounds the wait itself (AMD_HOLD_S)
 
 NO_PUBLIC_ADDRESS = (
     "Live calls need a public address for the voice agent: set one in Settings (an https:// "
@@ -253,6 +261,7 @@ async def _start_relay(store, provider, *, auth_token, port, time_scale):
     from app.agents.relay.server import RelayServer
     from app.agents.responder import Responder
     from app.dialer.agent_calls import AgentCalls
+    from app.telephony.callback_routes import CallbackRoutes
 
     async def answered_by(call_sid: str) -> str | None:
         return (await provider.fetch_call(call_sid)).answered_by
@@ -264,12 +273,14 @@ async def _start_relay(store, provider, *, auth_token, port, time_scale):
             config = llm_config(session)
         return LlmResponder(conversation, config) if config else Responder(conversation)
 
+    callbacks = CallbackRoutes(auth_token, lambda: relay.http_base)
     relay = RelayServer(
         responder=responder,
         auth_token=auth_token,
         port=port,
         time_scale=time_scale,
         answered_by=answered_by,
+        routes=(callbacks.add_to,),
     )
     await relay.start()
-    return relay, AgentCalls(store, relay)
+    return relay, AgentCalls(store, relay), callbacks

@@ -49,8 +49,11 @@ class AgentCalls:
         self.relay = relay
         self._parsed: dict[int, AgentDefinition] = {}  # published versions never change
 
-    def prepare(self, live: LiveCall, agent_id: int | None) -> tuple[PreparedCall, int | None]:
-        """The call's TwiML (with a fresh one-time token) and the agent version it uses."""
+    def prepare(
+        self, live: LiveCall, agent_id: int | None, *, amd: bool = False
+    ) -> tuple[PreparedCall, int | None]:
+        """The call's TwiML (with a fresh one-time token) and the agent version it uses.
+        *amd*: the call runs async AMD, so the agent holds until a person is there."""
         definition, version_id = self._definition(agent_id)
         identity = live.identity
         ticket = CallTicket(
@@ -62,6 +65,7 @@ class AgentCalls:
             variables=dict(identity.variables),
             campaign_id=identity.campaign_id,
             extension=identity.extension,
+            amd=amd,
         )
         return self.relay.prepare_call(ticket, record=True), version_id
 
