@@ -94,7 +94,9 @@ async def _finished_recording(
                 f"the recording was still processing {RECORDING_PATIENCE.seconds // 60} "
                 "minutes after the call"
             )
-        await clock.sleep_until(clock.monotonic() + min(interval, left_s), ready)
+        woke = await clock.sleep_until(clock.monotonic() + min(interval, left_s), ready)
+        if woke and ready is not None:
+            ready.clear()  # the recording callback came: look now, and wait again if need be
         interval = min(MAX_RECORDING_CHECK_INTERVAL_S, interval * 2)
 
 

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from app.agents.twiml import twiml_for, voicemail_twiml
 from app.dialer import failures, writes
 from app.dialer.aftercall import DiskFull, fetch_results
-from app.dialer.callbacks import SAFETY_NET_POLL_S, Mailbox
+from app.dialer.callbacks import SAFETY_NET_FACTOR, Mailbox
 from app.dialer.context import DialerContext
 from app.dialer.errors import GIVE_BACKS, Action, action_for
 from app.dialer.events import CallEnded, ContactChanged
@@ -229,6 +229,8 @@ class CallAttempt:
             self._box = inbox.open(sid, amd_expected=self._amd)
         try:
             update = await self._poll_to_the_end(info)
+            if self._box is not None:
+                self._box.amd_known.set()  # over: the agent waits for no verdict now
             if update is None:
                 return  # the provider forgot it; already ended
             if update.answered:
@@ -288,8 +290,8 @@ class CallAttempt:
         if box is None:
             await ctx.clock.sleep_until(ctx.clock.monotonic() + ctx.poll_interval_s)
             return None
-        alive = ctx.inbox is not None and ctx.inbox.alive(box)
-        deadline = ctx.clock.monotonic() + (SAFETY_NET_POLL_S if alive else ctx.poll_interval_s)
+        every = ctx.poll_interval_s * (SAFETY_NET_FACTOR if box.heard else 1)
+        deadline = ctx.clock.monotonic() + every
         while True:
             if box.reports:
                 return box.reports.popleft()

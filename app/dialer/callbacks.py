@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from app.telephony.base import CallInfo
 
 EARLY_KEPT = 1000  # mailboxes of sids no attempt has claimed yet (a callback beat the create)
-# Polling while callbacks arrive is a safety net for a lost callback, not the way calls are
-# followed; "arrive" means one came for this call or, for any call, within CALLBACKS_ALIVE_S.
-SAFETY_NET_POLL_S = 30.0
-CALLBACKS_ALIVE_S = 60.0
+# Once a call's callbacks arrive, polling it is only a safety net for a lost one: this many
+# times the poll interval (30 s at the default 2 s). Until the first arrives, it is polled.
+SAFETY_NET_FACTOR = 15
 
 
 @dataclass
@@ -36,13 +35,11 @@ class Mailbox:
 
 
 class CallbackInbox:
-    """The dialer's CallbackSink. *now* is the loop's monotonic time (for "alive")."""
+    """The dialer's CallbackSink."""
 
-    def __init__(self, now=None) -> None:
+    def __init__(self) -> None:
         self._boxes: dict[str, Mailbox] = {}
         self._early: OrderedDict[str, Mailbox] = OrderedDict()
-        self._now = now or (lambda: asyncio.get_running_loop().time())
-        self._last_heard: float | None = None
 
     # -- the attempts' side -----------------------------------------------------------------
 
@@ -56,14 +53,9 @@ class CallbackInbox:
         return box
 
     def close(self, sid: str) -> None:
-        self._boxes.pop(sid, None)
-
-    def alive(self, box: Mailbox) -> bool:
-        """Callbacks are arriving: poll only as a safety net."""
-        if box.heard:
-            return True
-        last = self._last_heard
-        return last is not None and self._now() - last < CALLBACKS_ALIVE_S
+        box = self._boxes.pop(sid, None)
+        if box is not None:
+            box.amd_known.set()  # the call is over: nobody waits for its verdict any more
 
     async def verdict(self, sid: str, timeout_s: float) -> str | None:
         """The AMD verdict of *sid*, waited for up to *timeout_s* (None at once when the
@@ -80,8 +72,9 @@ class CallbackInbox:
     def call_status(self, info: CallInfo) -> None:
         box = self._box(info.sid)
         box.heard = True
-        self._last_heard = self._now()
         box.reports.append(info)
+        if info.is_final:
+            box.amd_known.set()  # a lost AMD callback must not hold the agent past the call
         box.wake.set()
 
     def recording_status(self, call_sid: str, recording_sid: str, status: str) -> None:
