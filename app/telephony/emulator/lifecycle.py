@@ -343,7 +343,8 @@ class CallEngine:
             return "redirect"
         waits = {asyncio.ensure_future(e.wait()) for e in (call.hangup, call.redirected)}
         try:
-            await asyncio.wait(waits, timeout=max(0.0, emulated_s) / self.speed)
+            timeout = max(0.0, emulated_s) / self.speed
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiter in waits:
                 waiter.cancel()
