@@ -26,7 +26,7 @@ from app.agents.relay.session import RelaySession, ScaledClock, SessionEnd
 from app.agents.relay.tickets import CallTicket, TicketBook
 from app.agents.responder import Responder
 from app.agents.twiml import relay_twiml
-from app.domain.status import MACHINE_ANSWERS
+from app.domain.status import MACHINE_ANSWERS, MESSAGE_END_ANSWERS
 from app.telephony.callbacks import is_valid_signature
 from app.telephony.public_address import HEALTH_PATH
 
@@ -213,11 +213,7 @@ class RelayServer:
             if verdict:
                 ticket = replace(ticket, answered_by=verdict)
         if ticket.amd and ticket.answered_by in MACHINE_ANSWERS:
-            # The dialer redirects the call to the voicemail message, or hangs up: the
-            # agent says nothing, and Twilio closes this socket.
-            log.info("call %s: a machine answered; the agent stays silent", ticket.call_id)
-            async for _ in ws:
-                pass
+            await self._machine_answered(ws, ticket)
             return
         call = self._calls.get(call_sid)  # set when a failed transfer comes back to the agent
         if call is None:
@@ -247,6 +243,24 @@ class RelayServer:
                     self.on_result(ticket, end.result)
                 except Exception:
                     log.exception("call %s: could not store the agent's result", ticket.call_id)
+
+    async def _machine_answered(self, ws: web.WebSocketResponse, ticket: CallTicket) -> None:
+        """Async AMD says a machine: the agent says nothing here. After the beep (machine_end_*)
+        the dialer redirects the call to the agent's voicemail message; at machine_start it
+        hangs up to call again later. Twilio then closes this socket; the result says which."""
+        log.info("call %s: %s answered; the agent stays silent", ticket.call_id, ticket.answered_by)
+        conversation = Conversation(
+            ticket.definition, ticket.variables, None, ScaledClock(self.time_scale)
+        )
+        responder = self._responder(conversation)
+        conversation.on_voicemail(leave_message=ticket.answered_by in MESSAGE_END_ANSWERS)
+        async for _ in ws:
+            pass
+        if self.on_result is not None:
+            try:
+                self.on_result(ticket, await responder.finish())
+            except Exception:
+                log.exception("call %s: could not store the agent's result", ticket.call_id)
 
     def _knowledge_of(self, ticket: CallTicket) -> Grounding | None:
         """Each published version's index is built once (a KB can hold thousands of passages)."""
