@@ -205,7 +205,7 @@ async def open_services(
         relay.on_result = dialer.store_agent_result
         inbox = dialer.inbox
         if inbox is not None:
-            relay.answered_by = lambda sid: inbox.verdict(sid, AMD_VERDICT_WAIT_S)
+            relay.answered_by = inbox.verdict  # the relay bounds the wait (AMD_HOLD_S)
     except BaseException:
         if tunnel is not None:
             await tunnel.close()
@@ -217,8 +217,6 @@ async def open_services(
         raise
     return Services(store, connection, provider, dialer, emulator, relay, tunnel)
 
-
-AMD_VERDICT_WAIT_S = 3600.0  # the relay bounds the wait itself (AMD_HOLD_S)
 
 NO_PUBLIC_ADDRESS = (
     "Live calls need a public address for the voice agent: set one in Settings (an https:// "

@@ -57,14 +57,11 @@ class CallbackInbox:
         if box is not None:
             box.amd_known.set()  # the call is over: nobody waits for its verdict any more
 
-    async def verdict(self, sid: str, timeout_s: float) -> str | None:
-        """The AMD verdict of *sid*, waited for up to *timeout_s* (None at once when the
-        call has no AMD; None after the wait when none came)."""
-        box = self._boxes.get(sid) or self._early_box(sid)
-        try:
-            await asyncio.wait_for(box.amd_known.wait(), timeout_s)
-        except TimeoutError:
-            return None
+    async def verdict(self, sid: str) -> str | None:
+        """The AMD verdict of *sid* once known (None at once when the call has no AMD, or
+        when it ended without one); the caller bounds the wait."""
+        box = self._box(sid)
+        await box.amd_known.wait()
         return box.answered_by
 
     # -- the routes' side (CallbackSink) ----------------------------------------------------
