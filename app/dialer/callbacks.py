@@ -27,7 +27,6 @@ class Mailbox:
 
     reports: deque[CallInfo] = field(default_factory=deque)
     answered_by: str | None = None  # the async-AMD verdict
-    amd_expected: bool = False  # the create asked for async AMD (else there is no verdict)
     heard: bool = False  # at least one status callback came for this call
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     amd_known: asyncio.Event = field(default_factory=asyncio.Event)
@@ -44,9 +43,9 @@ class CallbackInbox:
     # -- the attempts' side -----------------------------------------------------------------
 
     def open(self, sid: str, *, amd_expected: bool) -> Mailbox:
-        """The attempt that follows *sid* takes its mailbox (with anything that came early)."""
+        """The attempt that follows *sid* takes its mailbox (with anything that came early).
+        *amd_expected*: the create asked for async AMD; otherwise no verdict will come."""
         box = self._early.pop(sid, None) or self._boxes.get(sid) or Mailbox()
-        box.amd_expected = amd_expected
         if not amd_expected:
             box.amd_known.set()  # nothing to wait for: the agent talks at once
         self._boxes[sid] = box
