@@ -86,6 +86,16 @@ NUMBER_SETTINGS = {  # option: (CampaignSettings field, help)
     "--per-minute": ("per_minute", "new calls a minute, evenly spaced (default {per_minute})"),
     "--max-attempts": ("max_attempts", "attempts per contact (default {max_attempts})"),
     "--retry-after": ("retry_delay_min", "minutes between attempts (default {retry_delay_min})"),
+    "--voicemail-attempts": (
+        "voicemail_max_attempts",
+        "with --voicemail hang_up_retry: attempts when a machine answers "
+        "(default {voicemail_max_attempts})",
+    ),
+    "--voicemail-retry-after": (
+        "voicemail_retry_delay_min",
+        "with --voicemail hang_up_retry: minutes before calling a machine back "
+        "(default {voicemail_retry_delay_min})",
+    ),
 }
 
 
@@ -93,7 +103,7 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
     """The options `campaign create` and `campaign edit` share. None = not given: create
     takes CampaignSettings' default, edit leaves the setting as it is."""
 
-    from app.domain.campaign_settings import BOUNDS
+    from app.domain.campaign_settings import BOUNDS, VOICEMAIL_MODES
 
     def add(*flags: str, explained: str, **options) -> None:
         # An edit changes only what is given: its help names no defaults.
@@ -104,7 +114,7 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
     parser.add_argument("--caller-id", required=not editing, metavar="E164")
     add("--agent", explained="agent name" + (" ('' for none)" if editing else ""))
     for option, (setting, text) in NUMBER_SETTINGS.items():
-        metavar = "MIN" if setting == "retry_delay_min" else "N"
+        metavar = "MIN" if setting.endswith("delay_min") else "N"
         bounds = BOUNDS[setting]
         ranged = text.replace(" (default", f", {bounds.minimum:,}–{bounds.maximum:,} (default", 1)
         add(option, dest=setting, type=int, metavar=metavar, explained=ranged)
@@ -113,6 +123,13 @@ def add_campaign_options(parser: argparse.ArgumentParser, *, editing: bool) -> N
     add("--hours", metavar="HH:MM-HH:MM", explained=hours)
     add("--days", explained="mon-fri, mon,wed,fri, fri-mon… (default the team's days)")
     add("--region", explained="country of numbers without + (default the team's country)")
+    modes = "; ".join(f"{mode}: {what}" for mode, what in VOICEMAIL_MODES.items())
+    add(
+        "--voicemail",
+        dest="voicemail_mode",
+        choices=tuple(VOICEMAIL_MODES),
+        explained=f"when a machine answers: {modes} (default {{voicemail_mode}})",
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -127,4 +144,6 @@ def setting_changes(args: argparse.Namespace) -> dict[str, int | str]:
         changes["window_start"], changes["window_end"] = parse_hours(args.hours)
     if args.days is not None:
         changes["window_days"] = parse_days(args.days)
+    if args.voicemail_mode is not None:
+        changes["voicemail_mode"] = args.voicemail_mode
     return changes

@@ -269,7 +269,7 @@ async def open_services(
             tunnel_wanted = bool(get_setting(session, "ngrok_tunnel"))
         live = connection.kind == "twilio"
         try:
-            relay, agent_calls = await _start_relay(
+            relay, agent_calls, callbacks = await _start_relay(
                 store,
                 provider,
                 # No token (API key only): every upgrade is refused, and so is every start.
@@ -299,8 +299,14 @@ async def open_services(
             simulated=connection.simulated,
             agent_calls=agent_calls,
             agent_refusal=refusal,
+            # Twilio reaches the relay (the emulator on this machine, or a checked public
+            # address): calls are followed by callbacks. Otherwise they are polled.
+            callbacks=callbacks if refusal is None else None,
         )
         relay.on_result = dialer.store_agent_result
+        inbox = dialer.inbox
+        if inbox is not None:
+            relay.answered_by = inbox.verdict  # the relay bounds the wait (AMD_HOLD_S)
     except BaseException:
         if tunnel is not None:
             await tunnel.close()
@@ -362,6 +368,7 @@ async def _start_relay(store, provider, *, auth_token, port, time_scale):
     from app.agents.relay.server import RelayServer
     from app.agents.responder import Responder
     from app.dialer.agent_calls import AgentCalls
+    from app.telephony.callback_routes import CallbackRoutes
 
     async def answered_by(call_sid: str) -> str | None:
         return (await provider.fetch_call(call_sid)).answered_by
@@ -373,12 +380,14 @@ async def _start_relay(store, provider, *, auth_token, port, time_scale):
             config = llm_config(session)
         return LlmResponder(conversation, config) if config else Responder(conversation)
 
+    callbacks = CallbackRoutes(auth_token, lambda: relay.http_base)
     relay = RelayServer(
         responder=responder,
         auth_token=auth_token,
         port=port,
         time_scale=time_scale,
         answered_by=answered_by,
+        routes=(callbacks.add_to,),
     )
     await relay.start()
-    return relay, AgentCalls(store, relay)
+    return relay, AgentCalls(store, relay), callbacks

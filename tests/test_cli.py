@@ -44,7 +44,17 @@ def test_campaign_create_and_list_as_json(home, capsys):
     [listed] = json.loads(out)
     assert (listed["name"], listed["concurrency"], listed["per_minute"]) == ("Spring", 4, 30)
     assert listed["counts"] == {
-        s: 0 for s in ["queued", "calling", "connected", "completed", "no_answer", "busy", "failed"]
+        s: 0
+        for s in [
+            "queued",
+            "calling",
+            "connected",
+            "completed",
+            "no_answer",
+            "busy",
+            "failed",
+            "voicemail",
+        ]
     }
 
 

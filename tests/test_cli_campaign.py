@@ -48,6 +48,9 @@ def test_create_takes_the_declared_defaults(home, capsys):
         "window_start": "08:00",
         "window_end": "21:00",
         "window_days": "mon,tue,wed,thu,fri,sat",
+        "voicemail_mode": "leave_message",
+        "voicemail_max_attempts": 3,
+        "voicemail_retry_delay_min": 120,
     }
     assert created["region"] == "US"
     assert listed(capsys, home)["Plain"]["settings"] == created["settings"]
@@ -69,7 +72,8 @@ def test_create_and_edit_say_what_they_did_in_words(home, capsys):
     assert out.splitlines() == [
         "created campaign 'Words' (draft)",
         "At most 1 call at once, a new call at most every 6 s. Calls 08:00-21:00 mon-sat, "
-        "in each contact's local time; up to 3 attempts per contact, 30 min apart.",
+        "in each contact's local time; up to 3 attempts per contact, 30 min apart. "
+        "Voicemail: leave the agent's voicemail message after the beep.",
     ]
     code, out, _ = run(
         capsys, "campaign", "edit", "Words", "--per-minute", "30", "--home", str(home)
@@ -97,6 +101,10 @@ def test_edit_changes_only_the_given_options(home, capsys):
         "5",
         "--retry-after",
         "0",
+        "--voicemail",
+        "hang_up_retry",
+        "--voicemail-retry-after",
+        "240",
         "--json",
         "--home",
         str(home),
@@ -111,6 +119,9 @@ def test_edit_changes_only_the_given_options(home, capsys):
         "window_start": "10:00",
         "window_end": "16:00",
         "window_days": "mon,sat,sun",
+        "voicemail_mode": "hang_up_retry",
+        "voicemail_max_attempts": 3,  # not given: kept
+        "voicemail_retry_delay_min": 240,
     }
     assert edited["caller_id"] == "+15005550006" and edited["state"] == "draft"
     campaigns = listed(capsys, home)

@@ -186,13 +186,14 @@ class Conversation(StepRunner):
         self.turns[start:] = kept
         return []
 
-    def on_voicemail(self) -> list[AgentAction]:
-        """A machine answered (AMD, or silence after the probe)."""
+    def on_voicemail(self, *, leave_message: bool = True) -> list[AgentAction]:
+        """A machine answered (AMD, or silence after the probe). *leave_message* False: the
+        campaign hangs up on machines (to call again later) whatever the agent would do."""
         if self.phase == "ended":
             return []
         self.step_id = "voicemail"
         self.step_path.append("voicemail")
-        if self.definition.voicemail.action == "hang_up":
+        if not leave_message or self.definition.voicemail.action == "hang_up":
             return [self._end("voicemail")]
         self.tools_called.append("leave_voicemail")
         return [self._say(self.definition.voicemail.message), self._end("voicemail_left")]

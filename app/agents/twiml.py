@@ -26,6 +26,14 @@ def twiml_for(greeting: str | None, variables: dict | None = None) -> str:
     return f"<Response><Say>{text}</Say></Response>"
 
 
+def voicemail_twiml(message_or_twiml: str) -> str:
+    """What a machine hears after its beep: the message, then the call hangs up. A plain
+    call's own `<Say>` TwiML is its message already."""
+    if message_or_twiml.startswith("<Response>"):
+        return message_or_twiml.replace("</Response>", "<Hangup/></Response>")
+    return f"<Response><Say>{escape(message_or_twiml)}</Say><Hangup/></Response>"
+
+
 def relay_twiml(
     definition: AgentDefinition,
     *,

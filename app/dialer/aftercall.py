@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 from dataclasses import dataclass
@@ -66,10 +67,16 @@ class Results:
 
 
 async def _finished_recording(
-    provider: Provider, sid: str, ended_at: datetime, clock: Clock, poll_interval_s: float
+    provider: Provider,
+    sid: str,
+    ended_at: datetime,
+    clock: Clock,
+    poll_interval_s: float,
+    ready: asyncio.Event | None,
 ) -> tuple[RecordingInfo | None, RecordingState]:
     """The call's completed recording, or None with the state to store. While it is still
-    processing, ask again with backoff until RECORDING_PATIENCE after *ended_at*."""
+    processing, ask again with backoff until RECORDING_PATIENCE after *ended_at*, or at once
+    when *ready* (the recording status callback) is set."""
     give_up_at = ended_at + RECORDING_PATIENCE
     interval = poll_interval_s
     while True:
@@ -87,7 +94,9 @@ async def _finished_recording(
                 f"the recording was still processing {RECORDING_PATIENCE.seconds // 60} "
                 "minutes after the call"
             )
-        await clock.sleep_until(clock.monotonic() + min(interval, left_s))
+        woke = await clock.sleep_until(clock.monotonic() + min(interval, left_s), ready)
+        if woke and ready is not None:
+            ready.clear()  # the recording callback came: look now, and wait again if need be
         interval = min(MAX_RECORDING_CHECK_INTERVAL_S, interval * 2)
 
 
@@ -98,11 +107,12 @@ async def _fetch_recording(
     recordings_dir: Path,
     clock: Clock,
     poll_interval_s: float,
+    ready: asyncio.Event | None = None,
 ) -> tuple[RecordingInfo | None, Path | None, RecordingState]:
     """The call's recording downloaded into *recordings_dir*, its local path, and its state."""
     try:
         recording, state = await _finished_recording(
-            provider, sid, ended_at, clock, poll_interval_s
+            provider, sid, ended_at, clock, poll_interval_s, ready
         )
         if recording is None:
             return None, None, state
@@ -142,6 +152,7 @@ async def fetch_results(
     recordings_dir: Path,
     clock: Clock,
     poll_interval_s: float,
+    recording_ready: asyncio.Event | None = None,
 ) -> Results:
     """Store the recording, the transcript turns and any DNC request of one finished call.
 
@@ -151,7 +162,7 @@ async def fetch_results(
         ended_at = tx.execute(_ENDED_AT, {"id": call_id}).scalar()
     ended_at = writes.stored_utc(ended_at) if ended_at is not None else clock.now()
     recording, path, rec_state = await _fetch_recording(
-        provider, sid, ended_at, recordings_dir, clock, poll_interval_s
+        provider, sid, ended_at, recordings_dir, clock, poll_interval_s, recording_ready
     )
     with writer.transaction() as tx:
         handled_by_agent = tx.execute(_AGENT_OUTCOME, {"id": call_id}).scalar() is not None

@@ -64,8 +64,11 @@ class AgentCalls:
         self.relay = relay
         self._parsed: dict[int, AgentDefinition] = {}  # published versions never change
 
-    def prepare(self, live: LiveCall, agent_id: int | None) -> tuple[PreparedCall, int | None]:
-        """The call's TwiML (with a fresh one-time token) and the agent version it uses."""
+    def prepare(
+        self, live: LiveCall, agent_id: int | None, *, amd: bool = False
+    ) -> tuple[PreparedCall, int | None]:
+        """The call's TwiML (with a fresh one-time token) and the agent version it uses.
+        *amd*: the call runs async AMD, so the agent holds until a person is there."""
         with self._store.session() as session:  # read per call: a change applies at once
             record = bool(get_setting(session, "record_calls"))
             notice = get_setting(session, "recording_notice") or ""
@@ -80,6 +83,7 @@ class AgentCalls:
             variables=dict(identity.variables),
             campaign_id=identity.campaign_id,
             extension=identity.extension,
+            amd=amd,
         )
         return self.relay.prepare_call(ticket, record=record), version_id
 

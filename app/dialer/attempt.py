@@ -14,21 +14,23 @@ from datetime import datetime
 from functools import partial
 from typing import Protocol, TypeVar
 
-from app.agents.twiml import twiml_for
+from app.agents.twiml import twiml_for, voicemail_twiml
 from app.dialer import failures, writes
 from app.dialer.aftercall import DiskFull, fetch_results
+from app.dialer.callbacks import SAFETY_NET_FACTOR, Mailbox
 from app.dialer.context import DialerContext
 from app.dialer.errors import GIVE_BACKS, Action, action_for
 from app.dialer.events import CallEnded, ContactChanged
 from app.dialer.live_call import LiveCall
 from app.dialer.plans import CampaignPlan
 from app.dialer.search import find_created_call
+from app.domain.campaign_settings import MACHINE_DETECTION
 from app.domain.clock import Clock
 from app.domain.polling import poll_delay_s
-from app.domain.status import ContactStatus
+from app.domain.status import MACHINE_ANSWERS, MESSAGE_END_ANSWERS, ContactStatus
 from app.store.writer import WRITE_REFUSED
 from app.telephony.base import TWILIO_TO_CONTACT_STATUS, CallInfo, CallRequest
-from app.telephony.errors import NotFound, ProviderError, is_unreachable
+from app.telephony.errors import CallAlreadyEnded, NotFound, ProviderError, is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -78,25 +80,43 @@ class CallAttempt:
         self._ctx = ctx
         self._host = host
         self._token: str | None = None  # the relay ticket of a fresh dial
+        self._box: Mailbox | None = None  # the call's callbacks, when they are requested
+        self._amd = False  # the create asked for async AMD (a verdict will come)
+        self._voicemail_mode = "no_detection"
+        self._voicemail_twiml: str | None = None  # what a machine hears (leave_message)
 
     # -- the ways in: a fresh claim, or what recovery found ---------------------------------
 
     async def dial(self, plan: CampaignPlan, due: float) -> None:
         """Send the create request (paced to *due*), then follow the call to its end."""
         ctx, live, host = self._ctx, self.live, self._host
+        urls = ctx.callbacks.urls() if ctx.callbacks is not None else None
+        # Async AMD only with its callback: without one Twilio logs warning 21262 and the
+        # verdict comes after the call, too late to act on.
+        amd = MACHINE_DETECTION[plan.voicemail_mode] if urls is not None else None
+        self._amd, self._voicemail_mode = amd is not None, plan.voicemail_mode
         if ctx.agent_calls is not None:
-            prepared, live.agent_version_id = ctx.agent_calls.prepare(live, plan.agent_id)
+            prepared, live.agent_version_id = ctx.agent_calls.prepare(
+                live, plan.agent_id, amd=self._amd
+            )
             self._token = prepared.token
             # The recording is <Start><Recording> in the TwiML: Twilio ignores record=true
             # on a ConversationRelay call.
-            twiml, record = prepared.twiml, False
+            twiml, record, message = prepared.twiml, False, prepared.voicemail
         else:
-            twiml, record = twiml_for(plan.greeting, live.identity.variables), True
+            message = twiml_for(plan.greeting, live.identity.variables)
+            twiml, record = message, True
+        if plan.voicemail_mode == "leave_message" and message:
+            self._voicemail_twiml = voicemail_twiml(message)
         request = CallRequest(
             to=live.identity.to,
             from_=live.identity.from_,
             twiml=twiml,
             record=record,
+            machine_detection=amd,
+            status_callback=urls.status if urls else None,
+            recording_status_callback=urls.recording if urls else None,
+            amd_status_callback=urls.amd if amd and urls else None,
             # Pause or Ctrl-C while the provider waits out a 429 abandons the call.
             may_proceed=lambda: host.may_dial(live.campaign_id),
         )
@@ -211,13 +231,22 @@ class CallAttempt:
     # -- a placed call ------------------------------------------------------------------------
 
     async def follow(self, info: CallInfo | None) -> None:
-        """Poll the call to its end, store the outcome, then its results."""
-        update = await self._poll_to_the_end(info)
-        if update is None:
-            return  # the provider forgot it; already ended
-        if update.answered:
-            await self._fetch_results()
-        self._over(update.contact_id)
+        """Follow the call to its end (callbacks, polls), store the outcome, then its results."""
+        inbox, sid = self._ctx.inbox, self.live.sid
+        if inbox is not None and sid is not None:
+            self._box = inbox.open(sid, amd_expected=self._amd)
+        try:
+            update = await self._poll_to_the_end(info)
+            if self._box is not None:
+                self._box.amd_known.set()  # over: the agent waits for no verdict now
+            if update is None:
+                return  # the provider forgot it; already ended
+            if update.answered:
+                await self._fetch_results()
+            self._over(update.contact_id)
+        finally:
+            if inbox is not None and sid is not None:
+                inbox.close(sid)
 
     async def _poll_to_the_end(self, info: CallInfo | None) -> writes.StatusUpdate | None:
         ctx, sid = self._ctx, self.live.sid
@@ -249,8 +278,12 @@ class CallAttempt:
             talking_s = (
                 0.0 if in_progress_since is None else ctx.clock.monotonic() - in_progress_since
             )
-            delay = poll_delay_s(last_status, talking_s, ctx.poll_interval_s)
-            await ctx.clock.sleep_until(ctx.clock.monotonic() + delay)
+            reported = await self._wait_for_news(
+                poll_delay_s(last_status, talking_s, ctx.poll_interval_s)
+            )
+            if reported is not None:
+                info = reported
+                continue  # a callback said it: applied like a poll's answer, no request
             begun = ctx.connectivity.outages
             try:
                 info = await ctx.provider.fetch_call(sid)
@@ -272,6 +305,48 @@ class CallAttempt:
                 # struggles; offline, ask again as soon as the network is back.
                 backoff = min(MAX_POLL_BACKOFF_S, ctx.poll_interval_s * 2 ** min(errors, 8))
                 await ctx.connectivity.wait(ctx.clock, ctx.clock.monotonic() + backoff)
+
+    async def _wait_for_news(self, poll_delay: float) -> CallInfo | None:
+        """The next status callback's report, or None when it is time to poll (after
+        *poll_delay*). While callbacks arrive, polls are only a safety net against a lost one."""
+        ctx, box = self._ctx, self._box
+        if box is None:
+            await ctx.clock.sleep_until(ctx.clock.monotonic() + poll_delay)
+            return None
+        every = poll_delay * (SAFETY_NET_FACTOR if box.heard else 1)
+        deadline = ctx.clock.monotonic() + every
+        while True:
+            if box.reports:
+                return box.reports.popleft()
+            if box.answered_by is not None and self.live.answered_by is None:
+                await self._machine_or_human(box.answered_by)
+                continue
+            box.wake.clear()
+            if not await ctx.clock.sleep_until(deadline, box.wake):
+                return None
+
+    async def _machine_or_human(self, verdict: str) -> None:
+        """The async-AMD verdict: a person talks to the agent (the relay holds until now);
+        a machine hears the voicemail message after its beep (leave_message), or is hung up
+        on to be tried again later (hang_up_retry)."""
+        live, provider = self.live, self._ctx.provider
+        live.answered_by = verdict
+        assert live.sid is not None
+        if verdict not in MACHINE_ANSWERS:
+            return
+        try:
+            if self._voicemail_mode == "hang_up_retry":
+                log.info("call %s: a machine answered (%s); hanging up", live.call_id, verdict)
+                await provider.hang_up(live.sid)
+            elif self._voicemail_twiml is not None and verdict in MESSAGE_END_ANSWERS:
+                log.info("call %s: leaving the voicemail message (%s)", live.call_id, verdict)
+                await provider.redirect(live.sid, self._voicemail_twiml)
+            elif self._voicemail_mode == "leave_message":
+                await provider.hang_up(live.sid)  # the agent leaves no message: just hang up
+        except CallAlreadyEnded:
+            pass  # the machine hung up first
+        except ProviderError as exc:
+            log.warning("call %s: could not act on the machine (%s)", live.call_id, exc)
 
     def _old_enough_to_be_gone(self) -> bool:
         """A 404 for a call this old means it is gone; a younger one may not be visible yet,
@@ -358,6 +433,7 @@ class CallAttempt:
                 recordings_dir=ctx.recordings_dir,
                 clock=ctx.clock,
                 poll_interval_s=ctx.poll_interval_s,
+                recording_ready=self._box.recording_ready if self._box else None,
             )
         except (asyncio.CancelledError, DiskFull):
             raise

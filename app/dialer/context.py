@@ -16,6 +16,8 @@ from app.telephony.base import Provider
 
 if TYPE_CHECKING:  # the agent runtime loads with the relay server, not with the dialer
     from app.dialer.agent_calls import AgentCalls
+    from app.dialer.callbacks import CallbackInbox
+    from app.telephony.callback_routes import CallbackRoutes
 
 
 @dataclass
@@ -40,5 +42,9 @@ class DialerContext:
     # tests), whose calls <Say> the greeting. *agent_refusal* says why campaigns cannot run.
     agent_calls: AgentCalls | None = None
     agent_refusal: str | None = None
+    # Status/recording/AMD callbacks, when Twilio can reach this computer: the routes give
+    # each create its URLs, the inbox hands what arrives to each call's attempt.
+    callbacks: CallbackRoutes | None = None
+    inbox: CallbackInbox | None = None
     stats: DialerStats = field(default_factory=DialerStats)
     connectivity: Connectivity = field(default_factory=Connectivity)

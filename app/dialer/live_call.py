@@ -27,6 +27,8 @@ class CallIdentity:
     # For the agent's {{placeholders}}; only a fresh claim needs them (recovery never dials).
     variables: dict = field(default_factory=dict, compare=False, hash=False)
     extension: str | None = None  # digits to press once the number answers ("x12")
+    # The campaign's machine-answered retry rule (attempts, minutes); None: voicemail is final.
+    voicemail_rule: tuple[int, float] | None = None
 
 
 @dataclass
@@ -37,6 +39,7 @@ class LiveCall:
     answered: bool = False
     line_held: bool = True  # counts against the campaign's concurrency until it ends
     agent_version_id: int | None = None  # the published agent version the call uses
+    answered_by: str | None = None  # the async AMD callback's verdict, before the call ends
 
     @property
     def call_id(self) -> int:
@@ -58,3 +61,4 @@ class LiveCall:
         self.contact_status = draft.contact_status
         self.sid = draft.sid
         self.answered = draft.answered
+        self.answered_by = draft.answered_by

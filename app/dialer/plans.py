@@ -31,6 +31,9 @@ class CampaignPlan:
     greeting: str  # the agent's opening line, with {{variables}} filled per contact
     region: str
     agent_id: int | None = None
+    voicemail_mode: str = "no_detection"  # see app.domain.campaign_settings.VOICEMAIL_MODES
+    voicemail_max_attempts: int = 1
+    voicemail_retry_delay_min: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ _ACTIVE_PLANS = (
         Agent.greeting,
         Campaign.agent_id,
         Campaign.region,
+        Campaign.voicemail_mode,
+        Campaign.voicemail_max_attempts,
+        Campaign.voicemail_retry_delay_min,
     )
     .outerjoin(PhoneNumber, PhoneNumber.id == Campaign.caller_id_id)
     .outerjoin(Agent, Agent.id == Campaign.agent_id)
@@ -85,6 +91,9 @@ def active_plans(session: Session) -> dict[int, CampaignPlan]:
             greeting=row.greeting or "",
             agent_id=row.agent_id,
             region=row.region or "US",
+            voicemail_mode=row.voicemail_mode,
+            voicemail_max_attempts=row.voicemail_max_attempts,
+            voicemail_retry_delay_min=row.voicemail_retry_delay_min,
         )
         for row in rows
     }

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from app.agents.actions import CallResult
     from app.agents.relay.tickets import CallTicket
     from app.dialer.agent_calls import AgentCalls
+    from app.telephony.callback_routes import CallbackRoutes
 
 
 @dataclass
@@ -61,10 +62,12 @@ class DialerService:
         simulated: bool = False,
         agent_calls: AgentCalls | None = None,
         agent_refusal: str | None = None,
+        callbacks: CallbackRoutes | None = None,
     ) -> None:
         """*simulated*: the provider is the emulator, so every call is marked simulated.
         *agent_calls*: the voice agent's relay; *agent_refusal*: why no campaign may dial
-        (e.g. live calls without a public address)."""
+        (e.g. live calls without a public address). *callbacks*: the served callback routes
+        (Twilio can reach them): calls are followed by callbacks, polls only a safety net."""
         self.store = store
         self.provider = provider
         self.recordings_dir = Path(recordings_dir)
@@ -84,6 +87,11 @@ class DialerService:
             agent_calls=agent_calls,
             agent_refusal=agent_refusal,
         )
+        if callbacks is not None:
+            from app.dialer.callbacks import CallbackInbox
+
+            self._context.callbacks, self._context.inbox = callbacks, CallbackInbox()
+            callbacks.sink = self._context.inbox
         self._scheduler = Scheduler(self._context, cps=cps)
         self._recovery = Recovery(self._context, self._scheduler)
 
@@ -109,6 +117,18 @@ class DialerService:
     def subscribe(self, callback: Subscriber):
         """Call *callback(event)* for every event; returns a function that unsubscribes."""
         return self._hub.subscribe(callback)
+
+    @property
+    def inbox(self):
+        """The callbacks' inbox (None: calls are polled), e.g. for the relay's AMD hold."""
+        return self._context.inbox
+
+    def call_updates(self) -> str:
+        """How calls are followed, in the words README and Settings use."""
+        routes = self._context.callbacks
+        if routes is not None:
+            return f"Call updates: status callbacks via {routes.urls().status}"
+        return f"Call updates: polling every {self.poll_interval_s:g} s (no public address)"
 
     @property
     def agent_refusal(self) -> str | None:

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from app.dialer.live_call import CallIdentity, LiveCall
 from app.dialer.plans import CampaignPlan, Candidate
+from app.domain.campaign_settings import machine_retries
 from app.domain.media_state import RecordingState, TranscriptState
 from app.domain.retry import next_attempt_at
-from app.domain.status import ContactStatus, transition
+from app.domain.status import MACHINE_ANSWERS, ContactStatus, transition
 from app.domain.template import contact_variables
 from app.store.types import utcnow
 from app.store.writer import Statement, Transaction
@@ -170,6 +171,11 @@ def claim_contact(
         plan.retry_delay_min,
         contact_variables(name, json.loads(fields) if isinstance(fields, str) else fields),
         extension=extension,
+        voicemail_rule=(
+            (plan.voicemail_max_attempts, plan.voicemail_retry_delay_min)
+            if machine_retries(plan.voicemail_mode)
+            else None
+        ),
     )
     return LiveCall(identity, new_status.value)
 
@@ -249,7 +255,10 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
     outcome = S(info.status)
     if S(live.contact_status) == S.CONNECTED and outcome not in (S.COMPLETED, S.FAILED):
         outcome = S.COMPLETED  # answered, so whatever Twilio says next it was a conversation
-    answered = outcome == S.COMPLETED
+    answered_by = info.answered_by or live.answered_by
+    if outcome == S.COMPLETED and answered_by in MACHINE_ANSWERS:
+        outcome = S.VOICEMAIL  # a machine took it: its own outcome and retry rule
+    answered = outcome in (S.COMPLETED, S.VOICEMAIL)  # something answered: fetch the results
     ended_at = info.end_time or now
     booked = tx.execute(
         _ENDED,
@@ -259,7 +268,7 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
             "sid": info.sid,
             "ended_at": ended_at,
             "duration_s": info.duration_s,
-            "answered_by": info.answered_by,
+            "answered_by": answered_by,
             "error_code": info.error_code,
             "error_message": info.error_message,
             "recording_state": _RECORDING_PENDING if answered else _RECORDING_NONE,
@@ -275,6 +284,7 @@ def _ended(tx: Transaction, live: LiveCall, info: CallInfo, now: datetime) -> St
         max_attempts=identity.max_attempts,
         retry_delay_min=identity.retry_delay_min,
         ended_at=now,
+        voicemail_rule=identity.voicemail_rule,
     )
     if outcome == S.COMPLETED and booked is not None:
         # The agent agreed a callback with the callee (app.dialer.agent_calls).

@@ -40,6 +40,28 @@ class Bounds:
             raise SettingsError(f"{self.label} must be at most {self.maximum}")
 
 
+# What a campaign does when an answering machine takes the call (Twilio's async AMD):
+# leave the agent's voicemail message after the beep, hang up and try again later, or not
+# detect machines at all (no AMD charge; a machine then counts as an answered call).
+VOICEMAIL_MODES: dict[str, str] = {
+    "leave_message": "leave the agent's voicemail message after the beep",
+    "hang_up_retry": "hang up on a machine and try again later",
+    "no_detection": "no answering-machine detection",
+}
+# Twilio's MachineDetection for each mode: DetectMessageEnd waits for the beep; Enable
+# answers at the greeting's start, which is all a hang-up needs.
+MACHINE_DETECTION: dict[str, str | None] = {
+    "leave_message": "DetectMessageEnd",
+    "hang_up_retry": "Enable",
+    "no_detection": None,
+}
+
+
+def machine_retries(voicemail_mode: str) -> bool:
+    """Whether a machine-answered contact is dialled again (under the voicemail retry rule)."""
+    return voicemail_mode == "hang_up_retry"
+
+
 # The ranges of the numeric settings. 60,000 calls a minute is 1,000 per second, above any
 # Twilio account's CPS; 0 minutes between attempts means "retry at the next chance".
 BOUNDS: dict[str, Bounds] = {
@@ -47,6 +69,10 @@ BOUNDS: dict[str, Bounds] = {
     "per_minute": Bounds(1, 60_000, "calls per minute"),
     "max_attempts": Bounds(1, 100, "attempts per contact"),
     "retry_delay_min": Bounds(0, 365 * 24 * 60, "minutes between attempts"),
+    "voicemail_max_attempts": Bounds(1, 100, "attempts per contact when a machine answers"),
+    "voicemail_retry_delay_min": Bounds(
+        0, 365 * 24 * 60, "minutes before calling back after a machine answered"
+    ),
 }
 
 
@@ -63,6 +89,11 @@ class CampaignSettings:
     window_start: str = "08:00"
     window_end: str = "21:00"
     window_days: str = "mon,tue,wed,thu,fri,sat"
+    voicemail_mode: str = "leave_message"
+    # The machine-answered retry rule (hang_up_retry): attempts in all (max_attempts still
+    # caps them) and the minutes between them.
+    voicemail_max_attempts: int = 3
+    voicemail_retry_delay_min: int = 120
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -73,6 +104,9 @@ class CampaignSettings:
         'fri-mon' -> 'mon,fri,sat,sun'). Raises SettingsError with a message for the user."""
         for name, bounds in BOUNDS.items():
             bounds.check(getattr(self, name))
+        if self.voicemail_mode not in VOICEMAIL_MODES:
+            choices = ", ".join(VOICEMAIL_MODES)
+            raise SettingsError(f"voicemail must be one of {choices}, not {self.voicemail_mode!r}")
         try:
             window = self.window()
             days = normalize_days(self.window_days)
@@ -101,10 +135,16 @@ class CampaignSettings:
             retries = (
                 f"up to {self.max_attempts} attempts per contact, {self.retry_delay_min} min apart"
             )
+        voicemail = VOICEMAIL_MODES.get(self.voicemail_mode, self.voicemail_mode)
+        if machine_retries(self.voicemail_mode):
+            voicemail += (
+                f" (up to {min(self.voicemail_max_attempts, self.max_attempts)} attempts, "
+                f"{self.voicemail_retry_delay_min} min apart)"
+            )
         return (
             f"{pacing_sentence(self.concurrency, self.per_minute)} "
             f"Calls {self.window_start}-{self.window_end} {days}, in each contact's local "
-            f"time; {retries}."
+            f"time; {retries}. Voicemail: {voicemail}."
         )
 
 

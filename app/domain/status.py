@@ -15,6 +15,7 @@ class ContactStatus(StrEnum):
     NO_ANSWER = "no_answer"
     BUSY = "busy"
     FAILED = "failed"
+    VOICEMAIL = "voicemail"  # an answering machine took the call (answered_by machine_*)
 
     @property
     def is_final(self) -> bool:
@@ -27,7 +28,13 @@ class ContactStatus(StrEnum):
 
 
 FINAL_STATUSES = frozenset(
-    {ContactStatus.COMPLETED, ContactStatus.NO_ANSWER, ContactStatus.BUSY, ContactStatus.FAILED}
+    {
+        ContactStatus.COMPLETED,
+        ContactStatus.NO_ANSWER,
+        ContactStatus.BUSY,
+        ContactStatus.FAILED,
+        ContactStatus.VOICEMAIL,
+    }
 )
 # A call attempt in flight holds a line: it counts against the campaign's concurrency.
 # A tuple (not a set) so that queries built from it are the same statement every time.
@@ -35,9 +42,9 @@ LIVE_STATUSES = (ContactStatus.CALLING, ContactStatus.CONNECTED)
 
 # Outcomes after which the dialer may try the contact again (within max attempts).
 RETRYABLE_STATUSES = frozenset({ContactStatus.NO_ANSWER, ContactStatus.BUSY, ContactStatus.FAILED})
-# Dialled again once their next_attempt_at comes: a retry, or (completed) a callback the agent
-# agreed with the callee.
-REDIAL_STATUSES = RETRYABLE_STATUSES | {ContactStatus.COMPLETED}
+# Dialled again once their next_attempt_at comes: a retry, (completed) a callback the agent
+# agreed with the callee, or (voicemail) a machine-answered retry (app.domain.retry).
+REDIAL_STATUSES = RETRYABLE_STATUSES | {ContactStatus.COMPLETED, ContactStatus.VOICEMAIL}
 
 _S = ContactStatus
 TRANSITIONS: dict[ContactStatus, frozenset[ContactStatus]] = {
@@ -45,14 +52,16 @@ TRANSITIONS: dict[ContactStatus, frozenset[ContactStatus]] = {
     # calling -> queued: reconciliation proved the provider never placed the call.
     # calling -> completed: a short call whose answer we never observed (polling gap).
     _S.CALLING: frozenset(
-        {_S.CONNECTED, _S.COMPLETED, _S.NO_ANSWER, _S.BUSY, _S.FAILED, _S.QUEUED}
+        {_S.CONNECTED, _S.COMPLETED, _S.NO_ANSWER, _S.BUSY, _S.FAILED, _S.QUEUED, _S.VOICEMAIL}
     ),
-    _S.CONNECTED: frozenset({_S.COMPLETED, _S.FAILED}),
+    # connected -> voicemail: what answered was a machine (async AMD says so after the answer).
+    _S.CONNECTED: frozenset({_S.COMPLETED, _S.FAILED, _S.VOICEMAIL}),
     _S.COMPLETED: frozenset({_S.CALLING}),  # only at a booked callback (next_attempt_at)
     # A retryable outcome is claimed again for the next attempt.
     _S.NO_ANSWER: frozenset({_S.CALLING}),
     _S.BUSY: frozenset({_S.CALLING}),
     _S.FAILED: frozenset({_S.CALLING}),
+    _S.VOICEMAIL: frozenset({_S.CALLING}),  # only under the machine-answered retry rule
 }
 
 
@@ -107,3 +116,10 @@ TWILIO_CALL_STATUSES = (
     "failed",
 )
 TWILIO_FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "canceled", "failed"})
+
+# Twilio's AnsweredBy values that mean a machine took the call; machine_end_* come only with
+# MachineDetection=DetectMessageEnd, once the greeting ended (the beep): a message fits then.
+MACHINE_ANSWERS = frozenset(
+    {"machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"}
+)
+MESSAGE_END_ANSWERS = frozenset({"machine_end_beep", "machine_end_silence", "machine_end_other"})

@@ -77,6 +77,7 @@ _PLAIN_REASONS = {
     "failed": "The call failed; the provider gave no reason",
     "busy": "The line was busy",
     "no_answer": "Nobody answered",
+    "voicemail": "An answering machine took the call",
 }
 
 

@@ -161,10 +161,10 @@ def merge_notes(theirs: str, mine: str) -> str:
 
 def suggested_disposition(session: Session, call: Call) -> str | None:
     """The outcome's obvious disposition: voicemail, or a callee who asked not to be called."""
+    if call.status == ContactStatus.VOICEMAIL or (call.answered_by or "").startswith("machine"):
+        return VOICEMAIL
     if call.status not in (ContactStatus.COMPLETED, ContactStatus.CONNECTED):
         return None
-    if (call.answered_by or "").startswith("machine"):
-        return VOICEMAIL
     phone = session.scalar(select(Contact.phone).where(Contact.id == call.contact_id))
     dnc_source = session.scalar(select(DncEntry.source).where(DncEntry.phone == phone))
     if dnc_source == "call":  # the agent runtime recorded the callee's request

@@ -107,6 +107,14 @@ class Campaign(Base):
     window_start: Mapped[str] = mapped_column(String(5), default=DEFAULTS.window_start)
     window_end: Mapped[str] = mapped_column(String(5), default=DEFAULTS.window_end)
     window_days: Mapped[str] = mapped_column(String(40), default=DEFAULTS.window_days)
+    # What a machine-answered call does, and its own retry rule (migration 0010).
+    voicemail_mode: Mapped[str] = mapped_column(String(16), default=DEFAULTS.voicemail_mode)
+    voicemail_max_attempts: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS.voicemail_max_attempts
+    )
+    voicemail_retry_delay_min: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS.voicemail_retry_delay_min
+    )
     region: Mapped[str] = mapped_column(String(2), default="US")
     dispositions: Mapped[list[str]] = mapped_column(default=lambda: list(DEFAULT_DISPOSITIONS))
     state: Mapped[str] = mapped_column(String(16), default=CampaignState.DRAFT.value)

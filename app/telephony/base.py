@@ -38,8 +38,12 @@ class CallRequest:
     twiml: str | None = None
     url: str | None = None
     record: bool = True
-    machine_detection: bool = True
+    # Twilio's MachineDetection ("DetectMessageEnd" waits for the beep, "Enable" answers at
+    # the greeting's start), run asynchronously; None: no answering-machine detection.
+    machine_detection: str | None = None
     status_callback: str | None = None
+    recording_status_callback: str | None = None
+    amd_status_callback: str | None = None  # AsyncAmdStatusCallback (else warning 21262)
     timeout_s: int = 30
     time_limit_s: int | None = None
     # Asked before each retry of a create that certainly did not go through (429, no
@@ -117,6 +121,10 @@ class Provider(Protocol):
         ...
 
     async def hang_up(self, sid: str) -> CallInfo: ...
+
+    async def redirect(self, sid: str, twiml: str) -> CallInfo:
+        """Run *twiml* on the live call instead of what it runs now."""
+        ...
 
     async def list_recordings(self, call_sid: str) -> list[RecordingInfo]: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -16,10 +17,12 @@ def is_valid_signature(
     """True when *signature* (the X-Twilio-Signature header) matches *url* and *params*.
 
     *url* must be the full URL Twilio requested, as configured (behind a proxy, the public one).
+    *params* is the form as received: a multi-dict (with `getall`) keeps every value of a
+    repeated name, which Twilio signs; a plain dict would keep only one and fail.
     """
     if not signature:
         return False
-    return bool(RequestValidator(auth_token).validate(url, dict(params), signature))
+    return bool(RequestValidator(auth_token).validate(url, params, signature))
 
 
 @dataclass
@@ -34,10 +37,13 @@ class StatusCallbackOrderer:
 
     Duplicates and stale events are dropped. A final status (completed, busy, ...) releases
     everything buffered before it even across a gap, since a lost callback will never come.
+    The last *kept* calls are remembered (a finished one too, so a replay of its final
+    callback is still recognised).
     """
 
-    def __init__(self) -> None:
-        self._calls: dict[str, _CallQueue] = {}
+    def __init__(self, kept: int = 20_000) -> None:
+        self._calls: OrderedDict[str, _CallQueue] = OrderedDict()
+        self._kept = kept
 
     def push(self, params: Mapping[str, str]) -> list[dict[str, str]]:
         """Add one callback; return the callbacks (possibly none) now ready, in order."""
@@ -47,7 +53,11 @@ class StatusCallbackOrderer:
             seq = int(event.get("SequenceNumber", ""))
         except ValueError:
             return [event]  # no sequence number: nothing to order by
-        queue = self._calls.setdefault(sid, _CallQueue())
+        queue = self._calls.get(sid)
+        if queue is None:
+            queue = self._calls[sid] = _CallQueue()
+            if len(self._calls) > self._kept:
+                self._calls.popitem(last=False)
         if queue.finished or seq < queue.next_seq or seq in queue.pending:
             return []
         queue.pending[seq] = event

@@ -230,12 +230,20 @@ class TwilioProvider:
         else:
             raise ValueError("CallRequest needs twiml or url")
         if request.machine_detection:
-            params["machine_detection"] = "DetectMessageEnd"
+            params["machine_detection"] = request.machine_detection
             params["async_amd"] = "true"  # the SDK would send a bool as "True"
+            if request.amd_status_callback and self._callback_allowed(request.amd_status_callback):
+                params["async_amd_status_callback"] = request.amd_status_callback
+                params["async_amd_status_callback_method"] = "POST"
         if request.status_callback and self._callback_allowed(request.status_callback):
             params["status_callback"] = request.status_callback
             params["status_callback_event"] = list(CALLBACK_EVENTS)  # repeated field: a list
             params["status_callback_method"] = "POST"
+        recording_cb = request.recording_status_callback
+        if request.record and recording_cb and self._callback_allowed(recording_cb):
+            params["recording_status_callback"] = recording_cb
+            params["recording_status_callback_event"] = ["completed", "absent"]
+            params["recording_status_callback_method"] = "POST"
         if request.time_limit_s:
             params["time_limit"] = request.time_limit_s
         return params
@@ -385,6 +393,10 @@ class TwilioProvider:
         except CallAlreadyEnded:
             return await self.fetch_call(sid)
         return call_info(inst)
+
+    async def redirect(self, sid: str, twiml: str) -> CallInfo:
+        """Replace a live call's TwiML: Twilio stops what runs and runs *twiml* at once."""
+        return call_info(await self._once(lambda c: c.calls(sid).update(twiml=twiml)))
 
     async def wait_until_final(self, sid: str, timeout_s: float = 3600.0) -> CallInfo:
         """Poll ``fetch_call`` every ``poll_interval_s`` until the call has a final status."""

@@ -81,6 +81,9 @@ class SettingsPage(QWidget):
             "ngrok tunnel. Demo mode needs neither."
         )
         self.address_state.setWordWrap(True)
+        # Which way calls are followed right now: callbacks through the address, or polling.
+        self.call_updates = QLabel()
+        self.call_updates.setWordWrap(True)
         return _checked_box(
             "Public address (live calls)",
             [
@@ -89,6 +92,7 @@ class SettingsPage(QWidget):
                 (None, self.tunnel),
                 ("ngrok authtoken", self.ngrok_token),
                 (None, self.address_state),
+                (None, self.call_updates),
             ],
             ("Check address", self.check_address),
             ("Save address", self.save_address),
@@ -155,6 +159,13 @@ class SettingsPage(QWidget):
             self.llm_embedding_model.setText(get_setting(session, "llm_embedding_model") or "")
         self._show_kept_key()
         self._show_kept_authtoken()
+        services = self.context.services
+        self.call_updates.setText(
+            services.dialer.call_updates()
+            if services is not None
+            else "Call updates: chosen when calls start (status callbacks through the public "
+            "address; without one, polling)."
+        )
 
     def save_address(self) -> None:
         url = self.public_url.text().strip().rstrip("/")

@@ -39,6 +39,7 @@ class FakeCall:
     talk_s: float
     final_status: str
     answered_by: str | None
+    amd: bool = False  # the create asked for answering-machine detection
 
     @property
     def answers(self) -> bool:
@@ -91,7 +92,10 @@ class FakeProvider:
             created_at=call.created_at,
             start_time=call.created_at,  # like Twilio's: the dial time, not the answer
             duration_s=int(call.talk_s) if final and call.answers else (0 if final else None),
-            answered_by=call.answered_by if final or status == "in-progress" else None,
+            # Without AMD in the create, Twilio reports no answered_by at all.
+            answered_by=call.answered_by
+            if call.amd and (final or status == "in-progress")
+            else None,
             error_code=31000 if final and status == "failed" else None,
             error_message="the call could not be completed"
             if final and status == "failed"
@@ -124,6 +128,7 @@ class FakeProvider:
             talk_s=self.durations.get(request.to, self.talk_s) * self.time_scale,
             final_status=status,
             answered_by=answered_by,
+            amd=request.machine_detection is not None,
         )
         self.calls.append(call)
         self._by_sid[call.sid] = call

@@ -57,7 +57,7 @@ def test_every_outcome_is_stored_with_results(store, tmp_path, monkeypatch, dire
         assert len(calls) == 10
         by_phone = {c.contact.phone: c for c in calls}
         voicemail = by_phone[numbers[5]]
-        assert voicemail.answered_by == "machine_end_beep"
+        assert voicemail.answered_by is None  # polled: no AMD asked for (see test_voicemail)
         assert voicemail.recording_state == "downloaded"
         assert (tmp_path / "rec").joinpath(voicemail.recording_path).exists()
         assert by_phone[numbers[6]].recording_state == "none"

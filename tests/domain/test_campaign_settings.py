@@ -98,13 +98,26 @@ def test_pacing_is_explained_in_words():
 def test_describe_says_everything_in_plain_words():
     assert DEFAULTS.describe() == (
         "At most 1 call at once, a new call at most every 6 s. Calls 08:00-21:00 mon-sat, "
-        "in each contact's local time; up to 3 attempts per contact, 30 min apart."
+        "in each contact's local time; up to 3 attempts per contact, 30 min apart. "
+        "Voicemail: leave the agent's voicemail message after the beep."
     )
     weekend = replace(DEFAULTS, window_days="fri-mon", max_attempts=1).validate()
     assert "Calls 08:00-21:00 fri-mon," in weekend.describe()
-    assert weekend.describe().endswith("one attempt per contact.")
+    assert "; one attempt per contact. Voicemail" in weekend.describe()
     at_once = replace(DEFAULTS, retry_delay_min=0)
-    assert at_once.describe().endswith("up to 3 attempts per contact, retried at once.")
+    assert "up to 3 attempts per contact, retried at once." in at_once.describe()
+    retry = replace(DEFAULTS, voicemail_mode="hang_up_retry", max_attempts=2).validate()
+    # The machine-answered rule is capped by the attempts per contact.
+    assert retry.describe().endswith(
+        "Voicemail: hang up on a machine and try again later (up to 2 attempts, 120 min apart)."
+    )
+
+
+def test_voicemail_mode_is_one_of_three():
+    with pytest.raises(SettingsError, match="voicemail must be one of leave_message"):
+        replace(DEFAULTS, voicemail_mode="beep").validate()
+    with pytest.raises(SettingsError, match="minutes before calling back"):
+        replace(DEFAULTS, voicemail_retry_delay_min=-1).validate()
 
 
 def test_days_in_words():

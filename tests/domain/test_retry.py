@@ -62,3 +62,20 @@ def test_a_retry_delay_stored_before_the_range_was_checked_cannot_overflow():
         ended_at=ended,
     )
     assert at == ended + timedelta(days=365)
+
+
+def test_voicemail_follows_the_machine_answered_rule_or_is_final():
+    def after(attempts: int, rule):
+        return next_attempt_at(
+            ContactStatus.VOICEMAIL,
+            attempts=attempts,
+            max_attempts=5,
+            retry_delay_min=30,
+            ended_at=ENDED,
+            voicemail_rule=rule,
+        )
+
+    assert after(1, None) is None  # a message was left (or no rule): done
+    assert after(1, (2, 240)) == ENDED + timedelta(minutes=240)  # its own delay
+    assert after(2, (2, 240)) is None  # its own attempts
+    assert after(5, (9, 240)) is None  # never past the campaign's attempts

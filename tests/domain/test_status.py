@@ -25,6 +25,9 @@ LEGAL = [
     (S.BUSY, S.CALLING),
     (S.FAILED, S.CALLING),
     (S.COMPLETED, S.CALLING),  # a callback the agent booked
+    (S.CALLING, S.VOICEMAIL),  # a machine answered
+    (S.CONNECTED, S.VOICEMAIL),  # async AMD says so after the answer
+    (S.VOICEMAIL, S.CALLING),  # the machine-answered retry rule
 ]
 
 
@@ -52,6 +55,8 @@ ILLEGAL = [
     (S.NO_ANSWER, S.COMPLETED),
     (S.BUSY, S.QUEUED),
     (S.FAILED, S.CONNECTED),
+    (S.VOICEMAIL, S.COMPLETED),
+    (S.QUEUED, S.VOICEMAIL),
 ]
 
 
@@ -64,9 +69,10 @@ def test_illegal_transitions_raise(current, new):
     assert current.value in str(raised.value) and new.value in str(raised.value)
 
 
-def test_completed_is_dialled_again_only_for_a_callback_and_finals_are_the_four_outcomes():
+def test_completed_is_dialled_again_only_for_a_callback_and_finals_are_the_five_outcomes():
     assert TRANSITIONS[S.COMPLETED] == frozenset({S.CALLING})
-    assert {s.value for s in FINAL_STATUSES} == {"completed", "no_answer", "busy", "failed"}
+    finals = {"completed", "no_answer", "busy", "failed", "voicemail"}
+    assert {s.value for s in FINAL_STATUSES} == finals
     assert S.CALLING.is_live and S.CONNECTED.is_live and not S.QUEUED.is_live
 
 

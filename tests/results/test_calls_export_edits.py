@@ -280,3 +280,15 @@ def test_transcript_is_requested_once_for_a_recording_without_turns(store, seede
     assert asyncio.run(request_transcript(store, lambda: provider, seeded.recorded_call_id)) == 0
     assert asyncio.run(request_transcript(store, lambda: provider, seeded.call_ids[2])) == 0
     assert len(provider.requests) == 1
+
+
+def test_a_machine_answered_call_suggests_voicemail(store, seeded):
+    from app.results.edits import suggested_disposition
+    from app.store.models import Call
+
+    with store.session.begin() as session:
+        call = session.get(Call, seeded.call_ids[0])
+        call.status, call.answered_by = "voicemail", None  # the outcome alone says it
+        assert suggested_disposition(session, call) == "Voicemail"
+        call.status = "busy"
+        assert suggested_disposition(session, call) is None

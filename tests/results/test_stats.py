@@ -38,6 +38,7 @@ def test_stats_equal_a_hand_count(store, seeded):
         "completed": 6,
         "no_answer": 2,
         "busy": 2,
+        "voicemail": 0,
         "failed": 2,
     }
     assert stats["contacts_by_status"]["completed"] == 6

@@ -88,7 +88,8 @@ def test_status_progresses_queued_ringing_in_progress_completed(client, emulator
     ("to", "status", "answered_by"),
     [
         ("+14155551232", "completed", "human"),
-        ("+14155551235", "completed", "machine_end_beep"),
+        # The short <Say> ends (and Twilio hangs up) before the machine's greeting does.
+        ("+14155551235", "completed", "unknown"),
         ("+14155551236", "no-answer", None),
         ("+14155551237", "busy", None),
         ("+14155551238", "failed", None),
@@ -99,6 +100,47 @@ def test_outcome_follows_the_last_digit(client, to, status, answered_by):
     call = create(client, to=to, machine_detection="DetectMessageEnd", async_amd="true", timeout=20)
     final = wait_final(client, call.sid)
     assert (final.status, final.answered_by) == (status, answered_by)
+
+
+def test_async_amd_runs_the_twiml_at_once_and_tells_the_verdict_to_its_callback_only(
+    client, emulator, sink
+):
+    call = create(
+        client,
+        to="+14155551235",
+        twiml='<Response><Pause length="30"/></Response>',
+        machine_detection="DetectMessageEnd",
+        async_amd="true",
+        async_amd_status_callback=f"{sink.url}/amd",
+    )
+    amd = sink.wait_for(lambda r: r["path"] == "/amd")
+    assert dict(amd[0]["params"])["AnsweredBy"] == "machine_end_beep"
+    live = client.calls(call.sid).fetch()
+    assert live.status == "in-progress" and live.answered_by is None  # only once ended
+    client.calls(call.sid).update(status="completed")
+    assert wait_final(client, call.sid).answered_by == "machine_end_beep"
+    assert not client.calls(call.sid).notifications.list()  # it had its callback: no 21262
+
+
+def test_async_amd_without_its_callback_logs_warning_21262(client):
+    call = create(client, to="+14155551232", machine_detection="Enable", async_amd="true")
+    notes = client.calls(call.sid).notifications.list()
+    assert [(n.error_code, n.log) for n in notes] == [("21262", "1")]
+    assert wait_final(client, call.sid).answered_by == "human"  # still on the ended Call
+
+
+def test_a_redirect_runs_the_new_twiml_on_the_live_call(client, emulator):
+    call = create(client, to="+14155551232", twiml='<Response><Pause length="60"/></Response>')
+    for _ in range(200):
+        if client.calls(call.sid).fetch().status == "in-progress":
+            break
+        time.sleep(0.02)
+    message = "Sorry we missed you, please call us back."
+    client.calls(call.sid).update(twiml=f"<Response><Say>{message}</Say><Hangup/></Response>")
+    final = wait_final(client, call.sid)
+    assert final.status == "completed" and int(final.duration) < 60  # the <Pause> was cut
+    record = emulator.emulator.server.account.calls[call.sid]
+    assert [s.text for s in record.conversation.segments if s.speaker == "agent"] == [message]
 
 
 def test_voicemail_without_amd_leaves_answered_by_empty_and_enable_says_machine_start(client):
@@ -512,6 +554,7 @@ def test_recording_and_async_amd_callbacks_are_signed_posts(client, emulator, si
     call = create(
         client,
         to="+14155551235",
+        twiml='<Response><Pause length="15"/></Response>',  # the line open past the beep
         record=True,
         machine_detection="DetectMessageEnd",
         async_amd="true",

@@ -25,6 +25,7 @@ from app.telephony.emulator.conversation import (
 from app.telephony.emulator.faults import FaultPlan, parse_delays, parse_faults
 from app.telephony.emulator.outcomes import PERSONA_NAMES, Scenario, persona_for
 from app.telephony.emulator.paging import v2010_page
+from app.telephony.emulator.personas import BEEP_S
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,9 +43,10 @@ def test_say_pause_play_dial_and_hangup_timing():
     assert twiml.parse("<NotTwiml/>") is None
 
 
-def lay_out(steps: list[twiml.Step], to: str) -> Conversation:
+def lay_out(steps: list[twiml.Step], to: str, *, waits_for_beep: bool = False) -> Conversation:
     """What the emulator's call flow does with plain verbs, without the waiting."""
-    conv, cursor = Conversation(), PersonaCursor(Scenario().outcome_for(to).persona)
+    persona = Scenario().outcome_for(to).persona
+    conv, cursor = Conversation(), PersonaCursor(persona, waits_for_beep=waits_for_beep)
     pick_up(conv, cursor)
     for step in steps:
         lay_out_step(conv, step, cursor)
@@ -63,11 +65,14 @@ def test_conversation_interleaves_persona_lines_with_the_agent():
     assert conv.duration >= conv.segments[-1].end
 
 
-def test_voicemail_greeting_then_agent_message():
-    conv = lay_out(
-        twiml.parse("<Response><Say>Please call us back.</Say></Response>"), "+14155550005"
-    )
-    assert [s.speaker for s in conv.segments] == ["callee", "agent"]
+def test_a_machine_hears_the_agent_over_its_greeting_unless_amd_waits_for_the_beep():
+    steps = twiml.parse("<Response><Say>Please call us back.</Say></Response>")
+    over = lay_out(steps, "+14155550005")  # no AMD, or async AMD: the TwiML runs at once
+    greeting, message = sorted(over.segments, key=lambda s: s.speaker, reverse=True)
+    assert message.speaker == "agent" and message.start < greeting.end
+    after = lay_out(steps, "+14155550005", waits_for_beep=True)  # synchronous AMD
+    assert [s.speaker for s in after.segments] == ["callee", "agent"]
+    assert after.segments[1].start >= after.segments[0].end + BEEP_S
 
 
 def test_connect_relay_keeps_its_attributes_parameters_and_action():

@@ -371,3 +371,66 @@ def test_auth_and_fault_errors_have_twilios_shape(make_emulator):
     url500 = f"{emu500.base_url}/2010-04-01/Accounts/{emu500.account_sid}/Calls.json"
     failed = requests.get(url500, auth=(emu500.account_sid, emu500.auth_token), timeout=10)
     assert (failed.status_code, failed.json()["status"]) == (500, 500)
+
+
+def form_fields(doc: dict, path: str) -> set[str]:
+    """The form parameters a POST on *path* accepts, per the spec."""
+    body = doc["paths"][path]["post"]["requestBody"]["content"]
+    return set(body["application/x-www-form-urlencoded"]["schema"]["properties"])
+
+
+def test_callback_amd_and_redirect_parameters_are_twilios_and_answers_validate(emulator):
+    from app.telephony.base import CallRequest
+    from app.telephony.twilio_provider import TwilioProvider
+
+    doc = spec("twilio_api_v2010.json")
+    sdk_names = {  # the SDK's keyword -> the form name it sends
+        "to": "To",
+        "from_": "From",
+        "twiml": "Twiml",
+        "record": "Record",
+        "timeout": "Timeout",
+        "machine_detection": "MachineDetection",
+        "async_amd": "AsyncAmd",
+        "async_amd_status_callback": "AsyncAmdStatusCallback",
+        "async_amd_status_callback_method": "AsyncAmdStatusCallbackMethod",
+        "status_callback": "StatusCallback",
+        "status_callback_event": "StatusCallbackEvent",
+        "status_callback_method": "StatusCallbackMethod",
+        "recording_status_callback": "RecordingStatusCallback",
+        "recording_status_callback_event": "RecordingStatusCallbackEvent",
+        "recording_status_callback_method": "RecordingStatusCallbackMethod",
+    }
+    sent = TwilioProvider("AC" + "0" * 32, "t", base_url=emulator.base_url)._create_params(
+        CallRequest(
+            to="+14155551230",
+            from_=FROM,
+            twiml=SAY,
+            machine_detection="DetectMessageEnd",
+            status_callback="https://x.example/s",
+            recording_status_callback="https://x.example/r",
+            amd_status_callback="https://x.example/a",
+        )
+    )
+    assert {sdk_names[k] for k in sent} <= form_fields(doc, f"{API}/Calls.json")
+    assert {"Twiml", "Status"} <= form_fields(doc, f"{API}/Calls/{{Sid}}.json")
+
+    api = Api(emulator)
+    v2010 = "twilio_api_v2010.json"
+    live = api.post(
+        f"{api.acc}/Calls.json",
+        {
+            "To": "+14155551230",
+            "From": FROM,
+            "Twiml": '<Response><Pause length="600"/></Response>',
+            "MachineDetection": "Enable",
+            "AsyncAmd": "true",
+        },
+    ).json()["sid"]
+    notes = api.get(f"{api.acc}/Calls/{live}/Notifications.json")
+    check(v2010, f"{API}/Calls/{{CallSid}}/Notifications.json", "get", notes)
+    assert [(n["error_code"], n["log"]) for n in notes.json()["notifications"]] == [("21262", "1")]
+    _until(lambda: api.get(f"{api.acc}/Calls/{live}.json").json()["status"] == "in-progress")
+    redirected = api.post(f"{api.acc}/Calls/{live}.json", {"Twiml": SAY})
+    check(v2010, f"{API}/Calls/{{Sid}}.json", "post", redirected)
+    assert _final_call(api, live)["status"] == "completed"

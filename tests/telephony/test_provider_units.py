@@ -65,17 +65,30 @@ def test_create_parameters_follow_the_sdk_pitfalls():
             from_="+15005550006",
             twiml="<Response/>",
             status_callback="https://x.example/cb",
+            recording_status_callback="https://x.example/rec",
+            amd_status_callback="https://x.example/amd",
+            machine_detection="DetectMessageEnd",
             time_limit_s=120,
         )
     )
     assert params["status_callback_event"] == ["initiated", "ringing", "answered", "completed"]
     assert params["async_amd"] == "true" and params["machine_detection"] == "DetectMessageEnd"
+    # Async AMD with its callback (without one Twilio logs warning 21262 on every call).
+    assert params["async_amd_status_callback"] == "https://x.example/amd"
+    assert params["recording_status_callback"] == "https://x.example/rec"
+    assert params["recording_status_callback_event"] == ["completed", "absent"]
     assert params["twiml"] == "<Response/>" and "url" not in params
     assert params["time_limit"] == 120 and params["record"] is True
     bare = provider._create_params(
-        CallRequest(to="+1", from_="+1", url="https://x.example/t", machine_detection=False)
+        CallRequest(
+            to="+1",
+            from_="+1",
+            url="https://x.example/t",
+            amd_status_callback="https://x.example/amd",
+        )
     )
     assert "machine_detection" not in bare and "async_amd" not in bare and bare["url"]
+    assert "async_amd_status_callback" not in bare
     with pytest.raises(ValueError):
         provider._create_params(CallRequest(to="+1", from_="+1"))
     asyncio.run(provider.close())

@@ -26,6 +26,7 @@ from app.agents.relay.session import RelaySession, ScaledClock, SessionEnd
 from app.agents.relay.tickets import CallTicket, TicketBook
 from app.agents.responder import Responder
 from app.agents.twiml import relay_twiml
+from app.domain.status import MACHINE_ANSWERS, MESSAGE_END_ANSWERS
 from app.telephony.callbacks import is_valid_signature
 from app.telephony.public_address import HEALTH_PATH
 
@@ -38,8 +39,12 @@ TRANSFER_RING_S = 20  # how long the person being transferred to may take to ans
 SETUP_WAIT_S = 10.0
 PING_EVERY_S = 25.0  # keeps proxies and tunnels from cutting a quiet socket (ALB: 60 s)
 SORRY = "Sorry, we are having technical trouble. We will call you back. Goodbye."
+# How long (call seconds) the agent holds for the AMD verdict: Twilio's MachineDetectionTimeout
+# (30 s by default) and a margin for the callback's trip.
+AMD_HOLD_S = 35.0
 
 ResultSink = Callable[[CallTicket, CallResult], None]
+RouteAdder = Callable[[web.Application], None]
 ResponderFactory = Callable[[Conversation], Responder]
 AnsweredBy = Callable[[str], Awaitable[str | None]]
 
@@ -48,6 +53,7 @@ AnsweredBy = Callable[[str], Awaitable[str | None]]
 class PreparedCall:
     token: str
     twiml: str
+    voicemail: str | None = None  # the agent's message for a machine (None: it hangs up)
 
 
 @dataclass
@@ -83,13 +89,15 @@ class RelayServer:
         time_scale: float = 1.0,
         answered_by: AnsweredBy | None = None,
         responder: ResponderFactory = Responder,
+        routes: tuple[RouteAdder, ...] = (),
     ) -> None:
         self._auth_token = auth_token
         self.on_result = on_result  # where each session's result goes (the dialer, once built)
         self._host, self._port = host, port
         self.time_scale = time_scale
-        self._answered_by = answered_by
+        self.answered_by = answered_by  # the AMD verdict of a call sid (the dialer sets it)
         self._responder = responder
+        self._routes = routes  # more of Twilio's requests on this server (its callbacks)
         self.tickets = TicketBook()
         self._calls: dict[str, _Call] = {}
         self._knowledge: dict[int | None, Grounding | None] = {}
@@ -106,6 +114,8 @@ class RelayServer:
         app.router.add_post(ACTION_PATH, self._action)
         app.router.add_post(DIAL_PATH, self._dial_result)
         app.router.add_get(HEALTH_PATH, self._health)
+        for add_routes in self._routes:
+            add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)
@@ -131,12 +141,15 @@ class RelayServer:
 
     def prepare_call(self, ticket: CallTicket, *, record: bool) -> PreparedCall:
         """A token for *ticket* and the call's TwiML (the greeting in it when the agent
-        speaks first, so Twilio plays it the moment the socket opens)."""
+        speaks first, so Twilio plays it the moment the socket opens; not with AMD, where
+        it would play over a voicemail greeting: the session says it once a person is there)."""
         token = self.tickets.issue(ticket)
         greeting = None
-        if ticket.definition.opening.mode == "speak_first":
+        if ticket.definition.opening.mode == "speak_first" and not ticket.amd:
             first = Conversation(ticket.definition, ticket.variables).start()
             greeting = next((a.text for a in first if isinstance(a, Say)), None)
+        message = Conversation(ticket.definition, ticket.variables).on_voicemail()
+        voicemail = next((a.text for a in message if isinstance(a, Say)), None)
         twiml = relay_twiml(
             ticket.definition,
             ws_url=f"{self.ws_base}{RELAY_PATH}?t={token}",
@@ -145,7 +158,7 @@ class RelayServer:
             parameters={"call_id": ticket.call_id, **ticket.variables},
             record=record,
         )
-        return PreparedCall(token, twiml)
+        return PreparedCall(token, twiml, voicemail)
 
     def bind(self, token: str, call_sid: str) -> None:
         self.tickets.bind(token, call_sid)
@@ -189,14 +202,19 @@ class RelayServer:
         return data if isinstance(data, dict) and data.get("type") == "setup" else None
 
     async def _serve(self, ws: web.WebSocketResponse, ticket: CallTicket, call_sid: str) -> None:
-        if self._answered_by is not None and ticket.answered_by is None:
+        if self.answered_by is not None and ticket.answered_by is None:
+            # With AMD the agent holds until the verdict (Twilio already runs the TwiML).
+            wait_s = (AMD_HOLD_S if ticket.amd else 3.0) / max(self.time_scale, 1e-6)
             try:
-                verdict = await asyncio.wait_for(self._answered_by(call_sid), 3.0)
+                verdict = await asyncio.wait_for(self.answered_by(call_sid), wait_s)
             except Exception as exc:  # the agent talks to whoever it is rather than wait
                 log.info("call %s: answered-by unknown (%s)", ticket.call_id, exc)
                 verdict = None
             if verdict:
                 ticket = replace(ticket, answered_by=verdict)
+        if ticket.amd and ticket.answered_by in MACHINE_ANSWERS:
+            await self._machine_answered(ws, ticket)
+            return
         call = self._calls.get(call_sid)  # set when a failed transfer comes back to the agent
         if call is None:
             clock = ScaledClock(self.time_scale)
@@ -210,7 +228,7 @@ class RelayServer:
             call.responder,
             clock=call.clock,
             time_scale=self.time_scale,
-            greeting_played=ticket.definition.opening.mode == "speak_first",
+            greeting_played=ticket.definition.opening.mode == "speak_first" and not ticket.amd,
             resume_after=call.failed_transfer,
         )
         call.session, call.failed_transfer = session, None
@@ -225,6 +243,24 @@ class RelayServer:
                     self.on_result(ticket, end.result)
                 except Exception:
                     log.exception("call %s: could not store the agent's result", ticket.call_id)
+
+    async def _machine_answered(self, ws: web.WebSocketResponse, ticket: CallTicket) -> None:
+        """Async AMD says a machine: the agent says nothing here. After the beep (machine_end_*)
+        the dialer redirects the call to the agent's voicemail message; at machine_start it
+        hangs up to call again later. Twilio then closes this socket; the result says which."""
+        log.info("call %s: %s answered; the agent stays silent", ticket.call_id, ticket.answered_by)
+        conversation = Conversation(
+            ticket.definition, ticket.variables, None, ScaledClock(self.time_scale)
+        )
+        responder = self._responder(conversation)
+        conversation.on_voicemail(leave_message=ticket.answered_by in MESSAGE_END_ANSWERS)
+        async for _ in ws:
+            pass
+        if self.on_result is not None:
+            try:
+                self.on_result(ticket, await responder.finish())
+            except Exception:
+                log.exception("call %s: could not store the agent's result", ticket.call_id)
 
     def _knowledge_of(self, ticket: CallTicket) -> Grounding | None:
         """Each published version's index is built once (a KB can hold thousands of passages)."""

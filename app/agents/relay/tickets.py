@@ -36,6 +36,8 @@ class CallTicket:
     campaign_id: int | None = None
     extension: str | None = None  # pressed once the call is answered, before the agent talks
     answered_by: str | None = None  # Twilio's AMD verdict, when the dialer knows it
+    # The call runs async AMD: the agent holds (says nothing) until the verdict is human.
+    amd: bool = False
 
 
 @dataclass

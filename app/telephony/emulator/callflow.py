@@ -43,10 +43,25 @@ class TwimlRunner:
         self.relayed = False  # a relay session ran: the persona lives there, not in <Say>s
         self.over = False  # hung up (by REST, the callee or the time limit)
 
+    async def redirected(self, steps: list[twiml.Step]) -> Conversation:
+        """An update(Twiml/Url) on the live call: what was laid out ahead is cut at this
+        moment, and *steps* run from here."""
+        self._cut_here()
+        return await self.run(steps)
+
+    def _cut_here(self) -> None:
+        now = self.clock.now()
+        self.conv = self.conv.until(now)
+        self.conv.duration = max(self.conv.duration, now)
+
     async def run(self, steps: list[twiml.Step]) -> Conversation:
         queue = list(steps)
         hung_up = False
-        while queue and not self.over:
+        while (queue or self.call.redirect is not None) and not self.over:
+            if self.call.redirect is not None:  # came during a relay session or a <Dial>
+                self._cut_here()
+                queue = self.call.take_redirect() or []
+                continue
             step = queue.pop(0)
             if step.kind in ("say", "pause", "play"):
                 if not self.cursor.picked_up:
@@ -119,8 +134,8 @@ class TwimlRunner:
         )
         result = await session.run()
         self.over = result.status == "completed" or self.call.hangup.is_set()
-        if not relay.action:
-            return None
+        if not relay.action or result.status == "redirected":
+            return None  # a redirect replaces the TwiML: no action is requested
         params = self._session_params(result, "completed" if self.over else "in-progress")
         if self.over:
             self.engine.post_webhook(relay.action, relay.method, params)

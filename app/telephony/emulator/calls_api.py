@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import phonenumbers
 from aiohttp import web
 
-from app.telephony.emulator import numbers, resources
+from app.telephony.emulator import numbers, resources, twiml
 from app.telephony.emulator.api_base import ApiBase
 from app.telephony.emulator.paging import v2010_page
 from app.telephony.emulator.state import CallRecord, new_sid, utcnow
@@ -27,6 +27,10 @@ MAGIC_TO = {
     "+15005550004": (21216, "Call blocked by Twilio blocklist: {n}."),
 }
 MAGIC_BAD_FROM = "+15005550001"
+AMD_WITHOUT_CALLBACK = (
+    "Async AMD was requested but no AMD status callback URL was provided. AMD results will "
+    "still be available in the /Calls resource once the call is complete."
+)
 GEO_BLOCKED_MAGIC = "+15005550003"  # the magic number and --geo-block answer the same 21215
 
 
@@ -137,12 +141,16 @@ class CallsApi(ApiBase):
             status_callback_method=form.get("StatusCallbackMethod", "POST"),
             status_callback_events=events or ("completed",),
             recording_status_callback=form.get("RecordingStatusCallback") or None,
+            async_amd=bool(amd) and async_amd == "true",
             async_amd_status_callback=(
                 form.get("AsyncAmdStatusCallback") if async_amd == "true" else None
             ),
             timeout_s=timeout,
             time_limit_s=time_limit,
         )
+        if call.async_amd and not call.async_amd_status_callback:
+            # Twilio's debugger warning; the verdict is then only on the ended Call.
+            call.errors.append((21262, AMD_WITHOUT_CALLBACK))
         self.account.calls[call.sid] = call
         self.engine.start(call)
         if self.faults.drop_connection_after_create():
@@ -169,12 +177,29 @@ class CallsApi(ApiBase):
             raise TwilioError(400, 21220, "Call is not in-progress. Cannot redirect.")
         if status not in (None, "completed", "canceled"):
             raise TwilioError(400, 20001, f"Invalid Status: {status}")
+        if status is None and (form.get("Twiml") or form.get("Url")):
+            await self._redirect(call, form)
+            return web.json_response(resources.call_json(call))
         if status == "completed" or (status == "canceled" and call.status != "in-progress"):
             # canceled only affects queued/ringing calls; completed hangs up anything live.
             call.hangup.set()
             if call.task is not None:
                 await asyncio.wait({call.task}, timeout=5)
         return web.json_response(resources.call_json(call))
+
+    async def _redirect(self, call: CallRecord, form) -> None:
+        """New TwiML for a live call: what runs now stops, and the new TwiML runs at once."""
+        if call.status != "in-progress":
+            raise TwilioError(400, 21220, "Call is not in-progress. Cannot redirect.")
+        if len(form.get("Twiml", "")) > MAX_TWIML_CHARS:
+            raise TwilioError(400, 20001, "Twiml must be 4000 characters or fewer.")
+        if form.get("Twiml"):
+            steps = twiml.parse(form["Twiml"]) or twiml.APPLICATION_ERROR
+        else:
+            params = self.engine.call_params(call, "in-progress")
+            steps = await self.engine.request_twiml(form["Url"], form.get("Method", "POST"), params)
+        call.redirect = steps
+        call.redirected.set()
 
     async def list_call_notifications(self, request: web.Request) -> web.Response:
         """What Twilio's debugger logged for the call: a failure after the create has its

@@ -67,6 +67,9 @@ class PersonaCursor:
     persona: Persona
     next_turn: int = 0
     picked_up: bool = False
+    # Synchronous AMD: the TwiML waits for the machine's beep. Otherwise (no AMD, or async
+    # AMD) it runs at once, and the agent talks over the machine's greeting, as on Twilio.
+    waits_for_beep: bool = False
 
     def next_line(self) -> str | None:
         turns = self.persona.turns
@@ -78,13 +81,24 @@ class PersonaCursor:
         return None
 
 
+def greeting_length(persona: Persona) -> float:
+    """Call seconds from the answer to the end of a machine's greeting (its beep follows)."""
+    lines = [turn.say for turn in persona.turns if turn.say]
+    return (
+        PICK_UP_S + sum(speaking_time(line) for line in lines) + TURN_GAP_S * max(0, len(lines) - 1)
+    )
+
+
 def pick_up(conv: Conversation, cursor: PersonaCursor) -> None:
     """The callee's first words on a plain TwiML call (a machine: its greeting and beep)."""
     cursor.picked_up = True
     if cursor.persona.machine:
+        before = conv.duration
         while (line := cursor.next_line()) is not None:
             conv.say("callee", line)
         conv.wait(BEEP_S)
+        if not cursor.waits_for_beep:
+            conv.duration = before  # the TwiML does not wait: it plays over the greeting
     elif (line := cursor.next_line()) is not None:
         conv.say("callee", line)  # the person picks up and speaks first
 

@@ -14,8 +14,10 @@ import aiohttp
 
 from app.telephony.emulator import twiml
 from app.telephony.emulator.callflow import TwimlRunner
+from app.telephony.emulator.conversation import greeting_length
 from app.telephony.emulator.faults import FaultPlan
 from app.telephony.emulator.outcomes import Scenario
+from app.telephony.emulator.personas import BEEP_S
 from app.telephony.emulator.signing import twilio_signature
 from app.telephony.emulator.state import Account, CallRecord, RecordingRecord, new_sid, utcnow
 
@@ -30,6 +32,10 @@ SIP_CODES = {
 # UNCERTAIN which code Twilio logs for every routing failure; 13224 is its invalid-number one.
 ROUTING_FAILURE = (13224, "The phone number could not be reached: the call failed to route.")
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
+# How long (call seconds) AMD takes to decide: a person's "hello" and the pause after it;
+# a machine's long greeting (Enable); with DetectMessageEnd, the greeting's end (the beep).
+AMD_HUMAN_S = 2.0
+AMD_MACHINE_START_S = 3.0
 
 
 class CallEngine:
@@ -133,8 +139,8 @@ class CallEngine:
             "CallbackSource": "call-progress-events",
             "SequenceNumber": str(call.sequence),
         }
-        if call.machine_detection and call.answered_by:
-            params["AnsweredBy"] = call.answered_by
+        if event == "completed" and call.machine_detection and call.answered_by:
+            params["AnsweredBy"] = call.answered_by  # while live, only the AMD callback has it
         params.update(extra or {})
         call.sequence += 1  # a dropped callback still uses its number, as a lost one would
         if self.faults.drop_callback():
@@ -274,32 +280,43 @@ class CallEngine:
             return self._finish(call, final)
         await self._answer(call)
 
-    def _answered_by(self, call: CallRecord) -> str | None:
+    def _verdict(self, call: CallRecord) -> tuple[str | None, float]:
+        """AMD's verdict and how many call seconds it takes (None: no AMD)."""
         if not call.machine_detection:
-            return None  # Twilio leaves answered_by empty without AMD
-        if call.outcome.kind != "voicemail":
-            return "human"
-        return (
-            "machine_end_beep" if call.machine_detection == "DetectMessageEnd" else "machine_start"
+            return None, 0.0  # Twilio leaves answered_by empty without AMD
+        persona = call.outcome.persona
+        if not persona.machine:
+            return "human", AMD_HUMAN_S
+        if call.machine_detection != "DetectMessageEnd":
+            return "machine_start", AMD_MACHINE_START_S
+        return "machine_end_beep", greeting_length(persona) + BEEP_S
+
+    async def _detect(self, call: CallRecord, verdict: str, after_s: float) -> None:
+        """Async AMD: the verdict comes while the TwiML already runs, to the AMD callback."""
+        if await self.sleep(call, after_s) or not call.is_live:
+            return
+        call.answered_by = verdict
+        self._side_callback(
+            call.async_amd_status_callback,
+            {
+                "CallSid": call.sid,
+                "AccountSid": call.account_sid,
+                "AnsweredBy": verdict,
+                "MachineDetectionDuration": str(round(after_s * 1000)),
+            },
         )
 
     async def _answer(self, call: CallRecord) -> None:
-        call.answered_by = self._answered_by(call)
+        verdict, detect_s = self._verdict(call)
         self._set_status(call, "in-progress")
         self._callback(call, "answered")
-        if call.answered_by:
-            self._side_callback(
-                call.async_amd_status_callback,
-                {
-                    "CallSid": call.sid,
-                    "AccountSid": call.account_sid,
-                    "AnsweredBy": call.answered_by,
-                    "MachineDetectionDuration": "3200"
-                    if call.outcome.kind == "voicemail"
-                    else "1600",
-                },
-            )
         runner = TwimlRunner(self, call)
+        if verdict is not None and call.async_amd:
+            self._spawn(self._detect(call, verdict, detect_s))
+        elif verdict is not None:
+            # Synchronous AMD: the TwiML starts once the verdict is in (after the beep).
+            call.answered_by = verdict
+            runner.cursor.waits_for_beep = True
         steps = await self._fetch_twiml(call)
         if call.record and not any(step.kind == "relay" for step in steps):
             # With ConversationRelay Twilio ignores Record=true: <Start><Recording> records.
@@ -309,16 +326,38 @@ class CallEngine:
             self.account.recordings[rec.sid] = rec
             call.recording_sid = rec.sid
         conv = await runner.run(steps)
-        call.conversation = conv
-        length = min(conv.duration, call.time_limit_s)
-        hung_up = await self.sleep(call, length - runner.clock.now())
+        while True:
+            call.conversation = conv
+            length = min(conv.duration, call.time_limit_s)
+            ended = await self._live_through(call, length - runner.clock.now())
+            if ended != "redirect":
+                break
+            conv = await runner.redirected(call.take_redirect() or [])
+        hung_up = ended == "hangup"
         talked = min(length, runner.clock.now()) if hung_up else length
         call.conversation = conv.until(talked)
         call.duration_s = max(1, math.ceil(talked))
         self._finish(call, "completed")
 
+    async def _live_through(self, call: CallRecord, emulated_s: float) -> str:
+        """Wait out the laid-out call: "hangup", "redirect" (new TwiML came) or ""."""
+        if call.redirect is not None:
+            return "redirect"
+        waits = {asyncio.ensure_future(e.wait()) for e in (call.hangup, call.redirected)}
+        try:
+            timeout = max(0.0, emulated_s) / self.speed
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waits:
+                waiter.cancel()
+        if call.hangup.is_set():
+            return "hangup"
+        return "redirect" if call.redirect is not None else ""
+
     def _finish(self, call: CallRecord, status: str) -> None:
         call.end_time = utcnow()
+        if call.machine_detection and call.answered_by is None and status == "completed":
+            call.answered_by = "unknown"  # ended before AMD could decide
         if call.duration_s is None:
             call.duration_s = 0
         extra = {

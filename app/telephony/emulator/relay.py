@@ -292,6 +292,8 @@ class RelaySession:
             now = self.clock.now()
             if self.call.hangup.is_set() or now >= self.deadline:
                 return self._result("completed")
+            if self.call.redirect is not None:
+                return self._result("redirected")  # new TwiML: Twilio ends the session
             await self._send_due(ws, now)
             await self._report_agent_speaking(ws, now)
             if self.next_turn_at is not None and now >= self.next_turn_at:

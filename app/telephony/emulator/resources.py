@@ -91,7 +91,8 @@ def call_json(call: CallRecord) -> dict:
         "price": price,
         "price_unit": "USD",
         "direction": "outbound-api",
-        "answered_by": call.answered_by,
+        # Async AMD's verdict goes to its callback; the resource has it once the call ended.
+        "answered_by": None if call.is_live else call.answered_by,
         "api_version": "2010-04-01",
         "forwarded_from": None,
         "group_sid": None,
@@ -113,6 +114,10 @@ def call_json(call: CallRecord) -> dict:
     }
 
 
+# Debugger codes below 30000 that Twilio logs as warnings: 21262, async AMD without a callback.
+WARNING_CODES = frozenset({21262})
+
+
 def call_notification_json(call: CallRecord, index: int, code: int, message: str) -> dict:
     """One of the call's debugger entries (call.errors), as Calls/{CA}/Notifications shows it."""
     sid = "NO" + hashlib.md5(f"{call.sid}/{index}".encode()).hexdigest()
@@ -123,7 +128,7 @@ def call_notification_json(call: CallRecord, index: int, code: int, message: str
         "date_created": rfc2822(call.date_updated),
         "date_updated": rfc2822(call.date_updated),
         "error_code": str(code),
-        "log": "0" if code < 30000 or code >= 60000 else "1",  # 0 error, 1 warning
+        "log": "1" if code in WARNING_CODES or 30000 <= code < 60000 else "0",  # 1: warning
         "message_date": rfc2822(call.date_updated),
         "message_text": urlencode({"Msg": message, "ErrorCode": str(code)}),
         "more_info": f"https://www.twilio.com/docs/errors/{code}",

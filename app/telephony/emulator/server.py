@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections import Counter
 from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
@@ -65,6 +66,8 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, KeysApi, IntelligenceApi)
         )
         self._media_locks: dict[str, asyncio.Lock] = {}
         self.media_renders = 0  # how many recordings were actually rendered (lazy check)
+        # Requests served, by method and route ("GET .../Calls/{sid}.json"): what polling costs.
+        self.requests: Counter[str] = Counter()
         self.app = web.Application(middlewares=[self._date, self._errors, self._auth, self._faults])
         self._routes()
 
@@ -76,6 +79,8 @@ class EmulatorApp(CallsApi, RecordingsApi, NumbersApi, KeysApi, IntelligenceApi)
     @web.middleware
     async def _date(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         """Twilio's clock in the Date header (the emulator's, skewed by --clock-skew)."""
+        route = request.match_info.route.resource
+        self.requests[f"{request.method} {route.canonical if route else request.path}"] += 1
         resp = await handler(request)
         resp.headers["Date"] = format_datetime(utcnow(), usegmt=True)
         return resp

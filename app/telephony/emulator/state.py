@@ -47,6 +47,7 @@ class CallRecord:
     status_callback_method: str = "POST"
     status_callback_events: tuple[str, ...] = ("completed",)
     recording_status_callback: str | None = None
+    async_amd: bool = False  # AMD runs beside the TwiML, its verdict to the callback
     async_amd_status_callback: str | None = None
     timeout_s: float = 60.0
     time_limit_s: float = 4 * 3600.0
@@ -56,7 +57,7 @@ class CallRecord:
     start_time: datetime | None = None
     end_time: datetime | None = None
     duration_s: int | None = None
-    answered_by: str | None = None
+    answered_by: str | None = None  # AMD's verdict; the Call resource shows it once ended
     conversation: Conversation | None = None
     recording_sid: str | None = None  # the call's one recording (Record=true or <Start>)
     errors: list[tuple[int, str]] = field(default_factory=list)  # Twilio debugger codes
@@ -65,6 +66,13 @@ class CallRecord:
     hangup: asyncio.Event = field(default_factory=asyncio.Event)
     hangup_status: str = "completed"
     task: asyncio.Task | None = None
+    redirect: list | None = None  # TwiML steps an update(Twiml/Url) asked for, not yet run
+    redirected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def take_redirect(self) -> list | None:
+        steps, self.redirect = self.redirect, None
+        self.redirected.clear()
+        return steps
 
     @property
     def is_live(self) -> bool:

@@ -12,6 +12,7 @@ STATUS_COLOURS = {
     "no_answer": "#fff3cd",
     "busy": "#ffe5d0",
     "failed": "#f8d7da",
+    "voicemail": "#e0cffc",
     "draft": "#e2e6ea",
     "scheduled": "#e0cffc",
     "running": "#d1e7dd",
@@ -26,6 +27,7 @@ STATUS_LABELS = {
     "no_answer": "No answer",
     "busy": "Busy",
     "failed": "Failed",
+    "voicemail": "Voicemail",
 }
 
 

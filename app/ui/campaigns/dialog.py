@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.campaign_settings import BOUNDS, DEFAULTS, CampaignSettings, pacing_sentence
+from app.domain.campaign_settings import (
+    BOUNDS,
+    DEFAULTS,
+    VOICEMAIL_MODES,
+    CampaignSettings,
+    machine_retries,
+    pacing_sentence,
+)
 from app.domain.windows import DAY_NAMES, parse_days
 from app.settings import get_setting, new_campaign_defaults
 from app.store import agents as agent_store
@@ -127,6 +134,22 @@ class CampaignDialog(QDialog):
         retries_form.addRow("Attempts per contact", self.max_attempts)
         retries_form.addRow("Wait between attempts", self.retry_delay)
 
+        self.voicemail_mode = QComboBox()
+        for mode, what in VOICEMAIL_MODES.items():
+            self.voicemail_mode.addItem(what[0].upper() + what[1:], mode)
+        self.voicemail_attempts = _spin_box(
+            "voicemail_max_attempts", DEFAULTS.voicemail_max_attempts
+        )
+        self.voicemail_delay = _spin_box(
+            "voicemail_retry_delay_min", DEFAULTS.voicemail_retry_delay_min, suffix=" min"
+        )
+        voicemail = QGroupBox("When an answering machine picks up")
+        voicemail_form = QFormLayout(voicemail)
+        voicemail_form.addRow("Voicemail", self.voicemail_mode)
+        voicemail_form.addRow("Attempts when a machine answers", self.voicemail_attempts)
+        voicemail_form.addRow("Wait before calling a machine back", self.voicemail_delay)
+        self.voicemail_mode.currentIndexChanged.connect(self._update_voicemail_rule)
+
         self.schedule_at = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
         self.schedule_at.setCalendarPopup(True)
         self.schedule_at.setDisplayFormat("ddd d MMM yyyy HH:mm")
@@ -160,7 +183,7 @@ class CampaignDialog(QDialog):
         form = QWidget()
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)
-        for group in (who, self.contacts_box, pacing, hours, retries):
+        for group in (who, self.contacts_box, pacing, hours, retries, voicemail):
             form_layout.addWidget(group)
         form_layout.addStretch(1)
         # The form scrolls on a short screen; the error and the buttons stay in view.
@@ -238,6 +261,16 @@ class CampaignDialog(QDialog):
             box.setChecked(index in days)
         self.max_attempts.setValue(settings.max_attempts)
         self.retry_delay.setValue(settings.retry_delay_min)
+        self.voicemail_mode.setCurrentIndex(self.voicemail_mode.findData(settings.voicemail_mode))
+        self.voicemail_attempts.setValue(settings.voicemail_max_attempts)
+        self.voicemail_delay.setValue(settings.voicemail_retry_delay_min)
+        self._update_voicemail_rule()
+
+    def _update_voicemail_rule(self) -> None:
+        """The machine-answered retry rule applies only when the campaign hangs up to retry."""
+        retries = machine_retries(self.voicemail_mode.currentData() or "")
+        self.voicemail_attempts.setEnabled(retries)
+        self.voicemail_delay.setEnabled(retries)
 
     def _settings(self) -> dict[str, int | str]:
         """The form's settings; create_campaign / update_campaign check them."""
@@ -250,6 +283,9 @@ class CampaignDialog(QDialog):
             "window_days": ",".join(days),
             "max_attempts": self.max_attempts.value(),
             "retry_delay_min": self.retry_delay.value(),
+            "voicemail_mode": self.voicemail_mode.currentData(),
+            "voicemail_max_attempts": self.voicemail_attempts.value(),
+            "voicemail_retry_delay_min": self.voicemail_delay.value(),
         }
 
     def _save(self, *, start_now: bool, scheduled: bool) -> None:

@@ -102,12 +102,22 @@ def test_the_form_starts_from_the_declared_defaults_and_ranges(qtbot, store, hom
         "window_days": DEFAULTS.window_days,
         "max_attempts": DEFAULTS.max_attempts,
         "retry_delay_min": DEFAULTS.retry_delay_min,
+        "voicemail_mode": DEFAULTS.voicemail_mode,
+        "voicemail_max_attempts": DEFAULTS.voicemail_max_attempts,
+        "voicemail_retry_delay_min": DEFAULTS.voicemail_retry_delay_min,
     }
+    # The machine-answered retry rule matters only when the campaign hangs up to retry.
+    assert not dialog.voicemail_attempts.isEnabled()
+    dialog.voicemail_mode.setCurrentIndex(dialog.voicemail_mode.findData("hang_up_retry"))
+    assert dialog.voicemail_attempts.isEnabled() and dialog.voicemail_delay.isEnabled()
+    assert dialog._settings()["voicemail_mode"] == "hang_up_retry"
     for setting, box in [
         ("concurrency", dialog.concurrency),
         ("per_minute", dialog.per_minute),
         ("max_attempts", dialog.max_attempts),
         ("retry_delay_min", dialog.retry_delay),
+        ("voicemail_max_attempts", dialog.voicemail_attempts),
+        ("voicemail_retry_delay_min", dialog.voicemail_delay),
     ]:
         assert (box.minimum(), box.maximum()) == (BOUNDS[setting].minimum, BOUNDS[setting].maximum)
     assert dialog.pacing_line.text() == "At most 1 call at once, a new call at most every 6 s."
