@@ -87,7 +87,8 @@ class TryItSession:
         self.knowledge = RecordingGrounding(knowledge) if knowledge is not None else None
         self.conversation = Conversation(definition, variables, self.knowledge, self.clock)
         self.responder = responder_for(self.conversation, llm)
-        self._loop = asyncio.new_event_loop()
+        # A plain loop of its own whatever the policy (qasync's would wrap the Qt app again).
+        self._loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
         self._started = False
 
     # -- the events --------------------------------------------------------------------------

@@ -180,11 +180,26 @@ class TryItPane(QWidget):
         self.chat.clear()
         self.passages.clear()
         if self.definition is not None:
-            self.session = TryItSession(self.definition, self.variables)
-            self._add(self.session.start())
-            if not self.chat.count():
-                self._note("The agent waits for the callee to speak first: say hello.")
+            session = self.session = TryItSession(self.definition, self.variables)
+            self._set_busy(True)
+            run_op(  # on a worker thread like every turn: the GUI thread's loop is qasync's
+                self,
+                lambda _progress, _cancel: session.start(),
+                kind="thread",
+                on_success=lambda events: self._greeted(session, events),
+                on_error=lambda message: self._failed(session, message),
+            )
         self._show_state()
+
+    def _greeted(self, session: TryItSession, events: list[TryItEvent]) -> None:
+        if session is not self.session:
+            return  # a reset came in between
+        self._set_busy(False)
+        self._add(events)
+        if not self.chat.count():
+            self._note("The agent waits for the callee to speak first: say hello.")
+        self._show_state()
+        self._next_scripted()
 
     def send_typed(self) -> None:
         text = self.line.text().strip()
@@ -209,10 +224,8 @@ class TryItPane(QWidget):
     def play_persona(self) -> None:
         """Reset, then let the chosen persona say its lines one turn at a time."""
         self.reset()
-        if self.session is None:
-            return
-        self._script = persona_lines(self.persona.currentText())
-        self._next_scripted()
+        if self.session is not None:  # its lines start once the agent has answered
+            self._script = persona_lines(self.persona.currentText())
 
     def _next_scripted(self) -> None:
         if self._script and self.session is not None and not self.session.ended:

@@ -7,6 +7,7 @@ def make_pane(qtbot, store, home, agent_id=None) -> TryItPane:
     pane = TryItPane(AppContext(store=store, home=home, demo_mode=True))
     qtbot.addWidget(pane)
     pane.show_agent(agent_id, template())
+    qtbot.waitUntil(lambda: not pane._busy)  # the agent answers on a worker thread
     return pane
 
 
@@ -24,6 +25,7 @@ def test_a_full_conversation_with_a_real_contact(qtbot, store, home):
     pane = make_pane(qtbot, store, home, ids["agent"])
     assert pane.campaign.count() == 2  # no campaign, and Reminders
     pane.campaign.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: not pane._busy)
     assert pane.contact.currentText() == "Ada Lovelace (+12025550101)"
     assert pane.variables["first_name"] == "Ada"
     assert "speak first" in chat(pane)[0]
@@ -39,6 +41,7 @@ def test_a_full_conversation_with_a_real_contact(qtbot, store, home):
     assert pane.outcome.text() == "completed" and pane.fields.text() == "confirmed = True"
     assert not pane.line.isEnabled() and chat(pane)[-1].startswith("— The call ended")
     pane.reset()
+    qtbot.waitUntil(lambda: not pane._busy)
     assert pane.line.isEnabled() and pane.passages.count() == 0
 
 
