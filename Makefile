@@ -26,7 +26,8 @@ demo: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	# Three workers on two cores: much of the suite waits on sockets and subprocesses.
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 3
 
 lint: setup
 	$(BIN)/ruff check .
