@@ -54,6 +54,7 @@ class Scheduler:
         self._paused: set[int] = set()  # paused by this dialer (for the status line)
         self._opened_at: datetime | None = None
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self._tasks: set[asyncio.Task] = set()
         self._last_status: DialerStatus | None = None
         self._results_waiting: str | None = None  # why finished calls cannot store results
@@ -61,6 +62,13 @@ class Scheduler:
         self._next_dial = NEVER  # monotonic time of the next paced start, if any
         self._plans_read_at = float("-inf")
         self._idle_campaigns: set[int] = set()  # nothing dialable now (after the last pass)
+        # A shared database (app.dialer.leases): only leased campaigns are dialled here, at
+        # this worker's share of the CPS cap. None: this dialer has the database to itself.
+        self._leased: set[int] | None = None
+        self._cps_share = 1
+        self.running_ids: set[int] = set()  # running campaigns as last read (leased or not)
+        self._waiting_for_lease: set[int] = set()
+        self.wanted_changed = lambda: None  # the lease keeper looks again
 
     # -- life ------------------------------------------------------------------------------
 
@@ -74,11 +82,15 @@ class Scheduler:
 
     def start(self) -> None:
         self._reload = True
+        self._stopping = False
         self._task = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
 
     async def stop(self) -> None:
         """Cancel and await every task; the lines of calls still live are released."""
         tasks = [t for t in (self._task, *self._tasks) if t is not None]
+        # Python 3.11's wait_for swallows a cancel that lands as its event is set (a wake()
+        # just before stop()): the loop also checks this flag.
+        self._stopping = True
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -98,8 +110,22 @@ class Scheduler:
     def set_cps(self, cps: float | None) -> None:
         self._cps_override = cps
         if cps is not None:
-            self.pacer.cps = cps
+            self.pacer.cps = cps / self._cps_share
         self.wake()
+
+    def share_by_lease(self) -> None:
+        """Dial only the campaigns set_leased() hands over (several dialers, one database)."""
+        self._leased = set()
+
+    def set_leased(self, held: set[int], holders: int) -> None:
+        """These campaigns are leased to this dialer, and *holders* workers share the cap."""
+        self._leased = set(held)
+        self._cps_share = max(1, holders)
+        self.wake()
+
+    def lease_wanted(self) -> set[int]:
+        """The campaigns this dialer would dial, or still has calls in."""
+        return self.running_ids | {a.live.campaign_id for a in self.attempts.values()}
 
     def restrict_to(self, campaign_ids: set[int] | None) -> None:
         self._only = campaign_ids
@@ -175,7 +201,7 @@ class Scheduler:
 
     async def _schedule_forever(self) -> None:
         clock = self._ctx.clock
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 deadline = self._tick()
@@ -236,7 +262,12 @@ class Scheduler:
                 return NEVER
             with self._ctx.writer.transaction() as tx:
                 live = writes.claim_contact(
-                    tx, run.plan, candidate, wall, simulated=self._ctx.simulated
+                    tx,
+                    run.plan,
+                    candidate,
+                    wall,
+                    simulated=self._ctx.simulated,
+                    skip_locked=self._leased is not None,
                 )
             if live is None:
                 with self._ctx.store.session() as session:
@@ -275,8 +306,17 @@ class Scheduler:
             active = plans.active_plans(session)
             if self._only is not None:
                 active = {cid: plan for cid, plan in active.items() if cid in self._only}
-            if self._cps_override is None:
-                self.pacer.cps = float(get_setting(session, "calls_per_second") or 1.0)
+            cps = self._cps_override
+            if cps is None:
+                cps = float(get_setting(session, "calls_per_second") or 1.0)
+            self.pacer.cps = cps / self._cps_share
+        running = {cid for cid, plan in active.items() if plan.state == CampaignState.RUNNING}
+        if running != self.running_ids:
+            self.running_ids = running
+            self.wanted_changed()
+        if self._leased is not None:  # another worker dials the rest
+            self._waiting_for_lease = running - self._leased
+            active = {cid: p for cid, p in active.items() if cid not in self._waiting_for_lease}
         for cid in list(self._runs):
             if cid not in active or active[cid].state != CampaignState.RUNNING:
                 del self._runs[cid]
@@ -375,6 +415,8 @@ class Scheduler:
 
         if any(mine(attempt.live.campaign_id) for attempt in self.attempts.values()):
             return False
+        if any(mine(cid) for cid in self._waiting_for_lease):
+            return False  # another worker dials it; this one stands by to take over
         return all(cid in self._idle_campaigns for cid in self._runs if mine(cid))
 
     async def wait_until_settled(self, wanted: set[int] | None) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.status import FINAL_STATUSES, ContactStatus
-from app.store.counters import Counts, counters_maintained, read_counters
+from app.store.counters import Counts, counters_maintained, read_counters, ten_minute_bucket
 from app.store.models import Call, Contact, StatCounter
 
 COUNTER_KINDS = (
@@ -56,7 +56,7 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
     ).one()
     add("talk_seconds", [("all", talk_seconds or 0)])
     add("talk_calls", [("all", talk_calls or 0)])
-    bucket = func.substr(Call.created_at, 1, 15)
+    bucket = ten_minute_bucket(Call.created_at)
     add("bucket", session.execute(_grouped(bucket, in_campaign)).all())
     contact_rows = session.execute(
         select(Contact.status, func.count())
