@@ -101,7 +101,8 @@ class LeaseKeeper:
             orphans = lease_store.orphaned_campaigns(conn) - self.held
             share = -(-len(wanted | self.held) // alive)
             room = max(0, share - len(self.held & wanted))
-            new = sorted(wanted - self.held - orphans)[:room]
+            free = wanted - self.held - orphans - lease_store.held_elsewhere(conn, self.worker)
+            new = sorted(free)[:room]
             keep = self.held & wanted
             held = lease_store.take(conn, self.worker, keep | orphans | set(new), self.ttl_s)
             lease_store.release(conn, self.worker, self.held - keep)

@@ -46,6 +46,7 @@ class Scheduler:
         self._runs: dict[int, CampaignRun] = {}
         self._scheduled: dict[int, CampaignPlan] = {}
         self.attempts: dict[int, CallAttempt] = {}  # by call id, until each has its results
+        self._task_of: dict[int, asyncio.Task] = {}  # by call id: the attempt's current step
         self._wake = asyncio.Event()
         self.progress = asyncio.Event()  # something finished: run_until_done looks again
         self._reload = True
@@ -99,6 +100,7 @@ class Scheduler:
         for attempt in self.attempts.values():
             attempt.release_line()
         self.attempts.clear()
+        self._task_of.clear()
         self._holding = False
         self.progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
@@ -118,7 +120,17 @@ class Scheduler:
         self._leased = set()
 
     def set_leased(self, held: set[int], holders: int) -> None:
-        """These campaigns are leased to this dialer, and *holders* workers share the cap."""
+        """These campaigns are leased to this dialer, and *holders* workers share the cap.
+        Calls of a campaign whose lease was lost are no longer followed here: only the
+        holder writes, and the new one reconciles them with the provider."""
+        lost = (self._leased or set()) - held
+        for call_id, attempt in list(self.attempts.items()):
+            if attempt.live.campaign_id in lost:
+                task = self._task_of.pop(call_id, None)
+                if task is not None:
+                    task.cancel()
+                attempt.release_line()
+                del self.attempts[call_id]
         self._leased = set(held)
         self._cps_share = max(1, holders)
         self.wake()
@@ -151,6 +163,7 @@ class Scheduler:
         """Run one step of *attempt* (dial, resume, resolve, results) in its own task."""
         self.attempts[attempt.live.call_id] = attempt
         task = asyncio.create_task(work, name=name)
+        self._task_of[attempt.live.call_id] = task
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
 
@@ -195,6 +208,7 @@ class Scheduler:
 
     def attempt_over(self, attempt: CallAttempt) -> None:
         self.attempts.pop(attempt.live.call_id, None)
+        self._task_of.pop(attempt.live.call_id, None)
         self.progress.set()
 
     # -- one pass --------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ _RELEASE = text(
     "DELETE FROM worker_leases WHERE worker = :worker AND campaign_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _HOLDERS = text(f"SELECT count(DISTINCT worker) FROM worker_leases WHERE expires_at > {_NOW}")
+_HELD_ELSEWHERE = text(
+    f"SELECT campaign_id FROM worker_leases WHERE worker <> :worker AND expires_at > {_NOW}"
+)
 _HERE = text(
     f"""
     INSERT INTO dialer_workers AS w (worker, host, pid, started_at, expires_at)
@@ -130,6 +133,11 @@ def release(conn: Connection, worker: Worker, campaign_ids: Iterable[int]) -> No
     ids = sorted(campaign_ids)
     if ids:
         conn.execute(_RELEASE, {"worker": worker.id, "ids": ids})
+
+
+def held_elsewhere(conn: Connection, worker: Worker) -> set[int]:
+    """Campaigns another worker holds a live lease on."""
+    return set(conn.scalars(_HELD_ELSEWHERE, {"worker": worker.id}))
 
 
 def live_holders(conn: Connection) -> int:
