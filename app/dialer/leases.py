@@ -46,7 +46,7 @@ def this_worker() -> lease_store.Worker:
 
 
 class LeaseKeeper:
-    """Holds this worker's campaign leases; `changed(held, holders)` hears of every change."""
+    """Holds this worker's campaign leases; `changed` hears of every change."""
 
     def __init__(
         self,

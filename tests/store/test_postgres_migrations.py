@@ -79,3 +79,21 @@ def test_migrations_go_down_to_nothing_and_up_again(home, pg_url):
     command.upgrade(config, "head")
     assert _schema_diff(store.engine) == []
     store.dispose()
+
+
+def test_the_search_index_follows_notes_names_and_transcripts(home, pg_url):
+    store = open_store(home, pg_url)
+    campaign_id = seed_rows(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE calls SET notes = 'wants the 50% plan' WHERE attempt = 1"))
+        conn.execute(text("UPDATE contacts SET name = 'Ada King' WHERE name = 'Ada Lovelace'"))
+        conn.execute(text("DELETE FROM transcript_turns"))
+    with store.session() as session:
+
+        def found(typed: str) -> int:
+            return len(call_ids(session, campaign_id, CallFilter(text=typed)))
+
+        assert found("50% PLAN") == len(make_fixtures.CALLS)
+        assert found("ada king") == 1 and found("lovelace") == 0
+        assert found("tell me more") == 0
+    store.dispose()
