@@ -110,7 +110,14 @@ def _measure(url: str, home: Path, workers: int) -> dict:
         )
         for _ in range(workers)
     ]
-    reports = [json.loads(p.communicate(timeout=240)[0].strip().splitlines()[-1]) for p in procs]
+    try:
+        outputs = [p.communicate(timeout=240)[0] for p in procs]
+    finally:
+        for proc in procs:  # none outlives the measurement (or the cluster)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    reports = [json.loads(output.strip().splitlines()[-1]) for output in outputs]
     busy = [r for r in reports if r["claims"]]
     span = max(r["last"] for r in busy) - min(r["first"] for r in busy)
     claims = sum(r["claims"] for r in reports)

@@ -156,11 +156,6 @@ class DialerService:
             self._recovery.reconcile(gained)
         self._scheduler.set_leased(held, holders)
 
-    @property
-    def leased_campaigns(self) -> set[int] | None:
-        """The campaigns this dialer holds the lease of (None: not a shared database)."""
-        return None if self._leases is None else set(self._leases.held)
-
     def set_cps(self, cps: float | None) -> None:
         """Change the account-wide calls-per-second cap now (None: follow the setting)."""
         self._scheduler.set_cps(cps)

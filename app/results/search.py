@@ -23,28 +23,23 @@ from app.store.models import SEARCH_TABLE, Call, Contact, TranscriptTurn
 MIN_INDEXED = 3  # a trigram: shorter needles cannot use the index
 _PHONE_LIKE = re.compile(r"^[\d\s().+\-/]+$")
 
-_indexed: dict[Engine, str | None] = {}
+_indexed: dict[Engine, bool] = {}
 _TABLE_EXISTS = {
     "fts5": text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
     "trigram": text("SELECT 1 WHERE to_regclass(:n) IS NOT NULL"),
 }
 
 
-def _index_kind(engine: Engine) -> str | None:
-    """The database's kind of search index ("fts5", "trigram"), None without the table."""
-    if engine not in _indexed:
-        kind = Backend(engine.url).text_search
-        if kind is not None:
-            with engine.connect() as conn:
-                if conn.scalar(_TABLE_EXISTS[kind], {"n": SEARCH_TABLE}) is None:
-                    kind = None
-        _indexed[engine] = kind
-    return _indexed[engine]
-
-
 def search_index_kept(engine: Engine) -> bool:
     """True when the database has the trigger-kept search table (migration 0008)."""
-    return _index_kind(engine) is not None
+    if engine not in _indexed:
+        kind = Backend(engine.url).text_search
+        found = False
+        if kind is not None:
+            with engine.connect() as conn:
+                found = conn.scalar(_TABLE_EXISTS[kind], {"n": SEARCH_TABLE}) is not None
+        _indexed[engine] = found
+    return _indexed[engine]
 
 
 def needles(typed: str) -> list[str]:
@@ -75,9 +70,10 @@ def text_match(session: Session, typed: str, call_id: int | None = None) -> Text
     wanted = needles(typed)
     if not wanted:
         return None
-    kind = _index_kind(session.get_bind())
-    if kind is not None and all(len(n) >= MIN_INDEXED for n in wanted):
-        lookup = _fts_lookup if kind == "fts5" else _trigram_lookup
+    engine = session.get_bind()
+    if search_index_kept(engine) and all(len(n) >= MIN_INDEXED for n in wanted):
+        fts5 = Backend(engine.url).text_search == "fts5"
+        lookup = _fts_lookup if fts5 else _trigram_lookup
         return TextMatch(Call.id.in_(lookup(wanted, call_id)), indexed=True)
     return TextMatch(or_(*(_like(n) for n in wanted)), indexed=False)
 
