@@ -1,7 +1,7 @@
 """Several dialer workers on one PostgreSQL database: claims/s and dials/s with 1, 2 and 4.
 
-Each worker is its own process running the DialerService on a fake clock with an instant
-fake provider (so the database and the dialer are all that is measured), on a throwaway
+Each worker is its own process running the DialerService with a fake provider whose calls
+last tens of milliseconds (so the database and the dialer are most of what is measured), on a throwaway
 PostgreSQL cluster (tests/store/pg.py). Two shapes: one campaign (leased to one worker by
 design, so more workers add nothing: ratio ~1) and four campaigns (shared out, one lease
 each). Beside them, the same campaigns on one SQLite file with one dialer: the single-SQLite
@@ -24,6 +24,7 @@ from pathlib import Path
 
 CONTACTS = int(os.environ.get("BENCH_WORKERS_CONTACTS", "2000"))
 WORKERS = (1, 2, 4)
+TIME_SCALE = 0.002  # a 20 s call lasts 40 ms
 LEASE_TTL_S = 6.0  # heartbeats every 2 s: no lease lapses on a busy machine
 
 
@@ -60,15 +61,22 @@ def worker_main(url: str, home: str) -> None:
     """One worker: dial until nothing is left, then print what it did as JSON."""
     from app.dialer import DialerService
     from app.dialer.events import ContactChanged
-    from app.domain.clock import FakeClock
+    from app.domain.clock import LoopClock
     from app.store.engine import open_store
     from tests.dialer.fakes import FakeProvider
 
     store = open_store(Path(home), url, migrate=False)
-    clock = FakeClock()
-    provider = FakeProvider(clock, talk_s=20.0)
+    # The real clock (the lease heartbeats are real timers, which a fake clock would wait
+    # for), with calls shrunk to tens of milliseconds.
+    clock = LoopClock()
+    provider = FakeProvider(clock, talk_s=20.0, time_scale=TIME_SCALE)
     service = DialerService(
-        store, provider, recordings_dir=Path(home) / "rec", clock=clock, cps=100_000
+        store,
+        provider,
+        recordings_dir=Path(home) / "rec",
+        clock=clock,
+        cps=100_000,
+        poll_interval_s=0.02,
     )
     claims: list[float] = []
     service.subscribe(
