@@ -20,6 +20,7 @@ from app.cli_args import (
     setting_changes,
     split_open_files,
 )
+from app.cli_db import add_db_parser, cmd_db
 from app.cli_numbers import add_account_parsers, cmd_account, cmd_numbers
 
 log = logging.getLogger("calldeck")
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_emulator_parser(sub, common)
     add_agent_parser(sub, common)
     add_account_parsers(sub, common)
+    add_db_parser(sub, common)
     return parser
 
 
@@ -407,6 +409,7 @@ COMMANDS = {
     "agent": cmd_agent,
     "account": cmd_account,
     "numbers": cmd_numbers,
+    "db": cmd_db,
 }
 
 

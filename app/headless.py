@@ -57,6 +57,8 @@ def _say(text: str) -> None:
 
 
 def _check_no_other_dialer(store: Store) -> None:
+    if store.backend.shared_dialing:
+        return  # several workers share it, each campaign leased to one (app.dialer.leases)
     probe = DialerLock(store.backend.dialer_lock_path())
     probe.acquire()  # raises DialerBusy
     probe.release()  # the service takes it for real when it starts

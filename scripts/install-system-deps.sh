@@ -7,7 +7,8 @@ set -euo pipefail
 # Offscreen + tests: the measured minimum. A real X display needs the xcb ones too.
 PACKAGES=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libpulse0
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-          espeak-ng)  # espeak-ng: demo recordings speak the call's lines instead of a tone
+          espeak-ng   # espeak-ng: demo recordings speak the call's lines instead of a tone
+          postgresql) # the tests' throwaway PostgreSQL cluster (team mode); not started here
 if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -13,6 +13,9 @@ from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The PostgreSQL cluster (started on first use) and a fresh database per test.
+from tests.store.pg import pg_cluster, pg_url  # noqa: E402, F401
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -26,14 +26,18 @@ class Recovery:
         self._ctx = ctx
         self._scheduler = scheduler
 
-    def reconcile(self) -> list[CallAttempt]:
+    def reconcile(self, campaign_ids: set[int] | None = None) -> list[CallAttempt]:
         """Start an attempt for every call a previous run left without a final status or
-        without its results; returns them (each runs in its own task)."""
+        without its results; returns them (each runs in its own task). *campaign_ids*: only
+        those campaigns' (a lease just taken over from a worker that stopped or died)."""
         ctx, scheduler = self._ctx, self._scheduler
         with ctx.store.session() as session:
-            open_calls = recovery_queries.open_calls(session)
-            pending = recovery_queries.pending_results(session)
-            self._keep_pacing(recovery_queries.last_starts(session))
+            open_calls = recovery_queries.open_calls(session, campaign_ids)
+            pending = recovery_queries.pending_results(session, campaign_ids)
+            self._keep_pacing(recovery_queries.last_starts(session, campaign_ids))
+        # Calls this dialer still follows itself (a lease lost for a while, then regained).
+        open_calls = [live for live in open_calls if live.call_id not in scheduler.attempts]
+        pending = [live for live in pending if live.call_id not in scheduler.attempts]
         attempts = []
         for live in open_calls:
             scheduler.pacer.adopt(live.campaign_id)
@@ -49,7 +53,7 @@ class Recovery:
             scheduler.run(attempt, attempt.finish_results(), "results")
             attempts.append(attempt)
         if open_calls:
-            log.info("reconciled %d call(s) left open by the previous run", len(open_calls))
+            log.info("reconciled %d call(s) left open by a previous run", len(open_calls))
         return attempts
 
     def _keep_pacing(self, last_starts: dict[int, datetime]) -> None:

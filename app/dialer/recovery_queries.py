@@ -35,10 +35,13 @@ _CALLS_WITH_CONTACT = (
 )
 
 
-def _live_calls(session: Session, *where, line_held: bool) -> list[LiveCall]:
-    rows = session.execute(
-        _CALLS_WITH_CONTACT.where(*where).order_by(Call.contact_id, Call.attempt)
-    ).all()
+def _live_calls(
+    session: Session, *where, line_held: bool, campaign_ids: set[int] | None
+) -> list[LiveCall]:
+    query = _CALLS_WITH_CONTACT.where(*where)
+    if campaign_ids is not None:
+        query = query.where(Call.campaign_id.in_(sorted(campaign_ids)))
+    rows = session.execute(query.order_by(Call.contact_id, Call.attempt)).all()
     calls = []
     for row in rows:
         contact_status, sid, answered_at = row[10:]
@@ -48,12 +51,15 @@ def _live_calls(session: Session, *where, line_held: bool) -> list[LiveCall]:
     return calls
 
 
-def open_calls(session: Session) -> list[LiveCall]:
-    """Calls without a final status: each still holds a line of its campaign."""
-    return _live_calls(session, Call.status.in_(LIVE_STATUSES), line_held=True)
+def open_calls(session: Session, campaign_ids: set[int] | None = None) -> list[LiveCall]:
+    """Calls without a final status: each still holds a line of its campaign.
+    *campaign_ids*: only theirs (None: every campaign's)."""
+    return _live_calls(
+        session, Call.status.in_(LIVE_STATUSES), line_held=True, campaign_ids=campaign_ids
+    )
 
 
-def pending_results(session: Session) -> list[LiveCall]:
+def pending_results(session: Session, campaign_ids: set[int] | None = None) -> list[LiveCall]:
     """Final calls whose recording/transcript were not fetched yet (they hold no line)."""
     return _live_calls(
         session,
@@ -64,6 +70,7 @@ def pending_results(session: Session) -> list[LiveCall]:
             Call.transcript_state == TranscriptState.PENDING.to_db(),
         ),
         line_held=False,
+        campaign_ids=campaign_ids,
     )
 
 
@@ -73,9 +80,10 @@ def known_sids(session: Session, sids: list[str]) -> set[str]:
     return set(session.scalars(select(Call.provider_sid).where(Call.provider_sid.in_(sids))))
 
 
-def last_starts(session: Session) -> dict[int, datetime]:
+def last_starts(session: Session, campaign_ids: set[int] | None = None) -> dict[int, datetime]:
     """When each campaign last created a call (to keep pacing across a restart)."""
-    rows = session.execute(
-        select(Call.campaign_id, func.max(Call.created_at)).group_by(Call.campaign_id)
-    )
+    query = select(Call.campaign_id, func.max(Call.created_at)).group_by(Call.campaign_id)
+    if campaign_ids is not None:
+        query = query.where(Call.campaign_id.in_(sorted(campaign_ids)))
+    rows = session.execute(query)
     return {cid: at for cid, at in rows if at is not None}

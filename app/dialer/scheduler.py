@@ -49,6 +49,7 @@ class Scheduler:
         self._runs: dict[int, CampaignRun] = {}
         self._scheduled: dict[int, CampaignPlan] = {}
         self.attempts: dict[int, CallAttempt] = {}  # by call id, until each has its results
+        self._task_of: dict[int, asyncio.Task] = {}  # by call id: the attempt's current step
         self._wake = asyncio.Event()
         self.progress = asyncio.Event()  # something finished: run_until_done looks again
         self._reload = True
@@ -57,6 +58,7 @@ class Scheduler:
         self._paused: set[int] = set()  # paused by this dialer (for the status line)
         self._opened_at: datetime | None = None
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self._tasks: set[asyncio.Task] = set()
         self._last_status: DialerStatus | None = None
         self._results_waiting: str | None = None  # why finished calls cannot store results
@@ -67,6 +69,13 @@ class Scheduler:
         self._connectivity: Connectivity = ctx.connectivity
         self._connectivity.on_change = self._connectivity_changed
         self._probe: asyncio.Task | None = None
+        # A shared database (app.dialer.leases): only leased campaigns are dialled here, at
+        # this worker's share of the CPS cap. None: this dialer has the database to itself.
+        self._leased: set[int] | None = None
+        self._cps_share = 1
+        self.running_ids: set[int] = set()  # running campaigns as last read (leased or not)
+        self._waiting_for_lease: set[int] = set()
+        self.wanted_changed = lambda: None  # the lease keeper looks again
 
     # -- life ------------------------------------------------------------------------------
 
@@ -83,12 +92,16 @@ class Scheduler:
         loop = asyncio.get_running_loop()
         self._connectivity.reset()
         self._ctx.provider.watch_reachability(self._connectivity.threadsafe_listener(loop))
+        self._stopping = False
         self._task = asyncio.create_task(self._schedule_forever(), name="dialer scheduler")
 
     async def stop(self) -> None:
         """Cancel and await every task; the lines of calls still live are released."""
         self._ctx.provider.watch_reachability(None)
         tasks = [t for t in (self._task, self._probe, *self._tasks) if t is not None]
+        # Python 3.11's wait_for swallows a cancel that lands as its event is set (a wake()
+        # just before stop()): the loop also checks this flag.
+        self._stopping = True
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -97,6 +110,7 @@ class Scheduler:
         for attempt in self.attempts.values():
             attempt.release_line()
         self.attempts.clear()
+        self._task_of.clear()
         self._holding = False
         self.progress.set()  # a run_until_done waiting elsewhere sees the scheduler gone
 
@@ -108,8 +122,32 @@ class Scheduler:
     def set_cps(self, cps: float | None) -> None:
         self._cps_override = cps
         if cps is not None:
-            self.pacer.cps = cps
+            self.pacer.cps = cps / self._cps_share
         self.wake()
+
+    def share_by_lease(self) -> None:
+        """Dial only the campaigns set_leased() hands over (several dialers, one database)."""
+        self._leased = set()
+
+    def set_leased(self, held: set[int], holders: int) -> None:
+        """These campaigns are leased to this dialer, and *holders* workers share the cap.
+        Calls of a campaign whose lease was lost are no longer followed here: only the
+        holder writes, and the new one reconciles them with the provider."""
+        lost = (self._leased or set()) - held
+        for call_id, attempt in list(self.attempts.items()):
+            if attempt.live.campaign_id in lost:
+                task = self._task_of.pop(call_id, None)
+                if task is not None:
+                    task.cancel()
+                attempt.release_line()
+                del self.attempts[call_id]
+        self._leased = set(held)
+        self._cps_share = max(1, holders)
+        self.wake()
+
+    def lease_wanted(self) -> set[int]:
+        """The campaigns this dialer would dial, or still has calls in."""
+        return self.running_ids | {a.live.campaign_id for a in self.attempts.values()}
 
     def restrict_to(self, campaign_ids: set[int] | None) -> None:
         self._only = campaign_ids
@@ -135,6 +173,7 @@ class Scheduler:
         """Run one step of *attempt* (dial, resume, resolve, results) in its own task."""
         self.attempts[attempt.live.call_id] = attempt
         task = asyncio.create_task(work, name=name)
+        self._task_of[attempt.live.call_id] = task
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
 
@@ -179,6 +218,7 @@ class Scheduler:
 
     def attempt_over(self, attempt: CallAttempt) -> None:
         self.attempts.pop(attempt.live.call_id, None)
+        self._task_of.pop(attempt.live.call_id, None)
         self.progress.set()
 
     # -- Twilio unreachable ------------------------------------------------------------------------
@@ -216,7 +256,7 @@ class Scheduler:
 
     async def _schedule_forever(self) -> None:
         clock = self._ctx.clock
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 deadline = self._tick()
@@ -279,7 +319,12 @@ class Scheduler:
                 return NEVER
             with self._ctx.writer.transaction() as tx:
                 live = writes.claim_contact(
-                    tx, run.plan, candidate, wall, simulated=self._ctx.simulated
+                    tx,
+                    run.plan,
+                    candidate,
+                    wall,
+                    simulated=self._ctx.simulated,
+                    skip_locked=self._leased is not None,
                 )
             if live is None:
                 with self._ctx.store.session() as session:
@@ -318,8 +363,17 @@ class Scheduler:
             active = plans.active_plans(session)
             if self._only is not None:
                 active = {cid: plan for cid, plan in active.items() if cid in self._only}
-            if self._cps_override is None:
-                self.pacer.cps = float(get_setting(session, "calls_per_second") or 1.0)
+            cps = self._cps_override
+            if cps is None:
+                cps = float(get_setting(session, "calls_per_second") or 1.0)
+            self.pacer.cps = cps / self._cps_share
+        running = {cid for cid, plan in active.items() if plan.state == CampaignState.RUNNING}
+        if running != self.running_ids:
+            self.running_ids = running
+            self.wanted_changed()
+        if self._leased is not None:  # another worker dials the rest
+            self._waiting_for_lease = running - self._leased
+            active = {cid: p for cid, p in active.items() if cid not in self._waiting_for_lease}
         for cid in list(self._runs):
             if cid not in active or active[cid].state != CampaignState.RUNNING:
                 del self._runs[cid]
@@ -419,6 +473,8 @@ class Scheduler:
 
         if any(mine(attempt.live.campaign_id) for attempt in self.attempts.values()):
             return False
+        if any(mine(cid) for cid in self._waiting_for_lease):
+            return False  # another worker dials it; this one stands by to take over
         return all(cid in self._idle_campaigns for cid in self._runs if mine(cid))
 
     async def wait_until_settled(self, wanted: set[int] | None) -> None:

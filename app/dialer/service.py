@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.dialer.context import DialerContext
 from app.dialer.events import CallEnded, CampaignStateChanged, DialerStatus, EventHub, Subscriber
+from app.dialer.leases import LeaseKeeper
 from app.dialer.lock import DialerLock
 from app.dialer.recovery import Recovery
 from app.dialer.scheduler import Scheduler
@@ -74,7 +75,9 @@ class DialerService:
         self.clock: Clock = clock or LoopClock()
         self.poll_interval_s = poll_interval_s
         self._hub = EventHub()
-        self._lock = DialerLock(store.backend.dialer_lock_path())
+        # One dialer per SQLite file (an OS lock); on a shared database, campaign leases.
+        shared = store.backend.shared_dialing
+        self._lock = None if shared else DialerLock(store.backend.dialer_lock_path())
         self._context = DialerContext(
             store,
             Writer(store.engine),
@@ -94,6 +97,11 @@ class DialerService:
             callbacks.sink = self._context.inbox
         self._scheduler = Scheduler(self._context, cps=cps)
         self._recovery = Recovery(self._context, self._scheduler)
+        self._leases: LeaseKeeper | None = None
+        if shared:
+            self._leases = LeaseKeeper(store, self._scheduler.lease_wanted, self._leases_changed)
+            self._scheduler.share_by_lease()
+            self._scheduler.wanted_changed = self._leases.poke
 
     # -- public surface -------------------------------------------------------------------
 
@@ -143,16 +151,30 @@ class DialerService:
         """Reconcile what a previous run left open, then run the scheduler loop."""
         if self.running:
             return
-        self._lock.acquire()  # raises DialerBusy before anything is touched
         self._scheduler.note_opened()
+        if self._leases is not None:
+            # Each campaign's leftovers are reconciled as its lease is taken (_leases_changed).
+            self._scheduler.start()
+            self._leases.start()
+            return
+        self._lock.acquire()  # raises DialerBusy before anything is touched
         self._recovery.reconcile()
         self._scheduler.start()
 
     async def stop(self) -> None:
-        """Cancel and await every task. Calls in progress are reconciled on the next start."""
+        """Cancel and await every task. Calls in progress are reconciled on the next start
+        (on a shared database: by whichever worker takes the campaign's lease next)."""
         await self._scheduler.stop()
+        if self._leases is not None:
+            await self._leases.stop()
         self._context.writer.close()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
+
+    def _leases_changed(self, held: set[int], gained: set[int], holders: int) -> None:
+        if gained:  # what a stopped or dead worker left in flight: the crash rule first
+            self._recovery.reconcile(gained)
+        self._scheduler.set_leased(held, holders)
 
     def set_cps(self, cps: float | None) -> None:
         """Change the account-wide calls-per-second cap now (None: follow the setting)."""
@@ -183,6 +205,8 @@ class DialerService:
             message = "Started"
         self._hub.publish(CampaignStateChanged(campaign_id, state, message))
         self._scheduler.campaign_started(campaign_id)
+        if self._leases is not None:
+            self._leases.poke()
         return state
 
     async def pause_campaign(self, campaign_id: int) -> str:

@@ -45,6 +45,25 @@ _CLAIM = Statement(
     """,
     timestamps=("now",),
 )
+# PostgreSQL, where several workers may claim: the contact's row is locked by the claim, and
+# one another worker is claiming is skipped (no wait, no double claim).
+_CLAIM_SKIP_LOCKED = Statement(
+    """
+    UPDATE contacts
+    SET status = :new_status, attempts = attempts + 1, next_attempt_at = NULL, updated_at = :now
+    WHERE id = (
+        SELECT id FROM contacts
+        WHERE id = :contact_id AND campaign_id = :campaign_id
+          AND status = :old_status AND attempts = :old_attempts AND attempts < :max_attempts
+          AND (status = 'queued' OR (next_attempt_at IS NOT NULL AND next_attempt_at <= :now))
+        FOR UPDATE SKIP LOCKED)
+      AND NOT EXISTS (SELECT 1 FROM dnc WHERE dnc.phone = contacts.phone)
+      AND EXISTS (SELECT 1 FROM campaigns WHERE campaigns.id = :campaign_id
+                  AND campaigns.state = 'running')
+    RETURNING name, fields, extension
+    """,
+    timestamps=("now",),
+)
 # Attempt numbers stay unique even when an attempt that never happened was given back.
 _NEW_CALL = Statement(
     """
@@ -124,17 +143,19 @@ def claim_contact(
     now: datetime,
     *,
     simulated: bool = False,
+    skip_locked: bool = False,
 ) -> LiveCall | None:
     """Contact -> calling with a new Call row; None when it may not be dialled right now.
 
     One compare-and-set UPDATE re-checks everything that may have changed since the candidate
     was read: its status and attempts, its due time, the DNC list and the campaign's state.
+    *skip_locked* (a shared PostgreSQL database): FOR UPDATE SKIP LOCKED on the contact too.
     """
     if not plan.caller_id or candidate.attempts >= plan.max_attempts:
         return None
     new_status = transition(candidate.status, S.CALLING)
     claimed = tx.execute(
-        _CLAIM,
+        _CLAIM_SKIP_LOCKED if skip_locked else _CLAIM,
         {
             "new_status": new_status.value,
             "now": now,

@@ -1,9 +1,10 @@
 """The Results search box: which calls a typed text finds.
 
 A call matches when the text is part of its contact's name or phone number, its notes or its
-transcript, ignoring case. On SQLite the trigger-kept FTS5 table of migration 0008
-(`call_search`, trigram tokens) answers with an index lookup; a needle shorter than a trigram,
-or a database without the table (PostgreSQL), gets the same answer from LIKE over the rows.
+transcript, ignoring case. The trigger-kept `call_search` table of migration 0008 answers
+with an index lookup: FTS5 trigram tokens on SQLite, a pg_trgm GIN index under ILIKE on
+PostgreSQL (Backend.text_search says which); a needle shorter than a trigram, or a database
+without the table, gets the same answer from LIKE over the rows.
 A needle that looks like a phone number ("(202) 555-0123") also matches its digits, since
 numbers are stored as E.164.
 """
@@ -16,27 +17,27 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Engine, exists, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from app.store.backend import Backend
 from app.store.models import SEARCH_TABLE, Call, Contact, TranscriptTurn
 
 MIN_INDEXED = 3  # a trigram: shorter needles cannot use the index
 _PHONE_LIKE = re.compile(r"^[\d\s().+\-/]+$")
 
 _indexed: dict[Engine, bool] = {}
+_TABLE_EXISTS = {
+    "fts5": text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+    "trigram": text("SELECT 1 WHERE to_regclass(:n) IS NOT NULL"),
+}
 
 
 def search_index_kept(engine: Engine) -> bool:
-    """True when the database has the trigger-kept search table (SQLite after 0008)."""
+    """True when the database has the trigger-kept search table (migration 0008)."""
     if engine not in _indexed:
+        kind = Backend(engine.url).text_search
         found = False
-        if engine.dialect.name == "sqlite":
+        if kind is not None:
             with engine.connect() as conn:
-                found = (
-                    conn.scalar(
-                        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
-                        {"n": SEARCH_TABLE},
-                    )
-                    is not None
-                )
+                found = conn.scalar(_TABLE_EXISTS[kind], {"n": SEARCH_TABLE}) is not None
         _indexed[engine] = found
     return _indexed[engine]
 
@@ -69,8 +70,11 @@ def text_match(session: Session, typed: str, call_id: int | None = None) -> Text
     wanted = needles(typed)
     if not wanted:
         return None
-    if search_index_kept(session.get_bind()) and all(len(n) >= MIN_INDEXED for n in wanted):
-        return TextMatch(Call.id.in_(_index_lookup(wanted, call_id)), indexed=True)
+    engine = session.get_bind()
+    if search_index_kept(engine) and all(len(n) >= MIN_INDEXED for n in wanted):
+        fts5 = Backend(engine.url).text_search == "fts5"
+        lookup = _fts_lookup if fts5 else _trigram_lookup
+        return TextMatch(Call.id.in_(lookup(wanted, call_id)), indexed=True)
     return TextMatch(or_(*(_like(n) for n in wanted)), indexed=False)
 
 
@@ -88,7 +92,17 @@ def _fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def _index_lookup(wanted: list[str], call_id: int | None):
+def _trigram_lookup(wanted: list[str], call_id: int | None):
+    document = literal_column("document")
+    lookup = (
+        select(literal_column("call_id"))
+        .select_from(text(SEARCH_TABLE))
+        .where(or_(*(document.ilike(f"%{_escape_like(n)}%", escape="\\") for n in wanted)))
+    )
+    return lookup if call_id is None else lookup.where(literal_column("call_id") == call_id)
+
+
+def _fts_lookup(wanted: list[str], call_id: int | None):
     query = " OR ".join(_fts_phrase(n) for n in wanted)
     rowid = literal_column("rowid")
     lookup = (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.status import ContactStatus
 from app.results.stats import BUCKET_KEY_LENGTH, bucket_status_key
-from app.store.counters import counters_maintained, read_counter_kind
+from app.store.counters import read_counter_kind, series_maintained
 from app.store.models import Call
 
 # The lines of the chart, in legend order: (label, the call statuses counted in it).
@@ -103,7 +103,7 @@ def _per_minute(session: Session, campaign_id: int) -> Counts:
 
 
 def _per_ten_minutes(session: Session, campaign_id: int) -> Counts:
-    if counters_maintained(session.get_bind()):
+    if series_maintained(session.get_bind()):
         keys = read_counter_kind(session, campaign_id, "bucket_status")
     else:  # no triggers (not SQLite): the same keys, counted from the rows
         key = bucket_status_key()

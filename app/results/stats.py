@@ -14,7 +14,13 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.status import FINAL_STATUSES, ContactStatus
-from app.store.counters import Counts, counters_maintained, read_counters
+from app.store.counters import (
+    Counts,
+    counters_maintained,
+    read_counters,
+    series_maintained,
+    ten_minute_bucket,
+)
 from app.store.models import Call, Contact, StatCounter
 
 COUNTER_KINDS = (
@@ -58,9 +64,10 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
     ).one()
     add("talk_seconds", [("all", talk_seconds or 0)])
     add("talk_calls", [("all", talk_calls or 0)])
-    bucket = func.substr(Call.created_at, 1, BUCKET_KEY_LENGTH)
+    bucket = ten_minute_bucket(Call.created_at)
     add("bucket", session.execute(_grouped(bucket, in_campaign)).all())
-    add("bucket_status", session.execute(_grouped(bucket_status_key(), in_campaign)).all())
+    if series_maintained(session.get_bind()):  # the chart's counters (SQLite's 0013 triggers)
+        add("bucket_status", session.execute(_grouped(bucket_status_key(), in_campaign)).all())
     contact_rows = session.execute(
         select(Contact.status, func.count())
         .where(Contact.campaign_id == campaign_id)
@@ -72,7 +79,7 @@ def counts_from_rows(session: Session, campaign_id: int) -> Counts:
 
 def bucket_status_key():
     """The "bucket_status" counter's key (migration 0013): "2026-11-27 13:2 completed"."""
-    return func.substr(Call.created_at, 1, BUCKET_KEY_LENGTH).op("||")(" ").op("||")(Call.status)
+    return ten_minute_bucket(Call.created_at).op("||")(" ").op("||")(Call.status)
 
 
 def _grouped(key, where):

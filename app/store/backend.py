@@ -1,9 +1,10 @@
 """What differs between the databases CallDeck runs on, decided once per store.
 
 SQLite (the default, one file in the data folder) and a server database (PostgreSQL by
-URL) differ in three ways the rest of the code cares about: where the one-dialer lock
-lives, whether the dialer's hot writes may skip SQLAlchemy's execution layer, and whether
-triggers keep the stats counters. Callers ask the store's Backend, never the URL.
+URL) differ in a few ways the rest of the code cares about: whether dialers share the
+database (PostgreSQL: campaign leases) or one holds a file lock, whether the dialer's hot
+writes may skip SQLAlchemy's execution layer, whether triggers keep the stats counters and
+how the Results search is indexed. Callers ask the store's Backend, never the URL.
 """
 
 from __future__ import annotations
@@ -46,10 +47,26 @@ class Backend:
         return self.is_sqlite
 
     @property
+    def is_postgresql(self) -> bool:
+        return self.name == "postgresql"
+
+    @property
     def counters_by_triggers(self) -> bool:
-        """Triggers can keep the stats counters (migration 0002 installs them on SQLite);
-        elsewhere stats are counted from the rows."""
-        return self.is_sqlite
+        """Triggers can keep the stats counters (migration 0002 installs them on SQLite and
+        PostgreSQL); elsewhere stats are counted from the rows."""
+        return self.is_sqlite or self.is_postgresql
+
+    @property
+    def text_search(self) -> str | None:
+        """How migration 0008 indexes the Results search: "fts5" (SQLite's trigram FTS5
+        table), "trigram" (PostgreSQL's pg_trgm GIN index), None (LIKE over the rows)."""
+        return "fts5" if self.is_sqlite else "trigram" if self.is_postgresql else None
+
+    @property
+    def shared_dialing(self) -> bool:
+        """Several dialers on several machines may share the database: campaigns are leased
+        (migration 0011) and contacts claimed with SKIP LOCKED, instead of one file lock."""
+        return self.is_postgresql
 
     @property
     def notifies_changes(self) -> bool:

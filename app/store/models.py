@@ -298,3 +298,37 @@ SEARCH_TABLE = "call_search"
 def described_by_models(name: str | None, kind: str, parent_names: object = None) -> bool:
     """For alembic's compare_metadata (include_name): leave the search index out."""
     return not (kind == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
+class WorkerLease(Base):
+    """Which dialer dials a campaign, on a shared (PostgreSQL) database (migration 0011).
+
+    One row per leased campaign; the holder renews expires_at by heartbeat (server time), and a
+    lease past expires_at may be taken by another worker, which first reconciles the calls the
+    old holder left in flight (app.dialer.leases).
+    """
+
+    __tablename__ = "worker_leases"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    worker: Mapped[str] = mapped_column(String(200))  # host:pid:random, unique per process
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DialerWorker(Base):
+    """A dialer alive on a shared database (migration 0011), renewed with its leases: the
+    workers share the running campaigns out between those alive."""
+
+    __tablename__ = "dialer_workers"
+
+    worker: Mapped[str] = mapped_column(String(200), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -68,11 +68,16 @@ def test_stats_equal_a_hand_count(store, seeded):
 
 
 def test_counters_are_kept_by_triggers_and_match_a_recount_after_random_writes(store, home):
+    check_counters_after_random_writes(store, home, steps=400)
+
+
+def check_counters_after_random_writes(store, home, *, steps: int) -> None:
+    """Also run on PostgreSQL (tests/store/test_postgres_counters.py)."""
     assert counters_maintained(store.engine)
     rng = random.Random(6)
     seeded = [seed_campaign(store, home, name=f"c{i}", contacts=10) for i in range(3)]
     campaign_ids = [s.campaign_id for s in seeded]
-    for step in range(400):
+    for step in range(steps):
         with store.session.begin() as session:
             call_ids = list(session.scalars(text("SELECT id FROM calls")))
             action = rng.random()

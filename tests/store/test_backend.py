@@ -21,14 +21,23 @@ def test_in_memory_sqlite_has_no_file():
     assert Backend.for_url("sqlite:///:memory:").sqlite_file is None
 
 
-def test_a_server_database_locks_per_url_on_this_machine():
+def test_postgresql_is_shared_by_leases_with_its_own_triggers_and_search_index():
     backend = Backend.for_url("postgresql+psycopg://u:pw@db.example/calls")
-    assert not backend.is_sqlite and backend.sqlite_file is None
-    assert not backend.direct_writes and not backend.counters_by_triggers
+    assert backend.is_postgresql and not backend.is_sqlite and backend.sqlite_file is None
+    assert not backend.direct_writes and backend.counters_by_triggers
+    assert backend.shared_dialing and backend.text_search == "trigram"
+    assert Backend.for_url("sqlite://").text_search == "fts5"
+    assert not Backend.for_url("sqlite://").shared_dialing
+
+
+def test_another_server_database_locks_per_url_on_this_machine():
+    backend = Backend.for_url("mysql://u:pw@db.example/calls")
+    assert not backend.shared_dialing and not backend.counters_by_triggers
+    assert backend.text_search is None
     lock = backend.dialer_lock_path()
     assert lock.name.startswith("calldeck-") and lock.name.endswith(".dialer.lock")
-    assert lock == Backend.for_url("postgresql+psycopg://u:pw@db.example/calls").dialer_lock_path()
-    assert lock != Backend.for_url("postgresql+psycopg://u:pw@db.example/other").dialer_lock_path()
+    assert lock == Backend.for_url("mysql://u:pw@db.example/calls").dialer_lock_path()
+    assert lock != Backend.for_url("mysql://u:pw@db.example/other").dialer_lock_path()
 
 
 def test_a_symlinked_database_shares_the_one_dialer_lock(tmp_path):

@@ -1,15 +1,11 @@
-"""The change feed, its NOTIFY and the compare-and-set on a real PostgreSQL server: two stores
-on one database are two seats. The server comes from $CALLDECK_TEST_POSTGRES_URL (an empty
-database the test may migrate), as `.ci/run` provides it."""
+"""The change feed, its NOTIFY and the compare-and-set on a real PostgreSQL server (the test
+cluster of tests/store/pg.py): two stores on one database are two seats."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from app.results.edits import EditConflict, save_notes
 from app.store.campaigns import create_campaign
@@ -17,25 +13,9 @@ from app.store.changes import ChangeFeed, listen_for_changes
 from app.store.engine import open_store
 from app.store.models import Call, Contact
 
-SERVER = os.environ.get("CALLDECK_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL server given")
 
-
-@pytest.fixture
-def database_url():
-    """A database of its own on the server, dropped afterwards."""
-    name = f"calldeck_seats_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield SERVER.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-def test_two_seats_on_postgresql(home, database_url):
-    ana, ben = open_store(home, database_url), open_store(home, database_url)
+def test_two_seats_on_postgresql(home, pg_url):
+    ana, ben = open_store(home, pg_url), open_store(home, pg_url)
     try:
         assert ben.backend.notifies_changes
         feed = ChangeFeed(ben)

@@ -7,7 +7,13 @@ from app.store.models import Base
 config = context.config
 engine = config.attributes["engine"]
 
+# Several CallDecks may open one PostgreSQL database at once (a team): one migrates while the
+# others wait, then find it at head. The lock ends with the transaction.
+MIGRATION_LOCK = 0x43414C4C  # any constant of ours
+
 with engine.begin() as connection:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,

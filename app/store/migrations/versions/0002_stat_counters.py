@@ -1,7 +1,8 @@
 """stat counters kept by triggers
 
-Per-campaign tallies for the Results stats strip, maintained by SQLite triggers on calls,
-contacts and campaigns so that no writer has to remember them. A 1,000,000-call campaign then
+Per-campaign tallies for the Results stats strip, maintained by triggers on calls, contacts
+and campaigns so that no writer has to remember them (SQLite triggers, or plpgsql trigger
+functions on PostgreSQL, from the same COUNTERS spec). A 1,000,000-call campaign then
 reads its whole stats panel from a few hundred rows instead of several GROUP BYs.
 
 The trigger spec is frozen here on purpose (a migration must not change when app code does);
@@ -117,6 +118,83 @@ def backfill_sql() -> list[str]:
     return statements
 
 
+# PostgreSQL: the same spec as one plpgsql function per table. Its timestamps are not text,
+# so the ten-minute bucket formats created_at first (to the same "2026-11-27 13:2" key).
+PG_TABLES = ("calls", "contacts")
+_PG_KEYS = {"bucket": "substr(to_char({r}.created_at, 'YYYY-MM-DD HH24:MI'), 1, 15)"}
+
+
+def _pg_spec(table: str):
+    for spec_table, kind, key, amount, cond, columns in COUNTERS:
+        if spec_table == table:
+            yield kind, _PG_KEYS.get(kind, key), amount, cond or "TRUE", columns
+
+
+def _pg_add(kind: str, key: str, amount: str, cond: str, r: str) -> str:
+    return (
+        f"INSERT INTO stat_counters (campaign_id, kind, key, n) "
+        f"SELECT {r}.campaign_id, '{kind}', {key.format(r=r)}, {amount.format(r=r)} "
+        f"WHERE {cond.format(r=r)} "
+        f"ON CONFLICT (campaign_id, kind, key) DO UPDATE SET n = stat_counters.n + excluded.n;"
+    )
+
+
+def _pg_sub(kind: str, key: str, amount: str, cond: str, r: str) -> str:
+    return (
+        f"UPDATE stat_counters SET n = n - {amount.format(r=r)} "
+        f"WHERE campaign_id = {r}.campaign_id AND kind = '{kind}' "
+        f"AND key = {key.format(r=r)} AND ({cond.format(r=r)});"
+    )
+
+
+def pg_trigger_ddl() -> list[str]:
+    statements = []
+    for table in PG_TABLES:
+        body = []
+        for kind, key, amount, cond, columns in _pg_spec(table):
+            # An update moves a row between counters only when a column they read changed:
+            # the hot counter rows are not rewritten by every status poll.
+            changed = " OR ".join(
+                f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in ["campaign_id", *columns]
+            )
+            body.append(
+                f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({changed})) THEN\n"
+                f"{_pg_sub(kind, key, amount, cond, 'OLD')}\nEND IF;\n"
+                f"IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND ({changed})) THEN\n"
+                f"{_pg_add(kind, key, amount, cond, 'NEW')}\nEND IF;"
+            )
+        statements.append(
+            f"CREATE FUNCTION calldeck_{table}_stats() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n" + "\n".join(body) + "\nRETURN NULL;\nEND $$"
+        )
+        statements.append(
+            f"CREATE TRIGGER trg_{table}_stats AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION calldeck_{table}_stats()"
+        )
+    statements.append(
+        "CREATE FUNCTION calldeck_campaigns_stats() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\nDELETE FROM stat_counters WHERE campaign_id = OLD.id;\nRETURN NULL;\nEND $$"
+    )
+    statements.append(
+        "CREATE TRIGGER trg_campaigns_stats AFTER DELETE ON campaigns "
+        "FOR EACH ROW EXECUTE FUNCTION calldeck_campaigns_stats()"
+    )
+    return statements
+
+
+def pg_backfill_sql() -> list[str]:
+    statements = []
+    for table in PG_TABLES:
+        for kind, key, amount, cond, _ in _pg_spec(table):
+            key_sql = key.format(r=table)
+            statements.append(
+                f"INSERT INTO stat_counters (campaign_id, kind, key, n) "
+                f"SELECT {table}.campaign_id, '{kind}', {key_sql}, sum({amount.format(r=table)}) "
+                f"FROM {table} WHERE {cond.format(r=table)} GROUP BY 1, 3"  # a key may be 'all'
+            )
+    return statements
+
+
 def upgrade() -> None:
     op.create_table(
         "stat_counters",
@@ -129,19 +207,26 @@ def upgrade() -> None:
     # The calls table sorts newest first by default; this index serves it without a sort.
     with op.batch_alter_table("calls", schema=None) as batch_op:
         batch_op.create_index("ix_calls_campaign_created", ["campaign_id", "created_at"])
-    if op.get_bind().dialect.name != "sqlite":
-        # Other databases get no triggers: app.results.stats recounts from the rows there.
-        return
-    for statement in backfill_sql():
-        op.execute(statement)
-    for statement in trigger_ddl():
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        statements = [*pg_backfill_sql(), *pg_trigger_ddl()]
+    elif dialect == "sqlite":
+        statements = [*backfill_sql(), *trigger_ddl()]
+    else:  # other databases get no triggers: app.results.stats counts from the rows there
+        statements = []
+    for statement in statements:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         for name in trigger_names():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    elif dialect == "postgresql":
+        for table in (*PG_TABLES, "campaigns"):
+            op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_stats ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS calldeck_{table}_stats()")
     with op.batch_alter_table("calls", schema=None) as batch_op:
         batch_op.drop_index("ix_calls_campaign_created")
     op.drop_table("stat_counters")

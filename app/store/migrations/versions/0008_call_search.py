@@ -8,7 +8,12 @@ more; shorter ones keep the LIKE search, see app.results.search).
 
 Triggers keep it equal to the rows, like the stats counters of 0002: no writer has to
 remember it. A migration that rebuilds calls, contacts or transcript_turns must recreate them.
-Other databases get no table: app.results.search falls back to LIKE there.
+
+PostgreSQL: the same table as one text document per call (name, phone, notes, transcript,
+one per line), kept by plpgsql triggers, under a pg_trgm GIN index: PostgreSQL's own
+trigram index answers the same case-insensitive substring ILIKE the FTS5 trigrams do (its
+tsvector full-text search matches words, not parts of a phone number). Other databases get
+no table: app.results.search falls back to LIKE there.
 
 Revision ID: 0008
 Revises: 0007
@@ -84,8 +89,79 @@ def backfill_sql() -> str:
     )
 
 
+# PostgreSQL: one function builds a call's document from the rows; each trigger rewrites
+# the documents of the calls its row belongs to.
+PG_DOCUMENT_DDL = f"""
+CREATE FUNCTION calldeck_search_document(wanted integer) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT concat_ws(E'\\n', contacts.name, contacts.phone, coalesce(calls.notes, ''),
+         coalesce((SELECT string_agg(text, E'\\n') FROM transcript_turns
+                   WHERE call_id = calls.id), ''))
+  FROM calls JOIN contacts ON contacts.id = calls.contact_id WHERE calls.id = wanted
+$$;
+CREATE FUNCTION calldeck_search_index(wanted integer) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO {TABLE} (call_id, document)
+  SELECT wanted, calldeck_search_document(wanted) WHERE EXISTS (SELECT 1 FROM calls WHERE id = wanted)
+  ON CONFLICT (call_id) DO UPDATE SET document = excluded.document
+$$;
+CREATE FUNCTION calldeck_search_calls() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM calldeck_search_index(NEW.id); RETURN NULL; END $$;
+CREATE FUNCTION calldeck_search_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM calldeck_search_index(id) FROM calls WHERE contact_id = NEW.id; RETURN NULL; END $$;
+CREATE FUNCTION calldeck_search_turns() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN PERFORM calldeck_search_index(OLD.call_id); END IF;
+  IF TG_OP <> 'DELETE' THEN PERFORM calldeck_search_index(NEW.call_id); END IF;
+  RETURN NULL;
+END $$;
+"""
+PG_TRIGGERS = {
+    "trg_calls_search_ins": "AFTER INSERT ON calls",
+    "trg_calls_search_upd": "AFTER UPDATE OF notes, contact_id ON calls FOR EACH ROW WHEN "
+    "(OLD.notes IS DISTINCT FROM NEW.notes OR OLD.contact_id IS DISTINCT FROM NEW.contact_id)",
+    "trg_contacts_search_upd": "AFTER UPDATE OF name, phone ON contacts FOR EACH ROW WHEN "
+    "(OLD.name IS DISTINCT FROM NEW.name OR OLD.phone IS DISTINCT FROM NEW.phone)",
+    "trg_turns_search": "AFTER INSERT OR UPDATE OR DELETE ON transcript_turns",
+}
+_PG_FUNCTION_OF = {
+    "trg_calls_search_ins": "calldeck_search_calls",
+    "trg_calls_search_upd": "calldeck_search_calls",
+    "trg_contacts_search_upd": "calldeck_search_contacts",
+    "trg_turns_search": "calldeck_search_turns",
+}
+PG_FUNCTIONS = (
+    "calldeck_search_calls()",
+    "calldeck_search_contacts()",
+    "calldeck_search_turns()",
+    "calldeck_search_index(integer)",
+    "calldeck_search_document(integer)",
+)
+
+
+def pg_ddl() -> list[str]:
+    statements = [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"CREATE TABLE {TABLE} (call_id integer PRIMARY KEY REFERENCES calls (id) "
+        "ON DELETE CASCADE, document text NOT NULL)",
+        f"CREATE INDEX ix_{TABLE}_trigram ON {TABLE} USING gin (document gin_trgm_ops)",
+        PG_DOCUMENT_DDL,
+        f"INSERT INTO {TABLE} (call_id, document) "
+        "SELECT id, calldeck_search_document(id) FROM calls",
+    ]
+    for name, when in PG_TRIGGERS.items():
+        each = "" if "FOR EACH ROW" in when else " FOR EACH ROW"
+        statements.append(
+            f"CREATE TRIGGER {name} {when}{each} EXECUTE FUNCTION {_PG_FUNCTION_OF[name]}()"
+        )
+    return statements
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        for statement in pg_ddl():
+            op.execute(statement)
+        return
+    if dialect != "sqlite":
         return
     op.execute(table_ddl())
     op.execute(backfill_sql())
@@ -94,7 +170,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        for name, when in PG_TRIGGERS.items():
+            table = when.split(" ON ", 1)[1].split()[0]
+            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        for function in PG_FUNCTIONS:
+            op.execute(f"DROP FUNCTION IF EXISTS {function}")
+        return
+    if dialect != "sqlite":
         return
     for name in trigger_names():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -12,14 +12,14 @@ that finds another revision than the one it read is a conflict, never a silent o
 Plain ADD COLUMNs: rebuilding calls would drop the stats and search triggers.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
