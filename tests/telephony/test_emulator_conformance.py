@@ -6,6 +6,7 @@ import io
 import re
 import time
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -543,11 +544,12 @@ def test_call_log_has_one_line_per_event(client, emulator):
 
 def test_calls_over_one_per_second_wait_in_the_queue(make_emulator, make_client):
     client = make_client(make_emulator(speed=10))  # slow enough that 5 creates beat 1 CPS
-    sids = [create(client, to=f"+1415555{6100 + i}").sid for i in range(5)]
-    finals = [wait_final(client, sid) for sid in sids]
-    queue_ms = [int(c.queue_time) for c in finals]
-    assert queue_ms[0] < 1000 and queue_ms[-1] >= 1500  # Twilio's default 1 CPS per account
-    assert queue_ms == sorted(queue_ms)
+    # All five at once (one after the other, a loaded machine may space them past 1 s).
+    with ThreadPoolExecutor(5) as pool:
+        sids = list(pool.map(lambda i: create(client, to=f"+1415555{6100 + i}").sid, range(5)))
+    queue_ms = sorted(int(wait_final(client, sid).queue_time) for sid in sids)
+    # Twilio's default 1 CPS per account: the first starts at once, the fifth ~4 s later.
+    assert queue_ms[0] < 1000 and queue_ms[-1] >= 2500
 
 
 def test_recording_and_async_amd_callbacks_are_signed_posts(client, emulator, sink):

@@ -389,6 +389,7 @@ def test_callback_amd_and_redirect_parameters_are_twilios_and_answers_validate(e
         "from_": "From",
         "twiml": "Twiml",
         "record": "Record",
+        "recording_channels": "RecordingChannels",
         "timeout": "Timeout",
         "machine_detection": "MachineDetection",
         "async_amd": "AsyncAmd",

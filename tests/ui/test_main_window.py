@@ -110,8 +110,13 @@ class FakeBridge(QObject):
 
 
 class FakeDialer:
+    running = False
+
     def __init__(self) -> None:
         self.cps: list[float] = []
+
+    def call_updates(self) -> str:
+        return "Call updates: polling every 2 s (no public address)"
 
     def set_cps(self, cps: float) -> None:
         self.cps.append(cps)
