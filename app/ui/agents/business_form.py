@@ -28,6 +28,7 @@ from app.agents.speech import (
     TTS_VOICES,
     default_voice,
 )
+from app.agents.variables import contact_columns_used
 from app.domain.phone import InvalidPhone, to_e164
 from app.ui.agents.controller import AgentsController
 from app.ui.agents.widgets import VariableLineEdit, problem_label
@@ -135,12 +136,17 @@ class BusinessForm(QWidget):
         form.addRow("If no hello", self.probe)
         form.addRow("On voicemail", self.voicemail_action)
         form.addRow("Voicemail message", self.voicemail_message)
+        # What the agent says for a {{column}} a contact lacks (definition.variables): one
+        # field per contact column its lines use, rebuilt when that set changes.
+        self.fallbacks_box = QGroupBox("When a contact lacks a column")
+        self.fallbacks_form = QFormLayout(self.fallbacks_box)
+        self.fallbacks: dict[str, QLineEdit] = {}
         rules = QGroupBox("Compliance")
         rules_layout = QVBoxLayout(rules)
         for box in self.compliance.values():
             rules_layout.addWidget(box)
         layout = QVBoxLayout(self)
-        for group in (business, voice, opening, rules):
+        for group in (business, voice, opening, self.fallbacks_box, rules):
             layout.addWidget(group)
         layout.addStretch(1)
         controller.draft_changed.connect(self.show_draft)
@@ -235,8 +241,32 @@ class BusinessForm(QWidget):
         rules = data.get("compliance", {})
         for key, box in self.compliance.items():
             box.setChecked(bool(rules.get(key, True)))
+        self._fill_fallbacks(data.get("variables") or {})
         names = self.controller.variable_names()
         for edit in (self.greeting, self.probe, self.voicemail_message):
             edit.set_variables(names)
         opening = [p for p in self.controller.problems if p.path.startswith("opening")]
         self._problem(self.greeting_problems, "\n".join(f"⚠ {p.message}" for p in opening))
+
+    def _fill_fallbacks(self, variables: dict[str, Any]) -> None:
+        definition = self.controller.definition
+        used = (  # the columns still without one, and those given one
+            sorted(contact_columns_used(definition) | set(definition.fallbacks()))
+            if definition is not None
+            else []
+        )
+        if used != list(self.fallbacks):
+            while self.fallbacks_form.rowCount():
+                self.fallbacks_form.removeRow(0)
+            self.fallbacks = {}
+            for name in used:
+                edit = QLineEdit(placeholderText="said as nothing")
+                path = ("variables", name, "fallback")
+                edit.textEdited.connect(lambda text, path=path: self._write(path, text))
+                self.fallbacks[name] = edit
+                self.fallbacks_form.addRow(f"{{{{{name}}}}}", edit)
+            if not used:
+                self.fallbacks_form.addRow(QLabel("The agent's lines use no contact column."))
+        for name, edit in self.fallbacks.items():
+            if not edit.hasFocus():
+                edit.setText((variables.get(name) or {}).get("fallback", ""))

@@ -391,3 +391,14 @@ def test_publishing_runs_the_agents_scenarios(qtbot, store, home):
     page.publish_button.click()
     assert page.message.text() == "Published version 2."
     qtbot.waitUntil(lambda: scenarios.summary.text().startswith("1 of 1 scenarios passed"))
+
+
+def test_a_fallback_is_set_for_each_contact_column_the_lines_use(qtbot, store, home):
+    page = make_page(qtbot, store, home)
+    page.new_from_template("appointment-reminder.json")
+    fallbacks = page.business.fallbacks
+    assert {"first_name", "pet_name", "appointment_time"} <= set(fallbacks)
+    assert fallbacks["pet_name"].text() == "your pet"  # the template's own
+    type_into(fallbacks["first_name"], "there")
+    assert page.controller.data["variables"]["first_name"] == {"fallback": "there"}
+    assert "first_name" in page.business.fallbacks  # its row stays while it has one
