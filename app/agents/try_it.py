@@ -142,6 +142,8 @@ class TryItSession:
 
     def _run(self, outputs: AsyncIterator[Output], passages_before: int) -> list[TryItEvent]:
         seen: list[Output] = []
+        if self._loop.is_closed():  # reset meanwhile: this session is over
+            return []
         self._loop.run_until_complete(perform(self.responder, self.clock, outputs, seen.append))
         events = _events(seen)
         for hit in self.knowledge.hits[passages_before:] if self.knowledge else []:
