@@ -6,7 +6,7 @@ fields from the draft without writing back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from app.agents.speech import (
 from app.agents.variables import contact_columns_used
 from app.domain.phone import InvalidPhone, to_e164
 from app.ui.agents.controller import AgentsController
+from app.ui.agents.draft_form import DraftForm
 from app.ui.agents.widgets import VariableLineEdit, problem_label
 
 OPENING_MODES = (("wait_for_hello", "Wait for the callee's hello"), ("speak_first", "Speak first"))
@@ -58,11 +59,9 @@ def _select(combo: QComboBox, value: Any) -> None:
         combo.setCurrentIndex(index)
 
 
-class BusinessForm(QWidget):
+class BusinessForm(DraftForm):
     def __init__(self, controller: AgentsController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self._filling = False
+        super().__init__(controller, parent)
         self._bound: list[tuple[QLineEdit | VariableLineEdit, tuple[str, ...]]] = []
 
         self.agent_name = self._line(("name",))
@@ -161,13 +160,6 @@ class BusinessForm(QWidget):
         if not self._filling:
             self.controller.set_value(path, value)
 
-    def _when_filling(self, fill: Callable[[], None]) -> None:
-        self._filling = True
-        try:
-            fill()
-        finally:
-            self._filling = False
-
     def _problem(self, label: QLabel, text: str) -> None:
         label.setText(text)
         label.setVisible(bool(text))
@@ -209,13 +201,6 @@ class BusinessForm(QWidget):
         self._filling = filling
 
     # -- from the draft --------------------------------------------------------------------------
-    def show_draft(self) -> None:
-        data = self.controller.data
-        self.setEnabled(data is not None)
-        if data is None:
-            return
-        self._when_filling(lambda: self._fill(data))
-
     def _fill(self, data: dict[str, Any]) -> None:
         for edit, path in self._bound:
             if edit.hasFocus():

@@ -26,6 +26,7 @@ from app.agents.references import GLOBAL_TRIGGERS
 from app.agents.sentences import transition_sentence
 from app.ui.agents.condition_editor import ConditionEditor
 from app.ui.agents.controller import AgentsController
+from app.ui.agents.draft_form import DraftForm
 from app.ui.agents.widgets import VariableLineEdit, problem_label
 
 FIELD_TYPES = ("yes_no", "number", "choice", "date", "time", "datetime", "phone", "email", "text")
@@ -52,11 +53,9 @@ def _new_id(existing: set[str], base: str = "step") -> str:
     return next(f"{base}_{n}" for n in range(1, len(existing) + 2) if f"{base}_{n}" not in existing)
 
 
-class FlowEditor(QWidget):
+class FlowEditor(DraftForm):
     def __init__(self, controller: AgentsController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self._filling = False
+        super().__init__(controller, parent)
         self.group = "steps"  # "steps" or "global": which list the selected step is in
         self.index = 0
 
@@ -324,17 +323,6 @@ class FlowEditor(QWidget):
             self._write_step("next", [t for i, t in enumerate(step["next"]) if i != row])
 
     # -- from the draft ---------------------------------------------------------------------------------
-    def show_draft(self) -> None:
-        data = self.controller.data
-        self.setEnabled(data is not None)
-        if data is None:
-            return
-        self._filling = True
-        try:
-            self._fill(data)
-        finally:
-            self._filling = False
-
     def _fill(self, data: dict[str, Any]) -> None:
         flow = data["flow"]
         problems_of: dict[str, list[str]] = {}

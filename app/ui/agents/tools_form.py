@@ -25,6 +25,7 @@ from app.agents.actions import response_mapping, webhook_request
 from app.agents.definition import WebhookTool
 from app.agents.webhooks import call_webhook
 from app.ui.agents.controller import AgentsController
+from app.ui.agents.draft_form import DraftForm
 from app.ui.operations import run_op
 
 TOOL_KINDS = {
@@ -75,11 +76,9 @@ def _response_fields(text: str) -> dict[str, str]:
     return {k.strip(): v.strip() for k, _, v in pairs if k.strip() and v.strip()}
 
 
-class ToolsForm(QWidget):
+class ToolsForm(DraftForm):
     def __init__(self, controller: AgentsController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self._filling = False
+        super().__init__(controller, parent)
         self.tools = QListWidget()
         self.tools.setMaximumHeight(120)
         self.tools.currentRowChanged.connect(lambda _row: self.show_draft())
@@ -201,17 +200,6 @@ class ToolsForm(QWidget):
         self.test_result.setPlainText("\n".join(lines))
 
     # -- from the draft ------------------------------------------------------------------------------
-    def show_draft(self) -> None:
-        data = self.controller.data
-        self.setEnabled(data is not None)
-        if data is None:
-            return
-        self._filling = True
-        try:
-            self._fill(data)
-        finally:
-            self._filling = False
-
     def _fill(self, data: dict[str, Any]) -> None:
         tools = data.get("tools", [])
         row = self.tools.currentRow()
