@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -49,7 +50,9 @@ def _common_options(*, defaults: bool) -> argparse.ArgumentParser:
         "--home", help="data directory (default: $CALLDECK_HOME or the OS data dir)", **extra
     )
     common.add_argument(
-        "--db", help="SQLAlchemy database URL (default: $CALLDECK_DB or SQLite)", **extra
+        "--db",
+        help="SQLAlchemy database URL (default: $CALLDECK_DB, the team database in Settings, or SQLite)",
+        **extra,
     )
     common.add_argument("-v", "--verbose", action="store_true", help="log more detail", **extra)
     return common
@@ -419,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     rest, open_files = split_open_files(sys.argv[1:] if argv is None else argv, COMMANDS)
     args = build_parser().parse_args(rest)
     args.open_files = [f.absolute() for f in open_files]  # `calldeck contacts.csv`: offer to import
+    if getattr(args, "db", None) is None and not os.environ.get("CALLDECK_DB"):
+        from app.services import team_database_url
+
+        args.db = team_database_url()  # Settings › You: this user's team database, if any
     keep_files_private()
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if args.verbose else logging.WARNING)

@@ -98,6 +98,21 @@ def delete_ngrok_authtoken() -> None:
     _delete(NGROK_SERVICE, NGROK_NAME)
 
 
+DATABASE_SERVICE = "CallDeck/database"  # one entry per database URL (without its password)
+
+
+def set_database_password(url: str, password: str) -> None:
+    _set(DATABASE_SERVICE, url, password, "the database password")
+
+
+def get_database_password(url: str) -> str | None:
+    return _get(DATABASE_SERVICE, url)
+
+
+def delete_database_password(url: str) -> None:
+    _delete(DATABASE_SERVICE, url)
+
+
 def _set(service: str, name: str, secret: str, what: str) -> None:
     import keyring
     from keyring.errors import KeyringError, NoKeyringError

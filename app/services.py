@@ -391,3 +391,61 @@ async def _start_relay(store, provider, *, auth_token, port, time_scale):
     )
     await relay.start()
     return relay, AgentCalls(store, relay), callbacks
+
+
+# -- the team's database -----------------------------------------------------------------------
+
+
+def split_database_url(url: str) -> tuple[str, str | None]:
+    """*url* without its password, and the password (None: none given). Raises ValueError."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise ValueError(
+            "not a database URL (e.g. postgresql+psycopg://calldeck@db.example.lan/calldeck)"
+        ) from None
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)  # set() keeps it
+    return bare, parsed.password
+
+
+def team_database_url() -> str | None:
+    """The shared database this user chose in Settings (None: this computer's SQLite file),
+    with its password from the keyring: the user's settings file holds the URL without it."""
+    from app.secrets import get_database_password
+    from app.settings import get_user_setting
+
+    bare = get_user_setting("team_database_url")
+    if not bare:
+        return None
+    from sqlalchemy.engine import make_url
+
+    password = get_database_password(bare)
+    url = make_url(bare)
+    return url.set(password=password).render_as_string(hide_password=False) if password else bare
+
+
+def keep_team_database(url: str, password: str | None) -> str:
+    """Remember *url* ("" forgets it) as this user's team database, the password in the
+    keyring (raises SecretStoreUnavailable, ValueError); the URL as kept, without it."""
+    from app.secrets import delete_database_password, set_database_password
+    from app.settings import get_user_setting, set_user_setting
+
+    previous = get_user_setting("team_database_url")
+    if not url.strip():
+        if previous:
+            delete_database_password(previous)
+        set_user_setting("team_database_url", "")
+        return ""
+    bare, inline = split_database_url(url)
+    if not bare.startswith("postgresql"):
+        raise ValueError("a team database is a PostgreSQL server (postgresql+psycopg://…)")
+    password = password or inline
+    if password:
+        set_database_password(bare, password)
+    if previous and previous != bare:
+        delete_database_password(previous)
+    set_user_setting("team_database_url", bare)
+    return bare

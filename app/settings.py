@@ -74,6 +74,9 @@ def set_setting(session: Session, key: str, value: Any) -> None:
 # Per user, not per team: two supervisors on one database each sign their own notes.
 USER_DEFAULTS: dict[str, Any] = {
     "operator_name": "",  # "Your name", stamped on the notes and dispositions you set
+    # The team's shared database (PostgreSQL URL without its password, which is in the
+    # keyring); "": this computer's SQLite file. --db and $CALLDECK_DB come first.
+    "team_database_url": "",
 }
 
 

@@ -34,6 +34,7 @@ from app.ui.account_group import ERROR_STYLE, AccountGroup
 from app.ui.context import AppContext
 from app.ui.defaults_group import DefaultsGroup
 from app.ui.operations import run_op
+from app.ui.team_database_group import TeamDatabaseGroup
 from app.ui.user_group import UserGroup
 
 
@@ -55,6 +56,7 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 8, 0)
         layout.addWidget(self.account)
         layout.addWidget(UserGroup())
+        layout.addWidget(TeamDatabaseGroup())
         layout.addWidget(self.defaults)
         layout.addWidget(self._build_address_box())
         layout.addWidget(self._build_llm_box())
