@@ -70,6 +70,21 @@ def _creates(call_log: Path) -> list[str]:
     return [line["to"] for line in read_call_log(call_log) if line["event"] == "created"]
 
 
+def assert_everyone_dialled_once(store, call_log, numbers, cid) -> None:
+    """Each number created once, nothing left in flight, the campaign completed."""
+    creates = Counter(_creates(call_log))
+    assert max(creates.values()) == 1, [n for n, k in creates.items() if k > 1]
+    assert set(creates) == set(numbers)
+    with store.session() as session:
+        contacts = session.scalars(select(Contact)).all()
+        assert not [c for c in contacts if c.status in ("calling", "connected", "queued")]
+        calls = session.scalars(select(Call)).all()
+        assert not [c for c in calls if c.status in ("calling", "connected")]
+        placed = [c for c in calls if c.provider_sid]
+        assert len(placed) == len(numbers) == len({c.provider_sid for c in placed})
+        assert session.get(Campaign, cid).state == "completed"
+
+
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize(
     ("faults", "clock_skew"),
@@ -130,17 +145,9 @@ def test_sigkill_mid_campaign_then_restart_dials_nobody_twice(tmp_path, faults, 
         emulator.send_signal(signal.SIGINT)
         emulator.wait(10)
 
-    creates = Counter(_creates(call_log))
-    assert max(creates.values()) == 1, [n for n, k in creates.items() if k > 1]
-    assert set(creates) == set(numbers)
+    assert_everyone_dialled_once(store, call_log, numbers, cid)
     with store.session() as session:
-        contacts = session.scalars(select(Contact)).all()
-        assert not [c for c in contacts if c.status in ("calling", "connected", "queued")]
         calls = session.scalars(select(Call)).all()
-        assert not [c for c in calls if c.status in ("calling", "connected")]
-        placed = [c for c in calls if c.provider_sid]
-        assert len(placed) == len(numbers) == len({c.provider_sid for c in placed})
-        assert session.get(Campaign, cid).state == "completed"
         assert not [c for c in calls if c.recording_state == "pending"]
         answered = [c for c in calls if c.answered_at is not None]
         assert answered and all(c.recording_state == "downloaded" for c in answered)

@@ -10,17 +10,22 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 
 import pytest
 from sqlalchemy import select, text
 
 from app.settings import set_setting
 from app.store.engine import open_store
-from app.store.models import Call, Campaign, Contact
+from app.store.models import Call
 from tests.dialer.conftest import call_spans, peak_overlap, read_call_log
 from tests.dialer.helpers import make_campaign, phones
-from tests.dialer.test_crash_recovery import FAULTS, REPO, _creates, _start_emulator
+from tests.dialer.test_crash_recovery import (
+    FAULTS,
+    REPO,
+    _creates,
+    _start_emulator,
+    assert_everyone_dialled_once,
+)
 
 # A dead worker's campaign waits this long (real seconds) for another; heartbeats every 2 s
 # stay well inside it on a busy 2-core machine.
@@ -54,20 +59,6 @@ def _campaign(store, name: str, numbers: list[str], **limits) -> int:
     return cid
 
 
-def _assert_everyone_dialled_once(store, call_log, numbers, cid) -> None:
-    creates = Counter(_creates(call_log))
-    assert max(creates.values()) == 1, [n for n, k in creates.items() if k > 1]
-    assert set(creates) == set(numbers)
-    with store.session() as session:
-        contacts = session.scalars(select(Contact)).all()
-        assert not [c for c in contacts if c.status in ("calling", "connected", "queued")]
-        calls = session.scalars(select(Call)).all()
-        assert not [c for c in calls if c.status in ("calling", "connected")]
-        placed = [c for c in calls if c.provider_sid]
-        assert len(placed) == len(numbers) == len({c.provider_sid for c in placed})
-        assert session.get(Campaign, cid).state == "completed"
-
-
 @pytest.mark.timeout(200)
 def test_three_workers_dial_everyone_once_within_the_campaigns_limits(tmp_path, pg_url):
     home = tmp_path / "home"
@@ -84,7 +75,7 @@ def test_three_workers_dial_everyone_once_within_the_campaigns_limits(tmp_path, 
         emulator.send_signal(signal.SIGINT)
         emulator.wait(10)
     assert [w.returncode for w in workers] == [0, 0, 0], [err for _, err in outcomes]
-    _assert_everyone_dialled_once(store, call_log, numbers, cid)
+    assert_everyone_dialled_once(store, call_log, numbers, cid)
     log = read_call_log(call_log)
     assert peak_overlap(call_spans(log)) <= concurrency
     starts = sorted(line["at"] for line in log if line["event"] == "created")
@@ -130,7 +121,7 @@ def test_a_worker_killed_mid_campaign_is_taken_over_and_nobody_is_dialled_twice(
         emulator.send_signal(signal.SIGINT)
         emulator.wait(10)
     assert survivor.returncode == 0, err
-    _assert_everyone_dialled_once(store, call_log, numbers, cid)
+    assert_everyone_dialled_once(store, call_log, numbers, cid)
     with store.session() as session:
         calls = session.scalars(select(Call)).all()
         assert not [c for c in calls if c.recording_state == "pending"]
