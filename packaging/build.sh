@@ -13,10 +13,16 @@ ARCH=$(dpkg --print-architecture)
 rm -rf dist/CallDeck build/deb  # build/pyinstaller is PyInstaller's cache: kept
 $PY -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
   packaging/pyinstaller.spec
-# libpython and some wheels' extensions carry debug symbols (about 40 MB). Only those are
-# stripped: rewriting the others (patchelf-ed by their wheels) could break them.
+# libpython and some wheels' extensions carry debug symbols (about 40 MB): stripped. A library
+# with no RPATH/RUNPATH was never rewritten by patchelf (auditwheel always sets one), so its
+# symbol table goes too (about 4 MB); rewriting patchelf-ed ones could break them.
 find dist/CallDeck -type f -name '*.so*' | while read -r lib; do
-  if readelf -S "$lib" 2>/dev/null | grep -q '\.debug_info'; then strip --strip-debug "$lib"; fi
+  sections=$(readelf -S "$lib" 2>/dev/null) || continue
+  if ! readelf -d "$lib" | grep -qE '\((RPATH|RUNPATH)\)' && grep -q '\.symtab' <<<"$sections"; then
+    strip --strip-unneeded "$lib"
+  elif grep -q '\.debug_info' <<<"$sections"; then
+    strip --strip-debug "$lib"
+  fi
 done
 tar -C dist -czf "dist/calldeck-$VERSION-linux-x86_64.tar.gz" CallDeck
 

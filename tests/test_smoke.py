@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from app.ui.smoke_test import ON_DEMAND_MODULES
+
 from .conftest import REPO
 
 
@@ -49,6 +51,7 @@ def test_demo_smoke_test_shows_every_page_and_exits_cleanly(tmp_path):
     ]
     report = json.loads((shots / "smoke-test.json").read_text())
     assert report["passed"] and not report["bundled"]
+    assert report["libraries"] == list(ON_DEMAND_MODULES)
     assert report["pages"] == {
         "Campaigns": "01-campaigns.png",
         "Agents": "02-agents.png",

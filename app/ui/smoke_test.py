@@ -10,6 +10,7 @@ a failed check makes the exit status 1. The installed package's test
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 import sys
@@ -29,6 +30,23 @@ REPORT_NAME = "smoke-test.json"
 CAMPAIGN_TIMEOUT_S = 90
 DECODE_TIMEOUT_S = 20
 PAGE_SETTLE_S = 0.3
+# What the app imports only on some paths (a keyring, a team database, an LLM, a tunnel, a
+# document dropped on the knowledge base, a spreadsheet, transcripts). Each is imported here,
+# so a bundle that left one out, or a library broken by the build, fails this test, not a user.
+ON_DEMAND_MODULES = (
+    "keyring.backends.SecretService",  # and, through secretstorage, cryptography
+    "psycopg",
+    "psycopg_binary",  # its C implementation, with its own libpq (after psycopg, or it refuses)
+    "openai",
+    "ngrok",
+    "pypdf",
+    "docx",
+    "openpyxl",
+    "lxml.etree",
+    "twilio.rest.api.v2010",
+    "twilio.rest.intelligence.v2",
+    "phonenumbers.timezone",
+)
 
 
 class SmokeTest:
@@ -46,6 +64,7 @@ class SmokeTest:
     async def run(self, context: AppContext) -> bool:
         """Every check in turn, the report written, then the window closed, whatever happens."""
         try:
+            self.report["libraries"] = _import_on_demand_modules()
             self.report["database"] = _database(context)
             self.report["campaign"] = await _campaign(context)
             recordings = self.report["campaign"]["recordings"]
@@ -80,6 +99,18 @@ class SmokeTest:
 
 class SmokeTestFailed(Exception):
     pass
+
+
+def _import_on_demand_modules() -> list[str]:
+    failed = []
+    for name in ON_DEMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # an ImportError, or a library that no longer loads
+            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+    if failed:
+        raise SmokeTestFailed("these could not be imported: " + "; ".join(failed))
+    return list(ON_DEMAND_MODULES)
 
 
 def _database(context: AppContext) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,8 +60,15 @@ def test_a_deleted_owner_is_not_called_back(qtbot):
     from app.ui.operations import run_op
 
     widget = QWidget()
+    gone = threading.Event()
+    widget.destroyed.connect(gone.set)
+
+    def work(progress, cancel):  # its result comes only once the widget is gone
+        assert gone.wait(5)
+        return 7
+
     called = []
-    op = run_op(widget, lambda progress, cancel: 7, kind="thread", on_success=called.append)
+    op = run_op(widget, work, kind="thread", on_success=called.append)
     ended = []
     op.ended.connect(lambda: ended.append(True))
     widget.deleteLater()
