@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGE_STAMP := $(VENV)/.installed-package
 
-.PHONY: setup run demo test lint bench package package-test clean
+.PHONY: setup run demo test lint bench package-tools package package-test clean
 
 setup: $(STAMP)
 
@@ -37,9 +38,16 @@ lint: setup
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
-# PyInstaller is a build tool, not a runtime dependency: the `package` extra.
-package: setup
+# PyInstaller is a build tool, not a runtime dependency: the `package` extra. It reads shared
+# libraries with binutils (readelf, strip); dpkg-dev's dpkg-deb builds the .deb.
+package-tools: $(PACKAGE_STAMP)
+
+$(PACKAGE_STAMP): $(STAMP)
+	@bash scripts/install-system-deps.sh binutils dpkg-dev
 	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+	@touch $(PACKAGE_STAMP)
+
+package: package-tools
 	bash packaging/build.sh
 
 package-test: setup

@@ -5,8 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# PyInstaller reads shared libraries with binutils (objdump); dpkg-deb builds the package.
-bash scripts/install-system-deps.sh binutils dpkg-dev
 VERSION=$($PY -c 'from app import app_version; print(app_version())')
 ARCH=$(dpkg --print-architecture)
 
