@@ -22,11 +22,13 @@ find dist/CallDeck -type f -name '*.so*' | while read -r lib; do
     strip --strip-debug "$lib"
   fi
 done
-tar -C dist -czf "dist/calldeck-$VERSION-linux-x86_64.tar.gz" CallDeck
+# The tarball is compressed (gzip: one core) while dpkg-deb compresses the .deb (xz).
+tar -C dist -czf "dist/calldeck-$VERSION-linux-x86_64.tar.gz" CallDeck &
+tarball=$!
 
 root=build/deb/root
 mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications"
-cp -a dist/CallDeck "$root/opt/calldeck"
+cp -al dist/CallDeck "$root/opt/calldeck"  # hard links: the same files, not a second copy
 ln -s /opt/calldeck/calldeck "$root/usr/bin/calldeck"
 install -m 644 packaging/calldeck.desktop "$root/usr/share/applications/calldeck.desktop"
 icons="$root/usr/share/icons/hicolor"
@@ -41,6 +43,7 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" \
 # The desktop database and icon cache are refreshed by their packages' dpkg triggers.
 # xz -6, whose 8 MB blocks keep both cores busy: -9 (64 MB blocks) ran over 4 minutes here.
 dpkg-deb --root-owner-group -Zxz -z6 --threads-max=2 --build "$root" "dist/calldeck_${VERSION}_${ARCH}.deb" >/dev/null
+wait "$tarball"
 
 echo "bundle  dist/CallDeck/  $(du -sh dist/CallDeck | cut -f1) unpacked"
 ls -sh "dist/calldeck-$VERSION-linux-x86_64.tar.gz" "dist/calldeck_${VERSION}_${ARCH}.deb"
