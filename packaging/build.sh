@@ -22,13 +22,13 @@ find dist/CallDeck -type f -name '*.so*' | while read -r lib; do
     strip --strip-debug "$lib"
   fi
 done
-# The tarball is compressed (gzip: one core) while dpkg-deb compresses the .deb (xz).
-tar -C dist -czf "dist/calldeck-$VERSION-linux-x86_64.tar.gz" CallDeck &
-tarball=$!
-
 root=build/deb/root
 mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications"
 cp -al dist/CallDeck "$root/opt/calldeck"  # hard links: the same files, not a second copy
+# The tarball is compressed (gzip: one core) while dpkg-deb compresses the .deb (xz); after
+# the hard links, which change the files' ctime and so would make tar say they changed.
+tar -C dist -czf "dist/calldeck-$VERSION-linux-x86_64.tar.gz" CallDeck &
+tarball=$!
 ln -s /opt/calldeck/calldeck "$root/usr/bin/calldeck"
 install -m 644 packaging/calldeck.desktop "$root/usr/share/applications/calldeck.desktop"
 icons="$root/usr/share/icons/hicolor"

@@ -8,10 +8,12 @@ import time
 import wave
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from app.telephony.emulator import callflow, relay
 from tests.telephony.conftest import FROM, wait_final
 from tests.telephony.relay_agent import RelayAgent, Session
 
@@ -87,6 +89,35 @@ def test_an_unreachable_server_fails_the_session_and_with_no_more_twiml_the_call
     _, final, record = place(emu, make_client, twiml)
     assert final.status == "completed" and record.errors[0][0] == 64102
     assert record.conversation.segments == []
+
+
+def test_a_send_on_a_socket_the_app_dropped_fails_the_session_and_the_call_goes_on(
+    emu, make_client, agent, monkeypatch
+):
+    """The app's process died before the emulator read the close: the next send raises what
+    aiohttp raises on a dropped transport. Twilio ends the session (64105) and goes on."""
+
+    async def dropped(self, ws, now):
+        raise aiohttp.ClientConnectionResetError("Cannot write to closing transport")
+
+    monkeypatch.setattr(relay.RelaySession, "_send_due", dropped)
+    agent.action_replies.append("<Response><Hangup/></Response>")
+    _, final, record = place(emu, make_client, agent.twiml())
+    [action] = agent.wait_actions(1)
+    assert (action["SessionStatus"], action["ErrorCode"]) == ("failed", "64105")
+    assert final.status == "completed" and record.errors[0][0] == 64105
+
+
+def test_a_fault_of_the_emulators_own_fails_the_call_instead_of_leaving_it_live(
+    emu, make_client, agent, monkeypatch, caplog
+):
+    async def broken(self, steps):
+        raise RuntimeError("a bug in the call flow")
+
+    monkeypatch.setattr(callflow.TwimlRunner, "run", broken)
+    _, final, record = place(emu, make_client, agent.twiml())
+    assert final.status == "failed" and record.errors[-1][0] == 20500
+    assert "broke off" in caplog.text and "a bug in the call flow" in caplog.text
 
 
 def test_a_ws_url_off_this_machine_is_refused_like_twilio(emu, make_client, agent):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import time
 from email.utils import format_datetime
@@ -31,6 +32,8 @@ SIP_CODES = {
 }
 # UNCERTAIN which code Twilio logs for every routing failure; 13224 is its invalid-number one.
 ROUTING_FAILURE = (13224, "The phone number could not be reached: the call failed to route.")
+EMULATOR_FAULT = (20500, "Internal server error: the emulator broke off this call (see its log).")
+log = logging.getLogger(__name__)
 EVENT_STATUS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
 # How long (call seconds) AMD takes to decide: a person's "hello" and the pause after it;
 # a machine's long greeting (Enable); with DetectMessageEnd, the greeting's end (the beep).
@@ -111,7 +114,18 @@ class CallEngine:
     # -- status changes and callbacks -----------------------------------------------------
     def start(self, call: CallRecord) -> None:
         self.log("created", call)
-        call.task = self._spawn(self._run(call))
+        call.task = self._spawn(self._run_to_the_end(call))
+
+    async def _run_to_the_end(self, call: CallRecord) -> None:
+        """The call's life; a fault of the emulator's own is logged and fails the call, rather
+        than leaving it live for ever (Twilio ends every call, at the latest at its time limit)."""
+        try:
+            await self._run(call)
+        except Exception:
+            log.exception("emulator: call %s broke off", call.sid)
+            if call.is_live:
+                call.errors.append(EMULATOR_FAULT)
+                self._finish(call, "failed")
 
     def _set_status(self, call: CallRecord, status: str) -> None:
         call.status = status

@@ -63,6 +63,7 @@ DIGIT_S = 0.3  # one key press, tone and gap
 MACHINE_PICKUP_S = 0.5  # an answering machine starts its greeting at once
 MACHINE_SILENCE_S = 4.0  # a voicemail stops recording after this much silence
 POLL_S = 0.05  # real seconds between checks for a REST hang-up
+CLOSED_BY_APP = "The WebSocket was closed by the application."
 DIGITS_RE = re.compile(r"^[0-9w#*]+$")
 CONNECT_FAILED = "Network connection to WebSocket server failed."
 
@@ -248,6 +249,10 @@ class RelaySession:
         reader = asyncio.get_running_loop().create_task(self._read(ws, inbox))
         try:
             return await self._converse(ws, inbox)
+        except (aiohttp.ClientError, OSError):
+            # A send on a socket the application dropped before its close was read (its
+            # process died mid-call): the same as the application closing it.
+            return self._failed(64105, CLOSED_BY_APP)
         finally:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -307,7 +312,7 @@ class RelaySession:
             except TimeoutError:
                 continue
             if msg.type != aiohttp.WSMsgType.TEXT and msg.type != aiohttp.WSMsgType.BINARY:
-                return self._failed(64105, "The WebSocket was closed by the application.")
+                return self._failed(64105, CLOSED_BY_APP)
             result = await self._handle(ws, msg)
             if result is not None:
                 return result
