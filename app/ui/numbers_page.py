@@ -27,6 +27,7 @@ from app.ui.context import AppContext
 from app.ui.messages import confirm
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.simple_table import SimpleTableModel
+from app.ui.tables import row_table
 
 KIND_LABELS = {
     "owned": "Owned (Twilio)",
@@ -59,11 +60,7 @@ class NumbersPage(QWidget):
             ],
             self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         self.status = QLabel()

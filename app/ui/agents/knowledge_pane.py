@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from app.agents.knowledge_edits import DocumentRead
 from app.ui.drop_zone import DropTarget
 from app.ui.operations import Operation, run_op
 from app.ui.simple_table import SimpleTableModel
+from app.ui.tables import row_table
 
 DOCUMENT_FILTER = "Documents (*.md *.txt *.pdf *.docx *.html *.htm);;All files (*)"
 SNIPPET_CHARS = 160
@@ -66,11 +66,7 @@ class KnowledgePane(QWidget):
             ],
             self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.sources)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.sources)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.drop_target = DropTarget(self.table.viewport())

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,6 +38,7 @@ from app.ui.context import AppContext
 from app.ui.messages import confirm
 from app.ui.operations import Change
 from app.ui.pages import MainAction
+from app.ui.tables import row_table
 
 AGENT_FILES = "Agent files (*.json);;All files (*)"
 Save = QMessageBox.StandardButton.Save
@@ -66,11 +65,7 @@ class AgentsPage(QWidget):
         self._side_panes: list[QWidget] = []
 
         self.model = AgentListModel(context.store, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):

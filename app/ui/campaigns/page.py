@@ -46,6 +46,7 @@ from app.ui.drop_zone import DropTarget, DropZone
 from app.ui.messages import confirm, show_error
 from app.ui.operations import Change, in_transaction, run_op
 from app.ui.pages import MainAction, focus_search_box
+from app.ui.tables import row_table
 from app.ui.undo import UndoBar
 
 CONTACT_COLUMN_WIDTHS = [150, 180, 100, 70, 220, 110]
@@ -73,12 +74,8 @@ class CampaignsPage(ListCommands, QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=300)
         self._refresh_timer.timeout.connect(self.refresh)
 
-        self.table = QTableView()
+        self.table = row_table(self.model)
         self.table.setObjectName("campaignsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.table))
         self.actions_delegate = ActionsDelegate(self.table)
