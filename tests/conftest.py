@@ -133,6 +133,10 @@ def qloop(qapp):
     """A qasync loop on the test's QApplication; leftover tasks are cancelled and awaited."""
     import qasync
 
+    # As in the app (app/ui/app.py): a window closing must not quit the loop. Left at Qt's
+    # default, a window of an earlier test closing mid-test can stop this loop early (seen
+    # once: "Event loop stopped before Future completed").
+    qapp.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     yield loop
