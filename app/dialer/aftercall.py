@@ -122,9 +122,16 @@ async def _fetch_recording(
             raise DiskFull(recordings_dir) from exc
         raise
     except ProviderError as exc:
-        if is_unreachable(exc):
-            raise  # no answer from Twilio: the caller tries again once it answers
+        if _try_again_later(exc):
+            raise
         return None, None, RecordingState.unavailable(exc.user_message)
+
+
+def _try_again_later(error: ProviderError) -> bool:
+    """No answer from Twilio, or a passing one (rate limit, server error) that outlasted the
+    provider's own retries: the results stay pending and the caller tries again later,
+    rather than a recording being given up for a moment's 429."""
+    return is_unreachable(error) or error.retryable
 
 
 async def _fetch_transcript(
@@ -137,8 +144,8 @@ async def _fetch_transcript(
     try:
         sentences = await provider.transcribe(recording)
     except ProviderError as exc:
-        if is_unreachable(exc):
-            raise  # no answer from Twilio: the caller tries again once it answers
+        if _try_again_later(exc):
+            raise
         return [], TranscriptState.unavailable(exc.user_message)
     return sentences, TranscriptState.DONE if sentences else TranscriptState.NONE
 

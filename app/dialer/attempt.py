@@ -40,7 +40,7 @@ MAX_POLL_BACKOFF_S = 60.0
 UNKNOWN_STATUS_FINAL_S = 600.0
 MAX_PERSIST_BACKOFF_S = 30.0
 YOUNG_CALL_S = 60.0  # claimed this recently, a call Twilio says it does not know is retried
-DISK_FULL_RETRY_S = (30.0, 600.0)  # first wait, longest wait
+RESULTS_RETRY_S = (30.0, 600.0)  # first and longest wait: a full disk, or Twilio busy (429, 5xx)
 QUEUED = ContactStatus.QUEUED.value
 LOST = "not placed (the create request never reached the provider)"
 
@@ -405,7 +405,7 @@ class CallAttempt:
         """Store the recording and transcript; while the disk is full or Twilio cannot be
         reached, keep trying (the line is free meanwhile, and the state stays pending for a
         restart to pick up)."""
-        delay, longest = DISK_FULL_RETRY_S
+        delay, longest = RESULTS_RETRY_S
         while True:
             await self._ctx.connectivity.wait_online()
             try:
@@ -417,9 +417,12 @@ class CallAttempt:
                 self._host.results_waiting(str(exc))
                 await self._ctx.clock.sleep_until(self._ctx.clock.monotonic() + delay)
                 delay = min(delay * 2, longest)
-            except ProviderError as exc:  # no answer at all: not a reason to give up on them
+            except ProviderError as exc:  # unreachable or busy: not a reason to give up on them
                 log.warning("call %s: results wait for Twilio (%s)", self.live.call_id, exc)
                 self._ctx.connectivity.observe(exc)
+                if not is_unreachable(exc):  # a rate limit or server error: back off
+                    await self._ctx.clock.sleep_until(self._ctx.clock.monotonic() + delay)
+                    delay = min(delay * 2, longest)
 
     async def _fetch_results_once(self) -> None:
         ctx, live = self._ctx, self.live
@@ -438,8 +441,8 @@ class CallAttempt:
         except (asyncio.CancelledError, DiskFull):
             raise
         except Exception as exc:
-            if is_unreachable(exc):
-                raise
+            if is_unreachable(exc) or (isinstance(exc, ProviderError) and exc.retryable):
+                raise  # _fetch_results tries again
             log.exception("call %s: could not store its recording/transcript", live.call_id)
             with ctx.store.session.begin() as session:
                 failures.mark_results_unavailable(session, live.call_id)

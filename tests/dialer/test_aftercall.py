@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.dialer.aftercall import RECORDING_PATIENCE, fetch_results
@@ -13,6 +14,7 @@ from app.domain.clock import FakeClock
 from app.store.models import Call, Contact
 from app.store.writer import Writer
 from app.telephony.base import CallRequest
+from app.telephony.errors import RateLimited
 from tests.dialer.fakes import FakeProvider
 from tests.dialer.helpers import CALLER_ID, make_campaign
 
@@ -101,3 +103,25 @@ def test_after_a_restart_the_wait_counts_from_the_end_of_the_call(store, tmp_pat
     fetch(store, provider, clock, call_id, sid, tmp_path)
     assert clock.monotonic() - start <= 5 * 60 + 5
     assert stored(store, call_id).recording_state.startswith("unavailable")
+
+
+def test_a_rate_limit_that_outlasts_the_retries_leaves_the_results_pending_for_later(
+    store, tmp_path
+):
+    """A 429 is a moment's refusal: the recording is asked for again, never given up."""
+    clock = FakeClock()
+    provider = FakeProvider(clock)
+    call_id, sid = ended_call(store, provider, clock, ended_ago_s=5)
+    answer = provider.list_recordings
+
+    async def busy_once(call_sid):
+        provider.list_recordings = answer
+        raise RateLimited("Twilio is rate-limiting requests", code=20429, status=429)
+
+    provider.list_recordings = busy_once
+    with pytest.raises(RateLimited):
+        fetch(store, provider, clock, call_id, sid, tmp_path)
+    assert stored(store, call_id).recording_state == "pending"
+    results = fetch(store, provider, clock, call_id, sid, tmp_path)
+    assert results.recording_state.is_downloaded
+    assert stored(store, call_id).recording_state == "downloaded"
